@@ -1,0 +1,195 @@
+// Package config reads PeerVoice's settings from a file, the environment
+// and flags, checks every value, and says exactly which key is wrong.
+//
+// Precedence, highest first: command-line flags, environment variables
+// (PEERVOICE_ + the key in capitals, dots as underscores, e.g.
+// PEERVOICE_LOG_FORMAT), the config file, then the defaults.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/viper"
+)
+
+// EnvPrefix prefixes every environment variable PeerVoice reads.
+const EnvPrefix = "PEERVOICE"
+
+// Config is PeerVoice's configuration, checked.
+type Config struct {
+	DB         string // database path
+	Secret     string // 64 hex characters, or "" to use the key file
+	SecretFile string // key file path; "" means the database path + ".key"
+	FlowsDir   string // "" means the built-in pack
+	Log        Log
+	Store      Store
+	Study      Study
+	Safety     Safety
+	Discord    Discord
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string // debug, info, warn, error
+	Format string // text or json
+}
+
+// Store configures the database.
+type Store struct {
+	Synchronous string // FULL, NORMAL or EXTRA
+}
+
+// Study configures what participants are told and asked to agree to.
+type Study struct {
+	InfoFile       string // Markdown shown with the consent question; "" for the default
+	ConsentVersion string // changing it asks everyone to consent again
+}
+
+// Safety configures crisis detection and signposting.
+type Safety struct {
+	Defaults  bool // use the built-in English phrases
+	Phrases   []string
+	Patterns  []string
+	Ignore    []string
+	Message   string     // "" for the default
+	Resources []Resource // nil for the UK defaults
+}
+
+// Resource is a place to get support.
+type Resource struct {
+	Name, Contact, Description string
+}
+
+// Discord configures the bot.
+type Discord struct {
+	Token              string
+	GuildID            string
+	APIURL             string
+	GatewayURL         string
+	ResearchChannelID  string
+	ModeratorChannelID string
+}
+
+// Error is one bad setting: which key, the value, and what was expected.
+type Error struct {
+	Key      string
+	Value    any
+	Expected string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("config: %s = %s: expected %s (set it in the config file or as %s)", e.Key, show(e.Value), e.Expected, EnvName(e.Key))
+}
+
+// EnvName returns the environment variable for a key: log.format →
+// PEERVOICE_LOG_FORMAT.
+func EnvName(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// New returns a viper instance with PeerVoice's defaults and environment
+// variables set up. Bind flags to it, then call ReadFile and Load.
+func New() *viper.Viper {
+	v := viper.New()
+	for _, k := range keys {
+		v.SetDefault(k.name, k.def)
+	}
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	return v
+}
+
+// ReadFile reads the config file at path, or ./peervoice.yaml if path is
+// "" and that file exists. A named file that is missing is an error.
+func ReadFile(v *viper.Viper, path string) (string, error) {
+	if path == "" {
+		if _, err := os.Stat("peervoice.yaml"); err != nil {
+			return "", nil
+		}
+		path = "peervoice.yaml"
+	}
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		return path, fmt.Errorf("config: read %s: %w", path, err)
+	}
+	return path, nil
+}
+
+// Load checks every setting and returns the configuration, warnings for
+// keys it does not know (a typo would otherwise be silently ignored),
+// and an error listing every bad value.
+func Load(v *viper.Viper) (Config, []string, error) {
+	var c Config
+	var errs []error
+	for _, k := range keys {
+		if err := k.set(&c, v.Get(k.name)); err != nil {
+			var ce *Error
+			if k.secret && errors.As(err, &ce) {
+				ce.Value = "(hidden)" // a wrong secret is still a secret
+			}
+			errs = append(errs, err)
+		}
+	}
+	known := map[string]bool{}
+	for _, k := range keys {
+		known[k.name] = true
+	}
+	var warnings []string
+	all := v.AllKeys()
+	sort.Strings(all)
+	for _, k := range all {
+		if !known[k] {
+			warnings = append(warnings, fmt.Sprintf("config: unknown key %q is ignored%s", k, suggest(k)))
+		}
+	}
+	return c, warnings, errors.Join(errs...)
+}
+
+func suggest(key string) string {
+	best, bestD := "", 4
+	for _, k := range keys {
+		if d := distance(key, k.name); d < bestD {
+			best, bestD = k.name, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func show(v any) string {
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", v)
+	case nil:
+		return "(empty)"
+	}
+	return fmt.Sprintf("%v", v)
+}

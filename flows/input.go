@@ -1,0 +1,199 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// InputKind is what a participant did.
+type InputKind int
+
+// The kinds of input.
+const (
+	// Choose picks option ids (buttons, select menus).
+	Choose InputKind = iota + 1
+	// Enter is typed text: a free-text answer, a number, or an option given
+	// by its number, id or label.
+	Enter
+	// Skip leaves the question unanswered.
+	Skip
+	// Back returns to the previous question.
+	Back
+	// Stop pauses the session.
+	Stop
+)
+
+// Input is one thing a participant did at a question.
+type Input struct {
+	Kind    InputKind
+	Choices []string // for Choose
+	Text    string   // for Enter
+}
+
+// Typed turns a typed line into an Input: the words skip, back and stop
+// (on their own, any case) are commands; anything else is Enter.
+func Typed(line string) Input {
+	switch strings.ToLower(strings.Trim(strings.TrimSpace(line), ".!")) {
+	case "skip":
+		return Input{Kind: Skip}
+	case "back":
+		return Input{Kind: Back}
+	case "stop", "pause", "stop for now":
+		return Input{Kind: Stop}
+	}
+	return Input{Kind: Enter, Text: line}
+}
+
+// parse turns an input into an answer for q, or says kindly why it cannot.
+func (q *Question) parse(in Input, lang string) (Answer, string) {
+	switch q.Type {
+	case TypeChoice, TypeScale:
+		ids, why := q.choices(in, lang)
+		if why != "" {
+			return Answer{}, why
+		}
+		if len(ids) != 1 {
+			return Answer{}, "Please choose just one answer."
+		}
+		return Answer{Choices: ids}, ""
+	case TypeMulti:
+		ids, why := q.choices(in, lang)
+		if why != "" {
+			return Answer{}, why
+		}
+		if q.Min != nil && len(ids) < int(*q.Min) {
+			return Answer{}, "Please choose at least " + count(int(*q.Min)) + "."
+		}
+		if q.Max != nil && len(ids) > int(*q.Max) {
+			return Answer{}, "Please choose no more than " + count(int(*q.Max)) + "."
+		}
+		return Answer{Choices: ids}, ""
+	case TypeText:
+		if in.Kind != Enter {
+			return Answer{}, "Please type your answer."
+		}
+		text := strings.TrimSpace(in.Text)
+		if text == "" {
+			return Answer{}, "That looked empty. Please type your answer, or skip this question."
+		}
+		if n := utf8.RuneCountInString(text); n > q.MaxLength {
+			return Answer{}, "That answer is " + strconv.Itoa(n) + " characters, and the limit here is " + strconv.Itoa(q.MaxLength) + ". Could you shorten it, or send the rest as your answer to a later question?"
+		}
+		return Answer{Text: text}, ""
+	case TypeNumber:
+		if in.Kind != Enter {
+			return Answer{}, "Please type a number."
+		}
+		x, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(in.Text), ",", ""), 64)
+		if err != nil {
+			return Answer{}, "Please type a number, such as 3."
+		}
+		if q.Min != nil && x < *q.Min || q.Max != nil && x > *q.Max {
+			return Answer{}, "Please type a number " + q.rangeText() + "."
+		}
+		return Answer{Number: &x}, ""
+	}
+	return Answer{}, ""
+}
+
+// choices reads option ids from a Choose input, or from typed text given
+// as option numbers, ids or labels ("2", "agree", "Peer support"), which
+// keeps every question answerable by typing alone.
+func (q *Question) choices(in Input, lang string) ([]string, string) {
+	var ids []string
+	switch in.Kind {
+	case Choose:
+		for _, id := range in.Choices {
+			if q.Option(id) == nil {
+				return nil, "That isn't one of the answers to this question. Please choose from the list."
+			}
+			ids = appendUnique(ids, id)
+		}
+	case Enter:
+		parts := []string{strings.TrimSpace(in.Text)}
+		if q.Type == TypeMulti {
+			parts = splitList(in.Text)
+		}
+		for _, part := range parts {
+			id := q.match(part, lang)
+			if id == "" {
+				return nil, "Sorry, I didn't recognise " + strconv.Quote(strings.TrimSpace(part)) + ". Please choose a number from 1 to " + strconv.Itoa(len(q.Options)) + ", or type skip."
+			}
+			ids = appendUnique(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, "Please choose an answer, or skip this question."
+	}
+	return ids, ""
+}
+
+// match finds the option a typed word stands for, ignoring case.
+func (q *Question) match(s, lang string) string {
+	s = strings.ToLower(strings.Trim(strings.TrimSpace(s), ".!\"'"))
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(q.Options) {
+		return q.Options[n-1].ID
+	}
+	for _, o := range q.Options {
+		if s == o.ID || s == strings.ToLower(o.Label.In(lang)) || slug(s) == o.ID {
+			return o.ID
+		}
+	}
+	return ""
+}
+
+// splitList splits "1, 3", "1 3" or "housing; peer support" into parts.
+func splitList(s string) []string {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' })
+	if len(fields) == 1 {
+		words := strings.Fields(fields[0])
+		allNumbers := len(words) > 1
+		for _, w := range words {
+			if _, err := strconv.Atoi(w); err != nil {
+				allNumbers = false
+			}
+		}
+		if allNumbers {
+			return words
+		}
+	}
+	var out []string
+	for _, f := range fields {
+		f = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(f), "and "))
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func count(n int) string {
+	if n == 1 {
+		return "1 answer"
+	}
+	return strconv.Itoa(n) + " answers"
+}
+
+// rangeText says which numbers q accepts: "from 0 to 80", "of at least 1".
+func (q *Question) rangeText() string {
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	switch {
+	case q.Min != nil && q.Max != nil:
+		return "from " + f(*q.Min) + " to " + f(*q.Max)
+	case q.Min != nil:
+		return "of at least " + f(*q.Min)
+	case q.Max != nil:
+		return "of no more than " + f(*q.Max)
+	}
+	return ""
+}
