@@ -37,6 +37,7 @@ const (
 	MaxPromptLen     = 1500 // leaves room in a 2,000-character message
 	DefaultMaxLength = 2000 // default limit of a text answer
 	MaxMaxLength     = 4000 // Discord's modal text input limit
+	MaxIDLen         = 32   // question and option ids travel in Discord's 100-character custom ids
 )
 
 // Flow is one questionnaire.

@@ -118,7 +118,7 @@ func (q *Question) choices(in Input, lang string) ([]string, string) {
 		for _, part := range parts {
 			id := q.match(part, lang)
 			if id == "" {
-				return nil, "Sorry, I didn't recognise " + strconv.Quote(strings.TrimSpace(part)) + ". Please choose a number from 1 to " + strconv.Itoa(len(q.Options)) + ", or type skip."
+				return nil, "Sorry, I didn't recognise " + strconv.Quote(shorten(strings.TrimSpace(part), 40)) + ". Please choose a number from 1 to " + strconv.Itoa(len(q.Options)) + ", or type skip."
 			}
 			ids = appendUnique(ids, id)
 		}
@@ -196,4 +196,13 @@ func (q *Question) rangeText() string {
 		return "of no more than " + f(*q.Max)
 	}
 	return ""
+}
+
+// shorten cuts s to n characters, so a reply quoting a long mistyped
+// answer stays readable.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }

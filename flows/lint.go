@@ -74,6 +74,9 @@ func (p *parser) checkQuestion(f *Flow, q *Question) {
 	if q.ID != "" && !questionIDRe.MatchString(q.ID) {
 		p.errorf(qp["id"], "question id %q may use only lower-case letters, digits and underscores (e.g. %q)", q.ID, slug(q.ID))
 	}
+	if len(q.ID) > MaxIDLen {
+		p.errorf(qp["id"], "question id %q is %d characters; the limit is %d (ids travel inside Discord's button ids)", q.ID, len(q.ID), MaxIDLen)
+	}
 	if q.ID == End {
 		p.errorf(qp["id"], "question id %q is reserved: next: end finishes a flow", End)
 	}
@@ -146,6 +149,9 @@ func (p *parser) checkOptions(q *Question) {
 		}
 		if o.ID != "" && !questionIDRe.MatchString(o.ID) {
 			p.errorf(where, "option id %q may use only lower-case letters, digits and underscores (e.g. %q)", o.ID, slug(o.ID))
+		}
+		if len(o.ID) > MaxIDLen {
+			p.errorf(where, "option id %q is %d characters; the limit is %d (ids travel inside Discord's button ids)", o.ID, len(o.ID), MaxIDLen)
 		}
 		if seen[o.ID] && o.ID != "" {
 			p.errorf(where, "duplicate option id %q in question %q", o.ID, q.ID)

@@ -93,6 +93,7 @@ func TestLintRules(t *testing.T) {
 		{"types.yaml", `unknown scale "agree7"`},
 		{"types.yaml", "max is 3 but there are only 2 options"},
 		{"types.yaml", "next by option works on choice and scale questions"},
+		{"types.yaml", "is 46 characters; the limit is 32"},
 	}
 	for _, tt := range tests {
 		src, err := os.ReadFile(filepath.Join("testdata/lint", tt.file))

@@ -1,0 +1,41 @@
+package bot_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/peervoice/peervoice/bot"
+)
+
+func TestIDRoundTrip(t *testing.T) {
+	long := strings.Repeat("q", 32)
+	tests := []bot.ID{
+		{Action: bot.ActAnswer, Session: "0123456789abcdef01234567", Question: "team_agrees", Value: "strongly_disagree"},
+		{Action: bot.ActSelect, Session: "s", Question: "matters"},
+		{Action: bot.ActSkip, Session: "s", Question: "q"},
+		{Action: bot.ActModal, Session: "0123456789abcdef01234567", Question: long, Value: ""},
+		{Action: bot.ActPrompt, Value: "what-matters"},
+		{Action: bot.ActWithdraw, Value: "yes"},
+		// The longest an id can be: ids are at most 32 characters (the linter's limit).
+		{Action: bot.ActAnswer, Session: "0123456789abcdef01234567", Question: long, Value: strings.Repeat("o", 32)},
+	}
+	for _, want := range tests {
+		s := want.String()
+		if len(s) > 100 {
+			t.Errorf("%+v encodes to %d characters; Discord allows 100", want, len(s))
+		}
+		got, err := bot.ParseID(s)
+		if err != nil || got != want {
+			t.Errorf("ParseID(%q) = %+v, %v; want %+v", s, got, err, want)
+		}
+	}
+}
+
+func TestParseIDRejects(t *testing.T) {
+	for _, s := range []string{"", "pv1", "pv2:a:s:q:v", "pv1:a:s:q", "pv1:a:s:q:v:extra", "pv1:z:s:q:v", "pv1:a::q:v", "pv1:a:s:q:v w", "pv1:ab:s:q:v", "pv1:s:s::"} {
+		if _, err := bot.ParseID(s); !errors.Is(err, bot.ErrBadID) {
+			t.Errorf("ParseID(%q) = %v; want ErrBadID", s, err)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Consent is what a participant agreed to, under one version of the consent
+// text.
+type Consent struct {
+	// Version names the consent text shown.
+	Version string
+	// TakePart is consent to take part; Quotes is consent to be quoted.
+	TakePart, Quotes bool
+	// GivenAt is when the choice was made; zero means now.
+	GivenAt time.Time
+}
+
+// SaveConsent appends a consent for the participant; the latest saved is the
+// current one, and earlier ones are kept as a record. It returns ErrNotFound
+// if there is no such participant.
+func (db *DB) SaveConsent(ctx context.Context, participantID int64, c Consent) error {
+	if c.Version == "" {
+		return errors.New("save consent: the consent version is empty; pass the version of the consent text shown")
+	}
+	c.GivenAt = db.orNow(c.GivenAt)
+	tx, err := db.wr.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save consent: %w", err)
+	}
+	defer tx.Rollback()
+	if err := insertConsent(ctx, tx, participantID, c); err != nil {
+		return fmt.Errorf("save consent: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save consent: %w", err)
+	}
+	return nil
+}
+
+// insertConsent appends c for the participant.
+func insertConsent(ctx context.Context, tx *sql.Tx, participantID int64, c Consent) error {
+	if err := participantExists(ctx, tx, participantID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO consents (participant_id, version, take_part, quotes, given_at)
+		VALUES (?, ?, ?, ?, ?)`, participantID, c.Version, c.TakePart, c.Quotes, formatTime(c.GivenAt))
+	return err
+}
+
+// latestConsent returns the participant's most recently saved consent, or
+// nil if none.
+func latestConsent(ctx context.Context, tx *sql.Tx, participantID int64) (*Consent, error) {
+	var c Consent
+	var given string
+	err := tx.QueryRowContext(ctx, `SELECT version, take_part, quotes, given_at FROM consents
+		WHERE participant_id = ? ORDER BY id DESC LIMIT 1`, participantID).Scan(&c.Version, &c.TakePart, &c.Quotes, &given)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if c.GivenAt, err = parseTime(given); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}

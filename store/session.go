@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Session statuses.
+const (
+	StatusActive = "active"
+	StatusPaused = "paused"
+	StatusDone   = "done"
+)
+
+// Session is one participant's run through one flow.
+type Session struct {
+	// ID is chosen by the caller; it must not contain a NUL byte.
+	ID            string
+	ParticipantID int64
+	FlowID        string
+	// FlowVersion is the hash of a stored FlowVersion of FlowID.
+	FlowVersion string
+	// Status is StatusActive, StatusPaused or StatusDone.
+	Status string
+	// State is the flow engine's session as opaque JSON. It holds answers,
+	// so it is encrypted at rest.
+	State []byte
+	// StartedAt is kept from the first save; zero means now.
+	StartedAt time.Time
+	// UpdatedAt is set on every save; zero means now.
+	UpdatedAt time.Time
+}
+
+// SaveStep writes the session (insert or update), upserts answers (one per
+// session and question), and deletes the answers of the cleared question
+// ids of this session, all in one durable transaction. Cleared answers are
+// deleted before the new ones are written, so a question both cleared and
+// answered keeps its new answer. Answers with an empty SessionID, FlowID or
+// FlowVersion take the session's. The participant and the flow version must
+// already be stored (EnsureParticipant, SaveFlowVersion).
+//
+// Nothing else is deleted: a paused or abandoned session keeps its partial
+// answers.
+func (db *DB) SaveStep(ctx context.Context, s Session, answers []Answer, cleared []string) error {
+	s.UpdatedAt = db.orNow(s.UpdatedAt)
+	if s.StartedAt.IsZero() {
+		s.StartedAt = s.UpdatedAt
+	}
+	answers, err := prepareStep(s, answers, cleared)
+	if err != nil {
+		return fmt.Errorf("save step: %w", err)
+	}
+	tx, err := db.wr.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save step: %w", err)
+	}
+	defer tx.Rollback()
+	if err := db.saveStep(ctx, tx, s, answers, cleared); err != nil {
+		return fmt.Errorf("save step: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save step: %w", err)
+	}
+	return nil
+}
+
+// Session returns the session with this id, its state decrypted, or
+// ErrNotFound.
+func (db *DB) Session(ctx context.Context, id string) (Session, error) {
+	tx, err := db.rd.BeginTx(ctx, nil)
+	if err != nil {
+		return Session{}, fmt.Errorf("session: %w", err)
+	}
+	defer tx.Rollback()
+	ss, err := db.findSessions(ctx, tx, `WHERE id = ?`, id)
+	if err != nil {
+		return Session{}, fmt.Errorf("session %q: %w", id, err)
+	}
+	if len(ss) == 0 {
+		return Session{}, fmt.Errorf("session %q: %w", id, ErrNotFound)
+	}
+	return ss[0], nil
+}
+
+// Sessions returns the participant's sessions, most recently updated first.
+func (db *DB) Sessions(ctx context.Context, participantID int64) ([]Session, error) {
+	tx, err := db.rd.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sessions: %w", err)
+	}
+	defer tx.Rollback()
+	ss, err := db.findSessions(ctx, tx, `WHERE participant_id = ? ORDER BY updated_at DESC, id`, participantID)
+	if err != nil {
+		return nil, fmt.Errorf("sessions of participant %d: %w", participantID, err)
+	}
+	return ss, nil
+}
+
+// DeleteSession deletes the session and its answers, or returns
+// ErrNotFound.
+func (db *DB) DeleteSession(ctx context.Context, id string) error {
+	tx, err := db.wr.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	defer tx.Rollback()
+	if err := deleteSession(ctx, tx, id); err != nil {
+		return fmt.Errorf("delete session %q: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// prepareStep checks a step before anything is written and returns the
+// answers with the session's ids filled in.
+func prepareStep(s Session, answers []Answer, cleared []string) ([]Answer, error) {
+	if err := checkID("session id", s.ID); err != nil {
+		return nil, err
+	}
+	switch {
+	case s.ParticipantID <= 0:
+		return nil, fmt.Errorf("session %q: participant id %d; want the id of a stored participant", s.ID, s.ParticipantID)
+	case s.FlowID == "" || s.FlowVersion == "":
+		return nil, fmt.Errorf("session %q: flow %q, version %q: both are required", s.ID, s.FlowID, s.FlowVersion)
+	case s.Status != StatusActive && s.Status != StatusPaused && s.Status != StatusDone:
+		return nil, fmt.Errorf("session %q: status %q; want %q, %q or %q", s.ID, s.Status, StatusActive, StatusPaused, StatusDone)
+	}
+	out := make([]Answer, len(answers))
+	for i, a := range answers {
+		if a.SessionID == "" {
+			a.SessionID = s.ID
+		}
+		if a.FlowID == "" {
+			a.FlowID = s.FlowID
+		}
+		if a.FlowVersion == "" {
+			a.FlowVersion = s.FlowVersion
+		}
+		if a.AnsweredAt.IsZero() {
+			a.AnsweredAt = s.UpdatedAt
+		}
+		if a.SessionID != s.ID {
+			return nil, fmt.Errorf("answer to %q belongs to session %q, not %q; save it with its own session", a.QuestionID, a.SessionID, s.ID)
+		}
+		if err := checkID("question id", a.QuestionID); err != nil {
+			return nil, err
+		}
+		if a.Kind == "" {
+			return nil, fmt.Errorf("answer to %q has no kind; want the question type (choice, multi, scale, text, number)", a.QuestionID)
+		}
+		out[i] = a
+	}
+	for _, q := range cleared {
+		if err := checkID("cleared question id", q); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// checkID rejects ids that would make the additional data of a ciphertext
+// ambiguous.
+func checkID(what, id string) error {
+	if id == "" {
+		return fmt.Errorf("%s is empty", what)
+	}
+	if strings.IndexByte(id, 0) >= 0 {
+		return fmt.Errorf("%s %q contains a NUL byte", what, id)
+	}
+	return nil
+}
+
+// saveStep writes a checked step.
+func (db *DB) saveStep(ctx context.Context, tx *sql.Tx, s Session, answers []Answer, cleared []string) error {
+	if err := db.upsertSession(ctx, tx, s); err != nil {
+		return explainReference(ctx, tx, err, s.ParticipantID, s.FlowID, s.FlowVersion)
+	}
+	for _, q := range cleared {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE session_id = ? AND question_id = ?`, s.ID, q); err != nil {
+			return fmt.Errorf("clear answer to %q: %w", q, err)
+		}
+	}
+	for _, a := range answers {
+		if err := db.upsertAnswer(ctx, tx, a); err != nil {
+			err = explainReference(ctx, tx, err, s.ParticipantID, a.FlowID, a.FlowVersion)
+			return fmt.Errorf("answer to %q: %w", a.QuestionID, err)
+		}
+	}
+	return nil
+}
+
+// stateAD is the additional data binding a session's state to its row.
+func stateAD(sessionID string) string { return "sessions.state\x00" + sessionID }
+
+// upsertSession inserts or updates a session. The participant and flow of an
+// existing session never change.
+func (db *DB) upsertSession(ctx context.Context, tx *sql.Tx, s Session) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO sessions
+		(id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			flow_version = excluded.flow_version, status = excluded.status, state = excluded.state,
+			key_version = excluded.key_version, updated_at = excluded.updated_at
+		WHERE participant_id = excluded.participant_id AND flow_id = excluded.flow_id`,
+		s.ID, s.ParticipantID, s.FlowID, s.FlowVersion, s.Status, db.keys.seal(stateAD(s.ID), s.State), keyVersion,
+		formatTime(s.StartedAt), formatTime(s.UpdatedAt))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("session %q is stored for another participant or flow; a session's participant and flow never change", s.ID)
+	}
+	return nil
+}
+
+// explainReference turns a foreign key failure into an error that names the
+// missing participant or flow version.
+func explainReference(ctx context.Context, tx *sql.Tx, err error, participantID int64, flowID, hash string) error {
+	var se sqlite3.Error
+	if !errors.As(err, &se) || se.ExtendedCode != sqlite3.ErrConstraintForeignKey {
+		return err
+	}
+	if perr := participantExists(ctx, tx, participantID); perr != nil {
+		return fmt.Errorf("%w; store the participant with EnsureParticipant first", perr)
+	}
+	var ok bool
+	if qerr := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM flow_versions WHERE hash = ? AND flow_id = ?)`,
+		hash, flowID).Scan(&ok); qerr == nil && !ok {
+		return fmt.Errorf("flow version %s of flow %q: %w; store it with SaveFlowVersion first", hash, flowID, ErrNotFound)
+	}
+	return err
+}
+
+// findSessions loads and decrypts the sessions selected by where.
+func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Session, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, flow_version, status, state, key_version,
+		started_at, updated_at FROM sessions `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var s Session
+		var sealed []byte
+		var version int
+		var started, updated string
+		if err := rows.Scan(&s.ID, &s.ParticipantID, &s.FlowID, &s.FlowVersion, &s.Status, &sealed, &version,
+			&started, &updated); err != nil {
+			return nil, err
+		}
+		if s.State, err = db.keys.open(version, stateAD(s.ID), sealed); err != nil {
+			return nil, fmt.Errorf("state of session %q: %w", s.ID, err)
+		}
+		if s.StartedAt, err = parseTime(started); err != nil {
+			return nil, err
+		}
+		if s.UpdatedAt, err = parseTime(updated); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// deleteSession deletes a session and its answers.
+func deleteSession(ctx context.Context, tx *sql.Tx, id string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE session_id = ?`, id); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

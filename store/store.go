@@ -1,0 +1,386 @@
+// Package store keeps PeerVoice's participants, consents, flow versions,
+// sessions and answers in SQLite, with privacy by design: participants are
+// known only by an HMAC pseudonym, and free-text answers and session state
+// are encrypted with AES-256-GCM under keys derived from one master secret
+// that never enters the database.
+//
+// The store imports no other PeerVoice package: a session's state is an
+// opaque JSON blob and answers are store-level records. Times are stored in
+// UTC with nanosecond precision and come back in UTC.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// ErrNotFound is returned, wrapped, when a participant, session or flow
+// version does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// Options tunes Open. The zero value is ready to use.
+type Options struct {
+	// Secret is the optional 32-byte master secret (from config or
+	// PEERVOICE_SECRET, see ParseSecret). If nil, the key file is used, and
+	// created when the database is new.
+	Secret []byte
+	// SecretFile is the key file path; default: the database path + ".key".
+	SecretFile string
+	// Synchronous is SQLite's synchronous setting: "FULL" (default, an
+	// acknowledged answer survives a power cut), "NORMAL" or "EXTRA".
+	Synchronous string
+	// BusyTimeout is how long to wait for another process's lock; default 5s.
+	BusyTimeout time.Duration
+	// Now is the clock used for timestamps the caller leaves zero;
+	// default time.Now. It must be safe for concurrent use.
+	Now func() time.Time
+}
+
+// DB is an open PeerVoice store. It is safe for concurrent use.
+type DB struct {
+	path string
+	// wr has a single connection whose transactions BEGIN IMMEDIATE: writers
+	// queue in Go instead of spinning on SQLITE_BUSY, and a transaction never
+	// has to upgrade a read lock to a write lock.
+	wr *sql.DB
+	// rd is a pool of query-only connections; in WAL mode readers do not
+	// wait for the writer.
+	rd   *sql.DB
+	keys *keyring
+	now  func() time.Time
+}
+
+// Open opens (creating if needed) the database at path, applies pending
+// migrations and loads or creates the master secret. It refuses, without
+// changing anything, a path that is a directory, a file that is not a SQLite
+// database, a read-only file or directory, a missing key file for a database
+// that holds data, and a secret that does not match the database.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open database: no path given; set --db")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	syncMode, err := synchronous(opt.Synchronous)
+	if err != nil {
+		return nil, err
+	}
+	if opt.BusyTimeout <= 0 {
+		opt.BusyTimeout = 5 * time.Second
+	}
+	if opt.SecretFile == "" {
+		opt.SecretFile = abs + ".key"
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	exists, err := checkPath(abs)
+	if err != nil {
+		return nil, err
+	}
+
+	// Everything that can be checked without writing is checked before the
+	// first write, so a bad invocation leaves no trace.
+	var secret []byte
+	if opt.Secret != nil {
+		if len(opt.Secret) != secretSize {
+			return nil, fmt.Errorf("open database: the secret is %d bytes; want %d (64 hexadecimal characters in PEERVOICE_SECRET)", len(opt.Secret), secretSize)
+		}
+		secret = append([]byte(nil), opt.Secret...)
+	} else if secret, err = readKeyFile(opt.SecretFile); err != nil {
+		return nil, err
+	}
+	defer clear(secret)
+
+	if !exists {
+		// Create the file ourselves so that it, and the -wal and -shm files
+		// SQLite gives the same mode, are private to the owner.
+		f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("create database %s: %w", abs, err)
+		}
+		if err := f.Close(); err != nil {
+			return nil, fmt.Errorf("create database %s: %w", abs, err)
+		}
+	}
+
+	db := &DB{path: abs, now: opt.Now}
+	if db.wr, err = sql.Open("sqlite3", dsn(abs, syncMode, opt.BusyTimeout, true)); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", abs, err)
+	}
+	db.wr.SetMaxOpenConns(1)
+	if db.rd, err = sql.Open("sqlite3", dsn(abs, syncMode, opt.BusyTimeout, false)); err != nil {
+		db.wr.Close()
+		return nil, fmt.Errorf("open database %s: %w", abs, err)
+	}
+	source := "the key file " + opt.SecretFile
+	if opt.Secret != nil {
+		source = "Options.Secret (PEERVOICE_SECRET)"
+	}
+	if err := db.open(ctx, secret, opt.SecretFile, source); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// open checks the secret against the database, creating the key file for a
+// new database, and applies the migrations. source says where the secret
+// came from, for errors.
+func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) error {
+	if err := db.wr.PingContext(ctx); err != nil {
+		return db.explain("open", err)
+	}
+	hasData, check, err := db.inspect(ctx)
+	if err != nil {
+		return db.explain("open", err)
+	}
+	if secret == nil {
+		if hasData {
+			return fmt.Errorf("open database %s: the key file %s is missing, but the database already holds data; "+
+				"restore the key file from your backup (or set PEERVOICE_SECRET): without it the stored answers cannot be read, "+
+				"and a new key would not match them", db.path, keyFile)
+		}
+		if secret, err = createKeyFile(keyFile); err != nil {
+			return err
+		}
+		defer clear(secret)
+	}
+	if db.keys, err = newKeyring(secret); err != nil {
+		return fmt.Errorf("open database %s: %w", db.path, err)
+	}
+	if check != nil && !db.keys.matches(check) {
+		return fmt.Errorf("open database %s: the secret does not match this database (wrong key file or PEERVOICE_SECRET); "+
+			"it came from %s: use the key file or secret the database was created with", db.path, source)
+	}
+	if err := db.migrate(ctx); err != nil {
+		return db.explain("migrate", err)
+	}
+	if check == nil {
+		if _, err := db.wr.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, metaKeyCheck, db.keys.checkValue()); err != nil {
+			return db.explain("save key check value", err)
+		}
+	}
+	return nil
+}
+
+// Close closes the database. The last connection to close checkpoints the
+// write-ahead log into the database file and removes it.
+func (db *DB) Close() error {
+	var errs []error
+	if db.rd != nil {
+		errs = append(errs, db.rd.Close())
+	}
+	if db.wr != nil {
+		errs = append(errs, db.wr.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close database %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Stats counts what the store holds.
+type Stats struct {
+	Participants, Sessions, Answers int
+}
+
+// Stats returns how many participants, sessions and answers are stored.
+func (db *DB) Stats(ctx context.Context) (Stats, error) {
+	var s Stats
+	err := db.rd.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM participants),
+		(SELECT COUNT(*) FROM sessions),
+		(SELECT COUNT(*) FROM answers)`).Scan(&s.Participants, &s.Sessions, &s.Answers)
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats: %w", err)
+	}
+	return s, nil
+}
+
+// dsn builds a file: URI carrying the pragmas, so every pooled connection has
+// them. The path is escaped, so a '?' or '#' in it is harmless.
+func dsn(abs, syncMode string, busy time.Duration, write bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", syncMode) // after _journal_mode: the driver would otherwise use NORMAL for WAL
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", strconv.FormatInt(busy.Milliseconds(), 10))
+	// Zero deleted content, so a withdrawal leaves no readable remains in
+	// free pages.
+	q.Set("_secure_delete", "on")
+	q.Set("_stmt_cache_size", "32")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Set("_query_only", "on")
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	return u.String()
+}
+
+// synchronous validates Options.Synchronous.
+func synchronous(s string) (string, error) {
+	switch v := strings.ToUpper(s); v {
+	case "":
+		return "FULL", nil
+	case "FULL", "NORMAL", "EXTRA":
+		return v, nil
+	}
+	return "", fmt.Errorf("open database: synchronous %q is not supported; want FULL (default), NORMAL or EXTRA", s)
+}
+
+// sqliteHeader starts every SQLite 3 database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// checkPath reports whether the database file exists, and returns an error
+// saying what to fix when path cannot be a writable SQLite database. It
+// checks mode bits itself because root bypasses file permissions, and a
+// read-only database must not be written even then.
+func checkPath(abs string) (exists bool, err error) {
+	dir := filepath.Dir(abs)
+	di, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, fmt.Errorf("open database %s: the directory %s does not exist; create it or choose another --db", abs, dir)
+	case err != nil:
+		return false, fmt.Errorf("open database %s: %w", abs, err)
+	case !di.IsDir():
+		return false, fmt.Errorf("open database %s: %s is not a directory; choose another --db", abs, dir)
+	case di.Mode().Perm()&0o222 == 0:
+		return false, fmt.Errorf("database directory %s is read-only (mode %04o): SQLite must create %s-wal and %s-shm there; make it writable or choose another --db",
+			dir, di.Mode().Perm(), filepath.Base(abs), filepath.Base(abs))
+	}
+
+	fi, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("open database %s: %w", abs, err)
+	case fi.IsDir():
+		return false, fmt.Errorf("open database %s: it is a directory, not a database file; give a file path such as %s to --db",
+			abs, filepath.Join(abs, "peervoice.db"))
+	case !fi.Mode().IsRegular():
+		return false, fmt.Errorf("open database %s: not a regular file (mode %s); choose another --db", abs, fi.Mode())
+	case fi.Mode().Perm()&0o222 == 0:
+		return false, fmt.Errorf("database %s is read-only (mode %04o): make it writable or choose another --db", abs, fi.Mode().Perm())
+	}
+	// Opening for writing (and writing nothing) catches what mode bits do
+	// not show: an immutable file, a read-only mount, another owner. SQLite
+	// would silently fall back to read-only and fail only at the first
+	// answer.
+	f, err := os.OpenFile(abs, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return false, fmt.Errorf("database %s is read-only (%w): make it writable or choose another --db", abs, err)
+	} else if err != nil {
+		return false, fmt.Errorf("open database %s: %w", abs, err)
+	}
+	defer f.Close()
+	if fi.Size() == 0 {
+		return true, nil // SQLite turns an empty file into a database
+	}
+	buf := make([]byte, len(sqliteHeader))
+	if n, _ := f.Read(buf); n < len(buf) || string(buf) != sqliteHeader {
+		return false, fmt.Errorf("open %s: not a SQLite database (it does not start with the SQLite header); check --db", abs)
+	}
+	return true, nil
+}
+
+// explain wraps a SQLite error met while opening, adding what to do for the
+// errors a person can fix.
+func (db *DB) explain(step string, err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrReadonly:
+			return fmt.Errorf("%s: database %s is read-only (%w): make it and its directory writable or choose another --db", step, db.path, err)
+		case sqlite3.ErrNotADB:
+			return fmt.Errorf("%s: %s: not a SQLite database (%w); check --db", step, db.path, err)
+		case sqlite3.ErrCantOpen:
+			return fmt.Errorf("%s: cannot open database %s (%w); check that --db names a file in a writable directory", step, db.path, err)
+		}
+	}
+	return fmt.Errorf("%s: database %s: %w", step, db.path, err)
+}
+
+// inspect reports whether the database already holds data (so a missing key
+// file is an error, not a first run) and returns the stored key check value.
+func (db *DB) inspect(ctx context.Context) (hasData bool, check []byte, err error) {
+	tx, err := db.rd.BeginTx(ctx, nil)
+	if err != nil {
+		return false, nil, err
+	}
+	defer tx.Rollback()
+	tables := map[string]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'`)
+	if err != nil {
+		return false, nil, err
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return false, nil, err
+		}
+		tables[name] = true
+	}
+	if err := rows.Close(); err != nil {
+		return false, nil, err
+	}
+	if tables["meta"] {
+		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaKeyCheck).Scan(&check)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, nil, err
+		}
+		hasData = check != nil
+	}
+	if tables["participants"] && !hasData {
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM participants)`).Scan(&hasData); err != nil {
+			return false, nil, err
+		}
+	}
+	return hasData, check, nil
+}
+
+// timeFormat is fixed-width UTC, so stored times sort as text and SQLite's
+// date functions read them.
+const timeFormat = "2006-01-02T15:04:05.000000000Z"
+
+// formatTime renders t for storage.
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+// parseTime reads a time written by formatTime.
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// orNow returns t, or the store's clock when t is zero.
+func (db *DB) orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return db.now()
+	}
+	return t
+}
