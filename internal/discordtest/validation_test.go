@@ -1,0 +1,185 @@
+package discordtest_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/internal/discordtest"
+)
+
+func TestLimitViolations(t *testing.T) {
+	t.Parallel()
+	row := func(n int) discordgo.ActionsRow {
+		var r discordgo.ActionsRow
+		for i := range n {
+			r.Components = append(r.Components, discordgo.Button{Label: "b", CustomID: "b" + string(rune('a'+i))})
+		}
+		return r
+	}
+	tests := []struct {
+		name string
+		msg  *discordgo.MessageSend
+		want string
+	}{
+		{"content", &discordgo.MessageSend{Content: strings.Repeat("x", 2001)}, "content is 2001 characters; Discord allows 2000"},
+		{"buttons", &discordgo.MessageSend{Content: "x", Components: []discordgo.MessageComponent{row(6)}}, "has 6 buttons"},
+		{"rows", &discordgo.MessageSend{Content: "x", Components: []discordgo.MessageComponent{
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "1", CustomID: "1"}}},
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "2", CustomID: "2"}}},
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "3", CustomID: "3"}}},
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "4", CustomID: "4"}}},
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "5", CustomID: "5"}}},
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "6", CustomID: "6"}}},
+		}}, "6 action rows"},
+		{"custom_id", &discordgo.MessageSend{Content: "x", Components: []discordgo.MessageComponent{
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "b", CustomID: strings.Repeat("c", 101)}}},
+		}}, "custom_id is 101 characters"},
+		{"embed total", &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{
+			{Description: strings.Repeat("d", 4000)}, {Description: strings.Repeat("d", 2001)},
+		}}, "embeds total 6001 characters"},
+		{"embed fields", &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{{Fields: fields(26)}}}, "26 fields"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := discordtest.New(t)
+			e.ExpectViolation(tt.want)
+			s := open(t, e)
+			dm, err := s.UserChannelCreate(e.User("alice").ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.ChannelMessageSendComplex(dm.ID, tt.msg)
+			if code, _ := restCode(err); code != 50035 {
+				t.Errorf("send = %v; want 400 Invalid Form Body (50035)", err)
+			}
+			if v := e.Violations(); len(v) != 1 || v[0].Rule != discordtest.RuleLimit {
+				t.Errorf("violations = %v; want exactly one limit violation", v)
+			}
+		})
+	}
+}
+
+func fields(n int) []*discordgo.MessageEmbedField {
+	var fs []*discordgo.MessageEmbedField
+	for range n {
+		fs = append(fs, &discordgo.MessageEmbedField{Name: "n", Value: "v"})
+	}
+	return fs
+}
+
+func TestModalLimit(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	e.ExpectViolation("max_length is 5000")
+	results := make(chan error, 1)
+	s := open(t, e, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		results <- s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
+			CustomID: "m", Title: "Story",
+			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.TextInput{CustomID: "t", Label: "Tell", Style: discordgo.TextInputParagraph, MaxLength: 5000},
+			}}},
+		}})
+	})
+	register(t, s, e, "", pingCommand)
+	if _, err := e.User("alice").RunCommand("ping"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := restCode(<-results); code != 50035 {
+		t.Errorf("modal with max_length 5000: code %d; want 50035", code)
+	}
+}
+
+func TestOpenAPIViolation(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	s := open(t, e)
+	dm, err := s.UserChannelCreate(e.User("alice").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ExpectViolation("at /components/0/components: got null, want array")
+	// An action row with no components: discordgo sends "components": null,
+	// which Discord refuses.
+	_, err = s.ChannelMessageSendComplex(dm.ID, &discordgo.MessageSend{Content: "x", Components: []discordgo.MessageComponent{discordgo.ActionsRow{}}})
+	if vs := e.Violations(); len(vs) == 0 {
+		t.Skip("no OpenAPI description found: the OpenAPI layer is skipped")
+	}
+	if code, _ := restCode(err); code != 50035 {
+		t.Errorf("send = %v; want 50035", err)
+	}
+	if v := e.Violations(); v[0].Rule != discordtest.RuleOpenAPI {
+		t.Errorf("violation = %v; want rule %q", v[0], discordtest.RuleOpenAPI)
+	}
+	// A malformed component: a button whose style is a string.
+	e.ExpectViolation("at /components/0/components/0/style: got string, want integer")
+	_, err = s.RequestWithBucketID("POST", discordgo.EndpointChannelMessages(dm.ID), map[string]any{
+		"content": "x", "components": []any{map[string]any{"type": 1, "components": []any{
+			map[string]any{"type": 2, "style": "primary", "custom_id": "a", "label": "A"},
+		}}},
+	}, discordgo.EndpointChannelMessages(dm.ID))
+	if code, _ := restCode(err); code != 50035 {
+		t.Errorf("malformed button: %v; want 50035", err)
+	}
+}
+
+func TestWithoutSpecStillChecksLimits(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t, discordtest.WithSpecPath("/nonexistent/openapi.json"))
+	s := open(t, e)
+	dm, err := s.UserChannelCreate(e.User("alice").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Skipped layer: the empty row goes through.
+	if _, err := s.ChannelMessageSendComplex(dm.ID, &discordgo.MessageSend{Content: "x", Components: []discordgo.MessageComponent{discordgo.ActionsRow{}}}); err != nil {
+		t.Errorf("with no description, an empty row = %v; want accepted", err)
+	}
+	e.ExpectViolation("content is 2001")
+	if _, err := s.ChannelMessageSend(dm.ID, strings.Repeat("y", 2001)); err == nil {
+		t.Error("2001 characters accepted; want the limit enforced")
+	}
+}
+
+func TestUnsupportedEndpoint(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	e.ExpectViolation("does not implement")
+	s, _ := discordgo.New("Bot " + e.Token())
+	s.Client = e.HTTPClient()
+	if _, err := s.GuildBans("1", 10, "", ""); err == nil {
+		t.Error("GuildBans succeeded against an endpoint the emulator lacks")
+	}
+}
+
+func TestHTTPClient(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	c := e.HTTPClient()
+	for _, url := range []string{"https://discord.com/api/v10/gateway", e.URL() + "/api/v9/gateway"} {
+		resp, err := c.Get(url)
+		if err != nil {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), e.GatewayURL()) {
+			t.Errorf("GET %s = %s; want the emulator's gateway URL", url, body)
+		}
+	}
+	if _, err := c.Get("https://example.com/"); err == nil {
+		t.Error("request to another host went through")
+	}
+	resp, err := http.Get(e.URL() + "/api/v10/users/@me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /users/@me without a token = %d; want 401", resp.StatusCode)
+	}
+}
