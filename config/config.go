@@ -30,6 +30,7 @@ type Config struct {
 	Study      Study
 	Safety     Safety
 	Discord    Discord
+	Prompts    Prompts // scheduled community prompts (keys.go)
 }
 
 // Log configures logging.
@@ -82,7 +83,8 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("config: %s = %s: expected %s (set it in the config file or as %s)", e.Key, show(e.Value), e.Expected, EnvName(e.Key))
+	key, _, _ := strings.Cut(e.Key, "[") // an item of a list is set with the whole list
+	return fmt.Sprintf("config: %s = %s: expected %s (set it in the config file or as %s)", e.Key, show(e.Value), e.Expected, EnvName(key))
 }
 
 // EnvName returns the environment variable for a key: log.format →

@@ -143,7 +143,18 @@ func (e *Emulator) handleCreateMessage(req *apiRequest) reply {
 		e.mu.Unlock()
 		return errorReply(http.StatusForbidden, 50007, "Cannot send messages to this user")
 	}
+	nonce, enforce, err := messageNonce(fields)
+	if err != nil {
+		e.mu.Unlock()
+		return invalidFormReply(err.Error())
+	}
+	if prior := e.nonceMessage(nonce); enforce && prior != nil {
+		body := e.messageJSON(prior) // enforce_nonce: the earlier message, nothing new
+		e.mu.Unlock()
+		return jsonReply(http.StatusOK, body)
+	}
 	m := e.newMessage(ch, nil, nil)
+	m.nonce = nonce
 	if err := e.applyFields(m, fields, req.files, false); err != nil {
 		e.mu.Unlock()
 		return invalidFormReply(err.Error())

@@ -37,6 +37,7 @@ type message struct {
 	followup    bool
 	viewer      *User   // for an ephemeral message, the only user who sees it
 	feeds       []*feed // the feeds that list it, woken on every change
+	nonce       string  // from the create request, for enforce_nonce (nonce.go)
 }
 
 // attachment is an uploaded file kept by the emulator.

@@ -1,0 +1,184 @@
+// Package bot is PeerVoice's Discord front end: slash commands, private
+// questionnaires in DMs (or ephemeral messages when DMs are closed) and
+// community prompts. It is a thin adapter over the participant service:
+// it turns clicks and messages into steps, and replies into messages.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/participant"
+)
+
+// Participants is what the bot needs from the participant service;
+// *participant.Service satisfies it.
+type Participants interface {
+	Begin(ctx context.Context, u participant.User, flowID, lang string) (participant.Reply, error)
+	Continue(ctx context.Context, u participant.User) (participant.Reply, error)
+	Input(ctx context.Context, u participant.User, step participant.Step) (participant.Reply, error)
+	Overview(ctx context.Context, u participant.User) ([]participant.FlowStatus, error)
+	MyData(ctx context.Context, u participant.User) (participant.Data, error)
+	Withdraw(ctx context.Context, u participant.User) (bool, error)
+	Help() string
+	Flows() *flows.Catalog
+}
+
+var _ Participants = (*participant.Service)(nil)
+
+// Config configures the bot.
+type Config struct {
+	Token              string // without the "Bot " prefix
+	GuildID            string // register commands in this guild; "" for global
+	APIURL             string // REST base URL; "" for Discord's
+	GatewayURL         string // "" to ask GET /gateway
+	ResearchChannelID  string
+	ModeratorChannelID string
+	// HTTPTransport is the transport under the bot's own; nil for the
+	// default. Tests pass the emulator's.
+	HTTPTransport http.RoundTripper
+	Log           *slog.Logger
+	// Prompts configures scheduled community prompts (schedule_run.go);
+	// the zero value schedules nothing.
+	Prompts PromptsConfig
+}
+
+// ErrNoToken is returned by New without a token.
+var ErrNoToken = errors.New(`no Discord bot token: create an application at https://discord.com/developers/applications, add a bot, copy its token, and set it as PEERVOICE_DISCORD_TOKEN (or discord.token in the config file). To try PeerVoice without Discord, run: peervoice chat`)
+
+// Bot is a running PeerVoice Discord bot.
+type Bot struct {
+	cfg Config
+	svc Participants
+	log *slog.Logger
+	s   *discordgo.Session
+
+	appID    string
+	commands map[string]command
+	sched    *scheduler // nil: no scheduled prompts
+
+	inflight  sync.WaitGroup
+	mu        sync.Mutex
+	closing   bool
+	last      map[string]messageRef // session id → its latest question message in a DM
+	ready     chan struct{}         // closed once connected and commands registered
+	connected chan struct{}         // closed at the first READY
+	readyOnce sync.Once
+}
+
+// messageRef names a message the bot sent.
+type messageRef struct{ channelID, messageID string }
+
+// New builds a bot; Run connects it.
+func New(cfg Config, svc Participants) (*Bot, error) {
+	if cfg.Token == "" {
+		return nil, ErrNoToken
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	tr, err := newTransport(cfg.HTTPTransport, cfg.APIURL, cfg.GatewayURL, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	s.Client = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	// The least the bot needs: guild events for slash commands in servers,
+	// and DMs for typed answers. Message content in DMs needs no
+	// privileged intent.
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsDirectMessages
+	s.ShouldReconnectOnError = true
+	s.ShouldRetryOnRateLimit = true
+	s.MaxRestRetries = 3
+	s.LogLevel = discordgo.LogError
+	b := &Bot{cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
+	b.commands = b.commandTable()
+	if b.sched, err = newScheduler(b, cfg.Prompts); err != nil {
+		return nil, err
+	}
+	s.AddHandler(b.onReady)
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(b.onMessage)
+	return b, nil
+}
+
+// Run connects to Discord, registers the slash commands and serves until
+// ctx is cancelled; then it finishes the steps in flight and closes the
+// gateway cleanly.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.s.Open(); err != nil {
+		return fmt.Errorf("connect to Discord: %w", err)
+	}
+	select {
+	case <-b.connected:
+	case <-ctx.Done():
+		b.s.Close()
+		return nil
+	case <-time.After(30 * time.Second):
+		b.s.Close()
+		return errors.New("connect to Discord: no READY within 30 seconds")
+	}
+	if err := b.register(); err != nil {
+		b.s.Close()
+		return err
+	}
+	b.log.Info("PeerVoice bot ready", "commands", len(b.commands), "guild", b.cfg.GuildID)
+	b.startScheduler(ctx)
+	close(b.ready)
+	<-ctx.Done()
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+	b.inflight.Wait()
+	if err := b.s.Close(); err != nil {
+		return fmt.Errorf("close gateway: %w", err)
+	}
+	b.log.Info("PeerVoice bot stopped")
+	return nil
+}
+
+// Ready is closed once the bot has connected and registered its commands.
+func (b *Bot) Ready() <-chan struct{} { return b.ready }
+
+func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
+	if r.Application != nil && r.Application.ID != "" {
+		b.appID = r.Application.ID
+	} else if r.User != nil {
+		b.appID = r.User.ID
+	}
+	b.readyOnce.Do(func() { close(b.connected) })
+}
+
+// track runs a handler as an in-flight step unless the bot is closing.
+func (b *Bot) track() (done func(), ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closing {
+		return nil, false
+	}
+	b.inflight.Add(1)
+	return b.inflight.Done, true
+}
+
+// userOf returns the person behind an interaction, in a DM or a server.
+func userOf(i *discordgo.InteractionCreate) *discordgo.User {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User
+	}
+	return i.User
+}
+
+func person(u *discordgo.User) participant.User {
+	return participant.User{Platform: "discord", ID: u.ID}
+}

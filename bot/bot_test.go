@@ -1,0 +1,93 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/peervoice/peervoice/bot"
+	"github.com/peervoice/peervoice/internal/discordtest"
+)
+
+// TestRecoveryFlowInDMs: consent, then the whole recovery flow with
+// buttons and typed text, every answer stored, the old questions'
+// buttons disabled after each answer.
+func TestRecoveryFlowInDMs(t *testing.T) {
+	h := newHarness(t)
+	alice := h.e.User("alice")
+	h.consent(alice, "recovery")
+	c := ctx(t)
+	m, err := alice.WaitMessage(c, question("own_words"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(embedText(m), "In your own words") {
+		t.Errorf("first question = %q", embedText(m))
+	}
+	alice.SendDM("Living well on my own terms")
+	edited, err := alice.WaitMessage(c, func(x discordtest.Message) bool { return x.ID == m.ID && !x.Interactive() })
+	if err != nil {
+		t.Fatalf("the answered question was not disabled: %v", err)
+	}
+	if !strings.Contains(embedText(edited), "Your answer: Living well on my own terms") {
+		t.Errorf("answered question shows %q", embedText(edited))
+	}
+	m, err = alice.WaitMessage(c, question("word_fits"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer(t, alice, m, "fits_well")
+	m, err = alice.WaitMessage(c, question("team_agrees"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer(t, alice, m, "disagree")
+	m, err = alice.WaitMessage(c, question("team_view"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The form (modal) works in DMs too.
+	if _, err := alice.Click(m, control(t, m, bot.ActWrite, "")); err != nil {
+		t.Fatal(err)
+	}
+	md, err := alice.WaitModal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.SubmitModal(md, map[string]string{"answer": "They talk about symptoms, I talk about my life"}); err != nil {
+		t.Fatal(err)
+	}
+	// Skip the rest with the Skip button until the end.
+	for i := 0; i < 10; i++ {
+		m, err = alice.WaitMessage(c, func(x discordtest.Message) bool {
+			return x.Interactive() || strings.Contains(embedText(x), "/survey") && x.Edits == 0
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !m.Interactive() {
+			break
+		}
+		if _, err := alice.Click(m, control(t, m, bot.ActSkip, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := h.data(alice)
+	got := map[string]string{}
+	for _, a := range d.Answers {
+		got[a.QuestionID] = a.Answer
+	}
+	want := map[string]string{
+		"own_words":   "Living well on my own terms",
+		"word_fits":   "It fits well",
+		"team_agrees": "Disagree",
+		"team_view":   "They talk about symptoms, I talk about my life",
+	}
+	for q, w := range want {
+		if got[q] != w {
+			t.Errorf("stored %s = %q; want %q", q, got[q], w)
+		}
+	}
+	if len(h.e.Violations()) > 0 {
+		t.Errorf("violations: %v", h.e.Violations())
+	}
+}

@@ -1,0 +1,190 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/participant"
+)
+
+// command is a slash command: its definition beside its handler.
+type command struct {
+	def    *discordgo.ApplicationCommand
+	handle func(ic *discordgo.InteractionCreate)
+}
+
+// commandTable lists the bot's slash commands, by name.
+func (b *Bot) commandTable() map[string]command {
+	cmds := []command{b.surveyCommand(), b.helpCommand(), b.mydataCommand(), b.withdrawCommand(), b.promptCommand()}
+	table := map[string]command{}
+	for _, c := range cmds {
+		table[c.def.Name] = c
+	}
+	return table
+}
+
+// register replaces the bot's commands (bulk overwrite) in the
+// configured guild, or globally.
+func (b *Bot) register() error {
+	var defs []*discordgo.ApplicationCommand
+	for _, name := range []string{"survey", "help", "mydata", "withdraw", "prompt"} {
+		defs = append(defs, b.commands[name].def)
+	}
+	if _, err := b.s.ApplicationCommandBulkOverwrite(b.appID, b.cfg.GuildID, defs); err != nil {
+		return fmt.Errorf("register slash commands: %w", err)
+	}
+	return nil
+}
+
+func (b *Bot) surveyCommand() command {
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for i, f := range b.svc.Flows().Flows() {
+		if i == 25 {
+			break
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(f.Title.String(), 100), Value: f.ID})
+	}
+	dm := true
+	return command{
+		def: &discordgo.ApplicationCommand{
+			Name:         "survey",
+			Description:  "Answer a set of questions about recovery, privately",
+			DMPermission: &dm,
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "flow", Description: "Which set of questions (leave empty to choose from a list)",
+				Required: false, Choices: choices,
+			}},
+		},
+		handle: func(ic *discordgo.InteractionCreate) {
+			opts := ic.ApplicationCommandData().Options
+			if len(opts) == 0 {
+				b.showMenu(ic)
+				return
+			}
+			b.startPrivately(ic, opts[0].StringValue())
+		},
+	}
+}
+
+// showMenu lists the flows with the participant's progress.
+func (b *Bot) showMenu(ic *discordgo.InteractionCreate) {
+	b.respond(ic.Interaction, true, func(ctx context.Context) (response, error) {
+		list, err := b.svc.Overview(ctx, person(userOf(ic)))
+		if err != nil {
+			return response{}, err
+		}
+		return response{initial: ephemeralReply(flowMenu(list))}, nil
+	})
+}
+
+// HelpText says how PeerVoice uses answers, shown with the support
+// resources by /help.
+const HelpText = `**How PeerVoice uses your answers**
+• Your answers are stored under a code, never your Discord name or id. Written answers are encrypted.
+• Researchers see only anonymised summaries; small numbers are hidden so no one can be picked out.
+• Quotes are used only if you agreed, with personal details removed, after a moderator checks them.
+• ` + "`/mydata`" + ` shows everything stored about you; ` + "`/withdraw`" + ` deletes it.
+• In a set of questions you can type **skip**, **back**, **stop** or **help** at any time.`
+
+func (b *Bot) helpCommand() command {
+	dm := true
+	return command{
+		def: &discordgo.ApplicationCommand{Name: "help", Description: "Where to find support, and how PeerVoice uses your answers", DMPermission: &dm},
+		handle: func(ic *discordgo.InteractionCreate) {
+			b.respond(ic.Interaction, true, func(context.Context) (response, error) {
+				m := supportMessage(b.svc.Help())
+				m.Embeds = append(m.Embeds, &discordgo.MessageEmbed{Description: HelpText, Color: colourQuestion})
+				return response{initial: ephemeralReply(m)}, nil
+			})
+		},
+	}
+}
+
+func (b *Bot) mydataCommand() command {
+	dm := true
+	return command{
+		def: &discordgo.ApplicationCommand{Name: "mydata", Description: "See everything PeerVoice has stored about you", DMPermission: &dm},
+		handle: func(ic *discordgo.InteractionCreate) {
+			b.respond(ic.Interaction, true, func(ctx context.Context) (response, error) {
+				d, err := b.svc.MyData(ctx, person(userOf(ic)))
+				if err != nil {
+					return response{}, err
+				}
+				return response{initial: ephemeralReply(myDataMessage(d))}, nil
+			})
+		},
+	}
+}
+
+// myDataMessage shows a participant their data: inline when short, as
+// an attached text file when it would not fit in a message.
+func myDataMessage(d participant.Data) message {
+	var sb strings.Builder
+	if d.Consent == nil && len(d.Answers) == 0 {
+		return message{Content: "Nothing is stored about you."}
+	}
+	if c := d.Consent; c != nil {
+		fmt.Fprintf(&sb, "**Consent** (version %s, given %s): take part: %s; anonymised quotes: %s\n", c.Version, c.GivenAt.Format("2 January 2006"), yesNo(c.TakePart), yesNo(c.Quotes))
+	}
+	flow := ""
+	for _, a := range d.Answers {
+		if a.FlowID != flow {
+			flow = a.FlowID
+			fmt.Fprintf(&sb, "\n**%s**\n", a.FlowTitle)
+		}
+		fmt.Fprintf(&sb, "• %s\n  → %s\n", a.Prompt, a.Answer)
+	}
+	text := sb.String()
+	if len([]rune(text)) <= maxContent {
+		return message{Content: text}
+	}
+	return message{
+		Content: "Everything stored about you is in the attached file. Use `/withdraw` to delete it.",
+		Files:   []*discordgo.File{{Name: "peervoice-my-data.txt", ContentType: "text/plain; charset=utf-8", Reader: strings.NewReader(strings.ReplaceAll(text, "**", ""))}},
+	}
+}
+
+func yesNo(v bool) string {
+	if v {
+		return "yes"
+	}
+	return "no"
+}
+
+func (b *Bot) withdrawCommand() command {
+	dm := true
+	return command{
+		def: &discordgo.ApplicationCommand{Name: "withdraw", Description: "Delete everything PeerVoice has stored about you", DMPermission: &dm},
+		handle: func(ic *discordgo.InteractionCreate) {
+			b.respond(ic.Interaction, true, func(context.Context) (response, error) {
+				return response{initial: ephemeralReply(message{
+					Content: "This deletes your consent and every answer you have given, for good. Researchers' summaries already published cannot be changed, but nothing more of yours will be used. Are you sure?",
+					Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+						discordgo.Button{Label: "Yes, delete my data", Style: discordgo.DangerButton, CustomID: ID{Action: ActWithdraw, Value: "yes"}.String()},
+						discordgo.Button{Label: "No, keep it", Style: discordgo.SecondaryButton, CustomID: ID{Action: ActWithdraw, Value: "no"}.String()},
+					}}},
+				})}, nil
+			})
+		},
+	}
+}
+
+func (b *Bot) withdraw(ic *discordgo.InteractionCreate, yes bool) {
+	b.respond(ic.Interaction, true, func(ctx context.Context) (response, error) {
+		text := "Nothing was deleted."
+		if yes {
+			found, err := b.svc.Withdraw(ctx, person(userOf(ic)))
+			if err != nil {
+				return response{}, err
+			}
+			text = "Done: everything PeerVoice stored about you has been deleted."
+			if !found {
+				text = "There was nothing stored about you."
+			}
+		}
+		return response{initial: updateReply(message{Content: text})}, nil
+	})
+}

@@ -1,0 +1,442 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/bot"
+	"github.com/peervoice/peervoice/internal/discordtest"
+)
+
+// TestDMsClosedGoesEphemeral: a participant whose DMs are closed is told
+// how to allow them and answers in ephemeral messages in the server,
+// text questions through the form; nothing is visible to anyone else.
+func TestDMsClosedGoesEphemeral(t *testing.T) {
+	h := newHarness(t)
+	g := h.e.AddGuild("Peer support")
+	ch := g.AddChannel("general")
+	alice, bob := h.e.User("alice"), h.e.User("bob")
+	g.AddMember(alice)
+	g.AddMember(bob)
+	alice.CloseDMs()
+	c := ctx(t)
+	if _, err := alice.RunCommandIn(ch, "survey", discordtest.Opt("flow", "recovery")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := alice.WaitMessage(c, question("take_part"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Ephemeral || !strings.Contains(m.Content, "Privacy Settings") {
+		t.Errorf("first message: ephemeral %v, content %q; want an ephemeral note on allowing DMs", m.Ephemeral, m.Content)
+	}
+	answer(t, alice, m, "yes")
+	m, err = alice.WaitMessage(c, question("quotes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer(t, alice, m, "no")
+	m, err = alice.WaitMessage(c, question("own_words"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Click(m, control(t, m, bot.ActWrite, "")); err != nil {
+		t.Fatal(err)
+	}
+	md, err := alice.WaitModal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.SubmitModal(md, map[string]string{"answer": "Being myself again"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range alice.Messages() {
+		if !msg.Ephemeral {
+			t.Errorf("a message was visible to others: %q", embedText(msg))
+		}
+	}
+	if n := len(h.e.ChannelMessages(ch.ID)); n != 0 {
+		t.Errorf("%d messages in the public channel", n)
+	}
+	if len(bob.Messages()) != 0 {
+		t.Errorf("bob saw alice's messages")
+	}
+	if d := h.data(alice); len(d.Answers) != 1 || d.Answers[0].Answer != "Being myself again" {
+		t.Errorf("stored answers = %+v", d.Answers)
+	}
+}
+
+// TestRestartMidFlow: the bot is stopped mid-flow and started again on
+// the same database; the participant carries on at the same question
+// with earlier answers intact.
+func TestRestartMidFlow(t *testing.T) {
+	h := newHarness(t)
+	alice := h.e.User("alice")
+	h.consent(alice, "recovery")
+	c := ctx(t)
+	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
+		t.Fatal(err)
+	}
+	alice.SendDM("Having a life I choose")
+	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
+		t.Fatal(err)
+	}
+	h.stop()
+	h.start()
+	alice.SendDM("1") // word_fits, typed by number
+	if _, err := alice.WaitMessage(c, question("team_agrees")); err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+	d := h.data(alice)
+	if len(d.Answers) != 2 || d.Answers[0].Answer != "Having a life I choose" || d.Answers[1].Answer != "It fits well" {
+		t.Errorf("answers after restart = %+v", d.Answers)
+	}
+}
+
+// waitHeartbeat waits for the first heartbeat ACK: disrupting the
+// gateway earlier trips a data race inside discordgo v0.29.0.
+func waitHeartbeat(t *testing.T, e *discordtest.Emulator) {
+	t.Helper()
+	if _, err := e.WaitGateway(ctx(t), func(s discordtest.GatewayStats) bool { return s.HeartbeatACKs > 0 }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGatewayDisruptions: after op 7 and after a dropped connection the
+// bot resumes, and the conversation goes on.
+func TestGatewayDisruptions(t *testing.T) {
+	h := newHarness(t, discordtest.WithHeartbeatInterval(100*time.Millisecond))
+	alice := h.e.User("alice")
+	h.consent(alice, "recovery")
+	c := ctx(t)
+	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
+		t.Fatal(err)
+	}
+	waitHeartbeat(t, h.e)
+	h.e.RequestReconnect()
+	if _, err := h.e.WaitGateway(c, func(s discordtest.GatewayStats) bool { return s.SuccessfulResumes >= 1 }); err != nil {
+		t.Fatalf("no RESUME after op 7: %v", err)
+	}
+	alice.SendDM("First answer after a reconnect")
+	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
+		t.Fatal(err)
+	}
+	waitHeartbeat(t, h.e)
+	h.e.DropConnections()
+	if _, err := h.e.WaitGateway(c, func(s discordtest.GatewayStats) bool { return s.SuccessfulResumes >= 2 }); err != nil {
+		t.Fatalf("no RESUME after a dropped connection: %v", err)
+	}
+	alice.SendDM("1")
+	if _, err := alice.WaitMessage(c, question("team_agrees")); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.e.GatewayStats(); st.Identifies != 1 {
+		t.Errorf("identified %d times; resuming should need only the first", st.Identifies)
+	}
+}
+
+// TestRateLimitsAreRetried: 429s with JSON and with non-JSON bodies on
+// the bot's replies are waited out and retried, never dropped.
+func TestRateLimitsAreRetried(t *testing.T) {
+	h := newHarness(t)
+	alice := h.e.User("alice")
+	h.consent(alice, "recovery")
+	c := ctx(t)
+	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
+		t.Fatal(err)
+	}
+	route := "POST /channels/{channel_id}/messages"
+	h.e.FailNext(route, 2, discordtest.RateLimit(50*time.Millisecond))
+	h.e.FailNext(route, 2, discordtest.RateLimitNonJSON(50*time.Millisecond))
+	alice.SendDM("An answer sent into a burst of 429s")
+	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
+		t.Fatalf("the next question never came: %v", err)
+	}
+	if n := len(h.e.RequestsTo(route)); n < 5 {
+		t.Errorf("%d requests to %s; want the 4 refused and a retry", n, route)
+	}
+}
+
+// TestDoubleClick: two clicks on the same answer at once record it once;
+// the second gets a polite note.
+func TestDoubleClick(t *testing.T) {
+	h := newHarness(t)
+	alice := h.e.User("alice")
+	h.consent(alice, "recovery")
+	c := ctx(t)
+	m, err := alice.WaitMessage(c, question("own_words"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice.SendDM("words")
+	m, err = alice.WaitMessage(c, question("word_fits"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := control(t, m, bot.ActAnswer, "fits_well")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var clicked []*discordtest.Interaction
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if in, err := alice.Click(m, id); err == nil {
+				mu.Lock()
+				clicked = append(clicked, in)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(clicked) != 2 {
+		t.Skipf("only %d click got through before the first disabled the button", len(clicked))
+	}
+	for _, in := range clicked {
+		if _, err := in.WaitResponse(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := alice.WaitMessage(c, says("already been answered")); err != nil {
+		t.Errorf("no note for the second click: %v", err)
+	}
+	n := 0
+	for _, a := range h.data(alice).Answers {
+		if a.QuestionID == "word_fits" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("word_fits stored %d times", n)
+	}
+}
+
+// TestCrisisInDM: crisis words get the signpost at once, and the answer
+// is still saved.
+func TestCrisisInDM(t *testing.T) {
+	h := newHarness(t)
+	alice := h.e.User("alice")
+	h.consent(alice, "recovery")
+	c := ctx(t)
+	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
+		t.Fatal(err)
+	}
+	alice.SendDM("honestly some days i just want to unalive myself")
+	m, err := alice.WaitMessage(c, says("116 123"))
+	if err != nil {
+		t.Fatalf("no signpost: %v", err)
+	}
+	if !strings.Contains(embedText(m), "Shout") {
+		t.Errorf("signpost = %q", embedText(m))
+	}
+	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
+		t.Fatal(err)
+	}
+	if d := h.data(alice); len(d.Answers) != 1 || !strings.Contains(d.Answers[0].Answer, "unalive") {
+		t.Errorf("answer not saved: %+v", d.Answers)
+	}
+	// Even with no flow under way.
+	bob := h.e.User("bob")
+	bob.SendDM("i want to kill myself")
+	if _, err := bob.WaitMessage(c, says("116 123")); err != nil {
+		t.Errorf("no signpost without a session: %v", err)
+	}
+}
+
+// TestPromptAnswerPrivately: a moderator posts a prompt; a member clicks
+// "Answer privately" and gets the flow in their DMs.
+func TestPromptAnswerPrivately(t *testing.T) {
+	h := newHarness(t)
+	g := h.e.AddGuild("Peer support")
+	ch := g.AddChannel("general")
+	mods := g.AddRole("moderators", discordtest.PermissionManageGuild)
+	mod, member := h.e.User("mod"), h.e.User("member")
+	g.AddMember(mod, mods)
+	g.AddMember(member)
+	c := ctx(t)
+	if _, err := mod.RunCommandIn(ch, "prompt", discordtest.Sub("post", discordtest.Opt("flow", "what-matters"), discordtest.Opt("channel", ch))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mod.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral && strings.Contains(m.Content, "Posted") }); err != nil {
+		t.Fatal(err)
+	}
+	post, err := h.e.WaitChannelMessage(c, ch.ID, func(m discordtest.Message) bool { return len(m.CustomIDs()) == 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := member.Click(post, post.CustomIDs()[0]); err != nil {
+		t.Fatal(err)
+	}
+	m, err := member.WaitMessage(c, question("take_part"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Ephemeral || m.GuildID != "" {
+		t.Errorf("the flow did not go to the member's DMs: %+v", m)
+	}
+	if _, err := member.RunCommandIn(ch, "prompt", discordtest.Sub("post", discordtest.Opt("flow", "risk"), discordtest.Opt("channel", ch))); err == nil {
+		t.Errorf("a member without Manage Server could run /prompt")
+	}
+}
+
+// TestHelpMyDataWithdraw covers the participant's own commands.
+func TestHelpMyDataWithdraw(t *testing.T) {
+	h := newHarness(t)
+	alice := h.e.User("alice")
+	c := ctx(t)
+	if _, err := alice.RunCommand("help"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitMessage(c, says("Samaritans")); err != nil {
+		t.Fatal(err)
+	}
+	h.consent(alice, "recovery")
+	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
+		t.Fatal(err)
+	}
+	alice.SendDM("My own words")
+	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.RunCommand("mydata"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitMessage(c, says("My own words")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.RunCommand("withdraw"); err != nil {
+		t.Fatal(err)
+	}
+	m, err := alice.WaitMessage(c, says("Are you sure?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Click(m, bot.ID{Action: bot.ActWithdraw, Value: "yes"}.String()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitMessage(c, says("has been deleted")); err != nil {
+		t.Fatal(err)
+	}
+	if d := h.data(alice); d.Consent != nil || len(d.Answers) != 0 {
+		t.Errorf("data after withdraw: %+v", d)
+	}
+}
+
+// TestMenuAndDeferredResponses: /survey without a flow shows the menu;
+// with every response deferred (as when the database is slow), the
+// participant still gets every question.
+func TestMenuAndDeferredResponses(t *testing.T) {
+	defer bot.SetAckAfter(0)()
+	h := newHarness(t)
+	alice := h.e.User("alice")
+	c := ctx(t)
+	if _, err := alice.RunCommand("survey"); err != nil {
+		t.Fatal(err)
+	}
+	menu, err := alice.WaitMessage(c, says("Which would you like to answer?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Choose(menu, bot.ID{Action: bot.ActMenu}.String(), "risk"); err != nil {
+		t.Fatal(err)
+	}
+	m, err := alice.WaitMessage(c, question("take_part"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer(t, alice, m, "yes")
+	m, err = alice.WaitMessage(c, question("quotes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer(t, alice, m, "yes")
+	if _, err := alice.WaitMessage(c, func(m discordtest.Message) bool {
+		return m.Interactive() && strings.Contains(embedText(m), "Risk")
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestManyParticipants: 200 participants at once, every answer stored
+// exactly once.
+func TestManyParticipants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	h := newHarness(t)
+	const n = 200
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u := h.e.User(fmt.Sprintf("p%03d", i))
+			c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			step := func(q string, act func(m discordtest.Message) error) error {
+				m, err := u.WaitMessage(c, question(q))
+				if err != nil {
+					return fmt.Errorf("%s: %w", u.Name, err)
+				}
+				return act(m)
+			}
+			click := func(opt string) func(m discordtest.Message) error {
+				return func(m discordtest.Message) error {
+					for _, cid := range m.CustomIDs() {
+						if id, err := bot.ParseID(cid); err == nil && id.Action == bot.ActAnswer && id.Value == opt {
+							_, err := u.Click(m, cid)
+							return err
+						}
+					}
+					return fmt.Errorf("no %s button", opt)
+				}
+			}
+			if _, err := u.RunCommand("survey", discordtest.Opt("flow", "recovery")); err != nil {
+				errs <- err
+				return
+			}
+			for _, s := range []struct {
+				q   string
+				act func(discordtest.Message) error
+			}{
+				{"take_part", click("yes")},
+				{"quotes", click("no")},
+				{"own_words", func(discordtest.Message) error { u.SendDM("answer from " + u.Name); return nil }},
+				{"word_fits", click("fits_well")},
+				{"team_agrees", click("agree")},
+			} {
+				if err := step(s.q, s.act); err != nil {
+					errs <- err
+					return
+				}
+			}
+			if _, err := u.WaitMessage(c, question("team_asked")); err != nil {
+				errs <- fmt.Errorf("%s: %w", u.Name, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	st, err := h.db.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Participants != n || st.Answers != 3*n {
+		t.Errorf("stored %d participants and %d answers; want %d and %d", st.Participants, st.Answers, n, 3*n)
+	}
+}
+
+var _ = discordgo.ActionsRow{}

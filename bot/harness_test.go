@@ -1,0 +1,196 @@
+package bot_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/bot"
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/store"
+)
+
+// harness is the real bot, on a real SQLite file, talking through the
+// real discordgo client to the emulator.
+type harness struct {
+	t    *testing.T
+	e    *discordtest.Emulator
+	path string
+	db   *store.DB
+	svc  *participant.Service
+	stop func()
+}
+
+func newHarness(t *testing.T, opts ...discordtest.Option) *harness {
+	t.Helper()
+	if raceEnabled {
+		// The race detector slows everything several times over; Discord's
+		// 3 seconds are about real networks, not instrumented code.
+		opts = append([]discordtest.Option{discordtest.WithInteractionDeadline(15 * time.Second)}, opts...)
+	}
+	h := &harness{t: t, e: discordtest.New(t, opts...), path: filepath.Join(t.TempDir(), "peervoice.db")}
+	h.start()
+	return h
+}
+
+// start opens the database and runs a bot until stop or the test ends.
+func (h *harness) start() {
+	t := h.t
+	t.Helper()
+	db, err := store.Open(context.Background(), h.path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := flows.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog { return cat }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	b, err := bot.New(bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: log}, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	wait, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	select {
+	case <-b.Ready():
+	case err := <-done:
+		cancel()
+		t.Fatalf("bot.Run ended before it was ready: %v", err)
+	case <-wait.Done():
+		cancel()
+		t.Fatal("the bot was not ready within 10 seconds")
+	}
+	if err := h.e.WaitCommands(wait, "", "survey", "help", "mydata", "withdraw", "prompt"); err != nil {
+		cancel()
+		t.Fatalf("bot did not register its commands: %v", err)
+	}
+	stopped := false
+	h.db, h.svc = db, svc
+	h.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("bot.Run: %v", err)
+		}
+		db.Close()
+	}
+	t.Cleanup(h.stop)
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+// question matches a message asking the question with the given id.
+func question(id string) func(discordtest.Message) bool {
+	return func(m discordtest.Message) bool {
+		for _, cid := range m.CustomIDs() {
+			if parsed, err := bot.ParseID(cid); err == nil && parsed.Question == id && m.Interactive() {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// control returns the custom id on m for action (and option value).
+func control(t *testing.T, m discordtest.Message, act bot.Action, value string) string {
+	t.Helper()
+	for _, cid := range m.CustomIDs() {
+		if id, err := bot.ParseID(cid); err == nil && id.Action == act && id.Value == value {
+			return cid
+		}
+	}
+	t.Fatalf("message %s has no %c/%s control (custom ids %v)", m.ID, act, value, m.CustomIDs())
+	return ""
+}
+
+// answer clicks the option button on a question message.
+func answer(t *testing.T, u *discordtest.User, m discordtest.Message, option string) {
+	t.Helper()
+	if _, err := u.Click(m, control(t, m, bot.ActAnswer, option)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// embedText is everything the message's embeds say.
+func embedText(m discordtest.Message) string {
+	var b strings.Builder
+	b.WriteString(m.Content)
+	for _, e := range m.Embeds {
+		b.WriteString("\n" + e.Title + "\n" + e.Description)
+		for _, f := range e.Fields {
+			b.WriteString("\n" + f.Name + ": " + f.Value)
+		}
+		if e.Footer != nil {
+			b.WriteString("\n" + e.Footer.Text)
+		}
+	}
+	return b.String()
+}
+
+func says(s string) func(discordtest.Message) bool {
+	return func(m discordtest.Message) bool { return strings.Contains(embedText(m), s) }
+}
+
+// consent runs /survey flow in the user's DM and agrees to take part.
+func (h *harness) consent(u *discordtest.User, flow string) {
+	t := h.t
+	t.Helper()
+	c := ctx(t)
+	if _, err := u.RunCommand("survey", discordtest.Opt("flow", flow)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := u.WaitMessage(c, question("take_part"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer(t, u, m, "yes")
+	m, err = u.WaitMessage(c, question("quotes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer(t, u, m, "yes")
+}
+
+func (h *harness) data(u *discordtest.User) participant.Data {
+	h.t.Helper()
+	d, err := h.svc.MyData(context.Background(), participant.User{Platform: "discord", ID: u.ID})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return d
+}
+
+var _ = discordgo.ActionsRow{}

@@ -1,0 +1,280 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/participant"
+)
+
+// onInteraction dispatches slash commands, clicks and form submissions.
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	done, ok := b.track()
+	if !ok {
+		return
+	}
+	defer done()
+	i := ic.Interaction
+	if userOf(ic) == nil {
+		return
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		name := i.ApplicationCommandData().Name
+		c, ok := b.commands[name]
+		if !ok {
+			b.respond(i, true, func(context.Context) (response, error) {
+				return response{}, userError{"Sorry, I don't know that command any more."}
+			})
+			return
+		}
+		c.handle(ic)
+	case discordgo.InteractionMessageComponent:
+		b.onComponent(ic)
+	case discordgo.InteractionModalSubmit:
+		b.onModal(ic)
+	}
+}
+
+// onComponent handles a click or a choice on one of the bot's messages.
+func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	cd := i.MessageComponentData()
+	id, err := ParseID(cd.CustomID)
+	if err != nil {
+		b.respond(i, true, func(context.Context) (response, error) {
+			return response{}, userError{"Sorry, that button is out of date. Use `/survey` to carry on."}
+		})
+		return
+	}
+	switch id.Action {
+	case ActPrompt:
+		b.startPrivately(ic, id.Value)
+		return
+	case ActMenu:
+		if len(cd.Values) != 1 {
+			b.respond(i, true, func(context.Context) (response, error) {
+				return response{}, userError{"Please choose one set of questions."}
+			})
+			return
+		}
+		b.startPrivately(ic, cd.Values[0])
+		return
+	case ActWithdraw:
+		b.withdraw(ic, id.Value == "yes")
+		return
+	case ActWrite:
+		b.openModal(ic, id)
+		return
+	}
+	var in flows.Input
+	switch id.Action {
+	case ActAnswer:
+		in = flows.Input{Kind: flows.Choose, Choices: []string{id.Value}}
+	case ActSelect:
+		in = flows.Input{Kind: flows.Choose, Choices: cd.Values}
+	case ActSkip:
+		in = flows.Input{Kind: flows.Skip}
+	case ActBack:
+		in = flows.Input{Kind: flows.Back}
+	case ActStop:
+		in = flows.Input{Kind: flows.Stop}
+	case ActContinue:
+		in = flows.Input{Kind: flows.Enter}
+	default:
+		return
+	}
+	b.step(ic, id, participant.Step{SessionID: id.Session, QuestionID: id.Question, Input: in})
+}
+
+// onModal handles a typed answer sent with the "Write my answer" form.
+func (b *Bot) onModal(ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	md := i.ModalSubmitData()
+	id, err := ParseID(md.CustomID)
+	if err != nil || id.Action != ActModal {
+		b.respond(i, true, func(context.Context) (response, error) {
+			return response{}, userError{"Sorry, that form is out of date. Use `/survey` to carry on."}
+		})
+		return
+	}
+	text := ""
+	for _, row := range md.Components {
+		if r, ok := row.(*discordgo.ActionsRow); ok {
+			for _, c := range r.Components {
+				if ti, ok := c.(*discordgo.TextInput); ok && ti.CustomID == "answer" {
+					text = ti.Value
+				}
+			}
+		}
+	}
+	// A typed answer is text, even if it reads "skip": the form has its
+	// own Skip button beside it.
+	b.step(ic, id, participant.Step{SessionID: id.Session, QuestionID: id.Question, Input: flows.Input{Kind: flows.Enter, Text: text}})
+}
+
+// step applies one input from a component or form and shows the result:
+// the old question is marked answered and disabled, and what follows is
+// sent after it, in the DM or as ephemeral follow-ups.
+func (b *Bot) step(ic *discordgo.InteractionCreate, id ID, st participant.Step) {
+	i := ic.Interaction
+	u := userOf(ic)
+	dm := i.GuildID == ""
+	b.respond(i, true, func(ctx context.Context) (response, error) {
+		reply, err := b.svc.Input(ctx, person(u), st)
+		if errors.Is(err, participant.ErrNoSession) {
+			return response{initial: ephemeralReply(message{Content: "You have no questions in progress. Use `/survey` to start."})}, nil
+		}
+		if err != nil {
+			return response{}, err
+		}
+		if reply.Stale {
+			return response{initial: ephemeralReply(message{Content: "That question has already been answered, so nothing changed. Your latest question is further down; or use `/survey` to carry on."})}, nil
+		}
+		msgs := renderReply(reply, dm)
+		var initial *discordgo.InteractionResponse
+		if i.Message != nil {
+			embeds, comps := answered(i.Message, note(reply, id.Action))
+			initial = updateReply(message{Content: i.Message.Content, Embeds: embeds, Components: comps})
+		} else {
+			initial = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+		}
+		return response{initial: initial, after: func() { b.deliver(i, dm, msgs) }}, nil
+	})
+}
+
+// deliver sends messages after an interaction response: in a DM as
+// ordinary messages, elsewhere as ephemeral follow-ups that only the
+// participant sees.
+func (b *Bot) deliver(i *discordgo.Interaction, dm bool, msgs []message) {
+	for _, m := range msgs {
+		if dm {
+			if _, err := b.sendDM(i.ChannelID, m); err != nil {
+				b.log.Error("send DM", "err", err)
+				return
+			}
+			continue
+		}
+		if _, err := b.followup(i, m, true); err != nil {
+			return
+		}
+	}
+}
+
+// sendDM sends m to a DM channel, remembering a question message so a
+// typed answer can later mark it answered.
+func (b *Bot) sendDM(channelID string, m message) (*discordgo.Message, error) {
+	send := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, Files: m.Files}
+	if send.Components == nil {
+		send.Components = []discordgo.MessageComponent{}
+	}
+	msg, err := b.s.ChannelMessageSendComplex(channelID, send)
+	if err != nil {
+		return nil, err
+	}
+	if m.Ask != nil {
+		b.mu.Lock()
+		b.last[m.Ask.Session] = messageRef{channelID: channelID, messageID: msg.ID}
+		b.mu.Unlock()
+	}
+	return msg, nil
+}
+
+// openModal shows the form for a typed answer.
+func (b *Bot) openModal(ic *discordgo.InteractionCreate, id ID) {
+	i := ic.Interaction
+	b.respond(i, true, func(ctx context.Context) (response, error) {
+		// Continue shows where the participant is without changing it.
+		reply, err := b.svc.Continue(ctx, person(userOf(ic)))
+		if errors.Is(err, participant.ErrNoSession) {
+			return response{initial: ephemeralReply(message{Content: "You have no questions in progress. Use `/survey` to start."})}, nil
+		}
+		if err != nil {
+			return response{}, err
+		}
+		if reply.Session.ID != id.Session || reply.Session.Current != id.Question {
+			return response{initial: ephemeralReply(message{Content: "That question has already been answered, so nothing changed. Use `/survey` to carry on."})}, nil
+		}
+		q := reply.Flow.Question(id.Question)
+		var def *flows.Answer
+		if a, ok := reply.Session.Answers[q.ID]; ok && !a.Skipped {
+			def = &a
+		}
+		return response{initial: answerModal(reply.Flow, id.Session, q, reply.Session.Lang, def)}, nil
+	})
+}
+
+// startPrivately begins or resumes a flow for the person who asked,
+// in their DMs; if Discord refuses the DM (they closed DMs), it carries
+// on in ephemeral messages that only they can see.
+func (b *Bot) startPrivately(ic *discordgo.InteractionCreate, flowID string) {
+	i := ic.Interaction
+	u := userOf(ic)
+	inDM := i.GuildID == ""
+	b.respond(i, true, func(ctx context.Context) (response, error) {
+		reply, err := b.svc.Begin(ctx, person(u), flowID, string(i.Locale))
+		if err != nil {
+			if strings.HasPrefix(err.Error(), "unknown flow") {
+				return response{}, userError{"Sorry, " + err.Error() + "."}
+			}
+			return response{}, err
+		}
+		if inDM {
+			msgs := renderReply(reply, true)
+			title := reply.Flow.Title.String()
+			initial := publicReply(message{Content: "Here are the questions: **" + title + "**"})
+			if i.Type == discordgo.InteractionMessageComponent && i.Message != nil {
+				embeds, comps := answered(i.Message, "Chosen: "+title)
+				initial = updateReply(message{Content: i.Message.Content, Embeds: embeds, Components: comps})
+			}
+			return response{initial: initial, after: func() {
+				if err := b.sendAllDM(i.ChannelID, msgs); err != nil {
+					b.log.Error("send DM", "err", err)
+				}
+			}}, nil
+		}
+		ch, err := b.s.UserChannelCreate(u.ID)
+		if err == nil {
+			msgs := renderReply(reply, true)
+			if err = b.sendAllDM(ch.ID, msgs); err == nil {
+				return response{initial: ephemeralReply(message{Content: "I've sent you a private message with the questions. ✉️"})}, nil
+			}
+		}
+		if !isDMClosed(err) {
+			return response{}, fmt.Errorf("open DM: %w", err)
+		}
+		msgs := renderReply(reply, false)
+		first := msgs[0]
+		first.Content = dmClosedNote + "\n\n" + first.Content
+		return response{initial: ephemeralReply(first), after: func() {
+			for _, m := range msgs[1:] {
+				if _, err := b.followup(i, m, true); err != nil {
+					return
+				}
+			}
+		}}, nil
+	})
+}
+
+// sendAllDM sends messages to a DM channel in order.
+func (b *Bot) sendAllDM(channelID string, msgs []message) error {
+	for _, m := range msgs {
+		if _, err := b.sendDM(channelID, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const dmClosedNote = "I couldn't send you a direct message: your privacy settings don't allow DMs from this server. You can turn them on in the server's menu under **Privacy Settings → Direct Messages**. Meanwhile you can answer right here: only you can see these messages."
+
+// isDMClosed reports Discord's "Cannot send messages to this user".
+func isDMClosed(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser
+}

@@ -1,0 +1,804 @@
+package bot_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/bot"
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/store"
+)
+
+// BenchmarkLoad is the load benchmark of issue 3: N simulated participants
+// answer flows in their DMs as fast as the bot replies, all at once,
+// through the emulator and the real discordgo client. Each first consents
+// (untimed); then, timed, each answers one whole flow per b.N, mostly by
+// typing and also by clicking. Reported:
+//
+//   - answers/s over the timed phase, and the p50 and p99 latency from the
+//     participant's act (SendDM or Click) to the next question being
+//     visible to them (p99 also for typed and clicked answers apart);
+//   - heap-B/session: Go heap growth per participant between the bot
+//     starting and all N being mid-flow (a new flow started, its first
+//     question answered), live bytes after GC, the emulator included;
+//   - bot-heap-B/session: the part of it that goes away when the bot is
+//     stopped, which is the bot's own (see loadMemory);
+//   - peak-RSS-MB: the process's peak resident set (VmHWM) during the sub-
+//     benchmark. The emulator and the simulated users run in the same
+//     process and are included.
+//
+// bot=baseline is the floor: a trivial bot built directly on discordgo that
+// makes the same Discord calls per answer as PeerVoice (GET, PATCH and POST
+// for a typed answer; UPDATE_MESSAGE and POST for a click) with canned
+// messages of the same shape, and no service, storage or rendering. It runs
+// in the same process, so ratios are taken within one run.
+//
+// Run with: go test -run '^$' -bench Load -benchtime 1x ./bot/
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("participants=%d", n), func(b *testing.B) {
+			b.Run("bot=baseline", func(b *testing.B) { runLoad(b, n, startLoadBaseline) })
+			b.Run("bot=peervoice", func(b *testing.B) { runLoad(b, n, startLoadPeerVoice) })
+		})
+	}
+}
+
+// loadBot is a bot under load.
+type loadBot struct {
+	flows   []string // flow ids participants cycle through
+	consent bool     // participants consent before their first flow
+	stop    func()   // stops the bot; afterwards nothing of it is reachable
+	check   func()   // reports what the bot logged as going wrong
+}
+
+// loadTimeout bounds the whole of one sub-benchmark's waiting.
+const loadTimeout = 5 * time.Minute
+
+func runLoad(b *testing.B, n int, start func(*testing.B, *discordtest.Emulator) *loadBot) {
+	peakReset := loadResetPeak()
+	e := discordtest.New(b)
+	lat := &loadLatency{}
+	ps := make([]*loadParticipant, n)
+	for i := range ps {
+		ps[i] = &loadParticipant{i: i, u: e.User(fmt.Sprintf("participant%04d", i)), lat: lat}
+		ps[i].u.DMChannelID()
+	}
+	c, cancel := context.WithTimeout(context.Background(), loadTimeout)
+	defer cancel()
+
+	var mem loadMemory
+	mem.emulatorBefore = loadHeap()
+	lb := start(b, e)
+	mem.botIdle = loadHeap()
+
+	// Setup: consent (PeerVoice) or /survey (baseline) to reach the first
+	// question of the first flow.
+	loadAll(b, ps, func(p *loadParticipant) error { return p.begin(c, lb, 0) })
+
+	b.ResetTimer()
+	lat.reset()
+	cpu0 := loadCPU()
+	t0 := time.Now()
+	loadAll(b, ps, func(p *loadParticipant) error {
+		for it := 0; it < b.N; it++ {
+			if it > 0 {
+				if err := p.begin(c, lb, it); err != nil {
+					return err
+				}
+			}
+			if err := p.finish(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	elapsed := time.Since(t0)
+	cpu := loadCPU() - cpu0
+	b.StopTimer()
+	all, typed, click := lat.all.snapshot(), lat.typed.snapshot(), lat.click.snapshot()
+
+	// All N mid-flow: start the next flow and answer its first question.
+	loadAll(b, ps, func(p *loadParticipant) error {
+		if err := p.begin(c, lb, b.N); err != nil {
+			return err
+		}
+		_, err := p.step(c)
+		return err
+	})
+	mem.midFlow = loadHeap()
+	gw := e.GatewayStats()
+	peak, peakOK := loadPeakRSS()
+	lb.check()
+	lb.stop()
+	lb = nil
+	mem.emulatorAfter = loadHeap()
+
+	b.ReportMetric(float64(all.count)/elapsed.Seconds(), "answers/s")
+	b.ReportMetric(ms(all.quantile(0.50)), "p50-ms")
+	b.ReportMetric(ms(all.quantile(0.99)), "p99-ms")
+	b.ReportMetric(ms(typed.quantile(0.99)), "p99-typed-ms")
+	b.ReportMetric(ms(click.quantile(0.99)), "p99-click-ms")
+	b.ReportMetric(cpu.Seconds()/elapsed.Seconds(), "cpu-cores")
+	b.ReportMetric(mem.perSession(n), "heap-B/session")
+	b.ReportMetric(mem.botPerSession(n), "bot-heap-B/session")
+	if peakOK {
+		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
+	}
+	b.Logf("%d participants, %d answers (%d typed, %d clicked) in %v; max latency %v; heap %s; peak RSS reset: %v",
+		n, all.count, typed.count, click.count, elapsed.Round(time.Millisecond),
+		time.Duration(all.max), mem, peakReset)
+	b.Logf("gateway: %d connections, %d identifies, %d resumes, %d heartbeats, %d ACKs, %d events dispatched, client close codes %v",
+		gw.Connections, gw.Identifies, gw.Resumes, gw.Heartbeats, gw.HeartbeatACKs, gw.Dispatched, gw.ClientCloseCodes)
+	if v := e.Violations(); len(v) > 0 {
+		b.Errorf("%d violations of Discord's rules, first: %v", len(v), v[0])
+	}
+}
+
+func ms(ns int64) float64 { return float64(ns) / 1e6 }
+
+// loadAll runs f for every participant at once and fails the benchmark
+// with the first error.
+func loadAll(b *testing.B, ps []*loadParticipant, f func(*loadParticipant) error) {
+	b.Helper()
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for _, p := range ps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(p); err != nil {
+				once.Do(func() { first = fmt.Errorf("participant %d: %w", p.i, err) })
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		b.Fatal(first)
+	}
+}
+
+// loadParticipant is one simulated participant and where they are.
+type loadParticipant struct {
+	i   int
+	u   *discordtest.User
+	lat *loadLatency
+	k   int                 // answers given, to vary what is chosen
+	q   discordtest.Message // the question on screen
+	id  bot.ID              // its id
+}
+
+// loadTexts are typed answers to text questions: ordinary words, nothing
+// the safety check would signpost.
+var loadTexts = []string{
+	"Having a life that feels like my own again",
+	"Being listened to and having a say in my care",
+	"Good days with friends, a routine and a reason to get up",
+	"Not having to explain myself every time I meet someone new",
+}
+
+// begin starts the participant's flow number it with /survey, consenting
+// first if the bot asks, and waits for its first question.
+func (p *loadParticipant) begin(c context.Context, lb *loadBot, it int) error {
+	flow := lb.flows[(p.i+it)%len(lb.flows)]
+	if _, err := p.u.RunCommand("survey", discordtest.Opt("flow", flow)); err != nil {
+		return err
+	}
+	if err := p.next(c, bot.ID{}); err != nil {
+		return err
+	}
+	for p.id.Question == "take_part" || p.id.Question == "quotes" {
+		old := p.id
+		cid := old
+		cid.Action, cid.Value = bot.ActAnswer, "yes"
+		if _, err := p.u.Click(p.q, cid.String()); err != nil {
+			return err
+		}
+		if err := p.next(c, old); err != nil {
+			return err
+		}
+	}
+	if p.q.ID == "" {
+		return fmt.Errorf("/survey flow:%s ended at once", flow)
+	}
+	return nil
+}
+
+// finish answers questions until the flow ends.
+func (p *loadParticipant) finish(c context.Context) error {
+	for p.q.ID != "" {
+		if _, err := p.step(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step answers the question on screen, waits for what follows (the next
+// question, or the end of the flow) and records how long that took.
+func (p *loadParticipant) step(c context.Context) (time.Duration, error) {
+	var opts []string
+	var write, cont string
+	var menu *discordgo.SelectMenu
+	for _, cid := range p.q.CustomIDs() {
+		id, err := bot.ParseID(cid)
+		if err != nil {
+			continue
+		}
+		switch id.Action {
+		case bot.ActAnswer:
+			opts = append(opts, cid)
+		case bot.ActWrite:
+			write = cid
+		case bot.ActContinue:
+			cont = cid
+		case bot.ActSelect:
+			menu = p.q.SelectMenu(cid)
+		}
+	}
+	p.k++
+	pick := (p.i + p.k) % max(len(opts), 1)
+	t0 := time.Now()
+	var err error
+	click := false
+	switch {
+	case cont != "":
+		click = true
+		_, err = p.u.Click(p.q, cont)
+	case len(opts) > 0 && (p.i+p.k)%2 == 0:
+		click = true
+		_, err = p.u.Click(p.q, opts[pick])
+	case len(opts) > 0:
+		p.u.SendDM(strconv.Itoa(pick + 1))
+	case menu != nil:
+		want := 1
+		if menu.MinValues != nil && *menu.MinValues > 1 {
+			want = *menu.MinValues
+		}
+		var nums []string
+		for j := 1; j <= want; j++ {
+			nums = append(nums, strconv.Itoa(j))
+		}
+		p.u.SendDM(strings.Join(nums, ", "))
+	case write != "":
+		p.u.SendDM(loadTexts[(p.i+p.k)%len(loadTexts)])
+	default:
+		return 0, fmt.Errorf("no way to answer message %s (custom ids %v)", p.q.ID, p.q.CustomIDs())
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := p.next(c, p.id); err != nil {
+		return 0, err
+	}
+	d := time.Since(t0)
+	p.lat.record(d, click)
+	return d, nil
+}
+
+// next waits for the next question after the one with id answered, or
+// for the end of the flow, skipping what the bot shows on the way: the
+// answered question, edited and disabled, and the response to /survey.
+// At the end p.q is the zero Message.
+func (p *loadParticipant) next(c context.Context, answered bot.ID) error {
+	for {
+		m, err := p.u.WaitMessage(c, nil)
+		if err != nil {
+			return err
+		}
+		ids := m.CustomIDs()
+		switch {
+		case m.InteractionID != "" && !m.Followup:
+			continue // "Here are the questions: ..."
+		case len(ids) > 0 && !m.Interactive():
+			continue // an answered question
+		case m.Interactive():
+			for _, cid := range ids {
+				if id, err := bot.ParseID(cid); err == nil && id.Question != "" {
+					p.q, p.id = m, id
+					return nil
+				}
+			}
+			return fmt.Errorf("after %s: a message with no question: %v", answered.Question, ids)
+		case len(m.Embeds) > 0 && m.Embeds[0].Title != "Support" && m.Content == "":
+			p.q, p.id = discordtest.Message{}, bot.ID{}
+			return nil // the end of the flow
+		default:
+			return fmt.Errorf("after %s: unexpected reply %q", answered.Question, loadText(m))
+		}
+	}
+}
+
+// loadLatency holds the latency histograms, shared by all participants.
+type loadLatency struct{ all, typed, click loadHist }
+
+func (l *loadLatency) record(d time.Duration, click bool) {
+	l.all.add(int64(d))
+	if click {
+		l.click.add(int64(d))
+	} else {
+		l.typed.add(int64(d))
+	}
+}
+
+func (l *loadLatency) reset() { *l = loadLatency{} }
+
+// loadHist is a log-linear histogram of nanoseconds: 64 buckets per power
+// of two, so a quantile is within 1.6% of the true value. It is allocated
+// once, so recording adds nothing to the heap being measured.
+type loadHist struct {
+	counts [41 * 64]atomic.Int64
+	max    atomic.Int64
+}
+
+func loadBucket(v int64) int {
+	if v < 128 {
+		return int(max(v, 0))
+	}
+	shift := bits.Len64(uint64(v)) - 7
+	return 64*(shift+1) + int(v>>shift) - 64
+}
+
+// loadBucketTop is the largest value in bucket i.
+func loadBucketTop(i int) int64 {
+	if i < 128 {
+		return int64(i)
+	}
+	shift := i/64 - 1
+	return (int64(i%64+64)+1)<<shift - 1
+}
+
+func (h *loadHist) add(v int64) {
+	h.counts[min(loadBucket(v), len(h.counts)-1)].Add(1)
+	for {
+		m := h.max.Load()
+		if v <= m || h.max.CompareAndSwap(m, v) {
+			return
+		}
+	}
+}
+
+// loadCounts is a histogram read at one moment.
+type loadCounts struct {
+	counts []int64
+	count  int64
+	max    int64
+}
+
+func (h *loadHist) snapshot() loadCounts {
+	s := loadCounts{counts: make([]int64, len(h.counts)), max: h.max.Load()}
+	for i := range h.counts {
+		s.counts[i] = h.counts[i].Load()
+		s.count += s.counts[i]
+	}
+	return s
+}
+
+// quantile returns the upper end of the bucket holding quantile q.
+func (s loadCounts) quantile(q float64) int64 {
+	if s.count == 0 {
+		return 0
+	}
+	rank := int64(q*float64(s.count) + 0.5)
+	rank = min(max(rank, 1), s.count)
+	var seen int64
+	for i, c := range s.counts {
+		seen += c
+		if seen >= rank {
+			return min(loadBucketTop(i), s.max)
+		}
+	}
+	return s.max
+}
+
+// loadMemory is the live Go heap (after GC) at four moments: before the
+// bot starts, once it is idle, with all N participants mid-flow, and after
+// the bot has stopped and been dropped. What the emulator keeps (every
+// message, interaction and request, for the tests' assertions) stays after
+// the bot stops, so the bot's own share is the growth from idle to
+// mid-flow minus the emulator's growth.
+type loadMemory struct {
+	emulatorBefore, botIdle, midFlow, emulatorAfter uint64
+}
+
+func (m loadMemory) perSession(n int) float64 {
+	return (float64(m.midFlow) - float64(m.botIdle)) / float64(n)
+}
+
+func (m loadMemory) botPerSession(n int) float64 {
+	emulator := float64(m.emulatorAfter) - float64(m.emulatorBefore)
+	return (float64(m.midFlow) - float64(m.botIdle) - emulator) / float64(n)
+}
+
+func (m loadMemory) String() string {
+	mb := func(v uint64) string { return fmt.Sprintf("%.1f MB", float64(v)/(1<<20)) }
+	return fmt.Sprintf("before bot %s, bot idle %s, all mid-flow %s, bot stopped %s",
+		mb(m.emulatorBefore), mb(m.botIdle), mb(m.midFlow), mb(m.emulatorAfter))
+}
+
+// loadCPU returns the CPU time the process has used, user and system.
+func loadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadHeap returns the live heap after a full collection.
+func loadHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// loadResetPeak returns freed memory to the OS and resets the process's
+// peak RSS (Linux: "5" to /proc/self/clear_refs), so VmHWM covers one
+// sub-benchmark. It reports whether the reset worked.
+func loadResetPeak() bool {
+	debug.FreeOSMemory()
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
+// loadPeakRSS reads VmHWM, the peak resident set, in bytes.
+func loadPeakRSS() (uint64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10, err == nil
+		}
+	}
+	return 0, false
+}
+
+// loadLog counts what the bot logs at warning level and above, keeping the
+// first few, so a benchmark does not pass while replies are being lost.
+type loadLog struct {
+	mu      sync.Mutex
+	errs    int
+	warns   int
+	samples []string
+}
+
+func (l *loadLog) Enabled(_ context.Context, lvl slog.Level) bool { return lvl >= slog.LevelWarn }
+func (l *loadLog) WithAttrs([]slog.Attr) slog.Handler             { return l }
+func (l *loadLog) WithGroup(string) slog.Handler                  { return l }
+
+func (l *loadLog) Handle(_ context.Context, r slog.Record) error {
+	var sb strings.Builder
+	sb.WriteString(r.Level.String() + " " + r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		sb.WriteString(" " + a.String())
+		return true
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if r.Level >= slog.LevelError {
+		l.errs++
+	} else {
+		l.warns++
+	}
+	if len(l.samples) < 5 {
+		l.samples = append(l.samples, sb.String())
+	}
+	return nil
+}
+
+func (l *loadLog) check(b *testing.B) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.errs > 0 {
+		b.Errorf("the bot logged %d errors and %d warnings, first: %q", l.errs, l.warns, l.samples)
+	} else if l.warns > 0 {
+		b.Logf("the bot logged %d warnings, first: %q", l.warns, l.samples)
+	}
+}
+
+// startLoadPeerVoice runs the real bot on a real SQLite file (synchronous
+// FULL, as in production), with the built-in flows.
+func startLoadPeerVoice(b *testing.B, e *discordtest.Emulator) *loadBot {
+	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "peervoice.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := flows.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog { return cat }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	log := &loadLog{}
+	pv, err := bot.New(bot.Config{Token: e.Token(), APIURL: e.URL(), Log: slog.New(log)}, svc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- pv.Run(ctx) }()
+	wait, wcancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer wcancel()
+	if err := e.WaitCommands(wait, "", "survey"); err != nil {
+		cancel()
+		b.Fatalf("bot did not register its commands: %v", err)
+	}
+	return &loadBot{
+		flows:   cat.IDs(),
+		consent: true,
+		check:   func() { log.check(b) },
+		stop: func() {
+			cancel()
+			if err := <-done; err != nil {
+				b.Errorf("bot.Run: %v", err)
+			}
+			if err := db.Close(); err != nil {
+				b.Error(err)
+			}
+		},
+	}
+}
+
+// startLoadBaseline runs the baseline bot (see BenchmarkLoad).
+func startLoadBaseline(b *testing.B, e *discordtest.Emulator) *loadBot {
+	s, err := discordgo.New("Bot " + e.Token())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Client = e.HTTPClient()
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsDirectMessages
+	s.LogLevel = discordgo.LogError
+	bb := &loadBaseline{s: s, at: map[string]*loadBaselineUser{}}
+	s.AddHandler(bb.onInteraction)
+	s.AddHandler(bb.onMessage)
+	if err := s.Open(); err != nil {
+		b.Fatal(err)
+	}
+	cmd := &discordgo.ApplicationCommand{Name: "survey", Description: "Answer a set of questions", Options: []*discordgo.ApplicationCommandOption{{
+		Type: discordgo.ApplicationCommandOptionString, Name: "flow", Description: "Which set of questions",
+		Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "Baseline", Value: "baseline"}},
+	}}}
+	if _, err := s.ApplicationCommandBulkOverwrite(s.State.User.ID, "", []*discordgo.ApplicationCommand{cmd}); err != nil {
+		b.Fatal(err)
+	}
+	wait, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := e.WaitCommands(wait, "", "survey"); err != nil {
+		b.Fatal(err)
+	}
+	return &loadBot{
+		flows: []string{"baseline"},
+		check: func() {
+			if n := bb.errs.Load(); n > 0 {
+				b.Errorf("baseline bot: %d failed requests", n)
+			}
+		},
+		stop: func() {
+			if err := s.Close(); err != nil {
+				b.Error(err)
+			}
+		},
+	}
+}
+
+// loadText is what a message says, for errors.
+func loadText(m discordtest.Message) string {
+	parts := []string{m.Content}
+	for _, e := range m.Embeds {
+		parts = append(parts, e.Title, e.Description)
+	}
+	return strings.Join(parts, " / ")
+}
+
+// loadBaseline is the baseline bot: PeerVoice's Discord calls with canned
+// messages, and nothing else. Like PeerVoice it remembers each
+// participant's latest question message, to mark it answered when they
+// type.
+type loadBaseline struct {
+	s    *discordgo.Session
+	mu   sync.Mutex
+	at   map[string]*loadBaselineUser // by user id
+	errs atomic.Int64
+}
+
+type loadBaselineUser struct {
+	q         int    // the question asked last
+	ch, msgID string // its message, until a typed answer takes it
+}
+
+// loadBaselineQuestions is the length of the baseline's flow: about the
+// number of questions a PeerVoice participant answers per default flow.
+const loadBaselineQuestions = 7
+
+func (bb *loadBaseline) user(id string) *loadBaselineUser {
+	st := bb.at[id]
+	if st == nil {
+		st = &loadBaselineUser{}
+		bb.at[id] = st
+	}
+	return st
+}
+
+func (bb *loadBaseline) fail(err error) {
+	if err != nil {
+		bb.errs.Add(1)
+	}
+}
+
+func (bb *loadBaseline) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	if i.User == nil {
+		return
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		bb.fail(s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: "Here are the questions: **Baseline**",
+				Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}}}))
+		bb.ask(i.User.ID, i.ChannelID, 0)
+	case discordgo.InteractionMessageComponent:
+		id, err := bot.ParseID(i.MessageComponentData().CustomID)
+		if err != nil || i.Message == nil {
+			bb.fail(errors.New("bad click"))
+			return
+		}
+		embeds, comps := loadAnswered(i.Message, "Your answer: "+id.Value)
+		bb.fail(s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+			Data: &discordgo.InteractionResponseData{Content: i.Message.Content, Embeds: embeds, Components: comps}}))
+		bb.advance(i.User.ID, i.ChannelID)
+	}
+}
+
+func (bb *loadBaseline) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+	if m.Author == nil || m.Author.Bot || m.GuildID != "" {
+		return
+	}
+	bb.mu.Lock()
+	st := bb.user(m.Author.ID)
+	ch, msgID := st.ch, st.msgID
+	st.ch, st.msgID = "", ""
+	bb.mu.Unlock()
+	if msgID != "" {
+		old, err := s.ChannelMessage(ch, msgID)
+		if err != nil {
+			bb.fail(err)
+			return
+		}
+		embeds, comps := loadAnswered(old, "Your answer: "+m.Content)
+		_, err = s.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: msgID, Channel: ch, Embeds: &embeds, Components: &comps})
+		bb.fail(err)
+	}
+	bb.advance(m.Author.ID, m.ChannelID)
+}
+
+func (bb *loadBaseline) advance(userID, ch string) {
+	bb.mu.Lock()
+	st := bb.user(userID)
+	st.q++
+	q := st.q
+	bb.mu.Unlock()
+	bb.ask(userID, ch, q)
+}
+
+// ask sends question q, or the end of the flow after the last.
+func (bb *loadBaseline) ask(userID, ch string, q int) {
+	if q == 0 {
+		bb.mu.Lock()
+		bb.user(userID).q = 0
+		bb.mu.Unlock()
+	}
+	msg, err := bb.s.ChannelMessageSendComplex(ch, loadBaselineMessage(userID, q))
+	if err != nil {
+		bb.fail(err)
+		return
+	}
+	if q < loadBaselineQuestions {
+		bb.mu.Lock()
+		st := bb.user(userID)
+		st.ch, st.msgID = ch, msg.ID
+		bb.mu.Unlock()
+	}
+}
+
+// loadBaselineMessage is question q of the baseline's flow, shaped like
+// PeerVoice's: text, choice and scale questions in turn, an intro embed
+// on the first, Skip, Back and Stop on every one.
+func loadBaselineMessage(userID string, q int) *discordgo.MessageSend {
+	const colour = 0x5865F2
+	if q >= loadBaselineQuestions {
+		return &discordgo.MessageSend{Components: []discordgo.MessageComponent{}, Embeds: []*discordgo.MessageEmbed{{
+			Description: "That's the end of this set of questions. Thank you for your answers.\n\nUse `/survey` to answer another set.",
+			Color:       0x99AAB5,
+		}}}
+	}
+	id := func(act bot.Action, value string) string {
+		return bot.ID{Action: act, Session: "b" + userID, Question: "q" + strconv.Itoa(q), Value: value}.String()
+	}
+	var embeds []*discordgo.MessageEmbed
+	title := "Baseline questions"
+	if q == 0 {
+		embeds = append(embeds, &discordgo.MessageEmbed{Title: title, Color: colour,
+			Description: "A few questions about what recovery means to you, and whether the people who support you see it the same way. There are no right or wrong answers. You can skip any question, go back, or stop at any time."})
+		title = ""
+	}
+	e := &discordgo.MessageEmbed{Title: title, Color: colour,
+		Description: "Think of the mental health workers you see most. How much do you agree with this: \"Their idea of recovery is the same as mine.\"",
+		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Question %d of %d", q+1, loadBaselineQuestions)}}
+	embeds = append(embeds, e)
+	var rows []discordgo.MessageComponent
+	var controls []discordgo.MessageComponent
+	if options := []int{0, 4, 5}[q%3]; options == 0 {
+		e.Footer.Text += " · type your answer as a message, or use the button"
+		controls = append(controls, discordgo.Button{Label: "Write my answer", Style: discordgo.PrimaryButton, CustomID: id(bot.ActWrite, "")})
+	} else {
+		var row []discordgo.MessageComponent
+		for k := range options {
+			row = append(row, discordgo.Button{Label: fmt.Sprintf("Option number %d", k+1), Style: discordgo.PrimaryButton, CustomID: id(bot.ActAnswer, "o"+strconv.Itoa(k))})
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: row})
+	}
+	controls = append(controls, discordgo.Button{Label: "Skip", Style: discordgo.SecondaryButton, CustomID: id(bot.ActSkip, "")})
+	if q > 0 {
+		controls = append(controls, discordgo.Button{Label: "Back", Style: discordgo.SecondaryButton, CustomID: id(bot.ActBack, "")})
+	}
+	controls = append(controls, discordgo.Button{Label: "Stop for now", Style: discordgo.SecondaryButton, CustomID: id(bot.ActStop, "")})
+	return &discordgo.MessageSend{Embeds: embeds, Components: append(rows, discordgo.ActionsRow{Components: controls})}
+}
+
+// loadAnswered is a question message marked answered, its buttons
+// disabled.
+func loadAnswered(m *discordgo.Message, note string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+	var embeds []*discordgo.MessageEmbed
+	for _, e := range m.Embeds {
+		c := *e
+		c.Fields = nil
+		embeds = append(embeds, &c)
+	}
+	if n := len(embeds); n > 0 {
+		embeds[n-1].Fields = []*discordgo.MessageEmbedField{{Name: "✓", Value: note}}
+	}
+	var rows []discordgo.MessageComponent
+	for _, c := range m.Components {
+		r, ok := c.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		var row []discordgo.MessageComponent
+		for _, x := range r.Components {
+			if b, ok := x.(*discordgo.Button); ok {
+				d := *b
+				d.Disabled = true
+				row = append(row, d)
+			}
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: row})
+	}
+	return embeds, rows
+}

@@ -1,0 +1,112 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/store"
+)
+
+// post sends a claimed occurrence and records it. On failure the claim
+// stays pending and is retried on the next check; it is never marked done
+// unless Discord has the message.
+func (s *scheduler) post(ctx context.Context, sc schedule, p store.Post, now time.Time) {
+	log := s.b.log.With("schedule", sc.id, "occurrence", p.Occurrence.In(s.loc))
+	fail := func(reason, fix string, err error) {
+		if rerr := s.st.PostFailed(ctx, p.ScheduleID, p.Occurrence, reason); rerr != nil {
+			log.Error("scheduled prompts: record failed post", "err", rerr)
+		}
+		// Say it loudly the first time and when it changes; a channel
+		// that stays missing would otherwise fill the log every tick.
+		level := log.Warn
+		if p.Attempts > 0 && p.LastError == reason {
+			level = log.Debug
+		}
+		if fix != "" {
+			level("cannot post scheduled prompt; will retry", "channel", s.b.channelName(sc.channelID), "err", reason, "fix", fix)
+		} else {
+			level("cannot post scheduled prompt; will retry", "channel", s.b.channelName(sc.channelID), "err", err)
+		}
+	}
+	msg, err := s.b.invitation(sc.flowID, sc.text)
+	if err != nil {
+		fail(err.Error(), "check the schedule's flow: `peervoice flows list` shows the flows", err)
+		return
+	}
+	m, err := s.b.sendWithNonce(sc.channelID, msg, p.Nonce)
+	if err != nil {
+		reason, fix := postProblem(err, s.b.channelName(sc.channelID))
+		fail(reason, fix, err)
+		return
+	}
+	if err := s.st.PostDone(ctx, p.ScheduleID, p.Occurrence, sc.channelID, m.ID, now); err != nil {
+		// Posted but not recorded: it stays pending, and the retry's
+		// nonce gets this same message back from Discord.
+		log.Error("scheduled prompts: posted, but could not record it; will check again", "message", m.ID, "err", err)
+		return
+	}
+	log.Info("posted scheduled prompt", "channel", s.b.channelName(sc.channelID), "message", m.ID)
+}
+
+// nonceMessageSend is a create-message body with a nonce. discordgo
+// v0.29.0's MessageSend has no nonce field.
+type nonceMessageSend struct {
+	Embeds       []*discordgo.MessageEmbed    `json:"embeds,omitempty"`
+	Components   []discordgo.MessageComponent `json:"components,omitempty"`
+	Nonce        string                       `json:"nonce"`
+	EnforceNonce bool                         `json:"enforce_nonce"`
+}
+
+// sendWithNonce posts m with enforce_nonce: if a message with the same
+// nonce was created in the last few minutes, Discord returns it instead
+// of posting another.
+func (b *Bot) sendWithNonce(channelID string, m message, nonce string) (*discordgo.Message, error) {
+	for _, e := range m.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich
+		}
+	}
+	body := nonceMessageSend{Embeds: m.Embeds, Components: m.Components, Nonce: nonce, EnforceNonce: true}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	resp, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	var msg discordgo.Message
+	if err := json.Unmarshal(resp, &msg); err != nil {
+		return nil, fmt.Errorf("read the posted message: %w", err)
+	}
+	return &msg, nil
+}
+
+// postProblem names what went wrong posting in a channel and, when a
+// server admin can fix it, how.
+func postProblem(err error, channel string) (reason, fix string) {
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Message == nil {
+		return err.Error(), ""
+	}
+	switch re.Message.Code {
+	case discordgo.ErrCodeUnknownChannel:
+		return "Unknown Channel", fmt.Sprintf("%s does not exist, or the bot cannot see it: check the schedule's channel id (right-click the channel, Copy Channel ID), and give the bot View Channel and Send Messages there", channel)
+	case discordgo.ErrCodeMissingAccess:
+		return "Missing Access", fmt.Sprintf("give the bot View Channel and Send Messages in %s", channel)
+	case discordgo.ErrCodeMissingPermissions:
+		return "Missing Permissions", fmt.Sprintf("give the bot Send Messages and Embed Links in %s", channel)
+	}
+	return err.Error(), ""
+}
+
+// channelName is "#name" when the bot knows the channel, else its id.
+func (b *Bot) channelName(channelID string) string {
+	if ch, err := b.s.State.Channel(channelID); err == nil && ch.Name != "" {
+		return "#" + ch.Name
+	}
+	return "channel " + channelID
+}

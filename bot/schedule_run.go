@@ -1,0 +1,278 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/peervoice/peervoice/store"
+)
+
+// ScheduleStore keeps the schedules made with /prompt schedule and the
+// claim on each occurrence; *store.DB satisfies it. Like the participant
+// service's store, it speaks in the store's record types.
+type ScheduleStore interface {
+	AddSchedule(ctx context.Context, s store.Schedule) (store.Schedule, error)
+	Schedules(ctx context.Context) ([]store.Schedule, error)
+	DeleteSchedule(ctx context.Context, id int64) error
+	FirstSeen(ctx context.Context, scheduleID string, now time.Time) (time.Time, error)
+	ClaimPost(ctx context.Context, p store.Post) (bool, error)
+	PendingPosts(ctx context.Context) ([]store.Post, error)
+	PostDone(ctx context.Context, scheduleID string, occurrence time.Time, channelID, messageID string, at time.Time) error
+	PostFailed(ctx context.Context, scheduleID string, occurrence time.Time, reason string) error
+	PostMissed(ctx context.Context, scheduleID string, occurrence time.Time, reason string) error
+}
+
+var _ ScheduleStore = (*store.DB)(nil)
+
+// ScheduledPrompt is a schedule from the config file (prompts.schedule).
+type ScheduledPrompt struct {
+	ID        string // starts with a letter; stored schedules have numbers
+	FlowID    string
+	ChannelID string
+	When      string // as ParseWhen reads it: "weekly mon 18:00" or "2026-12-01 18:00"
+	Text      string // "" for the flow's introduction
+}
+
+// PromptsConfig configures scheduled community prompts. Without a Store
+// nothing is scheduled, and /prompt schedule says so.
+type PromptsConfig struct {
+	Store     ScheduleStore
+	Schedules []ScheduledPrompt
+	Location  *time.Location   // nil: DefaultTimezone
+	Grace     time.Duration    // how late a missed occurrence is still posted; 0: 24h
+	Now       func() time.Time // nil: time.Now; tests pass a fake clock
+	Tick      time.Duration    // how often to check; 0: 30s
+}
+
+// schedule is a config or stored schedule, parsed.
+type schedule struct {
+	id, flowID, channelID, text string
+	when                        When
+	stored                      bool
+	created                     time.Time // stored schedules: nothing before this is posted
+}
+
+// scheduler posts each occurrence of each schedule once. The claim in the
+// store makes it once across processes and restarts; the nonce makes a
+// retry after a crash between posting and recording return the message
+// already posted instead of posting again.
+type scheduler struct {
+	b      *Bot
+	st     ScheduleStore
+	config []schedule
+	loc    *time.Location
+	grace  time.Duration
+	now    func() time.Time
+	tick   time.Duration
+
+	mu    sync.Mutex           // one check at a time
+	seen  map[string]time.Time // config id → first seen, cached
+	first chan struct{}        // closed after the first check
+}
+
+// newScheduler checks the prompts configuration; nil without a store.
+func newScheduler(b *Bot, cfg PromptsConfig) (*scheduler, error) {
+	if cfg.Store == nil {
+		if len(cfg.Schedules) > 0 {
+			return nil, errors.New("prompts.schedule: scheduled prompts need the database (PromptsConfig.Store)")
+		}
+		return nil, nil
+	}
+	s := &scheduler{b: b, st: cfg.Store, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, tick: cfg.Tick,
+		seen: map[string]time.Time{}, first: make(chan struct{})}
+	if s.loc == nil {
+		loc, err := time.LoadLocation(DefaultTimezone)
+		if err != nil {
+			return nil, fmt.Errorf("prompts.timezone: %w", err)
+		}
+		s.loc = loc
+	}
+	if s.grace == 0 {
+		s.grace = 24 * time.Hour
+	}
+	if s.grace < 0 {
+		return nil, fmt.Errorf("prompts.grace = %v: expected a positive duration such as 24h", cfg.Grace)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.tick <= 0 {
+		s.tick = 30 * time.Second
+	}
+	ids := map[string]bool{}
+	for _, p := range cfg.Schedules {
+		key := fmt.Sprintf("prompts.schedule %q", p.ID)
+		if p.ID == "" || p.ID[0] < 'a' || p.ID[0] > 'z' || ids[p.ID] {
+			return nil, fmt.Errorf("%s: expected a unique id starting with a letter", key)
+		}
+		ids[p.ID] = true
+		if _, err := b.svc.Flows().Get(p.FlowID); err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		if _, err := strconv.ParseUint(p.ChannelID, 10, 64); err != nil {
+			return nil, fmt.Errorf("%s: channel %q: expected a Discord channel id", key, p.ChannelID)
+		}
+		w, err := ParseWhen(p.When, s.loc)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		s.config = append(s.config, schedule{id: p.ID, flowID: p.FlowID, channelID: p.ChannelID, text: p.Text, when: w})
+	}
+	return s, nil
+}
+
+// startScheduler runs the scheduler until ctx ends, as an in-flight task
+// that Run waits for.
+func (b *Bot) startScheduler(ctx context.Context) {
+	if b.sched == nil {
+		return
+	}
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		b.sched.run(ctx)
+	}()
+}
+
+// run checks at once, then every tick, until ctx ends. A check under way
+// finishes: a claimed occurrence is posted and recorded.
+func (s *scheduler) run(ctx context.Context) {
+	work := context.WithoutCancel(ctx)
+	s.check(work)
+	close(s.first)
+	t := time.NewTicker(s.tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.check(work)
+		}
+	}
+}
+
+// check retries pending posts, then claims and posts each schedule's
+// latest occurrence if it is due: at most one per schedule, so after
+// downtime only the most recent missed occurrence is caught up, and only
+// within the grace period.
+func (s *scheduler) check(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	all, err := s.schedules(ctx)
+	if err != nil {
+		s.b.log.Error("scheduled prompts: load schedules", "err", err)
+		return
+	}
+	byID := map[string]schedule{}
+	for _, sc := range all {
+		byID[sc.id] = sc
+	}
+	pending, err := s.st.PendingPosts(ctx)
+	if err != nil {
+		s.b.log.Error("scheduled prompts: load pending posts", "err", err)
+		return
+	}
+	for _, p := range pending {
+		s.retry(ctx, p, byID, now)
+	}
+	for _, sc := range all {
+		if err := s.due(ctx, sc, now); err != nil {
+			s.b.log.Error("scheduled prompts: claim", "schedule", sc.id, "err", err)
+		}
+	}
+}
+
+// schedules returns the config schedules and the stored ones.
+func (s *scheduler) schedules(ctx context.Context) ([]schedule, error) {
+	stored, err := s.st.Schedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all := append([]schedule(nil), s.config...)
+	for _, st := range stored {
+		w, err := ParseWhen(st.When, s.loc)
+		if err != nil {
+			s.b.log.Error("scheduled prompts: stored schedule unreadable; remove it with /prompt unschedule", "schedule", st.Key(), "err", err)
+			continue
+		}
+		all = append(all, schedule{id: st.Key(), flowID: st.FlowID, channelID: st.ChannelID, text: st.Text, when: w, stored: true, created: st.CreatedAt})
+	}
+	return all, nil
+}
+
+// retry posts a pending claim again, with its nonce, or gives it up when
+// its schedule is gone or it is too late.
+func (s *scheduler) retry(ctx context.Context, p store.Post, byID map[string]schedule, now time.Time) {
+	sc, ok := byID[p.ScheduleID]
+	reason := ""
+	switch {
+	case !ok:
+		reason = "its schedule was removed"
+	case now.Sub(p.Occurrence) > s.grace:
+		reason = fmt.Sprintf("not posted within %v of its time (last error: %s)", s.grace, p.LastError)
+	}
+	if reason != "" {
+		if err := s.st.PostMissed(ctx, p.ScheduleID, p.Occurrence, reason); err != nil {
+			s.b.log.Error("scheduled prompts: give up post", "schedule", p.ScheduleID, "err", err)
+			return
+		}
+		s.b.log.Warn("scheduled prompt not posted: "+reason, "schedule", p.ScheduleID, "occurrence", p.Occurrence.In(s.loc))
+		return
+	}
+	s.post(ctx, sc, p, now)
+}
+
+// due claims the schedule's latest occurrence, if it is due and not too
+// late, and posts it if this process won the claim.
+func (s *scheduler) due(ctx context.Context, sc schedule, now time.Time) error {
+	since := sc.created
+	if !sc.stored {
+		// Recorded on the first check that sees the schedule, due or not.
+		var err error
+		if since, err = s.firstSeen(ctx, sc.id, now); err != nil {
+			return err
+		}
+	}
+	occ, ok := sc.when.Latest(now)
+	if !ok || now.Sub(occ) > s.grace || occ.Before(since) {
+		return nil // not yet, too late, or from before the schedule existed
+	}
+	p := store.Post{ScheduleID: sc.id, Occurrence: occ, Nonce: nonceFor(sc.id, occ), ClaimedAt: now}
+	claimed, err := s.st.ClaimPost(ctx, p)
+	if err != nil || !claimed {
+		return err
+	}
+	if now.Sub(occ) > 2*s.tick {
+		s.b.log.Info("scheduled prompts: catching up a post missed while the bot was away", "schedule", sc.id, "occurrence", occ.In(s.loc))
+	}
+	s.post(ctx, sc, p, now)
+	return nil
+}
+
+// firstSeen is when this database first saw a config schedule.
+func (s *scheduler) firstSeen(ctx context.Context, id string, now time.Time) (time.Time, error) {
+	if t, ok := s.seen[id]; ok {
+		return t, nil
+	}
+	t, err := s.st.FirstSeen(ctx, id, now)
+	if err != nil {
+		return time.Time{}, err
+	}
+	s.seen[id] = t
+	return t, nil
+}
+
+// nonceFor is the occurrence's nonce: the same in every process, at most
+// 20 digits (Discord allows 25 characters).
+func nonceFor(id string, occ time.Time) string {
+	sum := sha256.Sum256([]byte(id + "\x00" + occ.UTC().Format(time.RFC3339)))
+	return strconv.FormatUint(binary.BigEndian.Uint64(sum[:8])>>1, 10)
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/user"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+
+	"github.com/peervoice/peervoice/config"
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/safety"
+	"github.com/peervoice/peervoice/store"
+)
+
+// app is what every command shares: settings, logger and streams.
+type app struct {
+	v          *viper.Viper
+	cfg        config.Config
+	log        *slog.Logger
+	configFile string
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
+	binds      []binding
+}
+
+type binding struct {
+	flags *pflag.FlagSet
+	flag  string
+	key   string
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
+	return &app{v: config.New(), stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
+}
+
+// bind makes a flag set a config key, when the flag is given. Binding
+// waits until the command runs, because several commands share flag
+// names (--db) and only the running one's flags may count.
+func (a *app) bind(fs *pflag.FlagSet, flag, key string) {
+	a.binds = append(a.binds, binding{fs, flag, key})
+}
+
+// load reads the config file, environment and flags, and checks them.
+func (a *app) load() error {
+	for _, b := range a.binds {
+		if f := b.flags.Lookup(b.flag); f != nil && f.Changed {
+			a.v.Set(b.key, f.Value.String())
+		}
+	}
+	if _, err := config.ReadFile(a.v, a.configFile); err != nil {
+		return err
+	}
+	cfg, warnings, err := config.Load(a.v)
+	if err != nil {
+		return err
+	}
+	a.cfg = cfg
+	var h slog.Handler
+	opts := &slog.HandlerOptions{Level: level(cfg.Log.Level)}
+	if cfg.Log.Format == "json" {
+		h = slog.NewJSONHandler(a.stderr, opts)
+	} else {
+		h = slog.NewTextHandler(a.stderr, opts)
+	}
+	a.log = slog.New(h)
+	for _, w := range warnings {
+		a.log.Warn(w)
+	}
+	return nil
+}
+
+func level(s string) slog.Level {
+	switch s {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}
+
+// openStore opens the configured database.
+func (a *app) openStore(ctx context.Context) (*store.DB, error) {
+	opt := store.Options{SecretFile: a.cfg.SecretFile, Synchronous: a.cfg.Store.Synchronous}
+	if a.cfg.Secret != "" {
+		secret, err := hex.DecodeString(a.cfg.Secret)
+		if err != nil {
+			return nil, fmt.Errorf("config: secret: %w", err) // config.Load checked it; never show the value
+		}
+		opt.Secret = secret
+	}
+	db, err := store.Open(ctx, a.cfg.DB, opt)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Debug("database open", "path", a.cfg.DB)
+	return db, nil
+}
+
+// flows returns the configured flows: the built-in pack, or a directory
+// that is read again when its files change.
+func (a *app) flows() (func() *flows.Catalog, error) {
+	if a.cfg.FlowsDir == "" {
+		c, err := flows.Default()
+		if err != nil {
+			return nil, err
+		}
+		return func() *flows.Catalog { return c }, nil
+	}
+	src, err := newFlowSource(a.cfg.FlowsDir, a.log)
+	if err != nil {
+		return nil, err
+	}
+	return src.Catalog, nil
+}
+
+// service builds the participant service over db.
+func (a *app) service(db *store.DB) (*participant.Service, error) {
+	cat, err := a.flows()
+	if err != nil {
+		return nil, err
+	}
+	s := a.cfg.Safety
+	det, err := safety.New(safety.Options{Phrases: s.Phrases, Patterns: s.Patterns, Ignore: s.Ignore, NoDefaults: !s.Defaults})
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var res []safety.Resource
+	for _, r := range s.Resources {
+		res = append(res, safety.Resource{Name: r.Name, Contact: r.Contact, Description: r.Description})
+	}
+	info := ""
+	if a.cfg.Study.InfoFile != "" {
+		b, err := os.ReadFile(a.cfg.Study.InfoFile)
+		if err != nil {
+			return nil, fmt.Errorf("config: study.info_file: %w", err)
+		}
+		info = string(b)
+	}
+	return participant.New(db, participant.Config{
+		Flows:          cat,
+		StudyInfo:      info,
+		ConsentVersion: a.cfg.Study.ConsentVersion,
+		Detector:       det,
+		Signpost:       s.Message,
+		Resources:      res,
+	})
+}
+
+// osUser is the default terminal participant: the person at the keyboard.
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return strings.TrimSpace(os.Getenv("USER"))
+}

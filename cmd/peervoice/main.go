@@ -1,0 +1,70 @@
+// Command peervoice runs PeerVoice: a questionnaire conversation in the
+// terminal (chat), the Discord bot (run, to come), participants' own data
+// (mydata, withdraw), and tools for moderators (flows lint, flows list,
+// config check).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// exitError carries an exit code for failures already reported in full,
+// such as lint problems.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// run is main without the process: tests call it too.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := newApp(stdin, stdout, stderr)
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	default:
+		fmt.Fprintf(stderr, "peervoice: %v\n", err)
+		return 1
+	}
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "peervoice",
+		Short: "User-led research conversations for mental-health peer-support communities",
+		Long: `PeerVoice lets peer-support communities run user-led research: participants
+answer short question flows in private, researchers get anonymised summaries.
+
+Start with:  peervoice chat`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&a.configFile, "config", "", "config file (default ./peervoice.yaml if present)")
+	root.PersistentFlags().String("log-format", "", "log format: text or json")
+	root.PersistentFlags().String("log-level", "", "log level: debug, info, warn or error")
+	a.bind(root.PersistentFlags(), "log-format", "log.format")
+	a.bind(root.PersistentFlags(), "log-level", "log.level")
+	root.AddCommand(a.chatCmd(), a.runCmd(), a.mydataCmd(), a.withdrawCmd(), a.flowsCmd(), a.configCmd())
+	return root
+}

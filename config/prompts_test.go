@@ -1,0 +1,99 @@
+package config_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/peervoice/peervoice/config"
+)
+
+func TestPromptsDefaults(t *testing.T) {
+	c, _, err := load(t, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Prompts.Timezone != "Europe/London" || c.Prompts.Grace != 24*time.Hour || len(c.Prompts.Schedule) != 0 {
+		t.Errorf("prompts = %+v; want Europe/London, 24h, no schedule", c.Prompts)
+	}
+}
+
+func TestPromptsSchedule(t *testing.T) {
+	yaml := `prompts:
+  timezone: America/New_York
+  grace: 90m
+  schedule:
+    - {id: weekly-checkin, flow: what-matters, channel: 1234567890123456789, weekly: "mon 18:00", text: "How was your week?"}
+    - id: launch
+      flow: recovery
+      channel: "987654321"
+      once: 2026-12-01 18:00
+`
+	c, warnings, err := load(t, yaml, nil)
+	if err != nil || len(warnings) > 0 {
+		t.Fatalf("Load() = %v, %v", warnings, err)
+	}
+	want := config.Prompts{Timezone: "America/New_York", Grace: 90 * time.Minute, Schedule: []config.ScheduledPrompt{
+		{ID: "weekly-checkin", Flow: "what-matters", Channel: "1234567890123456789", Weekly: "mon 18:00", Text: "How was your week?"},
+		{ID: "launch", Flow: "recovery", Channel: "987654321", Once: "2026-12-01 18:00"},
+	}}
+	if !reflect.DeepEqual(c.Prompts, want) {
+		t.Errorf("prompts = %+v; want %+v", c.Prompts, want)
+	}
+}
+
+func TestPromptsScheduleFromEnvironment(t *testing.T) {
+	env := map[string]string{"PEERVOICE_PROMPTS_SCHEDULE": `[{"id": "checkin", "flow": "risk", "channel": "42", "weekly": "every friday at 9:30"}]`}
+	c, _, err := load(t, "", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Prompts.Schedule) != 1 || c.Prompts.Schedule[0].Weekly != "every friday at 9:30" {
+		t.Errorf("schedule = %+v; want the one from the environment", c.Prompts.Schedule)
+	}
+}
+
+func TestPromptsBadValues(t *testing.T) {
+	entry := func(fields string) string {
+		return "prompts:\n  schedule:\n    - {id: ok, flow: recovery, channel: '42', weekly: 'mon 18:00'}\n    - {" + fields + "}\n"
+	}
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"weekly time", entry("id: b, flow: f, channel: '42', weekly: 'monday 25:00'"), `config: prompts.schedule[1].weekly = "monday 25:00": expected a day and time such as "mon 18:00"`},
+		{"weekly day", entry("id: b, flow: f, channel: '42', weekly: 'someday 18:00'"), `prompts.schedule[1].weekly = "someday 18:00": expected a day and time`},
+		{"once date", entry("id: b, flow: f, channel: '42', once: '2026-02-30 18:00'"), `prompts.schedule[1].once = "2026-02-30 18:00": expected a date and time such as "2026-12-01 18:00"`},
+		{"once with zone", entry("id: b, flow: f, channel: '42', once: 2026-12-01T18:00:00Z"), `prompts.schedule[1].once = 2026-12-01 18:00:00 +0000 UTC: expected a date and time`},
+		{"both", entry("id: b, flow: f, channel: '42', weekly: 'mon 18:00', once: '2026-12-01 18:00'"), `prompts.schedule[1].once = "2026-12-01 18:00": expected no value beside weekly`},
+		{"neither", entry("id: b, flow: f, channel: '42'"), `prompts.schedule[1].weekly = (empty): expected a day and time such as "mon 18:00", or once: with a date`},
+		{"channel", entry("id: b, flow: f, channel: general, weekly: 'mon 18:00'"), `prompts.schedule[1].channel = "general": expected a channel id`},
+		{"no flow", entry("id: b, channel: '42', weekly: 'mon 18:00'"), `prompts.schedule[1].flow = "": expected a value`},
+		{"id", entry("id: Weekly Check, flow: f, channel: '42', weekly: 'mon 18:00'"), `prompts.schedule[1].id = "Weekly Check": expected an id of lowercase letters`},
+		{"numeric id", entry("id: '7', flow: f, channel: '42', weekly: 'mon 18:00'"), `prompts.schedule[1].id = "7": expected an id`},
+		{"duplicate id", entry("id: ok, flow: f, channel: '42', weekly: 'mon 18:00'"), `prompts.schedule[1].id = "ok": expected an id of its own (prompts.schedule[0] has it)`},
+		{"unknown field", entry("id: b, flow: f, channel: '42', weekly: 'mon 18:00', time: '18:00'"), `prompts.schedule[1].time = "18:00": expected only id, flow, channel, weekly, once and text`},
+		{"text too long", entry("id: b, flow: f, channel: '42', weekly: 'mon 18:00', text: '"+strings.Repeat("x", 1001)+"'"), `prompts.schedule[1].text = "xxx`},
+		{"not a list", "prompts:\n  schedule: mon 18:00\n", `prompts.schedule = "mon 18:00": expected a list of {id, flow, channel, weekly or once, text}`},
+		{"timezone", "prompts:\n  timezone: London\n", `config: prompts.timezone = "London": expected a time zone name such as Europe/London`},
+		{"grace", "prompts:\n  grace: a day\n", `config: prompts.grace = "a day": expected a duration such as 24h`},
+		{"negative grace", "prompts:\n  grace: -1h\n", `prompts.grace = "-1h": expected a duration`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := load(t, tt.yaml, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load(%q) = %v; want an error containing %q", tt.yaml, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPromptsWeeklyForms(t *testing.T) {
+	for _, w := range []string{"mon 18:00", "Monday 18:00", "mondays 9:30", "every tue 07:00", "weekly thurs 20:15", "sun at 0:00"} {
+		yaml := "prompts:\n  schedule:\n    - {id: a, flow: f, channel: '42', weekly: '" + w + "'}\n"
+		if _, _, err := load(t, yaml, nil); err != nil {
+			t.Errorf("weekly %q: %v; want it accepted", w, err)
+		}
+	}
+}

@@ -1,0 +1,302 @@
+package participant
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/store"
+)
+
+// Step is one input from a participant. SessionID and QuestionID, when
+// set, name the question the input answers (a button on an old message
+// carries them); an input for a question that is no longer current is
+// stale and changes nothing.
+type Step struct {
+	SessionID  string
+	QuestionID string
+	Input      flows.Input
+}
+
+// Begin starts or resumes flowID for u. A participant who has not given
+// consent (or gave it to an older version) is asked first, and the flow
+// starts once they agree.
+func (s *Service) Begin(ctx context.Context, u User, flowID, lang string) (Reply, error) {
+	f, err := s.cfg.Flows().Get(flowID)
+	if err != nil {
+		return Reply{}, err
+	}
+	pseud := s.st.Pseudonym(u.Platform, u.ID)
+	defer s.lock(pseud)()
+	p, err := s.st.EnsureParticipant(ctx, pseud)
+	if err != nil {
+		return Reply{}, fmt.Errorf("begin: %w", err)
+	}
+	if s.needsConsent(p) {
+		return s.beginConsent(ctx, p, flowID, lang)
+	}
+	return s.beginFlow(ctx, p, f, lang)
+}
+
+func (s *Service) beginConsent(ctx context.Context, p store.Participant, then, lang string) (Reply, error) {
+	rec, err := s.current(ctx, p.ID)
+	if err == nil && rec.FlowID == ConsentFlowID {
+		r, err := decode(rec)
+		if err != nil {
+			return Reply{}, err
+		}
+		if r.Session.Version == s.consent.Version {
+			ns, outs, err := flows.Reopen(s.consent, r.Session, s.cfg.Now())
+			if err != nil {
+				return Reply{}, fmt.Errorf("reopen consent: %w", err)
+			}
+			return s.save(ctx, p, s.consent, record{Session: ns, Then: then}, outs)
+		}
+	}
+	ns, outs := flows.Start(s.consent, s.cfg.NewID(), lang, s.cfg.Now())
+	return s.save(ctx, p, s.consent, record{Session: ns, Then: then}, outs)
+}
+
+func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.Flow, lang string) (Reply, error) {
+	all, err := s.st.Sessions(ctx, p.ID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("begin %s: %w", f.ID, err)
+	}
+	for _, rec := range all {
+		if rec.FlowID != f.ID || rec.Status == string(flows.Done) {
+			continue
+		}
+		r, err := decode(rec)
+		if err != nil {
+			return Reply{}, err
+		}
+		fv, err := s.flow(ctx, rec.FlowID, rec.FlowVersion)
+		if err != nil {
+			return Reply{}, err
+		}
+		ns, outs, err := flows.Reopen(fv, r.Session, s.cfg.Now())
+		if err != nil {
+			return Reply{}, fmt.Errorf("reopen %s: %w", f.ID, err)
+		}
+		return s.save(ctx, p, fv, record{Session: ns}, outs)
+	}
+	ns, outs := flows.Start(f, s.cfg.NewID(), lang, s.cfg.Now())
+	return s.save(ctx, p, f, record{Session: ns}, outs)
+}
+
+// Input applies one thing a participant typed or clicked to their flow
+// under way. Typed words are checked for crisis language first: the
+// signpost is part of the reply whatever else happens, even when the
+// error is ErrNoSession.
+func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
+	var reply Reply
+	if step.Input.Kind == flows.Enter {
+		if isHelp(step.Input.Text) {
+			return Reply{Signpost: s.Help()}, nil
+		}
+		if s.cfg.Detector.Check(step.Input.Text) {
+			reply.Signpost = s.crisis()
+		}
+	}
+	pseud := s.st.Pseudonym(u.Platform, u.ID)
+	defer s.lock(pseud)()
+	p, err := s.st.FindParticipant(ctx, pseud)
+	if errors.Is(err, store.ErrNotFound) {
+		return reply, ErrNoSession
+	}
+	if err != nil {
+		return reply, fmt.Errorf("input: %w", err)
+	}
+	var rec store.Session
+	if step.SessionID != "" {
+		rec, err = s.st.Session(ctx, step.SessionID)
+		if errors.Is(err, store.ErrNotFound) || err == nil && rec.ParticipantID != p.ID {
+			reply.Stale = true
+			return reply, nil
+		}
+	} else {
+		rec, err = s.current(ctx, p.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return reply, ErrNoSession
+		}
+	}
+	if err != nil {
+		return reply, fmt.Errorf("input: %w", err)
+	}
+	r, err := decode(rec)
+	if err != nil {
+		return reply, err
+	}
+	if r.Session.Status == flows.Done || step.QuestionID != "" && step.QuestionID != r.Session.Current {
+		reply.Stale = true
+		reply.Session = r.Session
+		return reply, nil
+	}
+	f, err := s.flow(ctx, rec.FlowID, rec.FlowVersion)
+	if err != nil {
+		return reply, err
+	}
+	in := step.Input
+	if f == s.consent && r.Session.Current == consentTakePart && in.Kind == flows.Skip {
+		// Not answering is not agreeing: a skip here is a no.
+		in = flows.Input{Kind: flows.Choose, Choices: []string{"no"}}
+	}
+	ns, outs, err := flows.Resume(f, r.Session, in, s.cfg.Now())
+	if err != nil {
+		return reply, fmt.Errorf("input: %w", err)
+	}
+	r.Session = ns
+	if f == s.consent && ns.Status == flows.Done {
+		return s.decide(ctx, p, r, outs, reply)
+	}
+	saved, err := s.save(ctx, p, f, r, outs)
+	saved.Signpost = reply.Signpost
+	return saved, err
+}
+
+// Pause stops the participant's flow under way for now.
+func (s *Service) Pause(ctx context.Context, u User) (Reply, error) {
+	return s.Input(ctx, u, Step{Input: flows.Input{Kind: flows.Stop}})
+}
+
+// decide records the outcome of the consent flow and, on yes, starts the
+// flow the participant asked for.
+func (s *Service) decide(ctx context.Context, p store.Participant, r record, outs []flows.Output, reply Reply) (Reply, error) {
+	ans := r.Session.Answers
+	c := store.Consent{
+		Version:  s.cfg.ConsentVersion,
+		TakePart: ans[consentTakePart].Choices0() == "yes",
+		Quotes:   ans[consentQuotes].Choices0() == "yes",
+		GivenAt:  s.cfg.Now(),
+	}
+	if !c.TakePart {
+		c.Quotes = false
+	}
+	reply.Flow, reply.Session, reply.Consent = s.consent, r.Session, &c
+	if !c.TakePart && p.Consent == nil {
+		// They never took part: keep nothing at all, not even the pseudonym.
+		if err := s.st.Withdraw(ctx, p.ID); err != nil {
+			return reply, fmt.Errorf("record consent: %w", err)
+		}
+		reply.Declined = true
+		reply.Outputs = outs
+		return reply, nil
+	}
+	if err := s.st.SaveConsent(ctx, p.ID, c); err != nil {
+		return reply, fmt.Errorf("record consent: %w", err)
+	}
+	if err := s.st.DeleteSession(ctx, r.Session.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return reply, fmt.Errorf("record consent: %w", err)
+	}
+	if !c.TakePart {
+		reply.Declined = true
+		reply.Outputs = outs
+		return reply, nil
+	}
+	p.Consent = &c
+	if r.Then == "" {
+		reply.Outputs = outs
+		return reply, nil
+	}
+	f, err := s.cfg.Flows().Get(r.Then)
+	if err != nil {
+		reply.Outputs = outs
+		return reply, nil // the flow was removed meanwhile; the front end offers the list
+	}
+	next, err := s.beginFlow(ctx, p, f, r.Session.Lang)
+	next.Signpost, next.Consent = reply.Signpost, &c
+	return next, err
+}
+
+// save persists a step: the session state and its answers in one
+// transaction, so every answer acknowledged is on disk with the state.
+func (s *Service) save(ctx context.Context, p store.Participant, f *flows.Flow, r record, outs []flows.Output) (Reply, error) {
+	if err := s.saveVersion(ctx, f); err != nil {
+		return Reply{}, err
+	}
+	state, err := json.Marshal(r)
+	if err != nil {
+		return Reply{}, fmt.Errorf("encode session: %w", err)
+	}
+	now := s.cfg.Now()
+	rec := store.Session{
+		ID: r.Session.ID, ParticipantID: p.ID, FlowID: f.ID, FlowVersion: f.Version,
+		Status: string(r.Session.Status), State: state, StartedAt: r.Session.Started, UpdatedAt: now,
+	}
+	var answers []store.Answer
+	var cleared []string
+	if f != s.consent {
+		for _, o := range outs {
+			switch o := o.(type) {
+			case flows.Answered:
+				answers = append(answers, store.Answer{
+					SessionID: r.Session.ID, FlowID: f.ID, FlowVersion: f.Version, QuestionID: o.Question.ID,
+					Kind: string(o.Question.Type), Choices: o.Answer.Choices, Text: o.Answer.Text,
+					Number: o.Answer.Number, Skipped: o.Answer.Skipped, AnsweredAt: now,
+				})
+			case flows.Cleared:
+				cleared = append(cleared, o.QuestionIDs...)
+			}
+		}
+	}
+	if err := s.st.SaveStep(ctx, rec, answers, cleared); err != nil {
+		return Reply{}, fmt.Errorf("save answer: %w", err)
+	}
+	return Reply{Outputs: outs, Flow: f, Session: r.Session}, nil
+}
+
+// Continue shows again the question the participant was at in their flow
+// under way (the consent flow included), or returns ErrNoSession.
+func (s *Service) Continue(ctx context.Context, u User) (Reply, error) {
+	pseud := s.st.Pseudonym(u.Platform, u.ID)
+	defer s.lock(pseud)()
+	p, err := s.st.FindParticipant(ctx, pseud)
+	if errors.Is(err, store.ErrNotFound) {
+		return Reply{}, ErrNoSession
+	}
+	if err != nil {
+		return Reply{}, fmt.Errorf("continue: %w", err)
+	}
+	rec, err := s.current(ctx, p.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Reply{}, ErrNoSession
+	}
+	if err != nil {
+		return Reply{}, fmt.Errorf("continue: %w", err)
+	}
+	r, err := decode(rec)
+	if err != nil {
+		return Reply{}, err
+	}
+	f, err := s.flow(ctx, rec.FlowID, rec.FlowVersion)
+	if err != nil {
+		return Reply{}, err
+	}
+	ns, outs, err := flows.Reopen(f, r.Session, s.cfg.Now())
+	if err != nil {
+		return Reply{}, fmt.Errorf("continue: %w", err)
+	}
+	r.Session = ns
+	return s.save(ctx, p, f, r, outs)
+}
+
+// saveVersion stores f's version once per process: a write transaction
+// per answer just to find it already there would halve the answers a
+// second the database can take.
+func (s *Service) saveVersion(ctx context.Context, f *flows.Flow) error {
+	s.mu.Lock()
+	done := s.saved[f.Version]
+	s.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := s.st.SaveFlowVersion(ctx, store.FlowVersion{Hash: f.Version, FlowID: f.ID, Source: f.Source}); err != nil {
+		return fmt.Errorf("save flow version: %w", err)
+	}
+	s.mu.Lock()
+	s.saved[f.Version] = true
+	s.mu.Unlock()
+	return nil
+}

@@ -1,0 +1,239 @@
+// Package participant holds the participant's path through PeerVoice,
+// the same for every front end: the consent gate, the flow engine, the
+// safety check and storage. The terminal and Discord are thin adapters
+// that turn what people do into calls here and show the replies.
+package participant
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/safety"
+	"github.com/peervoice/peervoice/store"
+)
+
+// Store is the storage the service needs; *store.DB satisfies it.
+type Store interface {
+	Pseudonym(platform, userID string) string
+	EnsureParticipant(ctx context.Context, pseudonym string) (store.Participant, error)
+	FindParticipant(ctx context.Context, pseudonym string) (store.Participant, error)
+	SaveConsent(ctx context.Context, participantID int64, c store.Consent) error
+	SaveFlowVersion(ctx context.Context, v store.FlowVersion) error
+	FlowVersion(ctx context.Context, hash string) (store.FlowVersion, error)
+	SaveStep(ctx context.Context, s store.Session, answers []store.Answer, cleared []string) error
+	Session(ctx context.Context, id string) (store.Session, error)
+	Sessions(ctx context.Context, participantID int64) ([]store.Session, error)
+	Answers(ctx context.Context, participantID int64) ([]store.Answer, error)
+	DeleteSession(ctx context.Context, id string) error
+	Withdraw(ctx context.Context, participantID int64) error
+}
+
+var _ Store = (*store.DB)(nil)
+
+// ErrNoSession means the participant has no flow under way to answer.
+var ErrNoSession = errors.New("participant: no flow in progress")
+
+// User is a person on a platform. Its ID is hashed into a pseudonym at
+// once and never stored or logged.
+type User struct {
+	Platform string // "discord", "terminal"
+	ID       string
+}
+
+// Config configures a Service.
+type Config struct {
+	// Flows returns the current flows; it is called on every new session,
+	// so moderators' edits apply without a restart.
+	Flows          func() *flows.Catalog
+	StudyInfo      string // Markdown shown with the consent question
+	ConsentVersion string
+	Detector       *safety.Detector
+	Signpost       string // message shown before the resources
+	Resources      []safety.Resource
+	Now            func() time.Time // default time.Now
+	NewID          func() string    // default random ids
+}
+
+// Service runs participants through consent and flows.
+type Service struct {
+	st      Store
+	cfg     Config
+	consent *flows.Flow
+
+	mu       sync.Mutex
+	versions map[string]*flows.Flow // parsed older flow versions, by hash
+	saved    map[string]bool        // flow versions known to be stored
+
+	locks [64]sync.Mutex // per participant, so a double click is applied once
+}
+
+// New returns a Service over st.
+func New(st Store, cfg Config) (*Service, error) {
+	if cfg.StudyInfo == "" {
+		cfg.StudyInfo = DefaultStudyInfo
+	}
+	if cfg.ConsentVersion == "" {
+		cfg.ConsentVersion = "1"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = randomID
+	}
+	if cfg.Detector == nil {
+		d, err := safety.New(safety.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("participant: default safety detector: %w", err)
+		}
+		cfg.Detector = d
+	}
+	if cfg.Signpost == "" {
+		cfg.Signpost = safety.DefaultMessage
+	}
+	if cfg.Resources == nil {
+		cfg.Resources = safety.DefaultResources()
+	}
+	if cfg.Flows == nil {
+		return nil, errors.New("participant: no flows configured")
+	}
+	cf, err := consentFlow(cfg.StudyInfo)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{st: st, cfg: cfg, consent: cf, versions: map[string]*flows.Flow{}, saved: map[string]bool{}}, nil
+}
+
+// Reply is what to show a participant after a step, in order: the
+// signpost (if any) first, then the flow's outputs.
+type Reply struct {
+	// Signpost is the support message and resources, set when the
+	// participant's words suggested crisis, or when they asked for help.
+	Signpost string
+	// Outputs are the engine's outputs: questions, reasons, the end.
+	Outputs []flows.Output
+	// Flow is the flow the outputs belong to (the consent flow during
+	// consent); Session is the session after the step.
+	Flow    *flows.Flow
+	Session flows.Session
+	// Consent reports a consent decision made by this step.
+	Consent *store.Consent
+	// Declined is set when the participant chose not to take part.
+	Declined bool
+	// Stale is set when the input was for a question that is no longer
+	// the current one (a second click, an old message): nothing changed.
+	Stale bool
+}
+
+// HelpMessage introduces the resources when a participant asks for help.
+// Unlike the crisis signpost it assumes nothing about how they feel.
+const HelpMessage = "PeerVoice is a research tool run by this community, not a support service, and it can't give advice. If you'd like support, now or at any time, these services are there for you:"
+
+// Help returns the resources with a neutral introduction, for `help`.
+func (s *Service) Help() string {
+	return safety.Signpost(HelpMessage, s.cfg.Resources)
+}
+
+// crisis returns the signpost for words that suggest crisis.
+func (s *Service) crisis() string {
+	return safety.Signpost(s.cfg.Signpost, s.cfg.Resources)
+}
+
+// Flows returns the current catalog.
+func (s *Service) Flows() *flows.Catalog { return s.cfg.Flows() }
+
+// record is the state the service stores for a session: the engine's
+// session, and for the consent flow the flow to start once it is given.
+type record struct {
+	Session flows.Session `json:"session"`
+	Then    string        `json:"then,omitempty"`
+}
+
+func (s *Service) lock(pseudonym string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(pseudonym))
+	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
+	m.Lock()
+	return m.Unlock
+}
+
+func randomID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// needsConsent reports whether p must (re)consent before a flow.
+func (s *Service) needsConsent(p store.Participant) bool {
+	return p.Consent == nil || !p.Consent.TakePart || p.Consent.Version != s.cfg.ConsentVersion
+}
+
+// flow returns the flow a session runs on: the current one if the
+// version matches, else the stored older version, so participants finish
+// on the version they started.
+func (s *Service) flow(ctx context.Context, flowID, version string) (*flows.Flow, error) {
+	if flowID == ConsentFlowID && version == s.consent.Version {
+		return s.consent, nil
+	}
+	if f, err := s.cfg.Flows().Get(flowID); err == nil && f.Version == version {
+		return f, nil
+	}
+	s.mu.Lock()
+	f, ok := s.versions[version]
+	s.mu.Unlock()
+	if ok {
+		return f, nil
+	}
+	v, err := s.st.FlowVersion(ctx, version)
+	if err != nil {
+		return nil, fmt.Errorf("load flow %s version %s: %w", flowID, version, err)
+	}
+	f, probs := flows.Parse(flowID+".yaml", v.Source)
+	if err := probs.Err(); err != nil {
+		return nil, fmt.Errorf("stored flow %s version %s: %w", flowID, version, err)
+	}
+	s.mu.Lock()
+	s.versions[version] = f
+	s.mu.Unlock()
+	return f, nil
+}
+
+func decode(rec store.Session) (record, error) {
+	var r record
+	if err := json.Unmarshal(rec.State, &r); err != nil {
+		return r, fmt.Errorf("decode session %s: %w", rec.ID, err)
+	}
+	return r, nil
+}
+
+// current returns the participant's session under way (active or
+// paused), most recently used first, or store.ErrNotFound.
+func (s *Service) current(ctx context.Context, pid int64) (store.Session, error) {
+	all, err := s.st.Sessions(ctx, pid)
+	if err != nil {
+		return store.Session{}, fmt.Errorf("list sessions: %w", err)
+	}
+	for _, rec := range all {
+		if rec.Status != string(flows.Done) {
+			return rec, nil
+		}
+	}
+	return store.Session{}, store.ErrNotFound
+}
+
+// isCommand reports whether typed text is a request for help.
+func isHelp(text string) bool {
+	t := strings.ToLower(strings.Trim(strings.TrimSpace(text), ".!?/"))
+	return t == "help" || t == "support"
+}

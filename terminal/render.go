@@ -1,0 +1,116 @@
+package terminal
+
+import (
+	"io"
+	"strings"
+
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/participant"
+)
+
+// show writes a reply and reports whether the flow finished or paused.
+func (c *Chat) show(w *writer, r participant.Reply) (finished, stopped bool) {
+	if r.Signpost != "" {
+		w.printf("\n%s\n", r.Signpost)
+	}
+	if r.Stale {
+		w.printf("That answer was for an earlier question, so nothing changed.\n")
+	}
+	for _, o := range r.Outputs {
+		switch o := o.(type) {
+		case flows.Ask:
+			c.ask(w, r, o)
+		case flows.Invalid:
+			w.printf("%s\n", o.Reason)
+		case flows.Stopped:
+			stopped = true
+			w.printf("Paused. Your answers so far are saved; you can carry on at the same question later.\n")
+		case flows.Finished:
+			finished = true
+			switch {
+			case r.Declined:
+				w.printf("\nThat's fine. Nothing about you has been kept. If you change your mind, you're welcome back any time.\n")
+			case r.Flow != nil && r.Flow.ID == participant.ConsentFlowID:
+				w.printf("\nThank you. You can see or withdraw your data at any time.\n")
+			case o.Outro != "":
+				w.printf("\n%s\n", o.Outro)
+			default:
+				w.printf("\nThat's the end of this set of questions. Thank you for your answers.\n")
+			}
+		}
+	}
+	return finished, stopped
+}
+
+func (c *Chat) ask(w *writer, r participant.Reply, a flows.Ask) {
+	q := a.Question
+	title := ""
+	if r.Flow != nil {
+		title = r.Flow.Title.In(a.Lang)
+	}
+	w.printf("\n── %s · %s ──\n", title, a.Progress)
+	if a.Intro != "" {
+		w.printf("%s\n\n", strings.TrimSpace(a.Intro))
+	}
+	w.printf("%s\n", q.Prompt.In(a.Lang))
+	for i, o := range q.Options {
+		w.printf("  %d. %s\n", i+1, o.Label.In(a.Lang))
+	}
+	if a.Default != nil {
+		w.printf("Your earlier answer: %s (press Enter to keep it)\n", q.Format(*a.Default, a.Lang))
+	}
+	switch q.Type {
+	case flows.TypeInfo:
+		w.printf("Press Enter to continue, or type back, stop or help.\n")
+	case flows.TypeMulti:
+		w.printf("Type one or more numbers separated by commas, or skip, back, stop, help.\n")
+	case flows.TypeChoice, flows.TypeScale:
+		w.printf("Type a number, or skip, back, stop, help.\n")
+	case flows.TypeNumber:
+		w.printf("Type a number, or skip, back, stop, help.\n")
+	default:
+		w.printf("Type your answer, or skip, back, stop, help (quit to leave).\n")
+	}
+}
+
+func lastAsk(r participant.Reply) (flows.Ask, bool) {
+	for i := len(r.Outputs) - 1; i >= 0; i-- {
+		if a, ok := r.Outputs[i].(flows.Ask); ok {
+			return a, true
+		}
+	}
+	return flows.Ask{}, false
+}
+
+// WriteData shows a participant everything stored about them.
+func WriteData(out io.Writer, d participant.Data) error {
+	w := &writer{w: out}
+	if d.Consent == nil && len(d.Answers) == 0 {
+		w.printf("Nothing is stored about you.\n")
+		return w.err
+	}
+	if c := d.Consent; c != nil {
+		w.printf("Consent (version %s, given %s):\n", c.Version, c.GivenAt.Format("2 January 2006"))
+		w.printf("  Take part: %s\n  Anonymised quotes: %s\n", yesNo(c.TakePart), yesNo(c.Quotes))
+	}
+	flow := ""
+	for _, a := range d.Answers {
+		if a.FlowID != flow {
+			flow = a.FlowID
+			title := a.FlowTitle
+			if title == "" {
+				title = a.FlowID
+			}
+			w.printf("\n%s (%s):\n", title, a.FlowID)
+		}
+		w.printf("  %s [%s]\n    %s\n", a.Prompt, a.QuestionID, a.Answer)
+	}
+	return w.err
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
