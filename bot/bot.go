@@ -61,9 +61,10 @@ type Bot struct {
 	log *slog.Logger
 	s   *discordgo.Session
 
-	appID    string
-	commands map[string]command
-	sched    *scheduler // nil: no scheduled prompts
+	appID      string
+	commands   map[string]command
+	registered string     // the flow ids the registered commands list
+	sched      *scheduler // nil: no scheduled prompts
 
 	inflight  sync.WaitGroup
 	mu        sync.Mutex

@@ -87,6 +87,31 @@ func TestRecoveryFlowInDMs(t *testing.T) {
 			t.Errorf("stored %s = %q; want %q", q, got[q], w)
 		}
 	}
+	if !strings.Contains(embedText(m), "Use `/survey` to answer another set") {
+		t.Errorf("the flow did not end with its closing message; last message: %q", embedText(m))
+	}
+
+	// A select menu: the multi-choice question that opens what-matters.
+	if _, err := alice.RunCommand("survey", discordtest.Opt("flow", "what-matters")); err != nil {
+		t.Fatal(err)
+	}
+	m, err = alice.WaitMessage(c, question("matters"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Choose(m, control(t, m, bot.ActSelect, ""), "housing", "peer_support"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitMessage(c, func(x discordtest.Message) bool { return x.ID == m.ID && !x.Interactive() }); err != nil {
+		t.Fatal(err)
+	}
+	got = map[string]string{}
+	for _, a := range h.data(alice).Answers {
+		got[a.QuestionID] = a.Answer
+	}
+	if want := "A safe place to live, Peer support from people who have been there"; got["matters"] != want {
+		t.Errorf("stored matters = %q; want %q", got["matters"], want)
+	}
 	if len(h.e.Violations()) > 0 {
 		t.Errorf("violations: %v", h.e.Violations())
 	}

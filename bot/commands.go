@@ -28,15 +28,49 @@ func (b *Bot) commandTable() map[string]command {
 
 // register replaces the bot's commands (bulk overwrite) in the
 // configured guild, or globally.
+// The definitions are built afresh, because /survey and /prompt list
+// the current flows as choices.
 func (b *Bot) register() error {
+	key := strings.Join(b.svc.Flows().IDs(), ",")
+	table := b.commandTable()
 	var defs []*discordgo.ApplicationCommand
 	for _, name := range []string{"survey", "help", "mydata", "withdraw", "prompt"} {
-		defs = append(defs, b.commands[name].def)
+		defs = append(defs, table[name].def)
 	}
 	if _, err := b.s.ApplicationCommandBulkOverwrite(b.appID, b.cfg.GuildID, defs); err != nil {
 		return fmt.Errorf("register slash commands: %w", err)
 	}
+	b.mu.Lock()
+	b.registered = key
+	b.mu.Unlock()
 	return nil
+}
+
+// refreshCommands registers the commands again when moderators have
+// added, removed or renamed flows, so the choices of /survey match.
+func (b *Bot) refreshCommands() {
+	key := strings.Join(b.svc.Flows().IDs(), ",")
+	b.mu.Lock()
+	stale := b.registered != "" && key != b.registered
+	if stale {
+		b.registered = key // one refresh at a time
+	}
+	b.mu.Unlock()
+	if !stale {
+		return
+	}
+	done, ok := b.track()
+	if !ok {
+		return
+	}
+	go func() {
+		defer done()
+		if err := b.register(); err != nil {
+			b.log.Error("refresh slash commands after a flows change", "err", err)
+		} else {
+			b.log.Info("slash commands refreshed: the flows changed")
+		}
+	}()
 }
 
 func (b *Bot) surveyCommand() command {
@@ -64,6 +98,7 @@ func (b *Bot) surveyCommand() command {
 				b.showMenu(ic)
 				return
 			}
+			b.refreshCommands()
 			b.startPrivately(ic, opts[0].StringValue())
 		},
 	}
@@ -71,6 +106,7 @@ func (b *Bot) surveyCommand() command {
 
 // showMenu lists the flows with the participant's progress.
 func (b *Bot) showMenu(ic *discordgo.InteractionCreate) {
+	b.refreshCommands()
 	b.respond(ic.Interaction, true, func(ctx context.Context) (response, error) {
 		list, err := b.svc.Overview(ctx, person(userOf(ic)))
 		if err != nil {

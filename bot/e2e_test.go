@@ -3,6 +3,8 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/bot"
+	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
 )
 
@@ -440,3 +443,111 @@ func TestManyParticipants(t *testing.T) {
 }
 
 var _ = discordgo.ActionsRow{}
+
+// TestEphemeralAfterTokenExpiry: in ephemeral mode a participant who
+// comes back after the 15-minute token lifetime carries on from their
+// next click; nothing depends on the old interaction's token.
+func TestEphemeralAfterTokenExpiry(t *testing.T) {
+	clock := discordtest.NewFakeClock(time.Now())
+	h := newHarness(t, discordtest.WithClock(clock))
+	g := h.e.AddGuild("Peer support")
+	ch := g.AddChannel("general")
+	alice := h.e.User("alice")
+	g.AddMember(alice)
+	alice.CloseDMs()
+	c := ctx(t)
+	if _, err := alice.RunCommandIn(ch, "survey", discordtest.Opt("flow", "what-matters")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := alice.WaitMessage(c, question("take_part"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer(t, alice, m, "yes")
+	m, err = alice.WaitMessage(c, question("quotes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(40 * time.Minute) // away for a while: every earlier token has expired
+	answer(t, alice, m, "yes")
+	next, err := alice.WaitMessage(c, func(x discordtest.Message) bool { return x.Interactive() && x.ID != m.ID })
+	if err != nil {
+		t.Fatalf("no next question after the token lifetime: %v", err)
+	}
+	if !next.Ephemeral {
+		t.Errorf("next question is not ephemeral")
+	}
+}
+
+// TestLogsCarryNoPersonalData: with failures on the way (429s, a closed
+// DM, an error), the bot's logs hold no user id, name or answer.
+func TestLogsCarryNoPersonalData(t *testing.T) {
+	h := newHarness(t)
+	alice := h.e.User("alice")
+	h.consent(alice, "recovery")
+	c := ctx(t)
+	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
+		t.Fatal(err)
+	}
+	h.e.FailNext("POST /channels/{channel_id}/messages", 1, discordtest.RateLimitNonJSON(10*time.Millisecond))
+	h.e.FailNext("POST /channels/{channel_id}/messages", 1, discordtest.ServerError(502))
+	secretWords := "my private words about my psychiatrist Dr Jones"
+	alice.SendDM(secretWords)
+	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
+		t.Fatal(err)
+	}
+	logs := h.logs.String()
+	if !strings.Contains(logs, "retrying") {
+		t.Errorf("the retries were not logged; logs:\n%s", logs)
+	}
+	for _, secret := range []string{alice.ID, alice.Name, secretWords, h.e.Token()} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the logs contain %q:\n%s", secret, logs)
+		}
+	}
+}
+
+// TestFlowsChangeRefreshesCommands: when moderators add a flow, the next
+// /survey registers the commands again so its choices list the new flow.
+func TestFlowsChangeRefreshesCommands(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	for _, f := range h.catalog.Load().Flows() {
+		os.WriteFile(filepath.Join(dir, f.ID+".yaml"), f.Source, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "peer-support.yaml"), []byte("id: peer-support\ntitle: Peer support groups\ntheme: Peer support\nquestions:\n  - {id: helped, type: text, prompt: \"How has peer support helped you?\"}\n"), 0o644)
+	cat, probs := flows.LoadDir(dir)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	h.catalog.Store(cat)
+	alice := h.e.User("alice")
+	if _, err := alice.RunCommand("survey"); err != nil {
+		t.Fatal(err)
+	}
+	c := ctx(t)
+	if _, err := alice.WaitMessage(c, says("Peer support groups")); err != nil {
+		t.Fatalf("the menu does not list the new flow: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !surveyChoices(h.e, "peer-support") {
+		if time.Now().After(deadline) {
+			t.Fatal("/survey's choices were not refreshed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func surveyChoices(e *discordtest.Emulator, flowID string) bool {
+	for _, c := range e.Commands("") {
+		if c.Name != "survey" || len(c.Options) == 0 {
+			continue
+		}
+		for _, ch := range c.Options[0].Choices {
+			if ch.Value == flowID {
+				return true
+			}
+		}
+	}
+	return false
+}

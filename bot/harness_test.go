@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +29,28 @@ type harness struct {
 	db   *store.DB
 	svc  *participant.Service
 	stop func()
+	logs logBuffer // everything the bot logged, at debug level
+	// catalog is the flows the bot serves; a test may swap it, as a
+	// moderator editing the flows directory does.
+	catalog atomic.Pointer[flows.Catalog]
+}
+
+// logBuffer collects log output from the bot's goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func newHarness(t *testing.T, opts ...discordtest.Option) *harness {
@@ -49,18 +73,22 @@ func (h *harness) start() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := flows.Default()
+	if h.catalog.Load() == nil {
+		cat, err := flows.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.catalog.Store(cat)
+	}
+	svc, err := participant.New(db, participant.Config{Flows: h.catalog.Load})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog { return cat }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var w io.Writer = &h.logs
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+		w = io.MultiWriter(&h.logs, testWriter{t})
 	}
+	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b, err := bot.New(bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: log}, svc)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"math/bits"
@@ -63,26 +64,46 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+// loadThink is how long a participant pauses before each answer: zero,
+// the benchmark of issue 3, answers as fast as the bot replies; a pause
+// (each one drawn between half and one and a half times it) models people
+// reading and thinking, so the load offered is N/think answers a second.
+var loadThink = flag.Duration("load.think", 0, "BenchmarkLoad: mean pause before each answer (0: answer as fast as the bot replies)")
+
 // loadBot is a bot under load.
 type loadBot struct {
-	flows   []string // flow ids participants cycle through
-	consent bool     // participants consent before their first flow
-	stop    func()   // stops the bot; afterwards nothing of it is reachable
-	check   func()   // reports what the bot logged as going wrong
+	flows []string // flow ids participants cycle through
+	stop  func()   // stops the bot; afterwards nothing of it is reachable
+	check func()   // reports what the bot logged as going wrong
+	// Inside PeerVoice: how long the participant service took per input
+	// (store and engine, after waiting for the participant's lock), and
+	// the store per durable step.
+	input, save *loadHist
 }
 
-// loadTimeout bounds the whole of one sub-benchmark's waiting.
-const loadTimeout = 5 * time.Minute
+type loadStarter func(testing.TB, *discordtest.Emulator) *loadBot
 
-func runLoad(b *testing.B, n int, start func(*testing.B, *discordtest.Emulator) *loadBot) {
+// loadTimeout bounds the whole of one sub-benchmark's waiting, and
+// loadWait each wait for a reply: a reply that never comes fails the
+// benchmark rather than hanging it.
+const (
+	loadTimeout = 10 * time.Minute
+	loadWait    = 2 * time.Minute
+)
+
+func runLoad(b *testing.B, n int, start loadStarter, opts ...discordtest.Option) {
+	loadWarmUp(b, start, opts...)
 	peakReset := loadResetPeak()
-	e := discordtest.New(b)
+	tb := &loadTB{B: b}
+	e := discordtest.New(tb, opts...)
 	lat := &loadLatency{}
 	ps := make([]*loadParticipant, n)
 	for i := range ps {
 		ps[i] = &loadParticipant{i: i, u: e.User(fmt.Sprintf("participant%04d", i)), lat: lat}
 		ps[i].u.DMChannelID()
 	}
+	probe := e.User("probe")
+	probe.DMChannelID()
 	c, cancel := context.WithTimeout(context.Background(), loadTimeout)
 	defer cancel()
 
@@ -91,12 +112,15 @@ func runLoad(b *testing.B, n int, start func(*testing.B, *discordtest.Emulator) 
 	lb := start(b, e)
 	mem.botIdle = loadHeap()
 
-	// Setup: consent (PeerVoice) or /survey (baseline) to reach the first
+	// Untimed: consent (PeerVoice) or /survey (baseline) up to the first
 	// question of the first flow.
 	loadAll(b, ps, func(p *loadParticipant) error { return p.begin(c, lb, 0) })
 
+	var inner0 [2]loadCounts
+	if lb.input != nil {
+		inner0 = [2]loadCounts{lb.input.snapshot(), lb.save.snapshot()}
+	}
 	b.ResetTimer()
-	lat.reset()
 	cpu0 := loadCPU()
 	t0 := time.Now()
 	loadAll(b, ps, func(p *loadParticipant) error {
@@ -106,7 +130,7 @@ func runLoad(b *testing.B, n int, start func(*testing.B, *discordtest.Emulator) 
 					return err
 				}
 			}
-			if err := p.finish(c); err != nil {
+			if err := p.finish(c, true); err != nil {
 				return err
 			}
 		}
@@ -116,45 +140,99 @@ func runLoad(b *testing.B, n int, start func(*testing.B, *discordtest.Emulator) 
 	cpu := loadCPU() - cpu0
 	b.StopTimer()
 	all, typed, click := lat.all.snapshot(), lat.typed.snapshot(), lat.click.snapshot()
+	var input, save loadCounts
+	if lb.input != nil {
+		input, save = lb.input.snapshot().minus(inner0[0]), lb.save.snapshot().minus(inner0[1])
+	}
+	stale := 0
+	for _, p := range ps {
+		for _, m := range p.u.Messages() {
+			if m.Interactive() {
+				stale++ // every flow has ended: no question should still take answers
+			}
+		}
+	}
 
-	// All N mid-flow: start the next flow and answer its first question.
+	// Untimed: all N mid-flow, each with the next flow started and its
+	// first question answered. The probe's DM is answered only once the
+	// bot has read every event before it, so nothing is in flight when the
+	// heap is measured.
 	loadAll(b, ps, func(p *loadParticipant) error {
 		if err := p.begin(c, lb, b.N); err != nil {
 			return err
 		}
-		_, err := p.step(c)
-		return err
+		return p.step(c, false)
 	})
+	probe.SendDM("hello")
+	if _, err := probe.WaitMessage(c, nil); err != nil {
+		b.Fatal(err)
+	}
 	mem.midFlow = loadHeap()
-	gw := e.GatewayStats()
 	peak, peakOK := loadPeakRSS()
+	gw := e.GatewayStats()
 	lb.check()
 	lb.stop()
 	lb = nil
 	mem.emulatorAfter = loadHeap()
 
 	b.ReportMetric(float64(all.count)/elapsed.Seconds(), "answers/s")
-	b.ReportMetric(ms(all.quantile(0.50)), "p50-ms")
-	b.ReportMetric(ms(all.quantile(0.99)), "p99-ms")
-	b.ReportMetric(ms(typed.quantile(0.99)), "p99-typed-ms")
-	b.ReportMetric(ms(click.quantile(0.99)), "p99-click-ms")
+	b.ReportMetric(loadMS(all.quantile(0.50)), "p50-ms")
+	b.ReportMetric(loadMS(all.quantile(0.99)), "p99-ms")
+	b.ReportMetric(loadMS(typed.quantile(0.99)), "p99-typed-ms")
+	b.ReportMetric(loadMS(click.quantile(0.99)), "p99-click-ms")
+	if input.count > 0 {
+		b.ReportMetric(loadMS(input.quantile(0.50)), "p50-input-ms")
+		b.ReportMetric(loadMS(input.quantile(0.99)), "p99-input-ms")
+		b.ReportMetric(loadMS(save.quantile(0.99)), "p99-save-ms")
+	}
 	b.ReportMetric(cpu.Seconds()/elapsed.Seconds(), "cpu-cores")
 	b.ReportMetric(mem.perSession(n), "heap-B/session")
 	b.ReportMetric(mem.botPerSession(n), "bot-heap-B/session")
 	if peakOK {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
 	}
-	b.Logf("%d participants, %d answers (%d typed, %d clicked) in %v; max latency %v; heap %s; peak RSS reset: %v",
-		n, all.count, typed.count, click.count, elapsed.Round(time.Millisecond),
-		time.Duration(all.max), mem, peakReset)
-	b.Logf("gateway: %d connections, %d identifies, %d resumes, %d heartbeats, %d ACKs, %d events dispatched, client close codes %v",
-		gw.Connections, gw.Identifies, gw.Resumes, gw.Heartbeats, gw.HeartbeatACKs, gw.Dispatched, gw.ClientCloseCodes)
-	if v := e.Violations(); len(v) > 0 {
-		b.Errorf("%d violations of Discord's rules, first: %v", len(v), v[0])
-	}
+	b.ReportMetric(float64(tb.late.Load()), "late-acks")
+	b.Logf("%d participants, think %v: %d answers (%d typed, %d clicked) in %v, max latency %v; %d answered questions left clickable; heap: %s; peak RSS reset: %v",
+		n, *loadThink, all.count, typed.count, click.count, elapsed.Round(time.Millisecond),
+		time.Duration(all.max).Round(time.Millisecond), stale, mem, peakReset)
+	b.Logf("gateway: %d connection(s), %d identify, %d resumes, %d heartbeats, %d events dispatched",
+		gw.Connections, gw.Identifies, gw.Resumes, gw.Heartbeats, gw.Dispatched)
 }
 
-func ms(ns int64) float64 { return float64(ns) / 1e6 }
+func loadMS(ns int64) float64 { return float64(ns) / 1e6 }
+
+// loadWarmUp starts and stops a bot once per kind and process, on an
+// emulator of its own, so that what the first start caches for the whole
+// process (parsed flows, compiled patterns and schemas) is not counted as
+// the memory of the sessions.
+func loadWarmUp(b *testing.B, start loadStarter, opts ...discordtest.Option) {
+	key := fmt.Sprintf("%p", start)
+	if _, done := loadWarm.LoadOrStore(key, true); done {
+		return
+	}
+	e := discordtest.New(b, opts...)
+	lb := start(b, e)
+	lb.stop()
+}
+
+var loadWarm sync.Map
+
+// loadTB passes an emulator's reports to the benchmark, except late
+// initial responses to interactions, which it counts: under overload they
+// are a result to report, as Discord would show "This interaction failed".
+type loadTB struct {
+	*testing.B
+	late atomic.Int64
+}
+
+func (t *loadTB) Errorf(format string, args ...any) {
+	if msg := fmt.Sprintf(format, args...); strings.Contains(msg, "initial response to interaction") && strings.Contains(msg, "after it was created") {
+		t.late.Add(1)
+		return
+	}
+	t.B.Helper()
+	t.B.Errorf(format, args...)
+}
 
 // loadAll runs f for every participant at once and fails the benchmark
 // with the first error.
@@ -224,19 +302,20 @@ func (p *loadParticipant) begin(c context.Context, lb *loadBot, it int) error {
 	return nil
 }
 
-// finish answers questions until the flow ends.
-func (p *loadParticipant) finish(c context.Context) error {
+// finish answers questions until the flow ends; see step.
+func (p *loadParticipant) finish(c context.Context, timed bool) error {
 	for p.q.ID != "" {
-		if _, err := p.step(c); err != nil {
+		if err := p.step(c, timed); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// step answers the question on screen, waits for what follows (the next
-// question, or the end of the flow) and records how long that took.
-func (p *loadParticipant) step(c context.Context) (time.Duration, error) {
+// step answers the question on screen and waits for what follows (the
+// next question, or the end of the flow). Timed, it first pauses for
+// -load.think, and records how long the bot took.
+func (p *loadParticipant) step(c context.Context, timed bool) error {
 	var opts []string
 	var write, cont string
 	var menu *discordgo.SelectMenu
@@ -258,6 +337,10 @@ func (p *loadParticipant) step(c context.Context) (time.Duration, error) {
 	}
 	p.k++
 	pick := (p.i + p.k) % max(len(opts), 1)
+	if think := *loadThink; timed && think > 0 {
+		// Spread over [think/2, 3·think/2), the same for every run.
+		time.Sleep(think/2 + time.Duration(uint64(p.i*7919+p.k*104729)%1000)*think/1000)
+	}
 	t0 := time.Now()
 	var err error
 	click := false
@@ -283,17 +366,18 @@ func (p *loadParticipant) step(c context.Context) (time.Duration, error) {
 	case write != "":
 		p.u.SendDM(loadTexts[(p.i+p.k)%len(loadTexts)])
 	default:
-		return 0, fmt.Errorf("no way to answer message %s (custom ids %v)", p.q.ID, p.q.CustomIDs())
+		return fmt.Errorf("no way to answer message %s (custom ids %v)", p.q.ID, p.q.CustomIDs())
 	}
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if err := p.next(c, p.id); err != nil {
-		return 0, err
+		return err
 	}
-	d := time.Since(t0)
-	p.lat.record(d, click)
-	return d, nil
+	if timed {
+		p.lat.record(time.Since(t0), click)
+	}
+	return nil
 }
 
 // next waits for the next question after the one with id answered, or
@@ -301,6 +385,8 @@ func (p *loadParticipant) step(c context.Context) (time.Duration, error) {
 // answered question, edited and disabled, and the response to /survey.
 // At the end p.q is the zero Message.
 func (p *loadParticipant) next(c context.Context, answered bot.ID) error {
+	c, cancel := context.WithTimeout(c, loadWait)
+	defer cancel()
 	for {
 		m, err := p.u.WaitMessage(c, nil)
 		if err != nil {
@@ -340,8 +426,6 @@ func (l *loadLatency) record(d time.Duration, click bool) {
 		l.typed.add(int64(d))
 	}
 }
-
-func (l *loadLatency) reset() { *l = loadLatency{} }
 
 // loadHist is a log-linear histogram of nanoseconds: 64 buckets per power
 // of two, so a quantile is within 1.6% of the true value. It is allocated
@@ -392,6 +476,16 @@ func (h *loadHist) snapshot() loadCounts {
 		s.count += s.counts[i]
 	}
 	return s
+}
+
+// minus is what was recorded since o was read; max stays the overall one.
+func (s loadCounts) minus(o loadCounts) loadCounts {
+	d := loadCounts{counts: make([]int64, len(s.counts)), max: s.max}
+	for i := range s.counts {
+		d.counts[i] = s.counts[i] - o.counts[i]
+		d.count += d.counts[i]
+	}
+	return d
 }
 
 // quantile returns the upper end of the bucket holding quantile q.
@@ -511,7 +605,7 @@ func (l *loadLog) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-func (l *loadLog) check(b *testing.B) {
+func (l *loadLog) check(b testing.TB) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.errs > 0 {
@@ -523,7 +617,7 @@ func (l *loadLog) check(b *testing.B) {
 
 // startLoadPeerVoice runs the real bot on a real SQLite file (synchronous
 // FULL, as in production), with the built-in flows.
-func startLoadPeerVoice(b *testing.B, e *discordtest.Emulator) *loadBot {
+func startLoadPeerVoice(b testing.TB, e *discordtest.Emulator) *loadBot {
 	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "peervoice.db"), store.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -532,12 +626,14 @@ func startLoadPeerVoice(b *testing.B, e *discordtest.Emulator) *loadBot {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog { return cat }})
+	timed := &loadStore{DB: db, save: &loadHist{}}
+	svc, err := participant.New(timed, participant.Config{Flows: func() *flows.Catalog { return cat }})
 	if err != nil {
 		b.Fatal(err)
 	}
 	log := &loadLog{}
-	pv, err := bot.New(bot.Config{Token: e.Token(), APIURL: e.URL(), Log: slog.New(log)}, svc)
+	tsvc := &loadService{Service: svc, input: &loadHist{}}
+	pv, err := bot.New(bot.Config{Token: e.Token(), APIURL: e.URL(), Log: slog.New(log)}, tsvc)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -551,9 +647,10 @@ func startLoadPeerVoice(b *testing.B, e *discordtest.Emulator) *loadBot {
 		b.Fatalf("bot did not register its commands: %v", err)
 	}
 	return &loadBot{
-		flows:   cat.IDs(),
-		consent: true,
-		check:   func() { log.check(b) },
+		flows: cat.IDs(),
+		check: func() { log.check(b) },
+		input: tsvc.input,
+		save:  timed.save,
 		stop: func() {
 			cancel()
 			if err := <-done; err != nil {
@@ -566,8 +663,35 @@ func startLoadPeerVoice(b *testing.B, e *discordtest.Emulator) *loadBot {
 	}
 }
 
+// loadService times the participant service's Input, which is the whole
+// of PeerVoice's own work for an answer.
+type loadService struct {
+	*participant.Service
+	input *loadHist
+}
+
+func (s *loadService) Input(ctx context.Context, u participant.User, step participant.Step) (participant.Reply, error) {
+	t0 := time.Now()
+	r, err := s.Service.Input(ctx, u, step)
+	s.input.add(int64(time.Since(t0)))
+	return r, err
+}
+
+// loadStore times the store's durable step.
+type loadStore struct {
+	*store.DB
+	save *loadHist
+}
+
+func (s *loadStore) SaveStep(ctx context.Context, st store.Session, answers []store.Answer, cleared []string) error {
+	t0 := time.Now()
+	err := s.DB.SaveStep(ctx, st, answers, cleared)
+	s.save.add(int64(time.Since(t0)))
+	return err
+}
+
 // startLoadBaseline runs the baseline bot (see BenchmarkLoad).
-func startLoadBaseline(b *testing.B, e *discordtest.Emulator) *loadBot {
+func startLoadBaseline(b testing.TB, e *discordtest.Emulator) *loadBot {
 	s, err := discordgo.New("Bot " + e.Token())
 	if err != nil {
 		b.Fatal(err)
@@ -599,6 +723,9 @@ func startLoadBaseline(b *testing.B, e *discordtest.Emulator) *loadBot {
 			if n := bb.errs.Load(); n > 0 {
 				b.Errorf("baseline bot: %d failed requests", n)
 			}
+			if n := bb.late.Load(); n > 0 {
+				b.Logf("baseline bot: %d initial responses refused as late", n)
+			}
 		},
 		stop: func() {
 			if err := s.Close(); err != nil {
@@ -626,6 +753,9 @@ type loadBaseline struct {
 	mu   sync.Mutex
 	at   map[string]*loadBaselineUser // by user id
 	errs atomic.Int64
+	// late counts initial responses refused because they came after the
+	// interaction's deadline; the emulator counts them too (late-acks).
+	late atomic.Int64
 }
 
 type loadBaselineUser struct {
@@ -652,6 +782,17 @@ func (bb *loadBaseline) fail(err error) {
 	}
 }
 
+// ack counts a failed initial response: late ones apart, as Discord
+// refuses them with 10062 Unknown interaction.
+func (bb *loadBaseline) ack(err error) {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownInteraction {
+		bb.late.Add(1)
+		return
+	}
+	bb.fail(err)
+}
+
 func (bb *loadBaseline) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
 	if i.User == nil {
@@ -659,7 +800,7 @@ func (bb *loadBaseline) onInteraction(s *discordgo.Session, ic *discordgo.Intera
 	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		bb.fail(s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		bb.ack(s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Content: "Here are the questions: **Baseline**",
 				Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}}}))
 		bb.ask(i.User.ID, i.ChannelID, 0)
@@ -670,7 +811,7 @@ func (bb *loadBaseline) onInteraction(s *discordgo.Session, ic *discordgo.Intera
 			return
 		}
 		embeds, comps := loadAnswered(i.Message, "Your answer: "+id.Value)
-		bb.fail(s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+		bb.ack(s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 			Data: &discordgo.InteractionResponseData{Content: i.Message.Content, Embeds: embeds, Components: comps}}))
 		bb.advance(i.User.ID, i.ChannelID)
 	}

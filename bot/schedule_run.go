@@ -122,6 +122,9 @@ func newScheduler(b *Bot, cfg PromptsConfig) (*scheduler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
+		if !w.Weekly && s.now().Sub(w.once()) > s.grace {
+			b.log.Warn("scheduled prompt's time has long passed; it will not be posted", "schedule", p.ID, "when", w.String())
+		}
 		s.config = append(s.config, schedule{id: p.ID, flowID: p.FlowID, channelID: p.ChannelID, text: p.Text, when: w})
 	}
 	return s, nil

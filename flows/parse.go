@@ -76,7 +76,7 @@ func Parse(file string, src []byte) (*Flow, Problems) {
 func (p *parser) syntax(src []byte, err error) {
 	var se *goyaml.SyntaxError
 	if _, perr := goparser.ParseBytes(src, 0); errors.As(perr, &se) && se.Token != nil {
-		p.errorf(pos{se.Token.Position.Line, se.Token.Position.Column}, "YAML syntax: %s (check the indentation, and put text that holds a colon or # in quotes)", se.Message)
+		p.errorf(pos{se.Token.Position.Line, se.Token.Position.Column}, "YAML syntax: %s (check the indentation, and put text that holds a colon, # or ? in quotes)", se.Message)
 		return
 	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
@@ -86,7 +86,7 @@ func (p *parser) syntax(src []byte, err error) {
 		msg = strings.TrimSpace(msg[strings.Index(msg, m[0])+len(m[0]):])
 		msg = strings.TrimSpace(strings.TrimPrefix(msg, ":"))
 	}
-	p.errorf(pos{line, 0}, "YAML syntax: %s (check the indentation, and put text that holds a colon or # in quotes)", msg)
+	p.errorf(pos{line, 0}, "YAML syntax: %s (check the indentation, and put text that holds a colon, # or ? in quotes)", msg)
 }
 
 func (p *parser) errorf(at pos, format string, args ...any) {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/safety"
@@ -38,6 +39,10 @@ type Store interface {
 }
 
 var _ Store = (*store.DB)(nil)
+
+// MaxStudyInfo is the longest study information shown with the consent
+// question: it must fit in one Discord embed beside the question.
+const MaxStudyInfo = 4000
 
 // ErrNoSession means the participant has no flow under way to answer.
 var ErrNoSession = errors.New("participant: no flow in progress")
@@ -105,6 +110,9 @@ func New(st Store, cfg Config) (*Service, error) {
 	}
 	if cfg.Flows == nil {
 		return nil, errors.New("participant: no flows configured")
+	}
+	if n := utf8.RuneCountInString(cfg.StudyInfo); n > MaxStudyInfo {
+		return nil, fmt.Errorf("participant: the study information is %d characters; at most %d fit beside the consent question in Discord: shorten study.info_file", n, MaxStudyInfo)
 	}
 	cf, err := consentFlow(cfg.StudyInfo)
 	if err != nil {

@@ -374,3 +374,11 @@ func TestNoRawIDsOrWordsInTheFile(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+func TestStudyInfoTooLong(t *testing.T) {
+	e := newEnv(t)
+	_, err := participant.New(e.db, participant.Config{Flows: func() *flows.Catalog { return e.cat }, StudyInfo: strings.Repeat("x", participant.MaxStudyInfo+1)})
+	if err == nil || !strings.Contains(err.Error(), "study.info_file") {
+		t.Errorf("New with long study info = %v; want an error naming study.info_file", err)
+	}
+}
