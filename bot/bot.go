@@ -75,8 +75,12 @@ type Bot struct {
 	readyOnce sync.Once
 }
 
-// messageRef names a message the bot sent.
-type messageRef struct{ channelID, messageID string }
+// messageRef is a question message the bot sent to a DM, kept so a typed
+// answer can mark it answered without fetching it back.
+type messageRef struct {
+	channelID, messageID string
+	msg                  *discordgo.Message
+}
 
 // New builds a bot; Run connects it.
 func New(cfg Config, svc Participants) (*Bot, error) {

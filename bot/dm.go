@@ -60,12 +60,7 @@ func (b *Bot) markAnswered(reply participant.Reply) {
 	if !ok {
 		return
 	}
-	old, err := b.s.ChannelMessage(ref.channelID, ref.messageID)
-	if err != nil {
-		b.log.Warn("fetch question message", "err", err)
-		return
-	}
-	embeds, comps := answered(old, note(reply, 0))
+	embeds, comps := answered(ref.msg, note(reply, 0))
 	edit := &discordgo.MessageEdit{ID: ref.messageID, Channel: ref.channelID, Embeds: &embeds, Components: &comps}
 	if _, err := b.s.ChannelMessageEditComplex(edit); err != nil {
 		b.log.Warn("mark question answered", "err", err)

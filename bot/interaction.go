@@ -179,7 +179,7 @@ func (b *Bot) sendDM(channelID string, m message) (*discordgo.Message, error) {
 	}
 	if m.Ask != nil {
 		b.mu.Lock()
-		b.last[m.Ask.Session] = messageRef{channelID: channelID, messageID: msg.ID}
+		b.last[m.Ask.Session] = messageRef{channelID: channelID, messageID: msg.ID, msg: &discordgo.Message{Embeds: m.Embeds, Components: m.Components}}
 		b.mu.Unlock()
 	}
 	return msg, nil

@@ -3,6 +3,7 @@ package main_test
 import (
 	"context"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/store"
 )
 
 func TestRunWithoutToken(t *testing.T) {
@@ -20,7 +22,9 @@ func TestRunWithoutToken(t *testing.T) {
 }
 
 // TestRunBinary runs the real binary against the emulator: a participant
-// answers, SIGTERM stops the bot cleanly, and a second run carries on.
+// answers, the bot is killed (SIGKILL, no chance to tidy up) mid-flow, a
+// second run carries on at the same question with the earlier answer
+// intact, and SIGTERM then stops it cleanly.
 func TestRunBinary(t *testing.T) {
 	e := discordtest.New(t)
 	dir := t.TempDir()
@@ -79,7 +83,8 @@ func TestRunBinary(t *testing.T) {
 	if _, err := alice.WaitMessage(ctx, isQuestion("word_fits")); err != nil {
 		t.Fatal(err)
 	}
-	stop(cmd, out)
+	cmd.Process.Kill()
+	cmd.Wait()
 
 	cmd, out = start()
 	alice.SendDM("1")
@@ -87,6 +92,23 @@ func TestRunBinary(t *testing.T) {
 		t.Fatalf("after a restart: %v", err)
 	}
 	stop(cmd, out)
+	// The answers from both sides of the kill are on disk.
+	db, err := store.Open(ctx, filepath.Join(dir, "peervoice.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.FindParticipant(ctx, db.Pseudonym("discord", alice.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers, err := db.Answers(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(answers) != 2 || answers[0].Text != "Answer given before a restart" || answers[1].Choices[0] != "fits_well" {
+		t.Errorf("answers on disk = %+v", answers)
+	}
 }
 
 func isQuestion(id string) func(discordtest.Message) bool {
