@@ -56,15 +56,7 @@ func (db *DB) SaveStep(ctx context.Context, s Session, answers []Answer, cleared
 	if err != nil {
 		return fmt.Errorf("save step: %w", err)
 	}
-	tx, err := db.wr.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("save step: %w", err)
-	}
-	defer tx.Rollback()
-	if err := db.saveStep(ctx, tx, s, answers, cleared); err != nil {
-		return fmt.Errorf("save step: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := db.enqueue(ctx, &stepReq{s: s, answers: answers, cleared: cleared}); err != nil {
 		return fmt.Errorf("save step: %w", err)
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -60,6 +61,12 @@ type DB struct {
 	rd   *sql.DB
 	keys *keyring
 	now  func() time.Time
+
+	// the group committer of SaveStep (commit.go)
+	steps    chan *stepReq
+	quit     chan struct{}
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 // Open opens (creating if needed) the database at path, applies pending
@@ -135,6 +142,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.startCommitter()
 	return db, nil
 }
 
@@ -181,6 +189,7 @@ func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) e
 // Close closes the database. The last connection to close checkpoints the
 // write-ahead log into the database file and removes it.
 func (db *DB) Close() error {
+	db.stopCommitter()
 	var errs []error
 	if db.rd != nil {
 		errs = append(errs, db.rd.Close())
