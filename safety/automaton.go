@@ -20,6 +20,7 @@ type hit struct {
 	id         int32
 }
 
+// newAutomaton builds an automaton that finds lits; hits name them by index.
 func newAutomaton(lits []string) *automaton {
 	a := &automaton{width: 1, lens: make([]int, len(lits))}
 	for _, l := range lits {

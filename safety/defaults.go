@@ -26,9 +26,19 @@ import "strings"
 //   - Slang that is too ambiguous does not trigger: "catch the bus", "ctb",
 //     "sh", "od" on its own (in British slang it also means "very"). "od"
 //     does trigger with a verb or drug ("took an od", "od on pills").
+//   - Wanting to disappear triggers in the present ("I just want to
+//     disappear", "I wish I could disappear"); in the past it is usually
+//     embarrassment ("I wanted to disappear when I tripped"), so "wanted to
+//     disappear" needs "forever" or "for good".
+//   - "End it" triggers after an intention ("I'm going to end it", "I might
+//     just end it"). "End it with him" and "end it here" are ignored: the
+//     second is how people finish a long answer.
+//   - "Better off without me" triggers even where it could be about a team
+//     or a band; the self-harm reading is too important to miss.
 //   - Accidents and sports injuries ("cut myself shaving", "hurt myself
 //     playing football") are in the ignore list, as are "burn myself out",
-//     "cut myself off" and the like.
+//     "cut myself off" and the like. "I hurt myself at work" still
+//     triggers: it could be either.
 
 // Fragments shared by the rules, written {name} in them.
 var fragments = strings.NewReplacer(
@@ -54,7 +64,7 @@ var fragments = strings.NewReplacer(
 	// The end of a clause, or words that make a phrase final: "I can't go
 	// on." and "I can't go on anymore", but not "I can't go on holiday".
 	"{end}", `(?: \.| anymore| any more| any longer| like this| ever again| again)`,
-	// Any one word, for short gaps: "I wish I could just die".
+	// Any one word, for short gaps in idioms: "a chocolate cake to die for".
 	"{word}", `[a-z0-9]{1,20}`,
 	"{pills}", `(?:pills|pill|tablets|tablet|meds|medication|medications|medicine|paracetamol|painkillers|sleeping pills|sleeping tablets|antidepressants|ibuprofen|aspirin|insulin|codeine|co codamol|tramadol|sertraline|fluoxetine|citalopram|mirtazapine|amitriptyline|diazepam|lithium|quetiapine|opioids|heroin|drugs)`,
 )
@@ -111,7 +121,8 @@ var defaultTriggers = []string{
 	`(?:would not|do not|did not|does not|would not even|do not even)(?: really)? (?:mind|care) (?:if|whether) i (?:die|died|was dead|were dead|was gone|were gone|do not wake up|did not wake up|never woke up|never wake up|got hit|get hit|live or die|lived or died|disappeared)`,
 	`(?:whether|if) i (?:live|lived) or (?:die|died)`,
 
-	// Being a burden only to the extent of "better off without me".
+	// Others better off without them: feeling a burden, in its clearest
+	// forms. "I feel like a burden" alone does not trigger.
 	`better off (?:dead|gone|without me)`,
 	`(?:be|are|is|was|were)(?: so much| much| a lot| far)? (?:better|happier|easier|safer)(?: off)? without me`,
 	`(?:better|happier|easier|simpler|best|kinder)(?: off)?(?: for (?:everyone|everybody|them|my family|my kids|the world|all of them|people))? if i (?:died|was dead|were dead|was gone|were gone|disappeared|was not here|were not here|was not around|were not around|was not alive|were not alive|did not exist|never existed|had never been born|was never born|had died|just died|just disappeared|killed myself|ended it|ended my life|was no longer here|did not wake up|never woke up)`,

@@ -147,17 +147,17 @@ var crisis = []string{
 // often harmless but are signposted because, from someone answering
 // questions about their mental health, they may not be.
 var borderline = []string{
-	"I don't want to die",                            // negation is not understood
-	"I'd rather die than go to that party",           // hyperbole that is sometimes not
-	"ugh just kill me now, it's monday",              // likewise
-	"I was so embarrassed I wanted to die",           // likewise
-	"I want to die my hair is falling out",           // "die my hair" is only ignored with a colour
-	"I want to die for real",                         // "to die for" is only ignored after a noun
-	"I hurt myself at work",                          // could be either, so it signposts
-	"I cut myself on purpose",                        // "on purpose" is not an accident
-	"I can't do this anymore",                        // in this context, a crisis phrase
-	"Life feels pointless",                           // hopelessness about life itself
-	"I have kms on the clock and I'm fine, honestly", // "kms" only ignored after a number
+	"I don't want to die",                  // negation is not understood
+	"I'd rather die than go to that party", // hyperbole that is sometimes not
+	"ugh just kill me now, it's monday",    // likewise
+	"I was so embarrassed I wanted to die", // likewise
+	"I want to die my hair is falling out", // "die my hair" is only ignored with a colour
+	"I want to die for real",               // "to die for" is only ignored after a noun
+	"I hurt myself at work",                // could be either, so it signposts
+	"I cut myself on purpose",              // "on purpose" is not an accident
+	"I can't do this anymore",              // in this context, a crisis phrase
+	"Life feels pointless",                 // hopelessness about life itself
+	"ugh kms, this exam is so hard",        // "kms" means "kill myself", even as a joke
 }
 
 // everyday are messages that must not trigger: idioms about dying and
@@ -301,8 +301,8 @@ func TestSampleIsOrdinary(t *testing.T) {
 }
 
 func TestTableSizes(t *testing.T) {
-	// The brief for this package asks for at least 60 of each; keep the
-	// tables from quietly shrinking.
+	// The tables are the specification of what the defaults catch and
+	// leave alone; keep them from quietly shrinking.
 	if got, want := len(crisis), 60; got < want {
 		t.Errorf("len(crisis) = %d; want at least %d", got, want)
 	}
@@ -330,6 +330,9 @@ func TestIndexMatchesScan(t *testing.T) {
 	}
 }
 
+// raceEnabled is set by race_test.go.
+var raceEnabled = false
+
 // TestIndexMatchesScanRandom does the same for word salad made from the
 // vocabulary of the rules and idioms, which finds the near misses and
 // overlaps that real sentences rarely do.
@@ -352,7 +355,7 @@ func TestIndexMatchesScanRandom(t *testing.T) {
 		attempt my first at last cross heart and catch bus sh diiie kiiill 5 kms with him`)
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 20000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 1000
 	}
 	for range n {

@@ -60,7 +60,7 @@ func CheckSlow(d *Detector, text string) bool {
 				spans = append(spans, span{p, p + loc[1]})
 			}
 		}
-		s = cut(s, spans)
+		s, _ = cut(s, spans)
 		for _, re := range r.triggers {
 			if re.MatchString(s) {
 				return true
