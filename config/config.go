@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/spf13/viper"
+
+	"github.com/peervoice/peervoice/internal/suggest"
 )
 
 // EnvPrefix prefixes every environment variable PeerVoice reads.
@@ -147,43 +149,22 @@ func Load(v *viper.Viper) (Config, []string, error) {
 	sort.Strings(all)
 	for _, k := range all {
 		if !known[k] {
-			warnings = append(warnings, fmt.Sprintf("config: unknown key %q is ignored%s", k, suggest(k)))
+			warnings = append(warnings, fmt.Sprintf("config: unknown key %q is ignored%s", k, suggestKey(k)))
 		}
 	}
 	return c, warnings, errors.Join(errs...)
 }
 
-func suggest(key string) string {
-	best, bestD := "", 4
-	for _, k := range keys {
-		if d := distance(key, k.name); d < bestD {
-			best, bestD = k.name, d
-		}
+func suggestKey(key string) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.name
 	}
+	best := suggest.Closest(key, names, 4)
 	if best == "" {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func show(v any) string {

@@ -125,6 +125,21 @@ func (a *app) flows() (func() *flows.Catalog, error) {
 	return src.Catalog, nil
 }
 
+// openService opens the configured database and builds the participant
+// service over it; the caller closes the database.
+func (a *app) openService(ctx context.Context) (*store.DB, *participant.Service, error) {
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := a.service(db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, svc, nil
+}
+
 // service builds the participant service over db.
 func (a *app) service(db *store.DB) (*participant.Service, error) {
 	cat, err := a.flows()

@@ -31,15 +31,11 @@ when input ends the session pauses, and the next run carries on.`,
 			if name == "" {
 				return errors.New("no --user given and the OS user is unknown; pass --user NAME")
 			}
-			db, err := a.openStore(cmd.Context())
+			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			svc, err := a.service(db)
-			if err != nil {
-				return err
-			}
 			if flowID != "" {
 				if _, err := svc.Flows().Get(flowID); err != nil {
 					return err

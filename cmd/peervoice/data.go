@@ -22,15 +22,11 @@ func (a *app) mydataCmd() *cobra.Command {
 			if err := a.load(); err != nil {
 				return err
 			}
-			db, err := a.openStore(cmd.Context())
+			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			svc, err := a.service(db)
-			if err != nil {
-				return err
-			}
 			d, err := svc.MyData(cmd.Context(), participant.User{Platform: "terminal", ID: name})
 			if err != nil {
 				return err
@@ -62,15 +58,11 @@ func (a *app) withdrawCmd() *cobra.Command {
 					return errors.New("nothing deleted")
 				}
 			}
-			db, err := a.openStore(cmd.Context())
+			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			svc, err := a.service(db)
-			if err != nil {
-				return err
-			}
 			found, err := svc.Withdraw(cmd.Context(), participant.User{Platform: "terminal", ID: name})
 			if err != nil {
 				return err
