@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -67,6 +68,7 @@ type Bot struct {
 	sched      *scheduler // nil: no scheduled prompts
 
 	inflight  sync.WaitGroup
+	userLocks [64]sync.Mutex // lockUser
 	mu        sync.Mutex
 	closing   bool
 	last      map[string]messageRef // session id → its latest question message in a DM
@@ -163,6 +165,18 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		b.appID = r.User.ID
 	}
 	b.readyOnce.Do(func() { close(b.connected) })
+}
+
+// lockUser serialises one person's steps together with the delivery of
+// their replies, so their next answer is handled only once the question
+// it answers is on screen and known to the bot (a fast typist must not
+// overtake the bot's own messages). Returns the unlock function.
+func (b *Bot) lockUser(userID string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(userID))
+	m := &b.userLocks[h.Sum32()%uint32(len(b.userLocks))]
+	m.Lock()
+	return m.Unlock
 }
 
 // track runs a handler as an in-flight step unless the bot is closing.

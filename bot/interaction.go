@@ -124,6 +124,7 @@ func (b *Bot) onModal(ic *discordgo.InteractionCreate) {
 func (b *Bot) step(ic *discordgo.InteractionCreate, id ID, st participant.Step) {
 	i := ic.Interaction
 	u := userOf(ic)
+	defer b.lockUser(u.ID)()
 	dm := i.GuildID == ""
 	b.respond(i, true, func(ctx context.Context) (response, error) {
 		reply, err := b.svc.Input(ctx, person(u), st)
@@ -215,6 +216,7 @@ func (b *Bot) openModal(ic *discordgo.InteractionCreate, id ID) {
 func (b *Bot) startPrivately(ic *discordgo.InteractionCreate, flowID string) {
 	i := ic.Interaction
 	u := userOf(ic)
+	defer b.lockUser(u.ID)()
 	inDM := i.GuildID == ""
 	b.respond(i, true, func(ctx context.Context) (response, error) {
 		reply, err := b.svc.Begin(ctx, person(u), flowID, string(i.Locale))
