@@ -49,7 +49,7 @@ var keys = []key{
 	{name: "discord.moderator_channel_id", def: "", doc: "private channel for moderators", set: str("discord.moderator_channel_id", func(c *Config) *string { return &c.Discord.ModeratorChannelID }, snowflake)},
 	{name: "prompts.timezone", def: "Europe/London", doc: "time zone of scheduled prompts' times", set: str("prompts.timezone", func(c *Config) *string { return &c.Prompts.Timezone }, timezone)},
 	{name: "prompts.grace", def: "24h", doc: "how late a prompt missed while the bot was down is still posted", set: grace},
-	{name: "prompts.schedule", def: nil, doc: "scheduled prompts: a list of {id, flow, channel, weekly or once, text}", set: promptSchedule},
+	{name: "prompts.schedule", def: []any{}, doc: "scheduled prompts: a list of {id, flow, channel, weekly or once, text}", set: promptSchedule},
 }
 
 // str reads a string setting. Numbers are accepted as their digits,

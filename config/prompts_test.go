@@ -73,7 +73,7 @@ func TestPromptsBadValues(t *testing.T) {
 		{"numeric id", entry("id: '7', flow: f, channel: '42', weekly: 'mon 18:00'"), `prompts.schedule[1].id = "7": expected an id`},
 		{"duplicate id", entry("id: ok, flow: f, channel: '42', weekly: 'mon 18:00'"), `prompts.schedule[1].id = "ok": expected an id of its own (prompts.schedule[0] has it)`},
 		{"unknown field", entry("id: b, flow: f, channel: '42', weekly: 'mon 18:00', time: '18:00'"), `prompts.schedule[1].time = "18:00": expected only id, flow, channel, weekly, once and text`},
-		{"text too long", entry("id: b, flow: f, channel: '42', weekly: 'mon 18:00', text: '"+strings.Repeat("x", 1001)+"'"), `prompts.schedule[1].text = "xxx`},
+		{"text too long", entry("id: b, flow: f, channel: '42', weekly: 'mon 18:00', text: '" + strings.Repeat("x", 1001) + "'"), `prompts.schedule[1].text = "xxx`},
 		{"not a list", "prompts:\n  schedule: mon 18:00\n", `prompts.schedule = "mon 18:00": expected a list of {id, flow, channel, weekly or once, text}`},
 		{"timezone", "prompts:\n  timezone: London\n", `config: prompts.timezone = "London": expected a time zone name such as Europe/London`},
 		{"grace", "prompts:\n  grace: a day\n", `config: prompts.grace = "a day": expected a duration such as 24h`},

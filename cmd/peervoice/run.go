@@ -27,15 +27,11 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			if d.Token == "" {
 				return bot.ErrNoToken
 			}
-			db, err := a.openStore(cmd.Context())
+			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			svc, err := a.service(db)
-			if err != nil {
-				return err
-			}
 			prompts, err := a.prompts(db)
 			if err != nil {
 				return err
