@@ -1,0 +1,220 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/peervoice/peervoice/export"
+	"github.com/peervoice/peervoice/scrub"
+)
+
+// exportTables maps --table to the tables of an export.
+var exportTables = map[string]string{
+	"answers":   export.SheetAnswers,
+	"framework": export.SheetFramework,
+	"codebook":  export.SheetCodebook,
+	"about":     export.SheetAbout,
+}
+
+func (a *app) exportCmd() *cobra.Command {
+	var format, out, tableName string
+	var unscrubbed bool
+	cmd := &cobra.Command{
+		Use:   "export --format csv|xlsx [--out FILE|DIR|-]",
+		Short: "Export the research data for analysis (XLSX workbook or CSV files)",
+		Long: `Exports every answer for framework analysis: participants as stable codes
+(P0001, ...), one row per answer, a framework matrix (participants by
+themes) and a codebook, plus notes on how to read them.
+
+  --format xlsx  one workbook with the sheets Answers, Framework matrix,
+                 Codebook and About. --out names the file (default
+                 peervoice-export-DATE.xlsx); - writes it to standard output.
+  --format csv   a directory (default peervoice-export-DATE) holding
+                 answers.csv, framework-matrix.csv, codebook.csv and about.csv.
+                 --out - writes one table to standard output: --table
+                 answers (default), framework, codebook or about.
+
+Free text is scrubbed of personal details. --unscrubbed keeps it as typed,
+for the data controller only. Withdrawn participants are absent, and no
+Discord id, pseudonym or time of day is exported. Files are created
+readable by you alone.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.load(); err != nil {
+				return err
+			}
+			table, ok := exportTables[tableName]
+			if !ok {
+				return fmt.Errorf("--table %q: want answers, framework, codebook or about", tableName)
+			}
+			if format != "csv" && format != "xlsx" {
+				return fmt.Errorf("--format %q: want csv or xlsx", format)
+			}
+			if cmd.Flags().Changed("table") && (format != "csv" || out != "-") {
+				return errors.New("--table chooses the table to write to standard output: use it with --format csv --out -")
+			}
+			if out == "-" && format == "xlsx" && isTerminal(a.stdout) {
+				return errors.New("refusing to write a workbook to the terminal: give --out FILE, or redirect standard output")
+			}
+			today := time.Now().UTC().Format(time.DateOnly)
+			if out == "" {
+				out = "peervoice-export-" + today
+				if format == "xlsx" {
+					out += ".xlsx"
+				}
+			}
+			// Opening creates a missing database; an export of nothing
+			// from a mistyped path would only mislead.
+			if _, err := os.Stat(a.cfg.DB); errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("no database at %s: give --db the path of the PeerVoice database", a.cfg.DB)
+			}
+			db, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			opt := export.Options{Unscrubbed: unscrubbed, Scrubber: scrub.New(nil)}
+			clearBar := func() {}
+			if isTerminal(a.stderr) {
+				bar := export.NewBar(a.stderr)
+				opt.Progress, clearBar = bar.Update, bar.Done
+				defer bar.Done()
+			}
+			if unscrubbed {
+				fmt.Fprintln(a.stderr, "warning: --unscrubbed: free text is exported as participants typed it, personal details included; keep the export as securely as the database")
+			}
+			var sum export.Summary
+			switch {
+			case out == "-" && format == "xlsx":
+				sum, err = export.WriteXLSX(cmd.Context(), db, a.stdout, "", opt)
+			case out == "-":
+				name := export.CSVName(table)
+				sum, err = export.WriteCSV(cmd.Context(), db, func(n string) (io.Writer, error) {
+					if n == name {
+						return a.stdout, nil
+					}
+					return io.Discard, nil
+				}, opt)
+			case format == "xlsx":
+				sum, err = exportXLSXFile(cmd, db, out, opt)
+			default:
+				sum, err = exportCSVDir(cmd, db, out, opt)
+			}
+			clearBar() // before the summary, which may share the terminal's line
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			report, where := a.stdout, "to "+out
+			if out == "-" {
+				report, where = a.stderr, "to standard output" // standard output holds the data
+			}
+			text := "free text scrubbed"
+			if !sum.Scrubbed {
+				text = "free text NOT scrubbed"
+			}
+			fmt.Fprintf(report, "Exported %d answers from %d participants %s (%s).\n", sum.Answers, sum.Participants, where, text)
+			if sum.LeftOut > 0 {
+				fmt.Fprintf(report, "Left out %d participant(s) whose latest consent does not include taking part.\n", sum.LeftOut)
+			}
+			return nil
+		},
+	}
+	a.dbFlags(cmd)
+	cmd.Flags().StringVar(&format, "format", "", "csv or xlsx (required)")
+	cmd.Flags().StringVar(&out, "out", "", "output file (xlsx) or directory (csv); - for standard output")
+	cmd.Flags().StringVar(&tableName, "table", "answers", "with --format csv --out -: the table to write (answers, framework, codebook, about)")
+	cmd.Flags().BoolVar(&unscrubbed, "unscrubbed", false, "keep personal details in free text (for the data controller only)")
+	_ = cmd.MarkFlagRequired("format")
+	return cmd
+}
+
+// exportXLSXFile writes the workbook to a temporary file beside out and
+// renames it into place, so a failed export leaves no half-written file.
+// The sheets are buffered in the same directory while they are written.
+func exportXLSXFile(cmd *cobra.Command, db export.Store, out string, opt export.Options) (export.Summary, error) {
+	f, err := newPrivateTemp(out)
+	if err != nil {
+		return export.Summary{}, err
+	}
+	defer os.Remove(f.Name()) // after the rename, there is nothing to remove
+	sum, err := export.WriteXLSX(cmd.Context(), db, f, filepath.Dir(out), opt)
+	if err == nil {
+		err = commit(f, out)
+	} else {
+		f.Close()
+	}
+	return sum, err
+}
+
+// exportCSVDir writes the CSV files into dir, each to a temporary file
+// renamed into place once all are written.
+func exportCSVDir(cmd *cobra.Command, db export.Store, dir string, opt export.Options) (export.Summary, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return export.Summary{}, err
+	}
+	var files []*os.File
+	var names []string
+	defer func() {
+		for _, f := range files {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	sum, err := export.WriteCSV(cmd.Context(), db, func(name string) (io.Writer, error) {
+		target := filepath.Join(dir, name)
+		f, err := newPrivateTemp(target)
+		if err != nil {
+			return nil, err
+		}
+		files, names = append(files, f), append(names, target)
+		return f, nil
+	}, opt)
+	if err != nil {
+		return sum, err
+	}
+	for i, f := range files {
+		if err := commit(f, names[i]); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// newPrivateTemp creates a temporary file beside target, readable by its
+// owner alone: exports hold participants' words.
+func newPrivateTemp(target string) (*os.File, error) {
+	dir := filepath.Dir(target)
+	if st, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("output directory %s: %w", dir, err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("output directory %s is not a directory", dir)
+	}
+	if st, err := os.Stat(target); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory; give a file name such as %s", target, filepath.Join(target, "export.xlsx"))
+	}
+	f, err := os.CreateTemp(dir, "."+strings.TrimPrefix(filepath.Base(target), ".")+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return f, nil // CreateTemp makes the file with mode 0600
+}
+
+// commit syncs and closes f, then renames it to target.
+func commit(f *os.File, target string) error {
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), target)
+}

@@ -1,0 +1,204 @@
+package export_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/peervoice/peervoice/export"
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/scrub"
+	"github.com/peervoice/peervoice/store"
+)
+
+var ctx = context.Background()
+
+// env is a real store with the participant service over the test flow.
+type env struct {
+	t    *testing.T
+	path string
+	db   *store.DB
+	cat  *flows.Catalog
+	now  time.Time
+	svc  *participant.Service
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	cat, probs := flows.LoadDir("testdata")
+	if err := probs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, path: filepath.Join(t.TempDir(), "peervoice.db"), cat: cat, now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	db, err := store.Open(ctx, e.path, store.Options{Now: e.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	e.db = db
+	e.service("1")
+	return e
+}
+
+func (e *env) clock() time.Time { return e.now }
+
+// service (re)builds the participant service with a consent version.
+func (e *env) service(consentVersion string) {
+	e.t.Helper()
+	svc, err := participant.New(e.db, participant.Config{
+		Flows: func() *flows.Catalog { return e.cat }, ConsentVersion: consentVersion, Now: e.clock,
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.svc = svc
+}
+
+// user is a participant as the service sees one: a raw Discord id.
+func user(id string) participant.User { return participant.User{Platform: "discord", ID: id} }
+
+func choose(ids ...string) flows.Input { return flows.Input{Kind: flows.Choose, Choices: ids} }
+
+// answers takes u through consent (quotes: yes or no) and the study flow,
+// giving each input in turn.
+func (e *env) answers(u participant.User, quotes string, inputs ...flows.Input) {
+	e.t.Helper()
+	if _, err := e.svc.Begin(ctx, u, "study", ""); err != nil {
+		e.t.Fatal(err)
+	}
+	all := append([]flows.Input{choose("yes"), choose(quotes)}, inputs...)
+	for _, in := range all {
+		e.now = e.now.Add(time.Second) // the service finds the latest session by time
+		r, err := e.svc.Input(ctx, u, participant.Step{Input: in})
+		if err != nil {
+			e.t.Fatalf("Input(%+v) = %v", in, err)
+		}
+		for _, o := range r.Outputs {
+			if inv, ok := o.(flows.Invalid); ok {
+				e.t.Fatalf("Input(%+v) at %s: %s", in, inv.Question.ID, inv.Reason)
+			}
+		}
+	}
+}
+
+// csvExport runs WriteCSV into memory and returns each file's records.
+func (e *env) csvExport(opt export.Options) (map[string][][]string, map[string]string, export.Summary) {
+	e.t.Helper()
+	bufs := map[string]*bytes.Buffer{}
+	sum, err := export.WriteCSV(ctx, e.db, func(name string) (io.Writer, error) {
+		bufs[name] = &bytes.Buffer{}
+		return bufs[name], nil
+	}, opt)
+	if err != nil {
+		e.t.Fatalf("WriteCSV() = %v", err)
+	}
+	records, raw := map[string][][]string{}, map[string]string{}
+	for name, b := range bufs {
+		raw[name] = b.String()
+		r, err := csv.NewReader(bytes.NewReader(b.Bytes())).ReadAll()
+		if err != nil {
+			e.t.Fatalf("%s is not valid CSV: %v\n%s", name, err, b.String())
+		}
+		records[name] = r
+	}
+	return records, raw, sum
+}
+
+// xlsxExport runs WriteXLSX and returns the file's bytes.
+func (e *env) xlsxExport(opt export.Options) ([]byte, export.Summary) {
+	e.t.Helper()
+	var buf bytes.Buffer
+	sum, err := export.WriteXLSX(ctx, e.db, &buf, e.t.TempDir(), opt)
+	if err != nil {
+		e.t.Fatalf("WriteXLSX() = %v", err)
+	}
+	return buf.Bytes(), sum
+}
+
+// sheets opens a workbook with excelize and returns each sheet's rows, in
+// the workbook's sheet order.
+func sheets(t *testing.T, b []byte) ([]string, map[string][][]string) {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("the workbook does not open: %v", err)
+	}
+	defer f.Close()
+	names := f.GetSheetList()
+	out := map[string][][]string{}
+	for _, n := range names {
+		rows, err := f.GetRows(n)
+		if err != nil {
+			t.Fatalf("sheet %q: %v", n, err)
+		}
+		out[n] = rows
+	}
+	return names, out
+}
+
+// unzipped returns the text of every part of a workbook, concatenated, so
+// tests can look for what must not be there.
+func unzipped(t *testing.T, b []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a zip file: %v", err)
+	}
+	var all strings.Builder
+	names := []string{}
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(data)
+		all.WriteByte('\n')
+	}
+	sort.Strings(names)
+	return all.String()
+}
+
+// column returns the index of a heading, failing the test without it.
+func column(t *testing.T, header []string, name string) int {
+	t.Helper()
+	for i, h := range header {
+		if h == name {
+			return i
+		}
+	}
+	t.Fatalf("no column %q in %q", name, header)
+	return -1
+}
+
+// tempFiles lists the files in dir.
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func scrubWithNames(names ...string) *scrub.Scrubber { return scrub.New(names) }

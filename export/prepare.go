@@ -1,0 +1,263 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/store"
+)
+
+// preparer turns answers into rows: it groups them by participant, puts
+// each participant's in flow and question order, scrubs free text, and
+// builds the participant's row of the framework matrix.
+type preparer struct {
+	opt     Options
+	m       *model
+	total   int
+	done    int
+	summary Summary
+	// the participant being gathered
+	pid     int64
+	pending []store.ExportAnswer
+	cells   []strings.Builder // per theme
+	days    map[day]any       // boxed days, shared by rows
+	kinds   map[string]any    // boxed question types
+}
+
+func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch) error {
+	send := func(rb *rowBatch) error {
+		select {
+		case out <- rb:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	p.summary.Scrubbed = !p.opt.Unscrubbed
+	p.days, p.kinds = map[day]any{}, map[string]any{}
+	started := false
+	for v := range in {
+		switch v := v.(type) {
+		case store.ExportHeader:
+			p.m = newModel(v)
+			p.total = v.Answers
+			p.cells = make([]strings.Builder, len(p.m.themes))
+			started = true
+			if err := send(&rowBatch{frameworkCols: frameworkColumns(p.m.themes), total: p.total}); err != nil {
+				return err
+			}
+		case []store.ExportAnswer:
+			rb := &rowBatch{}
+			for _, a := range v {
+				if a.ParticipantID != p.pid {
+					p.flush(rb)
+					p.pid = a.ParticipantID
+				}
+				p.pending = append(p.pending, a)
+			}
+			p.done += len(v)
+			rb.done, rb.total = p.done, p.total
+			if err := send(rb); err != nil {
+				return err
+			}
+		}
+	}
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	if !started {
+		return errors.New("export: the store handed over no header")
+	}
+	last := &rowBatch{last: true, done: p.done, total: p.total}
+	p.flush(last)
+	for _, v := range p.m.versions {
+		for _, q := range v.questions {
+			last.codebook = append(last.codebook, q.codebookRow())
+		}
+	}
+	last.about = p.about()
+	return send(last)
+}
+
+// flush writes the rows of the participant gathered so far.
+func (p *preparer) flush(rb *rowBatch) {
+	as := p.pending
+	p.pending = p.pending[:0]
+	if len(as) == 0 {
+		return
+	}
+	c := p.m.consent[p.pid]
+	if !c.TakePart {
+		p.summary.LeftOut++ // declined, or never consented: nothing of theirs is exported
+		return
+	}
+	qs := make([]*question, len(as))
+	for i := range as {
+		qs[i] = p.m.question(as[i].Answer)
+	}
+	idx := make([]int, len(as))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		a, b := &as[idx[i]], &as[idx[j]]
+		qa, qb := qs[idx[i]], qs[idx[j]]
+		switch {
+		case a.FlowID != b.FlowID:
+			return a.FlowID < b.FlowID
+		case !a.SessionStarted.Equal(b.SessionStarted):
+			return a.SessionStarted.Before(b.SessionStarted)
+		case a.SessionID != b.SessionID:
+			return a.SessionID < b.SessionID
+		case qa.pos != qb.pos:
+			return qa.pos < qb.pos
+		}
+		return a.QuestionID < b.QuestionID
+	})
+	code := any(Code(p.pid))
+	for i := range p.cells {
+		p.cells[i].Reset()
+	}
+	cells := make([]any, len(as)*len(answerColumns))
+	for n, i := range idx {
+		a, q := &as[i], qs[i]
+		q.answers++
+		answer, ids, line := p.value(q, &a.Answer)
+		row := cells[n*len(answerColumns) : (n+1)*len(answerColumns) : (n+1)*len(answerColumns)]
+		row[0], row[1], row[2], row[3], row[4] = code, q.v.flowCell, q.v.hashCell, q.idCell, q.themeCell
+		row[5], row[6], row[7] = p.kind(a.Kind), answer, ids
+		if a.Skipped {
+			row[8] = yes
+		}
+		if a.Kind == string(flows.TypeText) && !a.Skipped {
+			row[9] = yesNo(c.Quotes && q.q != nil && q.q.Quotable)
+		}
+		row[10] = p.day(a.AnsweredAt)
+		rb.answers = append(rb.answers, row)
+		if line != "" && q.theme >= 0 {
+			b := &p.cells[q.theme]
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(q.ref)
+			b.WriteString(": ")
+			b.WriteString(line)
+		}
+	}
+	frame := make([]any, 2+len(p.cells))
+	frame[0], frame[1] = code, yesNo(c.Quotes)
+	for i := range p.cells {
+		if p.cells[i].Len() > 0 {
+			frame[2+i] = p.cells[i].String()
+		}
+	}
+	rb.framework = append(rb.framework, frame)
+	p.summary.Participants++
+	p.summary.Answers += len(as)
+}
+
+// value returns an answer's cells: the answer (labels, text or number), the
+// option ids, and the line for the framework matrix ("" for a skip).
+func (p *preparer) value(q *question, a *store.Answer) (answer, ids any, line string) {
+	if a.Skipped {
+		return nil, nil, ""
+	}
+	switch {
+	case len(a.Choices) == 1:
+		id := a.Choices[0]
+		label, ok := q.labels[id]
+		if !ok {
+			label = id
+		}
+		oid, ok := q.optionID[id]
+		if !ok {
+			oid = id
+		}
+		return label, oid, label.(string)
+	case len(a.Choices) > 1:
+		labels := make([]string, len(a.Choices))
+		for i, id := range a.Choices {
+			if l, ok := q.labels[id]; ok {
+				labels[i] = l.(string)
+			} else {
+				labels[i] = id
+			}
+		}
+		s := strings.Join(labels, "; ")
+		return s, strings.Join(a.Choices, "; "), s
+	case a.Number != nil:
+		return *a.Number, nil, strconv.FormatFloat(*a.Number, 'f', -1, 64)
+	case a.Text != "":
+		t := validUTF8(a.Text)
+		if !p.opt.Unscrubbed {
+			t = p.opt.Scrubber.Text(t)
+		}
+		return t, nil, t
+	}
+	return nil, nil, ""
+}
+
+// kind returns the boxed question type k, shared by rows.
+func (p *preparer) kind(k string) any {
+	v, ok := p.kinds[k]
+	if !ok {
+		v = k
+		p.kinds[k] = v
+	}
+	return v
+}
+
+// day returns the boxed day of t, shared by every row of that day.
+func (p *preparer) day(t time.Time) any {
+	d := dayOf(t)
+	v, ok := p.days[d]
+	if !ok {
+		v = d
+		p.days[d] = v
+	}
+	return v
+}
+
+// about is the About table: what the export holds and how to read it.
+func (p *preparer) about() [][]any {
+	s := p.summary
+	text := "Scrubbed: personal details in participants' own words (emails, phone numbers, links, Discord " +
+		"mentions, ids and invites, @handles, NHS numbers, UK postcodes and configured names) are replaced by " +
+		"placeholders such as [email], [phone] and [name]. Scrubbing is automatic and can miss things: read a " +
+		"quote again before you publish it."
+	if !s.Scrubbed {
+		text = "NOT SCRUBBED: participants' own words are as they typed them, with any personal details they " +
+			"wrote. This file is for the data controller: keep it as securely as the database, and do not share it."
+	}
+	rows := [][]any{
+		{"Exported", dayOf(p.opt.Now()).String()},
+		{"Participants", s.Participants},
+		{"Answers", s.Answers},
+		{"Free text", text},
+		{"Participants' codes", "Each participant is a code (P0001, P0002, ...) that stays the same from one export to " +
+			"the next. No Discord id, username or pseudonym is included. Participants who withdrew are absent."},
+	}
+	if s.LeftOut > 0 {
+		rows = append(rows, []any{"Left out", strconv.Itoa(s.LeftOut) + " participant(s) whose latest consent does " +
+			"not include taking part, with all their answers."})
+	}
+	return append(rows,
+		[]any{"Dates", "The day of each answer (YYYY-MM-DD, UTC); times are left out."},
+		[]any{"Table: " + SheetAnswers, "One row per answer. answer holds option labels (several joined by \"; \"), the number, " +
+			"or the words written; answer_ids the option ids. skipped is yes where the participant chose not to answer. " +
+			"may_quote, for written answers, is yes where the question is quotable and the participant allowed quotes. " +
+			"A participant who went through a flow twice has both sets of answers."},
+		[]any{"Table: " + SheetFramework, "One row per participant, one column per theme; each cell lists the participant's " +
+			"answers for that theme as flow/question: answer, one per line. Skipped questions are left out. may_quote is " +
+			"yes where the participant allowed anonymous quotes from their written answers."},
+		[]any{"Table: " + SheetCodebook, "Every question of every version of every flow, with its type, options (id = label), " +
+			"theme, the condition under which it is asked, and how many rows of Answers it has."},
+		[]any{"Cells", "A cell that would begin with = + - or @ begins with an apostrophe, so that no spreadsheet " +
+			"runs it as a formula."},
+	)
+}
