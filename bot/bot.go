@@ -43,6 +43,9 @@ type Config struct {
 	GatewayURL         string // "" to ask GET /gateway
 	ResearchChannelID  string
 	ModeratorChannelID string
+	// ModeratorRoles and ResearcherRoles are role ids checked on every
+	// privileged command; empty: Manage Server stands in.
+	ModeratorRoles, ResearcherRoles []string
 	// HTTPTransport is the transport under the bot's own; nil for the
 	// default. Tests pass the emulator's.
 	HTTPTransport http.RoundTripper

@@ -557,3 +557,42 @@ func surveyChoices(e *discordtest.Emulator, flowID string) bool {
 	}
 	return false
 }
+
+// TestModeratorRoleCheckedByTheBot: with roles.moderator configured, a
+// member whom Discord lets run /prompt (Manage Server) but who lacks the
+// role is refused by the bot itself, and the refusal is logged.
+func TestModeratorRoleCheckedByTheBot(t *testing.T) {
+	h := newHarness(t)
+	g := h.e.AddGuild("Peer support")
+	ch := g.AddChannel("general")
+	modRole := g.AddRole("peervoice moderators", 0)
+	managers := g.AddRole("server managers", discordtest.PermissionManageGuild)
+	mod, manager := h.e.User("mod"), h.e.User("manager")
+	g.AddMember(mod, modRole, managers)
+	g.AddMember(manager, managers)
+	h.stop()
+	h.moderatorRoles = []string{modRole.ID}
+	h.start()
+	c := ctx(t)
+	post := discordtest.Sub("post", discordtest.Opt("flow", "risk"), discordtest.Opt("channel", ch))
+	if _, err := manager.RunCommandIn(ch, "prompt", post); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := manager.WaitMessage(c, func(m discordtest.Message) bool {
+		return m.Ephemeral && strings.Contains(m.Content, "This needs the moderator role.")
+	}); err != nil {
+		t.Fatalf("no refusal: %v", err)
+	}
+	if !strings.Contains(h.logs.String(), "privileged command refused") {
+		t.Errorf("the refusal was not logged")
+	}
+	if _, err := mod.RunCommandIn(ch, "prompt", post); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.e.WaitChannelMessage(c, ch.ID, func(m discordtest.Message) bool { return len(m.CustomIDs()) == 1 }); err != nil {
+		t.Fatalf("the moderator's prompt was not posted: %v", err)
+	}
+	if n := len(h.e.ChannelMessages(ch.ID)); n != 1 {
+		t.Errorf("%d messages in the channel; want only the moderator's", n)
+	}
+}

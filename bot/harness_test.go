@@ -33,6 +33,8 @@ type harness struct {
 	// catalog is the flows the bot serves; a test may swap it, as a
 	// moderator editing the flows directory does.
 	catalog atomic.Pointer[flows.Catalog]
+	// moderatorRoles configures roles.moderator for the next start.
+	moderatorRoles []string
 }
 
 // logBuffer collects log output from the bot's goroutines.
@@ -89,7 +91,7 @@ func (h *harness) start() {
 		w = io.MultiWriter(&h.logs, testWriter{t})
 	}
 	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := bot.New(bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: log}, svc)
+	b, err := bot.New(bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: log, ModeratorRoles: h.moderatorRoles}, svc)
 	if err != nil {
 		t.Fatal(err)
 	}

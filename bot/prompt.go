@@ -55,21 +55,14 @@ func (b *Bot) promptCommand() command {
 	}
 }
 
-// isModerator checks on the server side: Discord's default member
-// permissions are only a first gate, which server admins can override.
-func isModerator(ic *discordgo.InteractionCreate) bool {
-	return ic.Member != nil && ic.Member.Permissions&moderatorPerms != 0
-}
-
 // promptOptions are a subcommand's options by name; channels as ids.
 type promptOptions map[string]string
 
 func (b *Bot) prompt(ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
 	b.respond(i, true, func(ctx context.Context) (response, error) {
-		if !isModerator(ic) {
-			b.log.Warn("prompt refused: not a moderator", "command", "prompt")
-			return response{}, userError{"Posting prompts needs the Manage Server permission."}
+		if !b.isModerator(ic) {
+			return response{}, b.refuse("prompt", "moderator")
 		}
 		data := i.ApplicationCommandData()
 		if len(data.Options) == 0 {

@@ -10,13 +10,13 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// TestIsModerator covers the server-side check behind /prompt. The
+// TestAllowedByPermission covers the server-side check behind /prompt. The
 // emulator, like Discord's client, hides the command from members
 // without Manage Server (default_member_permissions), so a refusal by
 // the bot itself cannot be provoked end to end: Discord lets server
 // admins override that gate per role or channel, and this check is what
 // stands then.
-func TestIsModerator(t *testing.T) {
+func TestAllowedByPermission(t *testing.T) {
 	member := func(perms int64) *discordgo.InteractionCreate {
 		return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{Member: &discordgo.Member{Permissions: perms}}}
 	}
@@ -32,8 +32,8 @@ func TestIsModerator(t *testing.T) {
 		{"in a DM", &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{User: &discordgo.User{ID: "1"}}}, false},
 	}
 	for _, tt := range tests {
-		if got := isModerator(tt.ic); got != tt.want {
-			t.Errorf("isModerator(%s) = %v; want %v", tt.name, got, tt.want)
+		if got := allowed(tt.ic, nil, moderatorPerms); got != tt.want {
+			t.Errorf("allowed(%s, no roles) = %v; want %v", tt.name, got, tt.want)
 		}
 	}
 }
