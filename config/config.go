@@ -32,6 +32,7 @@ type Config struct {
 	Study      Study
 	Safety     Safety
 	Discord    Discord
+	Roles      Roles
 	Prompts    Prompts // scheduled community prompts (keys.go)
 }
 
@@ -65,6 +66,14 @@ type Safety struct {
 // Resource is a place to get support.
 type Resource struct {
 	Name, Contact, Description string
+}
+
+// Roles names who may use the privileged commands. Discord's own
+// permission settings are only a first gate (server admins can change
+// them), so the bot checks these itself.
+type Roles struct {
+	Moderator  []string // role ids of moderators
+	Researcher []string // role ids of researchers
 }
 
 // Discord configures the bot.

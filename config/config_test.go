@@ -71,6 +71,7 @@ func TestBadValues(t *testing.T) {
 		{"url", "discord:\n  api_url: localhost:8080\n", nil, `config: discord.api_url = "localhost:8080": expected an http:// or https:// URL`},
 		{"synchronous", "store:\n  synchronous: OFF\n", nil, `config: store.synchronous = "OFF": expected one of FULL, NORMAL, EXTRA`},
 		{"empty db", "db: ''\n", nil, `config: db = "": expected a value`},
+		{"role name instead of id", "roles:\n  moderator: [moderators]\n", nil, `config: roles.moderator[0] = "moderators": expected a Discord role id`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,6 +102,8 @@ func TestUnknownKeysWarn(t *testing.T) {
 func TestValuesThatNeedCare(t *testing.T) {
 	yaml := `discord:
   guild_id: 1234567890123456789
+roles:
+  moderator: [1234567890123456780, "42"]
 safety:
   phrases: [end it all]
   resources:
@@ -109,6 +112,9 @@ safety:
 	c, _, err := load(t, yaml, map[string]string{"PEERVOICE_SAFETY_PATTERNS": `a\s+b, c`})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.Discord.GuildID != "1234567890123456789" || len(c.Roles.Moderator) != 2 || c.Roles.Moderator[0] != "1234567890123456780" || c.Roles.Moderator[1] != "42" {
+		t.Errorf("roles.moderator = %q; unquoted ids must keep every digit", c.Roles.Moderator)
 	}
 	if c.Discord.GuildID != "1234567890123456789" {
 		t.Errorf("guild_id = %q; an unquoted id must keep every digit", c.Discord.GuildID)

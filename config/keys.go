@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	_ "time/tzdata" // prompts.timezone is checked where the system has no zoneinfo
 	"unicode/utf8"
 
+	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -47,9 +49,18 @@ var keys = []key{
 	{name: "discord.gateway_url", def: "", doc: "gateway URL; empty: from GET /gateway", set: str("discord.gateway_url", func(c *Config) *string { return &c.Discord.GatewayURL }, wsURL)},
 	{name: "discord.research_channel_id", def: "", doc: "channel for digests and exports", set: str("discord.research_channel_id", func(c *Config) *string { return &c.Discord.ResearchChannelID }, snowflake)},
 	{name: "discord.moderator_channel_id", def: "", doc: "private channel for moderators", set: str("discord.moderator_channel_id", func(c *Config) *string { return &c.Discord.ModeratorChannelID }, snowflake)},
+	{name: "roles.moderator", def: []string{}, doc: "Discord role ids of moderators (prompts); empty: members with Manage Server", set: roleList("roles.moderator", func(c *Config) *[]string { return &c.Roles.Moderator })},
+	{name: "roles.researcher", def: []string{}, doc: "Discord role ids of researchers (digests, exports); empty: members with Manage Server", set: roleList("roles.researcher", func(c *Config) *[]string { return &c.Roles.Researcher })},
 	{name: "prompts.timezone", def: "Europe/London", doc: "time zone of scheduled prompts' times", set: str("prompts.timezone", func(c *Config) *string { return &c.Prompts.Timezone }, timezone)},
 	{name: "prompts.grace", def: "24h", doc: "how late a prompt missed while the bot was down is still posted", set: grace},
 	{name: "prompts.schedule", def: []any{}, doc: "scheduled prompts: a list of {id, flow, channel, weekly or once, text}", set: promptSchedule},
+	{name: "digest.timezone", def: "Europe/London", doc: "time zone of digest periods (weeks start on Monday at midnight there)", set: digestSet("digest.timezone")},
+	{name: "digest.subgroups", def: []string{"gender", "ethnicity"}, doc: "about-you questions the digest compares groups by", set: digestSet("digest.subgroups")},
+	{name: "digest.quote_approval", def: true, doc: "publish a quote only after a moderator approves it", set: digestSet("digest.quote_approval")},
+	{name: "digest.max_quotes", def: 10, doc: "most quotes in one digest", set: digestSet("digest.max_quotes")},
+	{name: "digest.scrub_names", def: []string{}, doc: "names to remove from quotes, besides emails, phone numbers, links and the like", set: digestSet("digest.scrub_names")},
+	{name: "disclosure.min_count", def: 8, doc: "smallest count published; 1 to min_count-1 show as * (at least 5)", set: digestSet("disclosure.min_count")},
+	{name: "disclosure.round_to", def: 5, doc: "other counts are rounded to the nearest multiple of this (5 to twice min_count)", set: digestSet("disclosure.round_to")},
 }
 
 // str reads a string setting. Numbers are accepted as their digits,
@@ -89,6 +100,35 @@ func boolean(name string, field func(*Config) *bool) func(*Config, any) error {
 			}
 		}
 		return &Error{Key: name, Value: v, Expected: "true or false"}
+	}
+}
+
+// roleList reads a list of Discord role ids.
+func roleList(name string, field func(*Config) *[]string) func(*Config, any) error {
+	read := list(name, field)
+	return func(c *Config, v any) error {
+		if items, ok := v.([]any); ok {
+			// YAML reads unquoted ids as numbers; keep every digit.
+			ids := make([]any, len(items))
+			for i, x := range items {
+				switch x := x.(type) {
+				case int, int64, uint64:
+					ids[i] = fmt.Sprint(x)
+				default:
+					ids[i] = x
+				}
+			}
+			v = ids
+		}
+		if err := read(c, v); err != nil {
+			return err
+		}
+		for i, id := range *field(c) {
+			if want := snowflake(id); want != "" || id == "" {
+				return &Error{Key: fmt.Sprintf("%s[%d]", name, i), Value: id, Expected: "a Discord role id (digits only; in Discord, Server Settings → Roles, right-click a role and Copy Role ID)"}
+			}
+		}
+		return nil
 	}
 }
 
@@ -409,4 +449,125 @@ func validClock(s string) bool {
 	hour, herr := strconv.Atoi(h)
 	minute, merr := strconv.Atoi(m)
 	return ok && herr == nil && merr == nil && len(h) <= 2 && len(m) == 2 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59
+}
+
+// Digest configures the research digest (the digest.* keys).
+type Digest struct {
+	Timezone      string   // IANA name; weeks start at Monday midnight there
+	Subgroups     []string // about-you question ids; empty for none
+	QuoteApproval bool     // publish quotes only once a moderator approves them
+	MaxQuotes     int
+	ScrubNames    []string // names the scrubber removes from quotes
+}
+
+// Disclosure configures disclosure control (the disclosure.* keys).
+type Disclosure struct {
+	MinCount int // counts from 1 to MinCount-1 show as *
+	RoundTo  int // other counts are rounded to the nearest multiple
+}
+
+// Limits of the disclosure.* keys. They are the rules' floor: NHS
+// Digital's method never publishes a count below 5, and rounding to less
+// than 5 would let two digests be subtracted to find one person.
+const (
+	minMinCount = 5
+	minRoundTo  = 5
+)
+
+// digestKeys are the names of the digest.* and disclosure.* keys.
+var digestKeys = []string{"digest.timezone", "digest.subgroups", "digest.quote_approval", "digest.max_quotes", "digest.scrub_names", "disclosure.min_count", "disclosure.round_to"}
+
+// digestSet checks a digest.* or disclosure.* value for Load. Config has
+// no fields for them (they would go in config.go): DigestSettings reads
+// them, with the same checks.
+func digestSet(name string) func(*Config, any) error {
+	return func(_ *Config, v any) error {
+		var d Digest
+		var s Disclosure
+		return setDigest(name, &d, &s, v)
+	}
+}
+
+// DigestSettings reads and checks the digest.* and disclosure.* keys.
+func DigestSettings(v *viper.Viper) (Digest, Disclosure, error) {
+	var d Digest
+	var s Disclosure
+	var errs []error
+	for _, name := range digestKeys {
+		if err := setDigest(name, &d, &s, v.Get(name)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Digest{}, Disclosure{}, err
+	}
+	if s.RoundTo > 2*s.MinCount {
+		return Digest{}, Disclosure{}, &Error{Key: "disclosure.round_to", Value: s.RoundTo,
+			Expected: fmt.Sprintf("at most twice disclosure.min_count (%d), or a count of %d would be rounded to 0", 2*s.MinCount, s.MinCount)}
+	}
+	if d.Subgroups == nil {
+		d.Subgroups = []string{} // set empty on purpose: compare no groups
+	}
+	return d, s, nil
+}
+
+// questionID is the form of a flow question's id.
+var questionID = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// setDigest checks one digest.* or disclosure.* value and stores it.
+func setDigest(name string, d *Digest, s *Disclosure, v any) error {
+	var scratch Config // the readers below take a *Config they do not need here
+	switch name {
+	case "digest.timezone":
+		return str(name, func(*Config) *string { return &d.Timezone }, timezone)(&scratch, v)
+	case "digest.subgroups":
+		if err := list(name, func(*Config) *[]string { return &d.Subgroups })(&scratch, v); err != nil {
+			return err
+		}
+		for i, id := range d.Subgroups {
+			if !questionID.MatchString(id) {
+				return &Error{Key: fmt.Sprintf("%s[%d]", name, i), Value: id, Expected: "the id of an about-you choice question, such as gender or ethnicity"}
+			}
+		}
+		return nil
+	case "digest.quote_approval":
+		return boolean(name, func(*Config) *bool { return &d.QuoteApproval })(&scratch, v)
+	case "digest.max_quotes":
+		return integer(name, v, &d.MaxQuotes, 1, 50, "a whole number from 1 to 50")
+	case "digest.scrub_names":
+		return list(name, func(*Config) *[]string { return &d.ScrubNames })(&scratch, v)
+	case "disclosure.min_count":
+		return integer(name, v, &s.MinCount, minMinCount, 1<<20, fmt.Sprintf(
+			"a whole number of at least %d: smaller counts could identify someone (NHS Digital's method shows 1 to 7 as *; the default is 8)", minMinCount))
+	case "disclosure.round_to":
+		return integer(name, v, &s.RoundTo, minRoundTo, 1<<20, fmt.Sprintf(
+			"a whole number of at least %d: finer rounding would let two digests be compared to find one person (the default is 5)", minRoundTo))
+	}
+	return fmt.Errorf("config: %s is not a digest setting", name)
+}
+
+// integer reads a whole number from lo to hi into dst. From the
+// environment it arrives as text.
+func integer(name string, v any, dst *int, lo, hi int, expected string) error {
+	var n int
+	var ok bool
+	switch x := v.(type) {
+	case int:
+		n, ok = x, true
+	case int64:
+		n, ok = int(x), true
+	case uint64:
+		n, ok = int(x), x <= 1<<31
+	case float64:
+		n, ok = int(x), x == float64(int(x))
+	case string:
+		var err error
+		n, err = strconv.Atoi(strings.TrimSpace(x))
+		ok = err == nil
+	}
+	if !ok || n < lo || n > hi {
+		return &Error{Key: name, Value: v, Expected: expected}
+	}
+	*dst = n
+	return nil
 }

@@ -39,6 +39,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			b, err := bot.New(bot.Config{
 				Token: d.Token, GuildID: d.GuildID, APIURL: d.APIURL, GatewayURL: d.GatewayURL,
 				ResearchChannelID: d.ResearchChannelID, ModeratorChannelID: d.ModeratorChannelID,
+				ModeratorRoles: a.cfg.Roles.Moderator, ResearcherRoles: a.cfg.Roles.Researcher,
 				Log: a.log, Prompts: prompts,
 			}, svc)
 			if err != nil {

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/peervoice/peervoice/config"
+	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/scrub"
+	"github.com/peervoice/peervoice/store"
+)
+
+func (a *app) digestCmd() *cobra.Command {
+	var period, format, out string
+	cmd := &cobra.Command{
+		Use:   "digest",
+		Short: "Write the anonymised research digest for a week or a month",
+		Long: `Builds the research digest for a period: participation, the answers to
+choice and scale questions with the change from the period before, groups
+compared, themes, and quotes. Every figure goes through disclosure control
+first (disclosure.min_count, disclosure.round_to): small counts show as *,
+the others are rounded. Quotes are published once a moderator approves them,
+unless digest.quote_approval is false.
+
+--period is an ISO week (2026-W47) or a month (2026-11) in digest.timezone;
+the default is the last complete week. --format is md (default), json or
+html. --out writes to a file instead of standard output.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(digest.Formats, format) {
+				return fmt.Errorf("--format %q: want one of %s", format, strings.Join(digest.Formats, ", "))
+			}
+			if err := a.load(); err != nil {
+				return err
+			}
+			b, err := a.newDigestBuilder()
+			if err != nil {
+				return err
+			}
+			p, err := b.period(period, time.Now())
+			if err != nil {
+				return err
+			}
+			db, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			d, err := b.build(cmd.Context(), db, p, time.Now())
+			if err != nil {
+				return err
+			}
+			return writeDigest(d, format, out, a.stdout)
+		},
+	}
+	a.dbFlags(cmd)
+	cmd.Flags().StringVar(&period, "period", "", "ISO week such as 2026-W47, or month such as 2026-11 (default: the last complete week)")
+	cmd.Flags().StringVar(&format, "format", "md", "md, json or html")
+	cmd.Flags().StringVar(&out, "out", "", "write the digest to this file (default: standard output)")
+	cmd.Flags().String("flows", "", "directory of flow YAML files (default: the built-in pack)")
+	a.bind(cmd.Flags(), "flows", "flows_dir")
+	return cmd
+}
+
+// digestBuilder builds digests with the configured rules. The CLI uses
+// it; posting to Discord (on a schedule, or with /digest) builds the same
+// digest through it, and renders it for Discord instead.
+type digestBuilder struct {
+	settings config.Digest
+	policy   disclosure.Policy
+	loc      *time.Location
+	flows    func() *flows.Catalog
+	scrubber *scrub.Scrubber
+	// approved reports whether a moderator approved a quote; nil until
+	// the approval step stores approvals.
+	approved func(id string) bool
+}
+
+func (a *app) newDigestBuilder() (*digestBuilder, error) {
+	settings, rules, err := config.DigestSettings(a.v)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := disclosure.New(rules.MinCount, rules.RoundTo)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	loc, err := time.LoadLocation(settings.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("config: digest.timezone: %w", err)
+	}
+	cat, err := a.flows()
+	if err != nil {
+		return nil, err
+	}
+	return &digestBuilder{settings: settings, policy: policy, loc: loc, flows: cat, scrubber: scrub.New(settings.ScrubNames)}, nil
+}
+
+// period reads --period, or returns the last complete week.
+func (b *digestBuilder) period(s string, now time.Time) (digest.Period, error) {
+	if s == "" {
+		return digest.LastWeek(now, b.loc), nil
+	}
+	p, err := digest.ParsePeriod(s, b.loc)
+	if err != nil {
+		return digest.Period{}, fmt.Errorf("--period: %w", err)
+	}
+	return p, nil
+}
+
+// build reads the period's figures from db and builds its digest.
+func (b *digestBuilder) build(ctx context.Context, db *store.DB, p digest.Period, now time.Time) (*digest.Digest, error) {
+	fs, err := b.allFlows(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	q, err := digest.NewQuery(p, fs, b.settings.Subgroups)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	data, err := db.DigestData(ctx, digestStoreQuery(q))
+	if err != nil {
+		return nil, fmt.Errorf("digest %s: %w", p.Name, err)
+	}
+	d, err := digest.Build(p, fs, digestInput(data), digest.Options{
+		Policy:            b.policy,
+		Subgroups:         b.settings.Subgroups,
+		PublishUnapproved: !b.settings.QuoteApproval,
+		Approved:          b.approved,
+		MaxQuotes:         b.settings.MaxQuotes,
+		Scrubber:          b.scrubber,
+		Today:             now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("digest %s: %w", p.Name, err)
+	}
+	return d, nil
+}
+
+// allFlows returns the current flows, then the stored versions of flows
+// since changed or removed (newest first), so answers given to an older
+// wording are still labelled. The consent flow is not research.
+func (b *digestBuilder) allFlows(ctx context.Context, db *store.DB) ([]*flows.Flow, error) {
+	fs := b.flows().Flows()
+	have := map[string]bool{}
+	for _, f := range fs {
+		have[f.Version] = true
+	}
+	versions, err := db.FlowVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range slices.Backward(versions) {
+		if have[v.Hash] || v.FlowID == participant.ConsentFlowID {
+			continue
+		}
+		f, probs := flows.Parse(v.FlowID+".yaml", v.Source)
+		if f == nil || probs.Err() != nil {
+			continue // a version the current linter refuses: its answers keep their ids
+		}
+		have[v.Hash] = true
+		fs = append(fs, f)
+	}
+	return fs, nil
+}
+
+// writeDigest renders d to the file out, or to stdout when out is "".
+// A file is written beside its final name and renamed into place, so a
+// failure never leaves half a digest.
+func writeDigest(d *digest.Digest, format, out string, stdout io.Writer) error {
+	if out == "" {
+		return d.Render(stdout, format)
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
+	if err := d.Render(f, format); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("--out: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if err := os.Rename(f.Name(), out); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
+}
+
+// digestStoreQuery and digestInput copy between the digest's types and the
+// store's: the digest imports no store, and the store no digest.
+func digestStoreQuery(q digest.Query) store.DigestQuery {
+	refs := func(rs []digest.QuestionRef) []store.QuestionRef {
+		out := make([]store.QuestionRef, len(rs))
+		for i, r := range rs {
+			out[i] = store.QuestionRef{FlowID: r.FlowID, QuestionID: r.QuestionID}
+		}
+		return out
+	}
+	sq := store.DigestQuery{
+		Period:       store.Span{From: q.PeriodFrom, To: q.PeriodTo},
+		Previous:     store.Span{From: q.PreviousFrom, To: q.PreviousTo},
+		Demographics: refs(q.Demographics),
+		Quotable:     refs(q.Quotable),
+	}
+	for _, t := range q.Themes {
+		sq.Sets = append(sq.Sets, store.QuestionSet{Name: t.Name, Questions: refs(t.Questions)})
+	}
+	return sq
+}
+
+func digestInput(s store.DigestData) digest.Data {
+	activity := func(a store.Activity) digest.ActivityData {
+		out := digest.ActivityData{NewParticipants: a.NewParticipants}
+		for _, f := range a.Flows {
+			out.Flows = append(out.Flows, digest.FlowActivity{FlowID: f.FlowID, Started: f.Started, Completed: f.Completed, StartedAndCompleted: f.StartedAndCompleted})
+		}
+		return out
+	}
+	d := digest.Data{Period: activity(s.Period), Previous: activity(s.Previous), Total: activity(s.Total)}
+	for _, t := range s.Tallies {
+		d.Tallies = append(d.Tallies, digest.Tally{Window: digestWindow(t.Window), FlowID: t.FlowID, QuestionID: t.QuestionID, Choices: t.Choices, Groups: t.Groups, People: t.People})
+	}
+	for _, g := range s.GroupSizes {
+		d.GroupSizes = append(d.GroupSizes, digest.GroupSize{Groups: g.Groups, People: g.People})
+	}
+	for _, c := range s.SetCounts {
+		d.ThemeCounts = append(d.ThemeCounts, digest.ThemeCount{Window: digestWindow(c.Window), Theme: c.Set, Answers: c.Answers, People: c.People})
+	}
+	for _, q := range s.Quotes {
+		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, Text: q.Text, Groups: q.Groups})
+	}
+	return d
+}
+
+func digestWindow(w store.Window) digest.Window {
+	switch w {
+	case store.WindowPeriod:
+		return digest.WindowPeriod
+	case store.WindowPrevious:
+		return digest.WindowPrevious
+	}
+	return digest.WindowTotal
+}

@@ -1,0 +1,291 @@
+package digest
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/flows"
+)
+
+// DefaultMaxQuotes is how many quotes a digest publishes by default.
+const DefaultMaxQuotes = 10
+
+// Scrubber removes personal details from text; *scrub.Scrubber is one.
+type Scrubber interface {
+	Text(text string) string
+}
+
+// Options configure Build. The zero value is safe: default disclosure
+// rules, default subgroups, and no quote published without approval.
+type Options struct {
+	// Policy holds the disclosure rules (disclosure.min_count and
+	// disclosure.round_to).
+	Policy disclosure.Policy
+	// Subgroups are the about-you questions to compare groups by; nil
+	// means DefaultSubgroups, an empty list none.
+	Subgroups []string
+	// PublishUnapproved publishes quotes no moderator has approved yet
+	// (digest.quote_approval: false).
+	PublishUnapproved bool
+	// Approved reports whether a moderator approved the quote with this
+	// id; nil means none has been.
+	Approved func(id string) bool
+	// MaxQuotes caps the quotes published; 0 means DefaultMaxQuotes.
+	MaxQuotes int
+	// Scrubber removes personal details from quotes. Quotes are dropped,
+	// never published raw, when it is nil.
+	Scrubber Scrubber
+	// Today is the day the digest is made, so a period not yet over is
+	// marked as such; zero treats the period as over.
+	Today time.Time
+}
+
+// Build makes the digest of period p from the raw figures in data, read
+// for NewQuery(p, fs, subgroups). fs are the current flows first, then
+// older versions, for the wording of questions since changed.
+func Build(p Period, fs []*flows.Flow, data Data, opt Options) (*Digest, error) {
+	if opt.Subgroups == nil {
+		opt.Subgroups = DefaultSubgroups
+	}
+	if opt.MaxQuotes <= 0 {
+		opt.MaxQuotes = DefaultMaxQuotes
+	}
+	q, err := NewQuery(p, fs, opt.Subgroups)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{pol: opt.Policy, cat: newCatalog(fs), data: data, opt: opt, query: q}
+	for _, id := range opt.Subgroups {
+		dq, _ := b.cat.demographic(id) // checked by NewQuery
+		b.demos = append(b.demos, newDemographic(dq))
+	}
+	d := &Digest{
+		Rules:  Rules{MinCount: b.pol.MinCount(), RoundTo: b.pol.RoundTo()},
+		Themes: []Theme{}, Questions: []Question{}, Comparisons: []Comparison{}, Quotes: []Quote{}, Notes: []string{},
+	}
+	if d.Period, err = periodInfo(p, opt.Today); err != nil {
+		return nil, err
+	}
+	d.Participation = b.participation()
+	d.Themes = b.themes()
+	d.Questions = b.questions()
+	d.Comparisons = b.comparisons(d.Questions)
+	if err := b.quotes(d); err != nil {
+		return nil, err
+	}
+	d.Notes = append(d.Notes, b.notes...)
+	return d, nil
+}
+
+type builder struct {
+	pol   disclosure.Policy
+	cat   *catalog
+	data  Data
+	opt   Options
+	query Query
+	demos []demographic
+	notes []string
+}
+
+func periodInfo(p Period, today time.Time) (PeriodInfo, error) {
+	const day = "2006-01-02"
+	last := p.End.AddDate(0, 0, -1)
+	info := PeriodInfo{Name: p.Name, Unit: p.Unit(), Label: p.Label(), First: p.Start.Format(day), Last: last.Format(day)}
+	if today.IsZero() {
+		return info, nil
+	}
+	today = today.In(p.Start.Location())
+	if today.Before(p.Start) {
+		return PeriodInfo{}, fmt.Errorf("period %s (%s) has not started yet; choose a period that has", p.Name, p.Label())
+	}
+	if today.Before(p.End) {
+		info.ToDate = today.Format(day)
+	}
+	return info, nil
+}
+
+// participation protects the activity figures. Totals are summed over
+// the flows from the raw counts, then protected.
+func (b *builder) participation() Participation {
+	protect := func(raw rawActivity) Activity {
+		return Activity{
+			NewParticipants: b.pol.Count(raw.newParticipants),
+			FlowsStarted:    b.pol.Count(raw.started),
+			FlowsCompleted:  b.pol.Count(raw.completed),
+			CompletionRate:  b.pol.Percent(raw.startedAndCompleted, raw.started),
+		}
+	}
+	var p Participation
+	p.Period = protect(b.activity(b.data.Period))
+	p.Previous = protect(b.activity(b.data.Previous))
+	p.Total = protect(b.activity(b.data.Total))
+	p.Change = ActivityChange{
+		NewParticipants: p.Period.NewParticipants.Minus(p.Previous.NewParticipants),
+		FlowsStarted:    p.Period.FlowsStarted.Minus(p.Previous.FlowsStarted),
+		FlowsCompleted:  p.Period.FlowsCompleted.Minus(p.Previous.FlowsCompleted),
+		CompletionRate:  p.Period.CompletionRate.Minus(p.Previous.CompletionRate),
+	}
+	return p
+}
+
+type rawActivity struct {
+	newParticipants, started, completed, startedAndCompleted int
+}
+
+// activity sums a window's raw activity over the flows the catalog
+// knows (never the consent flow).
+func (b *builder) activity(a ActivityData) rawActivity {
+	r := rawActivity{newParticipants: a.NewParticipants}
+	for _, f := range a.Flows {
+		if len(b.cat.byID[f.FlowID]) == 0 {
+			continue
+		}
+		r.started += f.Started
+		r.completed += f.Completed
+		r.startedAndCompleted += f.StartedAndCompleted
+	}
+	return r
+}
+
+// themes counts the answers touching each framework theme.
+func (b *builder) themes() []Theme {
+	out := []Theme{}
+	for _, set := range b.query.Themes {
+		var raw [2]ThemeCount // nothing counted: nobody answered
+		for _, c := range b.data.ThemeCounts {
+			if c.Theme == set.Name && (c.Window == WindowPeriod || c.Window == WindowPrevious) {
+				raw[c.Window] = c
+			}
+		}
+		now := b.pol.CountOf(raw[WindowPeriod].Answers, raw[WindowPeriod].People)
+		before := b.pol.CountOf(raw[WindowPrevious].Answers, raw[WindowPrevious].People)
+		out = append(out, Theme{Name: set.Name, Answers: now, Change: now.Minus(before)})
+	}
+	return out
+}
+
+// tallies groups the tallies by question and window.
+type questionTallies map[QuestionRef]*[3][]Tally
+
+func (b *builder) tallies() questionTallies {
+	qt := questionTallies{}
+	for _, t := range b.data.Tallies {
+		ref := QuestionRef{t.FlowID, t.QuestionID}
+		if qt[ref] == nil {
+			qt[ref] = &[3][]Tally{}
+		}
+		if t.Window >= WindowPeriod && t.Window <= WindowTotal {
+			qt[ref][t.Window] = append(qt[ref][t.Window], t)
+		}
+	}
+	return qt
+}
+
+// questions summarises every choice, multi and scale question answered
+// in the period, in the flows' order.
+func (b *builder) questions() []Question {
+	qt := b.tallies()
+	out := []Question{}
+	seen := map[QuestionRef]bool{}
+	for _, f := range b.cat.order {
+		for _, qn := range f.Questions {
+			ref := QuestionRef{f.ID, qn.ID}
+			ts := qt[ref]
+			if seen[ref] || ts == nil || !qn.HasOptions() || people(ts[WindowPeriod]) == 0 {
+				continue
+			}
+			seen[ref] = true
+			newest, question := b.cat.question(ref)
+			options := b.options(ref, question, ts)
+			period := b.distribution(options, ts[WindowPeriod])
+			previous := b.distribution(options, ts[WindowPrevious])
+			q := Question{
+				FlowID: ref.FlowID, FlowTitle: newest.Title.String(), QuestionID: ref.QuestionID,
+				Prompt: question.Prompt.String(), Type: string(question.Type), Theme: question.Theme,
+				Period: period, Total: b.distribution(options, ts[WindowTotal]),
+				Change: DistributionChange{Respondents: period.Respondents.Minus(previous.Respondents)},
+			}
+			for i, s := range period.Options {
+				q.Change.Options = append(q.Change.Options, ShareChange{
+					ID: s.ID, Count: s.Count.Minus(previous.Options[i].Count), Points: s.Percent.Minus(previous.Options[i].Percent),
+				})
+			}
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func people(ts []Tally) int {
+	n := 0
+	for _, t := range ts {
+		n += t.People
+	}
+	return n
+}
+
+// options lists a question's options in order, then any other option ids
+// answered (from versions since changed), sorted.
+func (b *builder) options(ref QuestionRef, q *flows.Question, ts *[3][]Tally) []Option {
+	var out []Option
+	for _, o := range q.Options {
+		out = append(out, Option{ID: o.ID, Label: o.Label.String()})
+	}
+	var extra []string
+	for _, w := range ts {
+		for _, t := range w {
+			for _, c := range t.Choices {
+				if q.Option(c) == nil && !slices.Contains(extra, c) {
+					extra = append(extra, c)
+				}
+			}
+		}
+	}
+	slices.Sort(extra)
+	for _, id := range extra {
+		out = append(out, Option{ID: id, Label: b.cat.optionLabel(ref, id)})
+	}
+	return out
+}
+
+// answerKey is a tally's answer: its option ids, joined.
+func answerKey(choices []string) string { return strings.Join(choices, "\x00") }
+
+// distribution protects the distribution of the tallies ts.
+func (b *builder) distribution(options []Option, ts []Tally) Distribution {
+	answers := map[string]int{}
+	for _, t := range ts {
+		answers[answerKey(t.Choices)] += t.People
+	}
+	return b.protect(options, answers)
+}
+
+// protect turns raw answers (answer key → people) into a Distribution,
+// withholding every figure but the number of respondents unless the
+// answers are publishable.
+func (b *builder) protect(options []Option, answers map[string]int) Distribution {
+	respondents := 0
+	counts := map[string]int{}
+	for key, n := range answers {
+		respondents += n
+		for _, id := range strings.Split(key, "\x00") {
+			counts[id] += n
+		}
+	}
+	d := Distribution{Respondents: b.pol.Count(respondents), Shown: b.pol.Publishable(answers), Options: []Share{}}
+	for _, o := range options {
+		s := Share{ID: o.ID, Label: o.Label}
+		if d.Shown {
+			s.Count = b.pol.Count(counts[o.ID])
+			s.Percent = b.pol.Percent(counts[o.ID], respondents)
+		}
+		d.Options = append(d.Options, s)
+	}
+	return d
+}
+
+var errNoScrubber = errors.New("digest: quotes need a scrubber to remove personal details")

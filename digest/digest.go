@@ -1,0 +1,188 @@
+// Package digest builds PeerVoice's anonymised research digest: what
+// participants said in a period, in figures that cannot expose any one of
+// them, and renders it as Markdown, JSON or HTML.
+//
+// The package is pure: Build takes raw figures that the caller read from
+// the store (see Query and Data) and returns a Digest. Every number in a
+// Digest has gone through the disclosure layer (package
+// digest/disclosure): its fields are disclosure.Count, disclosure.Percent
+// and disclosure.Change values, which cannot hold a raw count, so no
+// renderer can publish one.
+package digest
+
+import (
+	"github.com/peervoice/peervoice/digest/disclosure"
+)
+
+// OtherGroup is the group small subgroups are merged into.
+const OtherGroup = "Other or not stated"
+
+// MaxQuoteLen is the longest quote published, in characters.
+const MaxQuoteLen = 280
+
+// Digest is a period's digest. Everything exported in it may be
+// published: it marshals to the JSON format as it is.
+type Digest struct {
+	Period        PeriodInfo    `json:"period"`
+	Rules         Rules         `json:"rules"`
+	Participation Participation `json:"participation"`
+	Themes        []Theme       `json:"themes"`
+	Questions     []Question    `json:"questions"`
+	Comparisons   []Comparison  `json:"comparisons"`
+	// Quotes are the quotes published: approved by a moderator, or all
+	// candidates when approval is off, at most Options.MaxQuotes.
+	Quotes []Quote `json:"quotes"`
+	// QuotesPending counts the candidates waiting for approval.
+	QuotesPending disclosure.Count `json:"quotes_pending"`
+	// Notes explain what was merged, left out or withheld.
+	Notes []string `json:"notes"`
+
+	candidates []Quote
+}
+
+// Candidates returns every quote candidate of the period, approved or
+// not, in a stable order: what the moderators' approval step shows.
+func (d *Digest) Candidates() []Quote { return append([]Quote(nil), d.candidates...) }
+
+// PeriodInfo describes the period, to the day.
+type PeriodInfo struct {
+	Name  string `json:"name"`  // 2026-W47 or 2026-11
+	Unit  string `json:"unit"`  // week or month
+	Label string `json:"label"` // 16 to 22 November 2026
+	First string `json:"first"` // first day, 2026-11-16
+	Last  string `json:"last"`  // last day, 2026-11-22
+	// ToDate is set, to the last day with data, when the period has not
+	// ended: its figures will change.
+	ToDate string `json:"to_date,omitempty"`
+}
+
+// Rules are the disclosure rules the digest was made with.
+type Rules struct {
+	MinCount int `json:"min_count"`
+	RoundTo  int `json:"round_to"`
+}
+
+// Participation is who took part and how much.
+type Participation struct {
+	Period   Activity       `json:"period"`
+	Previous Activity       `json:"previous"`
+	Total    Activity       `json:"total"`
+	Change   ActivityChange `json:"change"`
+}
+
+// Activity is participation in one window.
+type Activity struct {
+	NewParticipants disclosure.Count `json:"new_participants"`
+	FlowsStarted    disclosure.Count `json:"flows_started"`
+	FlowsCompleted  disclosure.Count `json:"flows_completed"`
+	// CompletionRate is the share of flows started in the window that
+	// were completed by its end.
+	CompletionRate disclosure.Percent `json:"completion_rate"`
+}
+
+// ActivityChange is the change in participation from the previous
+// period, from the published figures.
+type ActivityChange struct {
+	NewParticipants disclosure.Change `json:"new_participants"`
+	FlowsStarted    disclosure.Change `json:"flows_started"`
+	FlowsCompleted  disclosure.Change `json:"flows_completed"`
+	CompletionRate  disclosure.Change `json:"completion_rate_points"`
+}
+
+// Theme is one framework theme's line: answers touching it.
+type Theme struct {
+	Name    string            `json:"name"`
+	Answers disclosure.Count  `json:"answers"`
+	Change  disclosure.Change `json:"change"`
+}
+
+// Question summarises the answers to one choice, multi or scale question
+// answered in the period.
+type Question struct {
+	FlowID     string `json:"flow"`
+	FlowTitle  string `json:"flow_title"`
+	QuestionID string `json:"question"`
+	Prompt     string `json:"prompt"`
+	Type       string `json:"type"`
+	Theme      string `json:"theme"`
+	// Period and Total are the distributions in the period and overall
+	// (everything up to the period's end); Change is from the previous
+	// period's.
+	Period Distribution       `json:"period"`
+	Total  Distribution       `json:"total"`
+	Change DistributionChange `json:"change"`
+}
+
+// Distribution is how many people chose each option. Percentages are of
+// the people who answered (for multi questions they add up to more than
+// 100%). Shown is false where fewer than k answered or all gave the same
+// answer: then every option's figures are "*".
+type Distribution struct {
+	Respondents disclosure.Count `json:"respondents"`
+	Shown       bool             `json:"shown"`
+	Options     []Share          `json:"options"`
+}
+
+// Share is an option's count and percentage.
+type Share struct {
+	ID      string             `json:"id"`
+	Label   string             `json:"label"`
+	Count   disclosure.Count   `json:"count"`
+	Percent disclosure.Percent `json:"percent"`
+}
+
+// DistributionChange is the change from the previous period.
+type DistributionChange struct {
+	Respondents disclosure.Change `json:"respondents"`
+	Options     []ShareChange     `json:"options"`
+}
+
+// ShareChange is an option's change in count and in percentage points.
+type ShareChange struct {
+	ID     string            `json:"id"`
+	Count  disclosure.Change `json:"count"`
+	Points disclosure.Change `json:"points"`
+}
+
+// Comparison compares subgroups' answers to one question, overall (up to
+// the end of the period).
+type Comparison struct {
+	// Demographic names what the groups are by, e.g. "Gender".
+	Demographic string `json:"demographic"`
+	FlowID      string `json:"flow"`
+	FlowTitle   string `json:"flow_title"`
+	QuestionID  string `json:"question"`
+	Prompt      string `json:"prompt"`
+	// Options are the question's options, in order, for the columns.
+	Options []Option   `json:"options"`
+	Groups  []GroupRow `json:"groups"`
+	// Merged is set when groups were merged into OtherGroup or left out.
+	Merged bool `json:"merged"`
+}
+
+// Option is an option's id and label.
+type Option struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// GroupRow is one group's answers.
+type GroupRow struct {
+	Name        string           `json:"name"`
+	Respondents disclosure.Count `json:"respondents"`
+	Shares      []Share          `json:"shares"`
+}
+
+// Quote is a candidate quote: scrubbed, at most MaxQuoteLen characters.
+type Quote struct {
+	// ID is stable for the same answer and text; a changed answer, or a
+	// change in scrubbing, gives a new id that needs a new approval.
+	ID        string `json:"id"`
+	Text      string `json:"text"`
+	FlowTitle string `json:"flow_title"`
+	Prompt    string `json:"prompt"`
+	// Label names the speaker's groups, only those with at least k
+	// participants (together); "" when none can be named.
+	Label    string `json:"label,omitempty"`
+	Approved bool   `json:"approved"`
+}

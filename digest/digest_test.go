@@ -1,0 +1,246 @@
+package digest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/flows"
+)
+
+func london(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestParsePeriod(t *testing.T) {
+	loc := london(t)
+	tests := []struct {
+		in, name, first, last, label, previous string
+	}{
+		{"2026-W47", "2026-W47", "2026-11-16", "2026-11-22", "16 to 22 November 2026", "2026-W46"},
+		{"2026-W01", "2026-W01", "2025-12-29", "2026-01-04", "29 December 2025 to 4 January 2026", "2025-W52"},
+		{"2020-W53", "2020-W53", "2020-12-28", "2021-01-03", "28 December 2020 to 3 January 2021", "2020-W52"},
+		{"2026-W14", "2026-W14", "2026-03-30", "2026-04-05", "30 March to 5 April 2026", "2026-W13"},
+		{"2026-11", "2026-11", "2026-11-01", "2026-11-30", "November 2026", "2026-10"},
+		{"2026-01", "2026-01", "2026-01-01", "2026-01-31", "January 2026", "2025-12"},
+	}
+	for _, tt := range tests {
+		p, err := digest.ParsePeriod(tt.in, loc)
+		if err != nil {
+			t.Errorf("ParsePeriod(%q) = %v", tt.in, err)
+			continue
+		}
+		got := []string{p.Name, p.Start.Format("2006-01-02"), p.End.AddDate(0, 0, -1).Format("2006-01-02"), p.Label(), p.Previous().Name}
+		want := []string{tt.name, tt.first, tt.last, tt.label, tt.previous}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("ParsePeriod(%q) = %v; want %v", tt.in, got, want)
+		}
+		if p.Start.Hour() != 0 || p.End.Hour() != 0 {
+			t.Errorf("ParsePeriod(%q) starts %v, ends %v; want local midnights", tt.in, p.Start, p.End)
+		}
+	}
+	// The week of the clocks going back lasts 169 hours.
+	p, _ := digest.ParsePeriod("2026-W43", loc)
+	if got := p.End.Sub(p.Start); got != 169*time.Hour {
+		t.Errorf("2026-W43 lasts %v; want 169h (the clocks go back on 25 October)", got)
+	}
+	for _, bad := range []string{"2026-W54", "2026-W00", "2025-W53", "2026-13", "2026-00", "last week", "2026W47", ""} {
+		if _, err := digest.ParsePeriod(bad, loc); err == nil {
+			t.Errorf("ParsePeriod(%q) = nil error; want one", bad)
+		}
+	}
+}
+
+func TestLastWeek(t *testing.T) {
+	loc := london(t)
+	// Monday 23 November 2026, 00:30 in London: last week is W47.
+	now := time.Date(2026, 11, 23, 0, 30, 0, 0, loc)
+	if got := digest.LastWeek(now, loc).Name; got != "2026-W47" {
+		t.Errorf("LastWeek(%v) = %s; want 2026-W47", now, got)
+	}
+	// Sunday 22 November, 23:30 UTC is already Monday in Tokyo.
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	if got := digest.Week(time.Date(2026, 11, 22, 23, 30, 0, 0, time.UTC), tokyo).Name; got != "2026-W48" {
+		t.Errorf("Week(Sunday 23:30 UTC, Tokyo) = %s; want 2026-W48", got)
+	}
+}
+
+// tiny builds a digest over the property tests' flows from data.
+func tiny(t *testing.T, data digest.Data, opt digest.Options) *digest.Digest {
+	t.Helper()
+	p, _ := digest.ParsePeriod("2026-W47", london(t))
+	if opt.Scrubber == nil {
+		opt.Scrubber = fakeScrubber{}
+	}
+	d, err := digest.Build(p, propertyFlows(t), data, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestQuotes(t *testing.T) {
+	long := strings.Repeat("word ", 80)
+	data := digest.Data{
+		Quotes: []digest.QuoteText{
+			{Ref: "a", FlowID: "alpha", QuestionID: "own_words", Text: "Write to me at sam@example.org please", Groups: []string{"woman", "black_african"}},
+			{Ref: "b", FlowID: "alpha", QuestionID: "own_words", Text: long, Groups: []string{"man", ""}},
+			{Ref: "c", FlowID: "beta", QuestionID: "private", Text: "not quotable"},
+			{Ref: "d", FlowID: "alpha", QuestionID: "own_words", Text: "   "},
+		},
+		// Twenty women, eight of them Black; five men.
+		GroupSizes: []digest.GroupSize{
+			{Groups: []string{"woman", "black_african"}, People: 8},
+			{Groups: []string{"woman", "white_british"}, People: 12},
+			{Groups: []string{"man", "white_british"}, People: 5},
+		},
+	}
+	d := tiny(t, data, digest.Options{})
+	cands := d.Candidates()
+	if len(cands) != 2 {
+		t.Fatalf("candidates = %+v; want the two quotable answers with text", cands)
+	}
+	byText := map[bool]digest.Quote{}
+	for _, c := range cands {
+		byText[strings.HasPrefix(c.Text, "word")] = c
+	}
+	if q := byText[false]; q.Text != "Write to me at [email] please" || q.Label != "Woman, Black" || q.Approved {
+		t.Errorf("quote = %+v; want it scrubbed, labelled Woman, Black (8 people), not approved", q)
+	}
+	if q := byText[true]; len([]rune(q.Text)) > digest.MaxQuoteLen || !strings.HasSuffix(q.Text, "word…") || q.Label != "" {
+		t.Errorf("long quote = %q (%d characters), label %q; want at most %d, cut at a word, and no label (5 men)", q.Text, len([]rune(q.Text)), q.Label, digest.MaxQuoteLen)
+	}
+	if len(d.Quotes) != 0 || d.QuotesPending.String() != "*" {
+		t.Errorf("published %d quotes, %s pending; want none published (approval is on) and 2 pending shown as *", len(d.Quotes), d.QuotesPending)
+	}
+	// The id is stable, and approval is by id.
+	id := byText[false].ID
+	again := tiny(t, data, digest.Options{Approved: func(x string) bool { return x == id }})
+	if len(again.Quotes) != 1 || again.Quotes[0].ID != id || !again.Quotes[0].Approved {
+		t.Errorf("after approving %s: quotes %+v", id, again.Quotes)
+	}
+	// With approval off, every candidate is published, up to the cap.
+	open := tiny(t, data, digest.Options{PublishUnapproved: true, MaxQuotes: 1})
+	if len(open.Quotes) != 1 || open.QuotesPending.String() != "0" {
+		t.Errorf("approval off, cap 1: %d quotes, %s pending", len(open.Quotes), open.QuotesPending)
+	}
+	// A changed answer is a new quote, needing a new approval.
+	data.Quotes[0].Text = "Write to me at sam@example.org please, soon"
+	if changed := tiny(t, data, digest.Options{Approved: func(x string) bool { return x == id }}); len(changed.Quotes) != 0 {
+		t.Errorf("an edited answer kept its approval: %+v", changed.Quotes)
+	}
+}
+
+func TestQuotesNeedAScrubber(t *testing.T) {
+	p, _ := digest.ParsePeriod("2026-W47", london(t))
+	data := digest.Data{Quotes: []digest.QuoteText{{Ref: "a", FlowID: "alpha", QuestionID: "own_words", Text: "hello"}}}
+	if _, err := digest.Build(p, propertyFlows(t), data, digest.Options{}); err == nil || !strings.Contains(err.Error(), "scrubber") {
+		t.Errorf("Build without a scrubber = %v; want an error", err)
+	}
+}
+
+func TestSubgroupsMustExist(t *testing.T) {
+	p, _ := digest.ParsePeriod("2026-W47", london(t))
+	_, err := digest.Build(p, propertyFlows(t), digest.Data{}, digest.Options{Subgroups: []string{"age"}})
+	if err == nil || !strings.Contains(err.Error(), `digest.subgroups: "age" is not a choice question of the about-you flow; choose from gender, ethnicity`) {
+		t.Errorf("Build(subgroups: age) = %v", err)
+	}
+	d := tiny(t, digest.Data{}, digest.Options{Subgroups: []string{}})
+	if len(d.Comparisons) != 0 {
+		t.Errorf("no subgroups, yet %d comparisons", len(d.Comparisons))
+	}
+}
+
+func TestEmptyDigest(t *testing.T) {
+	d := tiny(t, digest.Data{}, digest.Options{})
+	for _, format := range digest.Formats {
+		var buf bytes.Buffer
+		if err := d.Render(&buf, format); err != nil {
+			t.Fatalf("Render(%s) = %v", format, err)
+		}
+		if format == "md" && !strings.Contains(buf.String(), "No one answered a choice or scale question this week.") {
+			t.Errorf("empty md digest:\n%s", buf.String())
+		}
+	}
+	var v map[string]any
+	var buf bytes.Buffer
+	d.WriteJSON(&buf)
+	if err := json.Unmarshal(buf.Bytes(), &v); err != nil || v["questions"] == nil || v["quotes"] == nil {
+		t.Errorf("empty json digest: %v\n%s", err, buf.String())
+	}
+	if err := d.Render(&buf, "pdf"); err == nil || !strings.Contains(err.Error(), "want one of md, json, html") {
+		t.Errorf("Render(pdf) = %v", err)
+	}
+}
+
+func TestInProgress(t *testing.T) {
+	loc := london(t)
+	p, _ := digest.ParsePeriod("2026-W47", loc)
+	today := time.Date(2026, 11, 18, 15, 0, 0, 0, loc)
+	d, err := digest.Build(p, propertyFlows(t), digest.Data{}, digest.Options{Today: today})
+	if err != nil || d.Period.ToDate != "2026-11-18" || !strings.Contains(d.InProgressText(), "not over") {
+		t.Errorf("Build(in progress) = %+v, %v", d.Period, err)
+	}
+	if _, err := digest.Build(p, propertyFlows(t), digest.Data{}, digest.Options{Today: p.Start.AddDate(0, 0, -1)}); err == nil {
+		t.Errorf("Build(future period) = nil error")
+	}
+}
+
+// TestGroupsMergedIntoOther checks a comparison by hand: 10 women (two
+// answers), 3 non-binary people (merged), 9 people not stated and 12 men
+// who all agree (merged: everyone would be known to agree).
+func TestGroupsMergedIntoOther(t *testing.T) {
+	tally := func(choice, gender string, n int) digest.Tally {
+		return digest.Tally{Window: digest.WindowTotal, FlowID: "alpha", QuestionID: "agree", Choices: []string{choice}, Groups: []string{gender, ""}, People: n}
+	}
+	period := func(tl digest.Tally) digest.Tally { tl.Window = digest.WindowPeriod; return tl }
+	ts := []digest.Tally{
+		tally("agree", "woman", 6), tally("disagree", "woman", 4),
+		tally("agree", "non_binary", 2), tally("neither", "non_binary", 1),
+		tally("agree", "prefer_not", 5), tally("disagree", "", 4),
+		tally("agree", "man", 12),
+	}
+	for _, tl := range ts {
+		ts = append(ts, period(tl))
+	}
+	pol, _ := disclosure.New(8, 5)
+	d := tiny(t, digest.Data{Tallies: ts}, digest.Options{Policy: pol, Subgroups: []string{"gender"}})
+	if len(d.Comparisons) != 1 {
+		t.Fatalf("comparisons = %+v; want one, by gender", d.Comparisons)
+	}
+	c := d.Comparisons[0]
+	var got []string
+	for _, g := range c.Groups {
+		got = append(got, g.Name+" "+g.Respondents.String())
+	}
+	// Other or not stated: 2 + 1 + 5 + 4 + 12 = 24, rounded to 25.
+	if strings.Join(got, ", ") != "Woman 10, Other or not stated 25" || !c.Merged {
+		t.Errorf("groups = %v, merged %v; want Woman 10, Other or not stated 25, merged", got, c.Merged)
+	}
+}
+
+func TestDemographicsFlowIsNotATheme(t *testing.T) {
+	p, _ := digest.ParsePeriod("2026-W47", london(t))
+	cat, _ := flows.Default()
+	q, err := digest.NewQuery(p, cat.Flows(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range q.Themes {
+		if th.Name == "About you" {
+			t.Errorf("themes include About you")
+		}
+	}
+	if len(q.Quotable) == 0 || len(q.Demographics) != 2 || !q.PeriodFrom.Equal(p.Start) || !q.PreviousTo.Equal(p.Start) {
+		t.Errorf("NewQuery = %+v", q)
+	}
+}

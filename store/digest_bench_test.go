@@ -1,0 +1,149 @@
+package store_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/scrub"
+	"github.com/peervoice/peervoice/store"
+)
+
+// dgBenchSpec is the community of docs/benchmarks.md: 50,000 participants
+// and 1,000,000 answers over a year, the digest's period its last week.
+var dgBenchSpec = store.GenSpec{Participants: 50000, Answers: 1000000, Seed: 1, End: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Weeks: 52}
+
+// dgBenchDB returns the benchmark database: the one at
+// PEERVOICE_DIGEST_BENCH_DB, generated there if it does not exist yet,
+// or a new one in dir.
+func dgBenchDB(tb testing.TB, dir string) string {
+	tb.Helper()
+	path := os.Getenv("PEERVOICE_DIGEST_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(dir, "bench.db")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, path, store.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	cat, err := flows.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start := time.Now()
+	st, err := store.GenerateDigestData(ctx, db, cat, dgBenchSpec)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("generated %s in %v: %+v", path, time.Since(start).Round(time.Millisecond), st)
+	return path
+}
+
+// TestGenerateDigestBenchDB writes the benchmark database for timing the
+// command itself (docs/benchmarks.md); it runs only when
+// PEERVOICE_DIGEST_BENCH_DB names the file.
+func TestGenerateDigestBenchDB(t *testing.T) {
+	if os.Getenv("PEERVOICE_DIGEST_BENCH_DB") == "" {
+		t.Skip("set PEERVOICE_DIGEST_BENCH_DB=/path/bench.db to generate the benchmark database")
+	}
+	dgBenchDB(t, "")
+}
+
+// BenchmarkDigest measures a whole digest: the store's query, Build and
+// the Markdown rendering, as `peervoice digest` does them.
+func BenchmarkDigest(b *testing.B) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, dgBenchDB(b, b.TempDir()), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	cat, err := flows.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("Europe/London")
+	p, _ := digest.ParsePeriod("2026-W47", loc)
+	fs := cat.Flows()
+	var query, build, render time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		q, err := digest.NewQuery(p, fs, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := db.DigestData(ctx, store.DigestQuery{
+			Period: store.Span{From: q.PeriodFrom, To: q.PeriodTo}, Previous: store.Span{From: q.PreviousFrom, To: q.PreviousTo},
+			Demographics: dgRefs(q.Demographics), Quotable: dgRefs(q.Quotable), Sets: dgSets(q.Themes),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		d, err := digest.Build(p, fs, dgToDigest(data), digest.Options{Scrubber: scrub.New(nil)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		if err := d.Render(io.Discard, "md"); err != nil {
+			b.Fatal(err)
+		}
+		query, build, render = query+t1.Sub(t0), build+t2.Sub(t1), render+time.Since(t2)
+	}
+	n := float64(b.N)
+	b.ReportMetric(query.Seconds()*1000/n, "query-ms")
+	b.ReportMetric(build.Seconds()*1000/n, "build-ms")
+	b.ReportMetric(render.Seconds()*1000/n, "render-ms")
+}
+
+func dgRefs(rs []digest.QuestionRef) []store.QuestionRef {
+	out := make([]store.QuestionRef, len(rs))
+	for i, r := range rs {
+		out[i] = store.QuestionRef{FlowID: r.FlowID, QuestionID: r.QuestionID}
+	}
+	return out
+}
+
+func dgSets(ss []digest.Set) []store.QuestionSet {
+	var out []store.QuestionSet
+	for _, s := range ss {
+		out = append(out, store.QuestionSet{Name: s.Name, Questions: dgRefs(s.Questions)})
+	}
+	return out
+}
+
+// dgToDigest copies the store's figures into the digest's types, as the
+// digest command does.
+func dgToDigest(s store.DigestData) digest.Data {
+	act := func(a store.Activity) digest.ActivityData {
+		out := digest.ActivityData{NewParticipants: a.NewParticipants}
+		for _, f := range a.Flows {
+			out.Flows = append(out.Flows, digest.FlowActivity{FlowID: f.FlowID, Started: f.Started, Completed: f.Completed, StartedAndCompleted: f.StartedAndCompleted})
+		}
+		return out
+	}
+	d := digest.Data{Period: act(s.Period), Previous: act(s.Previous), Total: act(s.Total)}
+	for _, t := range s.Tallies {
+		d.Tallies = append(d.Tallies, digest.Tally{Window: digest.Window(t.Window), FlowID: t.FlowID, QuestionID: t.QuestionID, Choices: t.Choices, Groups: t.Groups, People: t.People})
+	}
+	for _, g := range s.GroupSizes {
+		d.GroupSizes = append(d.GroupSizes, digest.GroupSize{Groups: g.Groups, People: g.People})
+	}
+	for _, c := range s.SetCounts {
+		d.ThemeCounts = append(d.ThemeCounts, digest.ThemeCount{Window: digest.Window(c.Window), Theme: c.Set, Answers: c.Answers, People: c.People})
+	}
+	for _, q := range s.Quotes {
+		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, Text: q.Text, Groups: q.Groups})
+	}
+	return d
+}

@@ -1,0 +1,450 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// digestCounter counts the digest's raw figures in one pass over the answers.
+// It keeps one small record per participant and session taking part,
+// and one per answer to a choice question until the participants'
+// groups are known; nothing of it leaves the store but the counts.
+type digestCounter struct {
+	q DigestQuery
+	// lo and hi bound each window as stored times; "" is the start.
+	lo, hi [3]string
+
+	people   map[int64]*digestPerson
+	sessions map[string]digestSession
+
+	// Questions are interned: qid[flow][question] is an index into refs.
+	qid  map[string]map[string]int
+	refs []QuestionRef
+	// sets[i] lists the question sets question i belongs to; demo[i] is
+	// its position in q.Demographics, or -1.
+	sets [][]int
+	demo []int
+	// answers are interned: choice maps a stored choices JSON, and the
+	// sorted option ids joined after a NUL, to an index into answers.
+	choice  map[string]int
+	answers [][]string
+
+	rows   []digestRow
+	latest map[digestLatestKey]digestLatest // answers of participants with several sessions of a flow
+
+	setAnswers [2][]int                // by window (period, previous) and set
+	setPeople  [2][]map[int64]struct{} // ditto
+
+	activity [3]map[string]*FlowActivity // by window and flow
+}
+
+// digestPerson is a participant taking part.
+type digestPerson struct {
+	created string
+	quotes  bool
+	// groups[i] and groupAt[i] are the latest answer to Demographics[i]
+	// and when it was given.
+	groups, groupAt []string
+	combo           int // index of groups among the combinations seen, after the stream
+}
+
+// digestSession is a session of a participant taking part.
+type digestSession struct {
+	pid  int64
+	flow int32
+	// several is set when the participant has more than one session of
+	// the flow, so their answers to a question may need deduplicating.
+	several bool
+}
+
+// digestRow is one answer to a choice question, from a participant with
+// one session of its flow.
+type digestRow struct {
+	pid      int64
+	question int32
+	answer   int32
+	windows  uint8 // bit w is set when the answer is in window w
+}
+
+type digestLatestKey struct {
+	pid      int64
+	question int
+	window   Window
+}
+
+type digestLatest struct {
+	at     string
+	answer int
+}
+
+func newDigestCounter(q DigestQuery) *digestCounter {
+	c := &digestCounter{
+		q:        q,
+		people:   map[int64]*digestPerson{},
+		sessions: map[string]digestSession{},
+		qid:      map[string]map[string]int{},
+		choice:   map[string]int{},
+		latest:   map[digestLatestKey]digestLatest{},
+	}
+	for w, s := range [3]Span{q.Period, q.Previous, {To: q.Period.To}} {
+		c.lo[w], c.hi[w] = spanStart(s), ""
+		if !s.To.IsZero() {
+			c.hi[w] = formatTime(s.To)
+		}
+	}
+	for i, d := range q.Demographics {
+		c.demo[c.intern(d)] = i
+	}
+	for i, set := range q.Sets {
+		for _, r := range set.Questions {
+			n := c.intern(r)
+			if !slices.Contains(c.sets[n], i) {
+				c.sets[n] = append(c.sets[n], i)
+			}
+		}
+	}
+	for w := range c.setAnswers {
+		c.setAnswers[w] = make([]int, len(q.Sets))
+		c.setPeople[w] = make([]map[int64]struct{}, len(q.Sets))
+		for i := range q.Sets {
+			c.setPeople[w][i] = map[int64]struct{}{}
+		}
+	}
+	return c
+}
+
+// spanStart formats the start of a span; "" is before every stored time.
+func spanStart(s Span) string {
+	if s.From.IsZero() {
+		return ""
+	}
+	return formatTime(s.From)
+}
+
+// in reports whether the stored time at is in window w.
+func (c *digestCounter) in(w Window, at string) bool {
+	return c.hi[w] != "" && at >= c.lo[w] && at < c.hi[w]
+}
+
+// intern returns the index of a question, adding it if new.
+func (c *digestCounter) intern(r QuestionRef) int {
+	byQ := c.qid[r.FlowID]
+	if byQ == nil {
+		byQ = map[string]int{}
+		c.qid[r.FlowID] = byQ
+	}
+	if n, ok := byQ[r.QuestionID]; ok {
+		return n
+	}
+	n := len(c.refs)
+	byQ[r.QuestionID] = n
+	c.refs = append(c.refs, r)
+	c.sets = append(c.sets, nil)
+	c.demo = append(c.demo, -1)
+	return n
+}
+
+// loadParticipants reads the participants whose latest consent is to
+// take part.
+func (c *digestCounter) loadParticipants(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.created_at, c.quotes
+		FROM participants p JOIN consents c ON c.participant_id = p.id
+		WHERE c.id = (SELECT MAX(id) FROM consents WHERE participant_id = p.id) AND c.take_part = 1`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p := &digestPerson{groups: make([]string, len(c.q.Demographics)), groupAt: make([]string, len(c.q.Demographics))}
+		var id int64
+		if err := rows.Scan(&id, &p.created, &p.quotes); err != nil {
+			return err
+		}
+		c.people[id] = p
+	}
+	return rows.Err()
+}
+
+// loadSessions reads the sessions of participants taking part, started
+// before the end of the period, and counts them.
+func (c *digestCounter) loadSessions(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, status = 'done', started_at, updated_at
+		FROM sessions WHERE started_at < ?`, c.hi[WindowTotal])
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type pidFlow struct {
+		pid  int64
+		flow int
+	}
+	count := map[pidFlow]int{}
+	flowOf := map[string]int{} // interned flow ids
+	var flowIDs []string
+	var id, flow, started, updated sql.RawBytes
+	var pid int64
+	var done bool
+	for rows.Next() {
+		if err := rows.Scan(&id, &pid, &flow, &done, &started, &updated); err != nil {
+			return err
+		}
+		if c.people[pid] == nil {
+			continue
+		}
+		f, ok := flowOf[string(flow)]
+		if !ok {
+			f = len(flowIDs)
+			flowOf[string(flow)] = f
+			flowIDs = append(flowIDs, string(flow))
+		}
+		c.sessions[string(id)] = digestSession{pid: pid, flow: int32(f)}
+		count[pidFlow{pid, f}]++
+		c.countSession(flowIDs[f], done, string(started), string(updated))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, s := range c.sessions {
+		if count[pidFlow{s.pid, int(s.flow)}] > 1 {
+			s.several = true
+			c.sessions[id] = s
+		}
+	}
+	return nil
+}
+
+// countSession counts a session in the activity of each window.
+func (c *digestCounter) countSession(flow string, done bool, started, updated string) {
+	for w := range Window(3) {
+		if c.hi[w] == "" {
+			continue
+		}
+		if c.activity[w] == nil {
+			c.activity[w] = map[string]*FlowActivity{}
+		}
+		a := c.activity[w][flow]
+		if a == nil {
+			a = &FlowActivity{FlowID: flow}
+			c.activity[w][flow] = a
+		}
+		if started >= c.lo[w] && started < c.hi[w] {
+			a.Started++
+			if done && updated < c.hi[w] {
+				a.StartedAndCompleted++
+			}
+		}
+		if done && updated >= c.lo[w] && updated < c.hi[w] {
+			a.Completed++
+		}
+	}
+}
+
+// streamAnswers reads every answer before the end of the period once:
+// answers to choice questions for the tallies and the groups, and, in
+// the period and the one before, every answer for the question sets.
+func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
+	since := min(c.lo[WindowPeriod], c.lo[WindowPrevious])
+	if c.hi[WindowPrevious] == "" {
+		since = c.lo[WindowPeriod]
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT session_id, flow_id, question_id, answered_at,
+			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END
+		FROM answers
+		WHERE answered_at < ? AND skipped = 0
+			AND ((choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale')) OR answered_at >= ?)`,
+		c.hi[WindowTotal], since)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var sid, flow, qid, at, choices sql.RawBytes
+	// A session's answers tend to be stored together: remember the last.
+	var lastID string
+	var last digestSession
+	var lastOK bool
+	for rows.Next() {
+		if err := rows.Scan(&sid, &flow, &qid, &at, &choices); err != nil {
+			return err
+		}
+		if string(sid) != lastID {
+			lastID = string(sid)
+			last, lastOK = c.sessions[lastID]
+		}
+		s, ok := last, lastOK
+		if !ok {
+			continue
+		}
+		q, ok := c.qid[string(flow)][string(qid)]
+		if !ok {
+			q = c.intern(QuestionRef{string(flow), string(qid)})
+		}
+		if err := c.add(s, q, string(at), choices); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// add counts one answer. choices is nil unless it answers a choice
+// question.
+func (c *digestCounter) add(s digestSession, q int, at string, choices []byte) error {
+	var windows uint8
+	for w := range Window(3) {
+		if c.in(w, at) {
+			windows |= 1 << w
+		}
+	}
+	for w := range c.setAnswers {
+		if windows&(1<<w) == 0 {
+			continue
+		}
+		for _, set := range c.sets[q] {
+			c.setAnswers[w][set]++
+			c.setPeople[w][set][s.pid] = struct{}{}
+		}
+	}
+	if choices == nil {
+		return nil
+	}
+	a, ok := c.choice[string(choices)]
+	if !ok {
+		var ids []string
+		if err := json.Unmarshal(choices, &ids); err != nil {
+			return fmt.Errorf("choices of an answer to %s/%s: %w", c.refs[q].FlowID, c.refs[q].QuestionID, err)
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		// The same options chosen in another order are the same answer.
+		canonical := "\x00" + strings.Join(ids, "\x00")
+		if a, ok = c.choice[canonical]; !ok {
+			a = len(c.answers)
+			c.choice[canonical] = a
+			c.answers = append(c.answers, ids)
+		}
+		c.choice[string(choices)] = a
+	}
+	if i := c.demo[q]; i >= 0 && len(c.answers[a]) > 0 {
+		p := c.people[s.pid]
+		if at >= p.groupAt[i] {
+			p.groupAt[i] = at
+			// The first option chosen, as stored, not as sorted.
+			var ids []string
+			_ = json.Unmarshal(choices, &ids)
+			p.groups[i] = ids[0]
+		}
+	}
+	if !s.several {
+		c.rows = append(c.rows, digestRow{pid: s.pid, question: int32(q), answer: int32(a), windows: windows})
+		return nil
+	}
+	for w := range Window(3) {
+		if windows&(1<<w) == 0 {
+			continue
+		}
+		k := digestLatestKey{s.pid, q, w}
+		if old, ok := c.latest[k]; !ok || at >= old.at {
+			c.latest[k] = digestLatest{at: at, answer: a}
+		}
+	}
+	return nil
+}
+
+// result turns the counts into DigestData.
+func (c *digestCounter) result() DigestData {
+	var d DigestData
+	for w, a := range []*Activity{&d.Period, &d.Previous, &d.Total} {
+		for _, p := range c.people {
+			if c.in(Window(w), p.created) {
+				a.NewParticipants++
+			}
+		}
+		for _, f := range c.activity[w] {
+			a.Flows = append(a.Flows, *f)
+		}
+		slices.SortFunc(a.Flows, func(x, y FlowActivity) int { return strings.Compare(x.FlowID, y.FlowID) })
+	}
+	combos := map[string]int{}
+	var comboGroups [][]string
+	for _, p := range c.people {
+		key := strings.Join(p.groups, "\x00")
+		n, ok := combos[key]
+		if !ok {
+			n = len(comboGroups)
+			combos[key] = n
+			comboGroups = append(comboGroups, p.groups)
+		}
+		p.combo = n
+	}
+	type tallyKey struct {
+		window                  Window
+		question, answer, combo int
+	}
+	tallies := map[tallyKey]int{}
+	for _, r := range c.rows {
+		combo := c.people[r.pid].combo
+		for w := range Window(3) {
+			if r.windows&(1<<w) != 0 {
+				tallies[tallyKey{w, int(r.question), int(r.answer), combo}]++
+			}
+		}
+	}
+	for k, v := range c.latest {
+		tallies[tallyKey{k.window, k.question, v.answer, c.people[k.pid].combo}]++
+	}
+	for k, n := range tallies {
+		r := c.refs[k.question]
+		d.Tallies = append(d.Tallies, ChoiceTally{
+			Window: k.window, FlowID: r.FlowID, QuestionID: r.QuestionID,
+			Choices: c.answers[k.answer], Groups: comboGroups[k.combo], People: n,
+		})
+	}
+	slices.SortFunc(d.Tallies, compareDigestTallies)
+
+	sizes := make([]int, len(comboGroups))
+	for _, p := range c.people {
+		if p.created < c.hi[WindowTotal] {
+			sizes[p.combo]++
+		}
+	}
+	for i, n := range sizes {
+		if n > 0 {
+			d.GroupSizes = append(d.GroupSizes, GroupSize{Groups: comboGroups[i], People: n})
+		}
+	}
+	slices.SortFunc(d.GroupSizes, func(a, b GroupSize) int { return slices.Compare(a.Groups, b.Groups) })
+
+	for w := range c.setAnswers {
+		for i, set := range c.q.Sets {
+			if c.hi[w] == "" {
+				continue
+			}
+			d.SetCounts = append(d.SetCounts, SetCount{Window: Window(w), Set: set.Name, Answers: c.setAnswers[w][i], People: len(c.setPeople[w][i])})
+		}
+	}
+	return d
+}
+
+// groupsOf returns a participant's demographic groups.
+func (c *digestCounter) groupsOf(pid int64) []string {
+	return slices.Clone(c.people[pid].groups)
+}
+
+func compareDigestTallies(a, b ChoiceTally) int {
+	if a.Window != b.Window {
+		return int(a.Window - b.Window)
+	}
+	if n := strings.Compare(a.FlowID, b.FlowID); n != 0 {
+		return n
+	}
+	if n := strings.Compare(a.QuestionID, b.QuestionID); n != 0 {
+		return n
+	}
+	if n := slices.Compare(a.Choices, b.Choices); n != 0 {
+		return n
+	}
+	return slices.Compare(a.Groups, b.Groups)
+}
