@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/peervoice/peervoice/config"
 	"github.com/peervoice/peervoice/export"
 	"github.com/peervoice/peervoice/scrub"
 )
@@ -81,7 +82,12 @@ readable by you alone.`,
 				return err
 			}
 			defer db.Close()
-			opt := export.Options{Unscrubbed: unscrubbed, Scrubber: scrub.New(nil)}
+			// The same names as the digest's quotes (digest.scrub_names).
+			settings, _, err := config.DigestSettings(a.v)
+			if err != nil {
+				return err
+			}
+			opt := export.Options{Unscrubbed: unscrubbed, Scrubber: scrub.New(settings.ScrubNames)}
 			clearBar := func() {}
 			if isTerminal(a.stderr) {
 				bar := export.NewBar(a.stderr)
