@@ -53,6 +53,9 @@ type Config struct {
 	// Prompts configures scheduled community prompts (schedule_run.go);
 	// the zero value schedules nothing.
 	Prompts PromptsConfig
+	// Digests builds a period's research digest for /digest; nil: the
+	// command says digests are not available.
+	Digests DigestSource
 }
 
 // ErrNoToken is returned by New without a token.

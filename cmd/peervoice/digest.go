@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/config"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/disclosure"
@@ -23,6 +24,7 @@ import (
 
 func (a *app) digestCmd() *cobra.Command {
 	var period, format, out string
+	var post bool
 	cmd := &cobra.Command{
 		Use:   "digest",
 		Short: "Write the anonymised research digest for a week or a month",
@@ -35,7 +37,11 @@ unless digest.quote_approval is false.
 
 --period is an ISO week (2026-W47) or a month (2026-11) in digest.timezone;
 the default is the last complete week. --format is md (default), json or
-html. --out writes to a file instead of standard output.`,
+html. --out writes to a file instead of standard output.
+
+--post posts the digest to the research channel (discord.research_channel_id)
+through the bot's token, as /digest post does, over Discord's REST API
+alone: the bot may be running at the same time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(digest.Formats, format) {
@@ -61,6 +67,14 @@ html. --out writes to a file instead of standard output.`,
 			if err != nil {
 				return err
 			}
+			if post {
+				if out != "" {
+					if err := writeDigest(d, format, out, a.stdout); err != nil {
+						return err
+					}
+				}
+				return a.postDigest(cmd.Context(), d)
+			}
 			return writeDigest(d, format, out, a.stdout)
 		},
 	}
@@ -68,9 +82,43 @@ html. --out writes to a file instead of standard output.`,
 	cmd.Flags().StringVar(&period, "period", "", "ISO week such as 2026-W47, or month such as 2026-11 (default: the last complete week)")
 	cmd.Flags().StringVar(&format, "format", "md", "md, json or html")
 	cmd.Flags().StringVar(&out, "out", "", "write the digest to this file (default: standard output)")
+	cmd.Flags().BoolVar(&post, "post", false, "post the digest to the research channel through the bot's token (with --out, write the file too)")
 	cmd.Flags().String("flows", "", "directory of flow YAML files (default: the built-in pack)")
 	a.bind(cmd.Flags(), "flows", "flows_dir")
 	return cmd
+}
+
+// postDigest posts d to the research channel over REST.
+func (a *app) postDigest(ctx context.Context, d *digest.Digest) error {
+	dc := a.cfg.Discord
+	if dc.Token == "" {
+		return bot.ErrNoToken
+	}
+	err := bot.PostDigest(ctx, bot.Config{Token: dc.Token, APIURL: dc.APIURL, GatewayURL: dc.GatewayURL, ResearchChannelID: dc.ResearchChannelID, Log: a.log}, d)
+	if err != nil {
+		return fmt.Errorf("--post: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "Posted the digest for %s in channel %s.\n", d.Period.Name, dc.ResearchChannelID)
+	return nil
+}
+
+// digestSource gives the bot the digest of a period ("" for the last
+// complete week), built afresh from db with the configured rules.
+func (a *app) digestSource(db *store.DB) (bot.DigestSource, error) {
+	b, err := a.newDigestBuilder()
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, period string) (*digest.Digest, error) {
+		now := time.Now()
+		p := digest.LastWeek(now, b.loc)
+		if period != "" {
+			if p, err = digest.ParsePeriod(period, b.loc); err != nil {
+				return nil, err
+			}
+		}
+		return b.build(ctx, db, p, now)
+	}, nil
 }
 
 // digestBuilder builds digests with the configured rules. The CLI uses

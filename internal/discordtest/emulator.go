@@ -86,7 +86,11 @@ func New(t testing.TB, opts ...Option) *Emulator {
 	e.gw = newGateway(e)
 	e.mux = http.NewServeMux()
 	e.routes()
-	e.srv = httptest.NewServer(http.HandlerFunc(e.serveHTTP))
+	// Assign before starting: handlers read e.srv, and a connection
+	// arriving through the kernel gives the race detector no
+	// happens-before edge with an assignment made after Start.
+	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
+	e.srv.Start()
 	e.client = newClient(e.srv.URL)
 	t.Cleanup(e.close)
 	return e

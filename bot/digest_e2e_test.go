@@ -1,0 +1,318 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/bot"
+	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/store"
+)
+
+// digestHarness runs the real bot, with researcher roles, a research
+// channel and a digest source, against the emulator.
+type digestHarness struct {
+	*harness
+	guild      *discordtest.Guild
+	research   *discordtest.Channel
+	researcher *discordtest.User
+	member     *discordtest.User
+	mu         sync.Mutex
+	periods    []string // the periods asked for, in order
+}
+
+func (h *digestHarness) asked() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return strings.Join(h.periods, ",")
+}
+
+// newDigestHarness starts a bot whose digests come from build. With
+// noChannel, discord.research_channel_id is "missing" (a channel id
+// Discord does not know) or "" (not configured).
+func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, error), channelID func(research *discordtest.Channel) string) *digestHarness {
+	t.Helper()
+	var opts []discordtest.Option
+	if raceEnabled {
+		opts = append(opts, discordtest.WithInteractionDeadline(15*time.Second))
+	}
+	h := &digestHarness{harness: &harness{t: t, e: discordtest.New(t, opts...), path: filepath.Join(t.TempDir(), "peervoice.db")}}
+	h.guild = h.e.AddGuild("Peer support")
+	h.research = h.guild.AddChannel("research")
+	role := h.guild.AddRole("researchers", 0)
+	managers := h.guild.AddRole("server managers", discordtest.PermissionManageGuild)
+	h.researcher, h.member = h.e.User("researcher"), h.e.User("manager")
+	// Discord offers /digest to Manage Server by default (a first gate
+	// admins can open to the researchers' role); the bot checks the role.
+	h.guild.AddMember(h.researcher, role, managers)
+	h.guild.AddMember(h.member, managers) // Manage Server, but not the researcher role
+
+	db, err := store.Open(context.Background(), h.path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := flows.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.catalog.Store(cat)
+	svc, err := participant.New(db, participant.Config{Flows: h.catalog.Load})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w io.Writer = &h.logs
+	if testing.Verbose() {
+		w = io.MultiWriter(&h.logs, testWriter{t})
+	}
+	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := bot.Config{
+		Token: h.e.Token(), APIURL: h.e.URL(), Log: log,
+		ResearcherRoles: []string{role.ID}, ResearchChannelID: channelID(h.research),
+		Digests: func(_ context.Context, period string) (*digest.Digest, error) {
+			h.mu.Lock()
+			h.periods = append(h.periods, period)
+			h.mu.Unlock()
+			return build(period)
+		},
+	}
+	b, err := bot.New(cfg, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(c) }()
+	wait, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	select {
+	case <-b.Ready():
+	case err := <-done:
+		cancel()
+		t.Fatalf("bot.Run ended before it was ready: %v", err)
+	case <-wait.Done():
+		cancel()
+		t.Fatal("the bot was not ready within 10 seconds")
+	}
+	if err := h.e.WaitCommands(wait, "", "digest"); err != nil {
+		cancel()
+		t.Fatalf("bot did not register /digest: %v", err)
+	}
+	h.db, h.svc = db, svc
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("bot.Run: %v", err)
+		}
+		db.Close()
+	})
+	return h
+}
+
+// smallDigest is a real digest of a week with 23 new participants.
+func smallDigest(t *testing.T) func(string) (*digest.Digest, error) {
+	return func(period string) (*digest.Digest, error) {
+		if period == "" {
+			period = "2026-W47"
+		}
+		p, err := digest.ParsePeriod(period, time.UTC)
+		if err != nil {
+			return nil, err
+		}
+		cat, err := flows.Default()
+		if err != nil {
+			return nil, err
+		}
+		data := digest.Data{
+			Period: digest.ActivityData{NewParticipants: 23, Flows: []digest.FlowActivity{{FlowID: "recovery", Started: 31, Completed: 22, StartedAndCompleted: 21}}},
+			Total:  digest.ActivityData{NewParticipants: 97, Flows: []digest.FlowActivity{{FlowID: "recovery", Started: 120, Completed: 88, StartedAndCompleted: 88}}},
+		}
+		return digest.Build(p, cat.Flows(), data, digest.Options{})
+	}
+}
+
+// bigDigest is a digest with 150 questions: more than one message holds.
+func bigDigest(t *testing.T) func(string) (*digest.Digest, error) {
+	small := smallDigest(t)
+	return func(period string) (*digest.Digest, error) {
+		d, err := small(period)
+		if err != nil {
+			return nil, err
+		}
+		pol, _ := disclosure.New(8, 5)
+		for i := range 150 {
+			q := digest.Question{FlowTitle: "Recovery", Prompt: fmt.Sprintf("Question %d: my care team's idea of recovery is the same as mine", i), Type: "scale"}
+			for j, label := range []string{"Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"} {
+				s := digest.Share{ID: fmt.Sprint(j), Label: label, Count: pol.Count(10 + j), Percent: pol.Percent(10+j, 60)}
+				q.Period.Options = append(q.Period.Options, s)
+				q.Total.Options = append(q.Total.Options, s)
+				q.Change.Options = append(q.Change.Options, digest.ShareChange{ID: s.ID})
+			}
+			d.Questions = append(d.Questions, q)
+		}
+		return d, nil
+	}
+}
+
+func research(ch *discordtest.Channel) string { return ch.ID }
+
+func TestDigestPreviewAndPost(t *testing.T) {
+	h := newDigestHarness(t, bigDigest(t), research)
+	c := ctx(t)
+	want, _ := bigDigest(t)("")
+	n := len(want.Embeds())
+	if n < 2 {
+		t.Fatalf("the big digest fits in %d message; want it split", n)
+	}
+
+	if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("preview", discordtest.Opt("period", "2026-W46"))); err != nil {
+		t.Fatal(err)
+	}
+	first, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool {
+		return m.Ephemeral && strings.Contains(m.Content, "Preview of the digest for 2026-W46")
+	})
+	if err != nil {
+		t.Fatalf("no preview: %v", err)
+	}
+	if !strings.Contains(embedText(first), "New participants") || !strings.Contains(embedText(first), "This week: **25**") {
+		t.Errorf("preview lacks the participation figures:\n%s", embedText(first))
+	}
+	for i := 1; i < n; i++ {
+		if _, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral && m.Followup && len(m.Embeds) > 0 }); err != nil {
+			t.Fatalf("preview follow-up %d of %d: %v", i, n-1, err)
+		}
+	}
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != 0 {
+		t.Errorf("the preview put %d messages in the channel for all to see", got)
+	}
+
+	if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("post")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool {
+		return m.Ephemeral && strings.Contains(m.Content, fmt.Sprintf("Posted the digest for 2026-W47 in <#%s> (%d message(s))", h.research.ID, n))
+	}); err != nil {
+		t.Fatalf("no confirmation: %v", err)
+	}
+	posted := h.e.ChannelMessages(h.research.ID)
+	if len(posted) != n {
+		t.Fatalf("%d messages in the research channel; want %d", len(posted), n)
+	}
+	if !strings.Contains(embedText(posted[0]), want.Title()) || !strings.Contains(embedText(posted[n-1]), "Question 149") {
+		t.Errorf("the posted digest is not whole: first %q ... last %q", posted[0].Embeds[0].Title, embedText(posted[n-1]))
+	}
+	if got := h.asked(); got != "2026-W46," {
+		t.Errorf("periods asked for = %q; want \"2026-W46,\"", got)
+	}
+}
+
+func TestDigestNeedsTheResearcherRole(t *testing.T) {
+	h := newDigestHarness(t, smallDigest(t), research)
+	c := ctx(t)
+	for _, sub := range []string{"preview", "post"} {
+		if _, err := h.member.RunCommandIn(h.research, "digest", discordtest.Sub(sub)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.member.WaitMessage(c, func(m discordtest.Message) bool {
+			return m.Ephemeral && strings.Contains(m.Content, "This needs the researcher role.")
+		}); err != nil {
+			t.Fatalf("/digest %s: no refusal: %v", sub, err)
+		}
+	}
+	if h.asked() != "" || len(h.e.ChannelMessages(h.research.ID)) != 0 {
+		t.Errorf("a refused member got a digest built (%q) or posted", h.asked())
+	}
+	if !strings.Contains(h.logs.String(), "privileged command refused") {
+		t.Errorf("the refusal was not logged")
+	}
+}
+
+func TestDigestResearchChannelMissing(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		channel func(*discordtest.Channel) string
+		says    string
+	}{
+		{"not configured", func(*discordtest.Channel) string { return "" }, "discord.research_channel_id"},
+		{"unknown", func(*discordtest.Channel) string { return "123456789012345678" }, "Unknown Channel"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newDigestHarness(t, smallDigest(t), tc.channel)
+			c := ctx(t)
+			if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("post")); err != nil {
+				t.Fatal(err)
+			}
+			m, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(m.Content, tc.says) || !strings.Contains(m.Content, "/digest post") {
+				t.Errorf("the researcher reads %q; want the problem (%q) and how to post once fixed", m.Content, tc.says)
+			}
+			if !strings.Contains(h.logs.String(), "cannot post digest") {
+				t.Errorf("not logged:\n%s", h.logs.String())
+			}
+		})
+	}
+}
+
+// TestPostDigestREST posts over REST alone, as `peervoice digest --post`
+// does, and names the fix when the channel is unknown.
+func TestPostDigestREST(t *testing.T) {
+	e := discordtest.New(t)
+	g := e.AddGuild("Peer support")
+	ch := g.AddChannel("research")
+	d, err := bigDigest(t)("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := bot.Config{Token: e.Token(), APIURL: e.URL(), ResearchChannelID: ch.ID}
+	if err := bot.PostDigest(ctx(t), cfg, d); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(e.ChannelMessages(ch.ID)), len(d.Embeds()); got != want {
+		t.Errorf("%d messages posted; want %d", got, want)
+	}
+	if st := e.GatewayStats(); st.Connections != 0 {
+		t.Errorf("PostDigest opened %d gateway connections; want REST only", st.Connections)
+	}
+	cfg.ResearchChannelID = "123456789012345678"
+	err = bot.PostDigest(ctx(t), cfg, d)
+	var pe *bot.DigestPostError
+	if !errors.As(err, &pe) || pe.Reason != "Unknown Channel" || !strings.Contains(err.Error(), "discord.research_channel_id") {
+		t.Errorf("PostDigest(unknown channel) = %v; want an Unknown Channel error with the fix", err)
+	}
+	cfg.ResearchChannelID = ""
+	if err := bot.PostDigest(ctx(t), cfg, d); !errors.Is(err, bot.ErrNoResearchChannel) {
+		t.Errorf("PostDigest(no channel) = %v; want ErrNoResearchChannel", err)
+	}
+}
+
+var _ = discordgo.EmbedTypeRich
+
+func TestDigestMistypedPeriod(t *testing.T) {
+	h := newDigestHarness(t, smallDigest(t), research)
+	if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("preview", discordtest.Opt("period", "2026-W99"))); err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.researcher.WaitMessage(ctx(t), func(m discordtest.Message) bool { return m.Ephemeral })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Content, "no week 99") || h.asked() != "" {
+		t.Errorf("the researcher reads %q (periods built: %q); want the mistake explained and nothing built", m.Content, h.asked())
+	}
+}
