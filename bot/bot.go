@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/keylock"
 	"github.com/peervoice/peervoice/participant"
 )
 
@@ -74,7 +74,7 @@ type Bot struct {
 	sched      *scheduler // nil: no scheduled prompts
 
 	inflight  sync.WaitGroup
-	userLocks [64]sync.Mutex // lockUser
+	userLocks keylock.Locks // lockUser
 	mu        sync.Mutex
 	closing   bool
 	last      map[string]messageRef // session id → its latest question message in a DM
@@ -176,14 +176,9 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 // lockUser serialises one person's steps together with the delivery of
 // their replies, so their next answer is handled only once the question
 // it answers is on screen and known to the bot (a fast typist must not
-// overtake the bot's own messages). Returns the unlock function.
-func (b *Bot) lockUser(userID string) func() {
-	h := fnv.New32a()
-	h.Write([]byte(userID))
-	m := &b.userLocks[h.Sum32()%uint32(len(b.userLocks))]
-	m.Lock()
-	return m.Unlock
-}
+// overtake the bot's own messages). The lock is that person's alone:
+// nobody waits for anyone else. Returns the unlock function.
+func (b *Bot) lockUser(userID string) func() { return b.userLocks.Lock(userID) }
 
 // track runs a handler as an in-flight step unless the bot is closing.
 func (b *Bot) track() (done func(), ok bool) {

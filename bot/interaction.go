@@ -124,19 +124,25 @@ func (b *Bot) onModal(ic *discordgo.InteractionCreate) {
 func (b *Bot) step(ic *discordgo.InteractionCreate, id ID, st participant.Step) {
 	i := ic.Interaction
 	u := userOf(ic)
-	defer b.lockUser(u.ID)()
 	dm := i.GuildID == ""
 	b.respond(i, true, func(ctx context.Context) (response, error) {
+		// Locked here, after respond has armed its deferral timer, and
+		// released once the replies are delivered.
+		unlock := b.lockUser(u.ID)
 		reply, err := b.svc.Input(ctx, person(u), st)
 		if errors.Is(err, participant.ErrNoSession) {
+			unlock()
 			return response{initial: ephemeralReply(message{Content: "You have no questions in progress. Use `/survey` to start."})}, nil
 		}
 		if err != nil {
+			unlock()
 			return response{}, err
 		}
 		if reply.Stale {
+			unlock()
 			return response{initial: ephemeralReply(message{Content: "That question has already been answered, so nothing changed. Your latest question is further down; or use `/survey` to carry on."})}, nil
 		}
+		b.forget(id.Session) // the click's message is updated below; no typed answer will mark it
 		msgs := renderReply(reply, dm)
 		var initial *discordgo.InteractionResponse
 		if i.Message != nil {
@@ -145,8 +151,18 @@ func (b *Bot) step(ic *discordgo.InteractionCreate, id ID, st participant.Step) 
 		} else {
 			initial = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 		}
-		return response{initial: initial, after: func() { b.deliver(i, dm, msgs) }}, nil
+		return response{initial: initial, after: func() {
+			defer unlock()
+			b.deliver(i, dm, msgs)
+		}}, nil
 	})
+}
+
+// forget drops the remembered question message of a session.
+func (b *Bot) forget(session string) {
+	b.mu.Lock()
+	delete(b.last, session)
+	b.mu.Unlock()
 }
 
 // deliver sends messages after an interaction response: in a DM as
@@ -216,9 +232,27 @@ func (b *Bot) openModal(ic *discordgo.InteractionCreate, id ID) {
 func (b *Bot) startPrivately(ic *discordgo.InteractionCreate, flowID string) {
 	i := ic.Interaction
 	u := userOf(ic)
-	defer b.lockUser(u.ID)()
 	inDM := i.GuildID == ""
 	b.respond(i, true, func(ctx context.Context) (response, error) {
+		unlock := b.lockUser(u.ID)
+		r, err := b.beginPrivately(ctx, i, u, inDM, flowID)
+		if err != nil || r.after == nil {
+			unlock()
+			return r, err
+		}
+		after := r.after
+		r.after = func() {
+			defer unlock()
+			after()
+		}
+		return r, nil
+	})
+}
+
+// beginPrivately starts the flow and says how to show it: in the DM the
+// command came from, in a new DM, or in ephemeral messages.
+func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *discordgo.User, inDM bool, flowID string) (response, error) {
+	{
 		reply, err := b.svc.Begin(ctx, person(u), flowID, string(i.Locale))
 		if err != nil {
 			if strings.HasPrefix(err.Error(), "unknown flow") {
@@ -260,7 +294,7 @@ func (b *Bot) startPrivately(ic *discordgo.InteractionCreate, flowID string) {
 				}
 			}
 		}}, nil
-	})
+	}
 }
 
 // sendAllDM sends messages to a DM channel in order.

@@ -75,9 +75,11 @@ func (b *Bot) respond(i *discordgo.Interaction, ephemeral bool, work func(ctx co
 	switch {
 	case init == nil:
 	case !deferred:
+		// On failure (Discord refused a late response, say), still run
+		// the follow-ups: in a DM the next question goes out by DM, and
+		// the answer already saved is not left without one.
 		if err := b.s.InteractionRespond(i, init); err != nil {
 			b.log.Error("respond to interaction", "type", init.Type, "err", err)
-			return
 		}
 	case init.Type == discordgo.InteractionResponseModal:
 		// A modal cannot follow a deferral; the participant clicks again.
@@ -85,7 +87,6 @@ func (b *Bot) respond(i *discordgo.Interaction, ephemeral bool, work func(ctx co
 	default:
 		if err := b.editOriginal(i, init.Data); err != nil {
 			b.log.Error("edit deferred response", "err", err)
-			return
 		}
 	}
 	if res.r.after != nil {
@@ -112,13 +113,20 @@ func (b *Bot) fail(i *discordgo.Interaction, err error, deferred bool) {
 }
 
 func (b *Bot) editOriginal(i *discordgo.Interaction, d *discordgo.InteractionResponseData) error {
-	edit := &discordgo.WebhookEdit{Content: &d.Content, Embeds: &d.Embeds, Files: d.Files}
 	comps := d.Components
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	edit.Components = &comps
-	_, err := b.s.InteractionResponseEdit(i, edit)
+	edit := &discordgo.WebhookEdit{Content: &d.Content, Embeds: &d.Embeds, Components: &comps, Files: d.Files}
+	if len(d.Files) > 0 {
+		_, err := b.s.InteractionResponseEdit(i, edit)
+		return err
+	}
+	// discordgo v0.29.0 puts every webhook edit of the process in one
+	// rate-limit bucket, held for the whole request; an edit of one
+	// interaction's response has its own bucket at Discord, so use it.
+	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
+	_, err := b.s.RequestWithBucketID("PATCH", uri, edit, uri)
 	return err
 }
 

@@ -36,7 +36,11 @@ const maxRetries = 8
 
 func newTransport(base http.RoundTripper, apiURL, gatewayURL string, log *slog.Logger) (*transport, error) {
 	if base == nil {
-		base = http.DefaultTransport
+		// Many replies go out at once under load; the default keeps two
+		// idle connections per host and would reconnect for the rest.
+		def := http.DefaultTransport.(*http.Transport).Clone()
+		def.MaxIdleConnsPerHost = 100
+		base = def
 	}
 	t := &transport{base: base, gatewayURL: gatewayURL, log: log, maxWait: 60 * time.Second, sleep: time.Sleep}
 	if apiURL != "" {

@@ -11,13 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/keylock"
 	"github.com/peervoice/peervoice/safety"
 	"github.com/peervoice/peervoice/store"
 )
@@ -78,7 +78,7 @@ type Service struct {
 	versions map[string]*flows.Flow // parsed older flow versions, by hash
 	saved    map[string]bool        // flow versions known to be stored
 
-	locks [64]sync.Mutex // per participant, so a double click is applied once
+	locks keylock.Locks // per participant, so a double click is applied once
 }
 
 // New returns a Service over st.
@@ -166,13 +166,7 @@ type record struct {
 	Then    string        `json:"then,omitempty"`
 }
 
-func (s *Service) lock(pseudonym string) func() {
-	h := fnv.New32a()
-	h.Write([]byte(pseudonym))
-	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
-	m.Lock()
-	return m.Unlock
-}
+func (s *Service) lock(pseudonym string) func() { return s.locks.Lock(pseudonym) }
 
 func randomID() string {
 	var b [12]byte

@@ -78,7 +78,7 @@ func (g *gateway) dispatch(event string, payload any, guildID string, intent int
 		if intent != 0 && s.intents&intent == 0 || !s.servesGuild(guildID) {
 			continue
 		}
-		if len(s.buf) >= maxBuffered {
+		if len(s.buf) >= maxBuffered && s.conn == nil {
 			delete(g.sessions, id) // never resumed: Discord forgets it too
 			continue
 		}
@@ -106,7 +106,9 @@ func (g *gateway) heartbeat(c *conn, d json.RawMessage) {
 			i++
 		}
 		if i > 0 {
-			s.buf = append(s.buf[:0], s.buf[i:]...)
+			n := copy(s.buf, s.buf[i:])
+			clear(s.buf[n:]) // let the acknowledged frames be collected
+			s.buf = s.buf[:n]
 		}
 	}
 	ack := !c.noAcks
