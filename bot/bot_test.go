@@ -16,10 +16,7 @@ func TestRecoveryFlowInDMs(t *testing.T) {
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)
-	m, err := alice.WaitMessage(c, question("own_words"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := waitQ(t, alice, c, "own_words")
 	if !strings.Contains(embedText(m), "In your own words") {
 		t.Errorf("first question = %q", embedText(m))
 	}
@@ -31,20 +28,11 @@ func TestRecoveryFlowInDMs(t *testing.T) {
 	if !strings.Contains(embedText(edited), "Your answer: Living well on my own terms") {
 		t.Errorf("answered question shows %q", embedText(edited))
 	}
-	m, err = alice.WaitMessage(c, question("word_fits"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "word_fits")
 	answer(t, alice, m, "fits_well")
-	m, err = alice.WaitMessage(c, question("team_agrees"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "team_agrees")
 	answer(t, alice, m, "disagree")
-	m, err = alice.WaitMessage(c, question("team_view"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "team_view")
 	// The form (modal) works in DMs too.
 	if _, err := alice.Click(m, control(t, m, bot.ActWrite, "")); err != nil {
 		t.Fatal(err)
@@ -95,10 +83,7 @@ func TestRecoveryFlowInDMs(t *testing.T) {
 	if _, err := alice.RunCommand("survey", discordtest.Opt("flow", "what-matters")); err != nil {
 		t.Fatal(err)
 	}
-	m, err = alice.WaitMessage(c, question("matters"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "matters")
 	if _, err := alice.Choose(m, control(t, m, bot.ActSelect, ""), "housing", "peer_support"); err != nil {
 		t.Fatal(err)
 	}

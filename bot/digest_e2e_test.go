@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,8 +16,6 @@ import (
 	"github.com/peervoice/peervoice/digest/disclosure"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
-	"github.com/peervoice/peervoice/participant"
-	"github.com/peervoice/peervoice/store"
 )
 
 // digestHarness runs the real bot, with researcher roles, a research
@@ -46,11 +41,7 @@ func (h *digestHarness) asked() string {
 // Discord does not know) or "" (not configured).
 func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, error), channelID func(research *discordtest.Channel) string) *digestHarness {
 	t.Helper()
-	var opts []discordtest.Option
-	if raceEnabled {
-		opts = append(opts, discordtest.WithInteractionDeadline(15*time.Second))
-	}
-	h := &digestHarness{harness: &harness{t: t, e: discordtest.New(t, opts...), path: filepath.Join(t.TempDir(), "peervoice.db")}}
+	h := &digestHarness{harness: newStoppedHarness(t)}
 	h.guild = h.e.AddGuild("Peer support")
 	h.research = h.guild.AddChannel("research")
 	role := h.guild.AddRole("researchers", 0)
@@ -61,64 +52,20 @@ func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, e
 	h.guild.AddMember(h.researcher, role, managers)
 	h.guild.AddMember(h.member, managers) // Manage Server, but not the researcher role
 
-	db, err := store.Open(context.Background(), h.path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := flows.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.catalog.Store(cat)
-	svc, err := participant.New(db, participant.Config{Flows: h.catalog.Load})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var w io.Writer = &h.logs
-	if testing.Verbose() {
-		w = io.MultiWriter(&h.logs, testWriter{t})
-	}
-	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg := bot.Config{
-		Token: h.e.Token(), APIURL: h.e.URL(), Log: log,
-		ResearcherRoles: []string{role.ID}, ResearchChannelID: channelID(h.research),
-		Digests: func(_ context.Context, period string) (*digest.Digest, error) {
+	h.configure = func(c *bot.Config) {
+		c.ResearcherRoles = []string{role.ID}
+		c.ResearchChannelID = channelID(h.research)
+		c.Digests = func(_ context.Context, period string) (*digest.Digest, error) {
 			h.mu.Lock()
 			h.periods = append(h.periods, period)
 			h.mu.Unlock()
 			return build(period)
-		},
+		}
 	}
-	b, err := bot.New(cfg, svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(c) }()
-	wait, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer wcancel()
-	select {
-	case <-b.Ready():
-	case err := <-done:
-		cancel()
-		t.Fatalf("bot.Run ended before it was ready: %v", err)
-	case <-wait.Done():
-		cancel()
-		t.Fatal("the bot was not ready within 10 seconds")
-	}
-	if err := h.e.WaitCommands(wait, "", "digest"); err != nil {
-		cancel()
+	h.start()
+	if err := h.e.WaitCommands(ctx(t), "", "digest"); err != nil {
 		t.Fatalf("bot did not register /digest: %v", err)
 	}
-	h.db, h.svc = db, svc
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("bot.Run: %v", err)
-		}
-		db.Close()
-	})
 	return h
 }
 

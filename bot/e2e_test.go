@@ -32,23 +32,14 @@ func TestDMsClosedGoesEphemeral(t *testing.T) {
 	if _, err := alice.RunCommandIn(ch, "survey", discordtest.Opt("flow", "recovery")); err != nil {
 		t.Fatal(err)
 	}
-	m, err := alice.WaitMessage(c, question("take_part"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := waitQ(t, alice, c, "take_part")
 	if !m.Ephemeral || !strings.Contains(m.Content, "Privacy Settings") {
 		t.Errorf("first message: ephemeral %v, content %q; want an ephemeral note on allowing DMs", m.Ephemeral, m.Content)
 	}
 	answer(t, alice, m, "yes")
-	m, err = alice.WaitMessage(c, question("quotes"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "quotes")
 	answer(t, alice, m, "no")
-	m, err = alice.WaitMessage(c, question("own_words"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "own_words")
 	if _, err := alice.Click(m, control(t, m, bot.ActWrite, "")); err != nil {
 		t.Fatal(err)
 	}
@@ -59,9 +50,7 @@ func TestDMsClosedGoesEphemeral(t *testing.T) {
 	if _, err := alice.SubmitModal(md, map[string]string{"answer": "Being myself again"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "word_fits")
 	for _, msg := range alice.Messages() {
 		if !msg.Ephemeral {
 			t.Errorf("a message was visible to others: %q", embedText(msg))
@@ -86,13 +75,9 @@ func TestRestartMidFlow(t *testing.T) {
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)
-	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "own_words")
 	alice.SendDM("Having a life I choose")
-	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "word_fits")
 	h.stop()
 	h.start()
 	alice.SendDM("1") // word_fits, typed by number
@@ -121,27 +106,21 @@ func TestGatewayDisruptions(t *testing.T) {
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)
-	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "own_words")
 	waitHeartbeat(t, h.e)
 	h.e.RequestReconnect()
 	if _, err := h.e.WaitGateway(c, func(s discordtest.GatewayStats) bool { return s.SuccessfulResumes >= 1 }); err != nil {
 		t.Fatalf("no RESUME after op 7: %v", err)
 	}
 	alice.SendDM("First answer after a reconnect")
-	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "word_fits")
 	waitHeartbeat(t, h.e)
 	h.e.DropConnections()
 	if _, err := h.e.WaitGateway(c, func(s discordtest.GatewayStats) bool { return s.SuccessfulResumes >= 2 }); err != nil {
 		t.Fatalf("no RESUME after a dropped connection: %v", err)
 	}
 	alice.SendDM("1")
-	if _, err := alice.WaitMessage(c, question("team_agrees")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "team_agrees")
 	if st := h.e.GatewayStats(); st.Identifies != 1 {
 		t.Errorf("identified %d times; resuming should need only the first", st.Identifies)
 	}
@@ -154,9 +133,7 @@ func TestRateLimitsAreRetried(t *testing.T) {
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)
-	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "own_words")
 	route := "POST /channels/{channel_id}/messages"
 	h.e.FailNext(route, 2, discordtest.RateLimit(50*time.Millisecond))
 	h.e.FailNext(route, 2, discordtest.RateLimitNonJSON(50*time.Millisecond))
@@ -176,15 +153,9 @@ func TestDoubleClick(t *testing.T) {
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)
-	m, err := alice.WaitMessage(c, question("own_words"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := waitQ(t, alice, c, "own_words")
 	alice.SendDM("words")
-	m, err = alice.WaitMessage(c, question("word_fits"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "word_fits")
 	id := control(t, m, bot.ActAnswer, "fits_well")
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -230,9 +201,7 @@ func TestCrisisInDM(t *testing.T) {
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)
-	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "own_words")
 	alice.SendDM("honestly some days i just want to unalive myself")
 	m, err := alice.WaitMessage(c, says("116 123"))
 	if err != nil {
@@ -241,9 +210,7 @@ func TestCrisisInDM(t *testing.T) {
 	if !strings.Contains(embedText(m), "Shout") {
 		t.Errorf("signpost = %q", embedText(m))
 	}
-	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "word_fits")
 	if d := h.data(alice); len(d.Answers) != 1 || !strings.Contains(d.Answers[0].Answer, "unalive") {
 		t.Errorf("answer not saved: %+v", d.Answers)
 	}
@@ -279,10 +246,7 @@ func TestPromptAnswerPrivately(t *testing.T) {
 	if _, err := member.Click(post, post.CustomIDs()[0]); err != nil {
 		t.Fatal(err)
 	}
-	m, err := member.WaitMessage(c, question("take_part"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := waitQ(t, member, c, "take_part")
 	if m.Ephemeral || m.GuildID != "" {
 		t.Errorf("the flow did not go to the member's DMs: %+v", m)
 	}
@@ -303,13 +267,9 @@ func TestHelpMyDataWithdraw(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.consent(alice, "recovery")
-	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "own_words")
 	alice.SendDM("My own words")
-	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "word_fits")
 	if _, err := alice.RunCommand("mydata"); err != nil {
 		t.Fatal(err)
 	}
@@ -352,15 +312,9 @@ func TestMenuAndDeferredResponses(t *testing.T) {
 	if _, err := alice.Choose(menu, bot.ID{Action: bot.ActMenu}.String(), "risk"); err != nil {
 		t.Fatal(err)
 	}
-	m, err := alice.WaitMessage(c, question("take_part"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := waitQ(t, alice, c, "take_part")
 	answer(t, alice, m, "yes")
-	m, err = alice.WaitMessage(c, question("quotes"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "quotes")
 	answer(t, alice, m, "yes")
 	if _, err := alice.WaitMessage(c, func(m discordtest.Message) bool {
 		return m.Interactive() && strings.Contains(embedText(m), "Risk")
@@ -465,15 +419,9 @@ func TestEphemeralAfterTokenExpiry(t *testing.T) {
 	if _, err := alice.RunCommandIn(ch, "survey", discordtest.Opt("flow", "what-matters")); err != nil {
 		t.Fatal(err)
 	}
-	m, err := alice.WaitMessage(c, question("take_part"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := waitQ(t, alice, c, "take_part")
 	answer(t, alice, m, "yes")
-	m, err = alice.WaitMessage(c, question("quotes"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = waitQ(t, alice, c, "quotes")
 	clock.Advance(40 * time.Minute) // away for a while: every earlier token has expired
 	answer(t, alice, m, "yes")
 	next, err := alice.WaitMessage(c, func(x discordtest.Message) bool { return x.Interactive() && x.ID != m.ID })
@@ -492,16 +440,12 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)
-	if _, err := alice.WaitMessage(c, question("own_words")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "own_words")
 	h.e.FailNext("POST /channels/{channel_id}/messages", 1, discordtest.RateLimitNonJSON(10*time.Millisecond))
 	h.e.FailNext("POST /channels/{channel_id}/messages", 1, discordtest.ServerError(502))
 	secretWords := "my private words about my psychiatrist Dr Jones"
 	alice.SendDM(secretWords)
-	if _, err := alice.WaitMessage(c, question("word_fits")); err != nil {
-		t.Fatal(err)
-	}
+	waitQ(t, alice, c, "word_fits")
 	logs := h.logs.String()
 	if !strings.Contains(logs, "retrying") {
 		t.Errorf("the retries were not logged; logs:\n%s", logs)
@@ -571,7 +515,7 @@ func TestModeratorRoleCheckedByTheBot(t *testing.T) {
 	g.AddMember(mod, modRole, managers)
 	g.AddMember(manager, managers)
 	h.stop()
-	h.moderatorRoles = []string{modRole.ID}
+	h.configure = func(c *bot.Config) { c.ModeratorRoles = []string{modRole.ID} }
 	h.start()
 	c := ctx(t)
 	post := discordtest.Sub("post", discordtest.Opt("flow", "risk"), discordtest.Opt("channel", ch))

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -29,42 +28,30 @@ type harness struct {
 	db   *store.DB
 	svc  *participant.Service
 	stop func()
-	logs logBuffer // everything the bot logged, at debug level
+	logs syncBuffer // everything the bot logged, at debug level
 	// catalog is the flows the bot serves; a test may swap it, as a
 	// moderator editing the flows directory does.
 	catalog atomic.Pointer[flows.Catalog]
-	// moderatorRoles configures roles.moderator for the next start.
-	moderatorRoles []string
-}
-
-// logBuffer collects log output from the bot's goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	// configure, if set, adjusts the bot's config before each start.
+	configure func(*bot.Config)
 }
 
 func newHarness(t *testing.T, opts ...discordtest.Option) *harness {
 	t.Helper()
+	h := newStoppedHarness(t, opts...)
+	h.start()
+	return h
+}
+
+// newStoppedHarness is a harness whose bot is not started yet, so a test
+// can set up guilds and roles and h.configure first.
+func newStoppedHarness(t *testing.T, opts ...discordtest.Option) *harness {
 	if raceEnabled {
 		// The race detector slows everything several times over; Discord's
 		// 3 seconds are about real networks, not instrumented code.
 		opts = append([]discordtest.Option{discordtest.WithInteractionDeadline(15 * time.Second)}, opts...)
 	}
-	h := &harness{t: t, e: discordtest.New(t, opts...), path: filepath.Join(t.TempDir(), "peervoice.db")}
-	h.start()
-	return h
+	return &harness{t: t, e: discordtest.New(t, opts...), path: filepath.Join(t.TempDir(), "peervoice.db")}
 }
 
 // start opens the database and runs a bot until stop or the test ends.
@@ -91,7 +78,11 @@ func (h *harness) start() {
 		w = io.MultiWriter(&h.logs, testWriter{t})
 	}
 	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := bot.New(bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: log, ModeratorRoles: h.moderatorRoles}, svc)
+	cfg := bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: log}
+	if h.configure != nil {
+		h.configure(&cfg)
+	}
+	b, err := bot.New(cfg, svc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +145,17 @@ func question(id string) func(discordtest.Message) bool {
 	}
 }
 
+// waitQ waits for the question with the given id and returns it, or
+// fails the test.
+func waitQ(t *testing.T, u *discordtest.User, c context.Context, id string) discordtest.Message {
+	t.Helper()
+	m, err := u.WaitMessage(c, question(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // control returns the custom id on m for action (and option value).
 func control(t *testing.T, m discordtest.Message, act bot.Action, value string) string {
 	t.Helper()
@@ -202,16 +204,8 @@ func (h *harness) consent(u *discordtest.User, flow string) {
 	if _, err := u.RunCommand("survey", discordtest.Opt("flow", flow)); err != nil {
 		t.Fatal(err)
 	}
-	m, err := u.WaitMessage(c, question("take_part"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer(t, u, m, "yes")
-	m, err = u.WaitMessage(c, question("quotes"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer(t, u, m, "yes")
+	answer(t, u, waitQ(t, u, c, "take_part"), "yes")
+	answer(t, u, waitQ(t, u, c, "quotes"), "yes")
 }
 
 func (h *harness) data(u *discordtest.User) participant.Data {
