@@ -91,7 +91,7 @@ func TestRestartMidFlow(t *testing.T) {
 }
 
 // waitHeartbeat waits for the first heartbeat ACK: disrupting the
-// gateway earlier trips a data race inside discordgo v0.29.0.
+// gateway earlier trips a data race inside discordgo v0.28.1.
 func waitHeartbeat(t *testing.T, e *discordtest.Emulator) {
 	t.Helper()
 	if _, err := e.WaitGateway(ctx(t), func(s discordtest.GatewayStats) bool { return s.HeartbeatACKs > 0 }); err != nil {

@@ -122,7 +122,7 @@ func (b *Bot) editOriginal(i *discordgo.Interaction, d *discordgo.InteractionRes
 		_, err := b.s.InteractionResponseEdit(i, edit)
 		return err
 	}
-	// discordgo v0.29.0 puts every webhook edit of the process in one
+	// discordgo v0.28.1 puts every webhook edit of the process in one
 	// rate-limit bucket, held for the whole request; an edit of one
 	// interaction's response has its own bucket at Discord, so use it.
 	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")

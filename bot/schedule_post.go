@@ -55,7 +55,7 @@ func (s *scheduler) post(ctx context.Context, sc schedule, p store.Post, now tim
 }
 
 // nonceMessageSend is a create-message body with a nonce. discordgo
-// v0.29.0's MessageSend has no nonce field.
+// v0.28.1's MessageSend has no nonce field.
 type nonceMessageSend struct {
 	Embeds       []*discordgo.MessageEmbed    `json:"embeds,omitempty"`
 	Components   []discordgo.MessageComponent `json:"components,omitempty"`

@@ -18,7 +18,7 @@ import (
 // nirn-proxy) instead of discord.com, per session, so nothing global
 // changes; answers GET /gateway with a configured gateway URL; and
 // retries 429s itself, after retry_after from a JSON body or the
-// Retry-After header. discordgo v0.29.0 retries JSON 429s but fails on
+// Retry-After header. discordgo v0.28.1 retries JSON 429s but fails on
 // a non-JSON one (its issue #659, e.g. Cloudflare's HTML page), which
 // would drop a participant's reply; here no 429 reaches it.
 type transport struct {

@@ -26,12 +26,16 @@ func (u *User) Click(m Message, customID string) (*Interaction, error) {
 		return nil, fmt.Errorf("click %q: message %s has no such button (custom_ids: %v)", customID, m.ID, cur.CustomIDs())
 	case b.Disabled:
 		return nil, fmt.Errorf("click %q: the button is disabled", customID)
-	case b.Style == discordgo.LinkButton || b.Style == discordgo.PremiumButton:
+	case b.Style == discordgo.LinkButton || b.Style == premiumButton:
 		return nil, fmt.Errorf("click %q: the button is not an interactive one (style %d)", customID, b.Style)
 	}
 	data := map[string]any{"custom_id": customID, "component_type": discordgo.ButtonComponent}
 	return u.e.startInteraction(u, interactionComponent, src.ch, "button "+customID, data, src)
 }
+
+// premiumButton is Discord's button style 6 (a purchase link), which
+// discordgo v0.28.1 does not name.
+const premiumButton discordgo.ButtonStyle = 6
 
 // Choose picks values in the string select menu with the given custom_id
 // on the message. It fails if the menu is gone or disabled, if a value is

@@ -80,7 +80,7 @@
 // or RESUME, close codes, resume_gateway_url used or not); Requests and
 // RequestsTo log every REST request.
 //
-// # discordgo v0.29.0 behaviour worth knowing
+// # discordgo v0.28.1 behaviour worth knowing
 //
 // The tests of this package pin these down:
 //

@@ -32,7 +32,7 @@ func TestClosedDMs50007(t *testing.T) {
 	}
 }
 
-// TestRateLimits covers the 429 shapes, and how discordgo v0.29.0 reacts.
+// TestRateLimits covers the 429 shapes, and how discordgo v0.28.1 reacts.
 func TestRateLimits(t *testing.T) {
 	t.Parallel()
 	const route = "POST /channels/{channel_id}/messages"

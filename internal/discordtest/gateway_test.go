@@ -15,10 +15,10 @@ import (
 // quietHeartbeat keeps discordgo's heartbeat goroutine idle during a test.
 // Otherwise a heartbeat failing on a dropped connection races with the
 // reader: both call Session.Close and reconnect, and the late Close can
-// end the new connection with code 1000 (a discordgo v0.29.0 race).
+// end the new connection with code 1000 (a discordgo v0.28.1 race).
 var quietHeartbeat = discordtest.WithHeartbeatInterval(time.Minute)
 
-// settle waits for the first heartbeat ACK. discordgo v0.29.0 sends its
+// settle waits for the first heartbeat ACK. discordgo v0.28.1 sends its
 // first heartbeat from a goroutine started by Open; a connection disrupted
 // before that heartbeat went out makes that goroutine reconnect as well,
 // racing (a data race, under -race) with the reader's reconnect.
@@ -151,7 +151,7 @@ func TestReconnectResumesAndReplays(t *testing.T) {
 		t.Errorf("after op 7: %d IDENTIFY, %d RESUMED, %d replayed; want 1, 1, >=1", st.Identifies, st.SuccessfulResumes, st.ReplayedEvents)
 	}
 	if st.ResumeURLConnections != 0 {
-		t.Errorf("discordgo v0.29.0 used resume_gateway_url %d times; it is known to ignore it", st.ResumeURLConnections)
+		t.Errorf("discordgo v0.28.1 used resume_gateway_url %d times; it is known to ignore it", st.ResumeURLConnections)
 	}
 	if len(st.ClientCloseCodes) == 0 || st.ClientCloseCodes[0] != 1012 {
 		t.Errorf("client close codes = %v; want 1012 (service restart) first", st.ClientCloseCodes)
@@ -182,7 +182,7 @@ func TestDroppedConnectionReconnects(t *testing.T) {
 	bot.none(t)
 }
 
-// TestMissedHeartbeatACKs shows a discordgo v0.29.0 quirk: after five
+// TestMissedHeartbeatACKs shows a discordgo v0.28.1 quirk: after five
 // intervals without an ACK it closes with code 1000, which ends the session
 // on Discord, so its RESUME fails and it identifies again.
 func TestMissedHeartbeatACKs(t *testing.T) {
@@ -214,7 +214,7 @@ func TestInvalidSessionReidentifies(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.Connections != 1 {
-		t.Errorf("discordgo opened %d connections; v0.29.0 identifies again on the same one", st.Connections)
+		t.Errorf("discordgo opened %d connections; v0.28.1 identifies again on the same one", st.Connections)
 	}
 	alice := e.User("alice")
 	alice.SendDM("still there?")

@@ -88,7 +88,7 @@ func TestGuildCommandPermissions(t *testing.T) {
 	bot := newErrs()
 	seen := make(chan *discordgo.InteractionCreate, 1)
 	s := open(t, e, pingBot(bot, seen))
-	manage := int64(discordgo.PermissionManageGuild)
+	manage := int64(discordgo.PermissionManageServer)
 	cmd := *pingCommand
 	cmd.DefaultMemberPermissions = &manage
 	register(t, s, e, g.ID, &cmd)
@@ -103,7 +103,7 @@ func TestGuildCommandPermissions(t *testing.T) {
 	if got.Member == nil || got.Member.User.ID != boss.ID || got.GuildID != g.ID {
 		t.Fatalf("guild interaction: member %+v guild %q; want boss in %s", got.Member, got.GuildID, g.ID)
 	}
-	if got.Member.Permissions&discordgo.PermissionManageGuild == 0 {
+	if got.Member.Permissions&discordgo.PermissionManageServer == 0 {
 		t.Errorf("member permissions %d lack Manage Server", got.Member.Permissions)
 	}
 	if _, err := boss.WaitMessage(ctx(t), discordtest.ContentContains("pong")); err != nil {

@@ -280,13 +280,6 @@ func walkComponents(cs []discordgo.MessageComponent, fn func(discordgo.MessageCo
 		switch c := c.(type) {
 		case *discordgo.ActionsRow:
 			walkComponents(c.Components, fn)
-		case *discordgo.Section:
-			walkComponents(c.Components, fn)
-			if c.Accessory != nil {
-				walkComponents([]discordgo.MessageComponent{c.Accessory}, fn)
-			}
-		case *discordgo.Container:
-			walkComponents(c.Components, fn)
 		}
 	}
 }

@@ -31,7 +31,7 @@ type GatewayStats struct {
 	Intents              int64 // the intents of the last IDENTIFY
 	Token                string
 	Properties           map[string]any // the properties of the last IDENTIFY
-	Version              string         // the v= query of the last connection ("9" from discordgo v0.29)
+	Version              string         // the v= query of the last connection ("9" from discordgo v0.28)
 	Encoding             string         // the encoding= query of the last connection
 	Compression          string         // the compress= query of the last connection
 }
