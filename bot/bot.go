@@ -56,6 +56,10 @@ type Config struct {
 	// Digests builds a period's research digest for /digest; nil: the
 	// command says digests are not available.
 	Digests DigestSource
+	// InvalidSessionBackoff is the wait before identifying again after
+	// op 9 INVALID_SESSION (gateway.go); nil: a random 1 to 5 seconds, as
+	// Discord asks. Tests shorten it.
+	InvalidSessionBackoff func() time.Duration
 }
 
 // ErrNoToken is returned by New without a token.
@@ -115,6 +119,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	s.ShouldRetryOnRateLimit = true
 	s.MaxRestRetries = 3
 	s.LogLevel = discordgo.LogError
+	installGatewayFix(s, cfg.Log, cfg.GatewayURL, cfg.InvalidSessionBackoff)
 	b := &Bot{cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
 	b.commands = b.commandTable()
 	if b.sched, err = newScheduler(b, cfg.Prompts); err != nil {

@@ -174,6 +174,9 @@ func (e *Emulator) InvalidateSession(resumable bool) int {
 		n++
 	}
 	g.stats.InvalidSessionsSent += n
+	if n > 0 {
+		g.stats.InvalidSessionAt = time.Now()
+	}
 	g.sig.broadcast()
 	return n
 }
@@ -214,4 +217,24 @@ func (e *Emulator) SuspendHeartbeatACKs() int {
 		c.noAcks = true
 	}
 	return len(g.conns)
+}
+
+// ExpireSessions ends every session without telling its connection, as
+// Discord does with a session that has gone too long without a connection:
+// the client finds out when its next RESUME gets op 9. Pair it with
+// DropConnections. It returns the number of sessions ended.
+func (e *Emulator) ExpireSessions() int {
+	g := e.gw
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := len(g.sessions)
+	for id, s := range g.sessions {
+		if c := s.conn; c != nil {
+			c.sess = nil
+		}
+		s.conn = nil
+		delete(g.sessions, id)
+	}
+	g.sig.broadcast()
+	return n
 }

@@ -52,6 +52,9 @@ type conn struct {
 	closed bool     // the server sent a close frame
 	sess   *session // guarded by g.mu
 	noAcks bool     // guarded by g.mu
+	// resumeURL: the client dialed resume_gateway_url; set before the
+	// connection's goroutines start.
+	resumeURL bool
 }
 
 // frame is a payload or a close frame waiting to be written.
@@ -75,12 +78,12 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 		return // Upgrade has answered the client
 	}
 	q := r.URL.Query()
-	c := &conn{g: g, ws: ws, version: q.Get("v")}
+	c := &conn{g: g, ws: ws, version: q.Get("v"), resumeURL: strings.HasPrefix(r.URL.Path, "/resume")}
 	c.cond = sync.NewCond(&c.mu)
 	g.mu.Lock()
 	g.conns[c] = true
 	g.stats.Connections++
-	if strings.HasPrefix(r.URL.Path, "/resume") {
+	if c.resumeURL {
 		g.stats.ResumeURLConnections++
 	}
 	g.stats.Version, g.stats.Encoding = q.Get("v"), q.Get("encoding")

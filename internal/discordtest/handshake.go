@@ -3,6 +3,7 @@ package discordtest
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 )
 
 // identifyData is the part of an IDENTIFY the emulator reads.
@@ -61,6 +62,10 @@ func (g *gateway) identify(c *conn, d json.RawMessage) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.stats.Identifies++
+	g.stats.IdentifyAt = time.Now()
+	if c.resumeURL {
+		g.stats.ResumeURLIdentifies++
+	}
 	g.stats.Token = id.Token
 	if id.Intents != nil {
 		g.stats.Intents = *id.Intents
@@ -136,6 +141,7 @@ func (g *gateway) resume(c *conn, d json.RawMessage) {
 	s := g.sessions[r.SessionID]
 	if s == nil || r.Seq > s.seq || r.Seq < s.seq-int64(len(s.buf)) {
 		g.stats.InvalidSessionsSent++
+		g.stats.InvalidSessionAt = time.Now()
 		c.send([]byte(`{"op":9,"s":null,"t":null,"d":false}`))
 		return
 	}

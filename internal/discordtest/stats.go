@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 )
 
 // GatewayStats counts what happened on the gateway, so that tests can
@@ -14,6 +15,7 @@ import (
 type GatewayStats struct {
 	Connections          int   // websocket connections opened
 	ResumeURLConnections int   // of which to resume_gateway_url
+	ResumeURLIdentifies  int   // IDENTIFY payloads on those connections
 	Disconnects          int   // connections that ended
 	Connected            int   // sessions with a live connection now
 	Identifies           int   // IDENTIFY payloads received
@@ -34,6 +36,10 @@ type GatewayStats struct {
 	Version              string         // the v= query of the last connection ("9" from discordgo v0.28)
 	Encoding             string         // the encoding= query of the last connection
 	Compression          string         // the compress= query of the last connection
+	// IdentifyAt is when the last IDENTIFY arrived, and InvalidSessionAt
+	// when the last op 9 was sent (wall clock), so a test can measure the
+	// client's back-off between the two.
+	IdentifyAt, InvalidSessionAt time.Time
 }
 
 // GatewayEvent is a dispatch event the emulator sent.
