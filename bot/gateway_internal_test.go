@@ -58,7 +58,7 @@ func TestReadyResumeURL(t *testing.T) {
 	}
 }
 
-func TestInvalidSessionBackoff(t *testing.T) {
+func TestInvalidSessionBackoffRange(t *testing.T) {
 	for range 1000 {
 		if d := invalidSessionBackoff(); d < time.Second || d > 5*time.Second {
 			t.Fatalf("invalidSessionBackoff() = %v; want 1s to 5s", d)
@@ -166,26 +166,35 @@ func TestWatchedConn(t *testing.T) {
 		clientFrame(0x00, big[4096:8192], true)[3000:],
 		clientFrame(0x80, big[8192:], true),
 	}
+	upgrade := []byte("GET /?v=9&encoding=json HTTP/1.1\r\nHost: gateway.discord.gg\r\nUpgrade: websocket\r\n\r\n")
 	tests := []struct {
 		name   string
-		writes [][]byte
-		held   int // writes held back
+		writes [][]byte // after the upgrade request, unless raw
+		held   int      // writes held back
+		raw    bool
 	}{
-		{"first identify", [][]byte{identify, heartbeat}, 0},
-		{"identify after op 9", [][]byte{identify, heartbeat, identify}, 1},
-		{"identify after resume", [][]byte{resume, heartbeat, identify}, 1},
-		{"two frames in one write", [][]byte{append(append([]byte{}, identify...), identify...)}, 1},
-		{"after fragments", append(append([][]byte{identify}, fragmented...), identify), 1},
-		{"header split across writes", [][]byte{identify, heartbeat[:1], heartbeat[1:], identify}, 0},
-		{"garbage", [][]byte{[]byte("GET / HTTP/1.1\r\n\r\n"), identify, identify}, 0},
-		{"empty write", [][]byte{{}, identify}, 0},
+		{"no upgrade request", [][]byte{identify, identify}, 0, true},
+		{"upgrade request split", [][]byte{upgrade[:len(upgrade)-2], upgrade[len(upgrade)-2:], identify, identify}, 1, true},
+		{"frames in the upgrade's write", [][]byte{append(append(append([]byte{}, upgrade...), identify...), identify...)}, 1, true},
+		{"first identify", [][]byte{identify, heartbeat}, 0, false},
+		{"identify after op 9", [][]byte{identify, heartbeat, identify}, 1, false},
+		{"identify after resume", [][]byte{resume, heartbeat, identify}, 1, false},
+		{"two frames in one write", [][]byte{append(append([]byte{}, identify...), identify...)}, 1, false},
+		{"after fragments", append(append([][]byte{identify}, fragmented...), identify), 1, false},
+		{"header split across writes", [][]byte{identify, heartbeat[:1], heartbeat[1:], identify}, 0, false},
+		{"garbage", [][]byte{[]byte("GET / HTTP/1.1\r\n\r\n"), identify, identify}, 0, false},
+		{"empty write", [][]byte{{}, identify}, 0, false},
 	}
 	for _, tc := range tests {
 		rec := &recordConn{}
 		held, reidentified := 0, 0
 		c := newWatchedConn(rec, func() time.Duration { held++; return time.Millisecond }, func() { reidentified++ })
 		var want bytes.Buffer
-		for _, w := range tc.writes {
+		writes := tc.writes
+		if !tc.raw {
+			writes = append([][]byte{upgrade}, writes...)
+		}
+		for _, w := range writes {
 			want.Write(w)
 			if n, err := c.Write(w); n != len(w) || err != nil {
 				t.Fatalf("%s: Write = %d, %v; want %d, nil", tc.name, n, err, len(w))
@@ -206,6 +215,10 @@ func TestWatchedConnCloseEndsBackoff(t *testing.T) {
 	identify := clientFrame(finText, []byte(`{"op":2,"d":{}}`), true)
 	rec := &recordConn{}
 	c := newWatchedConn(rec, func() time.Duration { return time.Hour }, nil)
+	if _, err := c.Write([]byte("GET / HTTP/1.1\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	rec.buf.Reset()
 	if _, err := c.Write(identify); err != nil {
 		t.Fatal(err)
 	}

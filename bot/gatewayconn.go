@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"net"
 	"sync"
 	"time"
@@ -23,8 +24,9 @@ const (
 // of 1 to 5 seconds first. Holding the write back is that wait: nothing
 // else needs to go out before READY, and heartbeats only queue behind it.
 //
-// gorilla/websocket serialises writes, so Write is never called twice at
-// once; a frame is written whole in one Write (header, mask key and
+// The first thing written is the HTTP upgrade request; frames follow its
+// blank line. gorilla/websocket serialises writes, so Write is never
+// called twice at once; a frame is written whole in one Write (header, mask key and
 // payload) unless it is larger than the write buffer, when the rest
 // follows in further Writes. Anything the watcher cannot follow it passes
 // through unchanged, and from then on watches nothing on this connection.
@@ -32,6 +34,9 @@ type watchedConn struct {
 	net.Conn
 	backoff      func() time.Duration // how long to hold back a second IDENTIFY
 	onReidentify func()               // called when one is seen, before the wait
+
+	upgraded bool   // the HTTP upgrade request has gone out
+	tail     []byte // the request's last bytes so far, to find its end
 
 	skip   int64 // payload bytes of the current frame still to come
 	lost   bool  // frame boundaries lost: pass everything through
@@ -72,6 +77,16 @@ func (c *watchedConn) Close() error {
 // reports whether one of them is an IDENTIFY sent after an IDENTIFY or
 // RESUME on this connection.
 func (c *watchedConn) scan(p []byte) (reidentify bool) {
+	if !c.upgraded {
+		buf := append(c.tail, p...)
+		i := bytes.Index(buf, []byte("\r\n\r\n"))
+		if i < 0 {
+			c.tail = buf[max(0, len(buf)-3):]
+			return false
+		}
+		c.upgraded, c.tail = true, nil
+		p = p[i+4-(len(buf)-len(p)):]
+	}
 	for !c.lost && len(p) > 0 {
 		if c.skip > 0 {
 			n := min(c.skip, int64(len(p)))

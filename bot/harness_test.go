@@ -28,6 +28,7 @@ type harness struct {
 	db   *store.DB
 	svc  *participant.Service
 	stop func()
+	bot  *bot.Bot   // the running bot
 	logs syncBuffer // everything the bot logged, at debug level
 	// catalog is the flows the bot serves; a test may swap it, as a
 	// moderator editing the flows directory does.
@@ -105,7 +106,7 @@ func (h *harness) start() {
 		t.Fatalf("bot did not register its commands: %v", err)
 	}
 	stopped := false
-	h.db, h.svc = db, svc
+	h.db, h.svc, h.bot = db, svc, b
 	h.stop = func() {
 		if stopped {
 			return

@@ -139,6 +139,7 @@ func (c *conn) readLoop() {
 			g.mu.Lock()
 			authed := c.sess != nil
 			g.stats.OtherOps++
+			g.sig.broadcast()
 			g.mu.Unlock()
 			if !authed {
 				c.closeWith(4003, "Not authenticated.")
