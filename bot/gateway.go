@@ -46,6 +46,7 @@ type gatewayFix struct {
 	log     *slog.Logger
 	field   *string              // discordgo's Session.gateway; nil: the resume URL is left alone
 	backoff func() time.Duration // the wait before identifying again after op 9
+	tls     *tls.Config          // for wss://; nil: the system's roots. Tests set it
 
 	mu  sync.Mutex
 	gen uint64 // counts changes to field, so a late reset cannot undo a newer URL
@@ -173,7 +174,12 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 			if err != nil {
 				return nil, err
 			}
-			tc := tls.Client(c, &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12})
+			cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+			if g.tls != nil {
+				cfg = g.tls.Clone()
+			}
+			cfg.ServerName = host
+			tc := tls.Client(c, cfg)
 			if err := tc.HandshakeContext(ctx); err != nil {
 				c.Close()
 				return nil, err

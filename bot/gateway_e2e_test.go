@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -173,4 +174,61 @@ func TestGatewayOtherFramesPassThrough(t *testing.T) {
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	waitQ(t, alice, ctx(t), "own_words")
+}
+
+// TestGatewayReconnectDuringBackoff: once op 9 has ended the session, its
+// resume_gateway_url is dropped, so a connection lost during the back-off
+// is replaced by one to the gateway URL from GET /gateway; the next READY
+// brings a resume_gateway_url again.
+func TestGatewayReconnectDuringBackoff(t *testing.T) {
+	h := newStoppedHarness(t, discordtest.WithHeartbeatInterval(time.Minute))
+	inBackoff, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	defer unblock()
+	var waits atomic.Int32
+	h.configure = func(cfg *bot.Config) {
+		cfg.InvalidSessionBackoff = func() time.Duration {
+			if waits.Add(1) == 1 {
+				close(inBackoff)
+				<-release
+			}
+			return 10 * time.Millisecond
+		}
+	}
+	h.start()
+	waitBeatAfter(t, h.e, 0)
+	acks := h.e.GatewayStats().HeartbeatACKs
+	h.e.RequestReconnect()
+	waitGW(t, h.e, "RESUMED after op 7", func(s discordtest.GatewayStats) bool {
+		return s.SuccessfulResumes == 1 && s.Connected == 1 && s.HeartbeatACKs > acks
+	})
+
+	h.e.InvalidateSession(false)
+	select {
+	case <-inBackoff:
+	case <-ctx(t).Done():
+		t.Fatal("no back-off after op 9")
+	}
+	acks = h.e.GatewayStats().HeartbeatACKs
+	h.e.DropConnections()
+	unblock()
+	st := waitGW(t, h.e, "a new session", func(s discordtest.GatewayStats) bool {
+		return s.Identifies == 2 && s.Connected == 1 && s.HeartbeatACKs > acks
+	})
+	if n := len(h.e.RequestsTo("GET /gateway")); n != 2 {
+		t.Errorf("GET /gateway asked %d times; want 2, at the start and after op 9", n)
+	}
+	if st.ResumeURLConnections != 1 || st.ResumeURLIdentifies != 0 || waits.Load() != 2 {
+		t.Errorf("%d connections to resume_gateway_url, %d IDENTIFY there, %d back-offs; want 1 (op 7's), 0, 2", st.ResumeURLConnections, st.ResumeURLIdentifies, waits.Load())
+	}
+	alice := h.e.User("alice")
+	h.consent(alice, "recovery")
+	waitQ(t, alice, ctx(t), "own_words")
+
+	h.e.RequestReconnect()
+	st = waitGW(t, h.e, "RESUMED after op 7", func(s discordtest.GatewayStats) bool { return s.SuccessfulResumes == 2 && s.Connected == 1 })
+	if st.ResumeURLConnections != 2 {
+		t.Errorf("after the new READY and op 7: %d connections to resume_gateway_url; want 2", st.ResumeURLConnections)
+	}
 }

@@ -6,12 +6,16 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 // TestGatewayField fails when a discordgo upgrade removes or retypes the
@@ -236,5 +240,62 @@ func TestWatchedConnCloseEndsBackoff(t *testing.T) {
 	}
 	if rec.buf.Len() != len(identify) {
 		t.Errorf("%d bytes written; want only the first IDENTIFY's %d", rec.buf.Len(), len(identify))
+	}
+}
+
+// TestDialerTLS: for wss:// the dialer does the TLS handshake itself and
+// watches the websocket frames inside it.
+func TestDialerTLS(t *testing.T) {
+	ops := make(chan int, 10)
+	up := websocket.Upgrader{}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		for {
+			var p struct {
+				Op int `json:"op"`
+			}
+			if err := ws.ReadJSON(&p); err != nil {
+				return
+			}
+			ops <- p.Op
+		}
+	}))
+	defer srv.Close()
+	s, _ := discordgo.New("Bot token")
+	var held atomic.Int32
+	g := &gatewayFix{s: s, log: slog.New(slog.DiscardHandler),
+		backoff: func() time.Duration { held.Add(1); return time.Millisecond },
+		tls:     srv.Client().Transport.(*http.Transport).TLSClientConfig}
+	ws, _, err := g.dialer().Dial("wss"+strings.TrimPrefix(srv.URL, "https")+"/?v=9&encoding=json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	type payload struct {
+		Op int `json:"op"`
+		D  any `json:"d"`
+	}
+	want := []int{opIdentify, 1, opIdentify}
+	for _, op := range want {
+		if err := ws.WriteJSON(payload{Op: op}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, w := range want {
+		select {
+		case got := <-ops:
+			if got != w {
+				t.Errorf("payload %d: op %d; want %d", i, got, w)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("payload %d never arrived", i)
+		}
+	}
+	if n := held.Load(); n != 1 {
+		t.Errorf("%d writes held back; want 1, the second IDENTIFY", n)
 	}
 }
