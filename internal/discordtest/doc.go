@@ -75,14 +75,18 @@
 // deadlines and the 15-minute token lifetime (WithTokenLifetime) without
 // waiting. On the gateway, RequestReconnect sends op 7, InvalidateSession
 // op 9, DropConnections cuts connections, CloseConnections closes them with
-// a code and SuspendHeartbeatACKs stops acknowledging heartbeats.
+// a code, ExpireSessions ends sessions so that the next RESUME gets op 9,
+// and SuspendHeartbeatACKs stops acknowledging heartbeats.
 // GatewayStats and WaitGateway tell what the client did about it (IDENTIFY
 // or RESUME, close codes, resume_gateway_url used or not); Requests and
 // RequestsTo log every REST request.
 //
 // # discordgo v0.28.1 behaviour worth knowing
 //
-// The tests of this package pin these down:
+// The tests of this package pin these down for a bare discordgo session;
+// the bot works around the second and third (bot/gateway.go, tested in
+// bot/gateway_e2e_test.go with ResumeURLConnections, ResumeURLIdentifies,
+// IdentifyAt and InvalidSessionAt):
 //
 //   - It requests the gateway URL with GET /api/v9/gateway and connects
 //     with ?v=9&encoding=json: gateway v9, not v10.
