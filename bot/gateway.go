@@ -101,9 +101,16 @@ func gatewayField(s *discordgo.Session) (*string, error) {
 // setGateway stores u in discordgo's gateway field under the session's
 // lock, which Open holds while it reads the field. With gen non-zero it
 // stores only if nothing has changed the field since gen was taken.
+// It runs in an event handler's goroutine (discordgo's SyncEvents is
+// false: the bot never sets it), or in one of its own.
 func (g *gatewayFix) setGateway(u string, gen uint64) {
 	g.s.Lock()
 	defer g.s.Unlock()
+	g.storeGateway(u, gen)
+}
+
+// storeGateway is setGateway with the session lock held.
+func (g *gatewayFix) storeGateway(u string, gen uint64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if gen != 0 && gen != g.gen {
@@ -135,13 +142,22 @@ func (g *gatewayFix) onEvent(_ *discordgo.Session, e *discordgo.Event) {
 	g.setGateway(u.String(), 0)
 }
 
-// reidentifying is called when discordgo identifies again after op 9.
-// The session is gone, so its resume URL is of no more use: if discordgo
-// dials before the next READY, it should ask GET /gateway. The field is
-// set from a goroutine because discordgo may be calling from inside Open,
-// holding the session lock; gen keeps it from undoing the next READY.
+// reidentifying is called when discordgo identifies again after op 9,
+// holding its websocket write lock. The session is gone, so its resume
+// URL is of no more use: if discordgo dials before the next READY, it
+// should ask GET /gateway. Waiting for the session lock here could
+// deadlock (Close takes it, then the write lock; Open holds it while it
+// answers an op 9 to its RESUME), so the field is cleared at once only if
+// the lock is free, as it is when op 9 comes in the read loop, and
+// otherwise from a goroutine once it is; gen keeps that goroutine from
+// undoing the next READY.
 func (g *gatewayFix) reidentifying() {
 	if g.field == nil {
+		return
+	}
+	if g.s.TryLock() {
+		g.storeGateway("", 0)
+		g.s.Unlock()
 		return
 	}
 	g.mu.Lock()

@@ -299,3 +299,46 @@ func TestDialerTLS(t *testing.T) {
 		t.Errorf("%d writes held back; want 1, the second IDENTIFY", n)
 	}
 }
+
+// TestReidentifyingClearsResumeURL: after op 9 the resume URL goes, at
+// once when the session lock is free, or once Open lets go of it; never
+// over a READY that came in between.
+func TestReidentifyingClearsResumeURL(t *testing.T) {
+	s, _ := discordgo.New("Bot token")
+	g := installGatewayFix(s, slog.New(slog.DiscardHandler), "", nil)
+	ready := func(u string) {
+		g.onEvent(s, &discordgo.Event{Type: "READY", RawData: []byte(`{"resume_gateway_url":"` + u + `"}`)})
+	}
+	get := func() string {
+		s.RLock()
+		defer s.RUnlock()
+		return *g.field
+	}
+	ready("wss://one.example")
+	g.reidentifying()
+	if got := get(); got != "" {
+		t.Errorf("gateway = %q after op 9 with the lock free; want it cleared", got)
+	}
+
+	ready("wss://two.example")
+	s.Lock() // as Open holds it when op 9 answers its RESUME
+	g.reidentifying()
+	s.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for get() != "" && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if got := get(); got != "" {
+		t.Errorf("gateway = %q after op 9 with the lock held; want it cleared once free", got)
+	}
+
+	ready("wss://three.example")
+	s.Lock()
+	g.reidentifying()
+	s.Unlock()
+	ready("wss://four.example") // may run before the goroutine or after
+	time.Sleep(20 * time.Millisecond)
+	if got := get(); !strings.HasPrefix(got, "wss://four.example") {
+		t.Errorf("gateway = %q; the READY after op 9 must win", got)
+	}
+}
