@@ -34,8 +34,11 @@ import (
 //     IDENTIFY back for a random 1 to 5 seconds (gatewayconn.go).
 //
 // After op 9 discordgo identifies on the connection it has, which may be
-// one to resume_gateway_url; Discord's gateway accepts that, and the
-// docs' own account of resuming asks only for the wait. Forcing a new
+// one to resume_gateway_url. The docs' account of resuming asks only for
+// the wait there (their opcode table says to reconnect; discord-api-docs
+// PR #5296 notes the two disagree), and discordgo has always identified
+// on the same connection; that Discord accepts it on a resume URL is not
+// checked here, with no Discord to check against. Forcing a new
 // connection instead would mean also clearing discordgo's session id and
 // sequence from inside Open, which holds the session lock. What
 // gatewayFix does do: it clears the resume URL at that point, so that a
