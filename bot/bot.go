@@ -56,6 +56,12 @@ type Config struct {
 	// Digests builds a period's research digest for /digest; nil: the
 	// command says digests are not available.
 	Digests DigestSource
+	// Exports builds the research export for /export, scrubbed; nil: the
+	// command says exports are not available.
+	Exports ExportSource
+	// UploadLimit is the most bytes of files the bot uploads in one
+	// message; 0: DefaultUploadLimit, Discord's limit without boosts.
+	UploadLimit int64
 }
 
 // ErrNoToken is returned by New without a token.
