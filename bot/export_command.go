@@ -123,15 +123,19 @@ func (b *Bot) postExport(ctx context.Context, ic *discordgo.InteractionCreate, f
 		formats = append(formats, ExportCSV)
 	}
 	var tooLarge []string // what did not fit, for the researcher
+	var xlsxSize int64
 	for _, f := range formats {
 		file, err := b.buildExport(ctx, f)
 		if err != nil {
 			return "", err
 		}
 		defer os.Remove(file.path)
+		if f == ExportXLSX {
+			xlsxSize = file.size
+		}
 		if file.size > limit {
 			b.log.Info("export over Discord's upload limit", "format", f, "bytes", file.size, "limit", limit)
-			tooLarge = append(tooLarge, fmt.Sprintf("%s is %s", describe(f), size(file.size)))
+			tooLarge = append(tooLarge, sized(f, file.size))
 			continue
 		}
 		msg, err := b.sendExport(ctx, ic, channel, file)
@@ -139,14 +143,14 @@ func (b *Bot) postExport(ctx context.Context, ic *discordgo.InteractionCreate, f
 			b.log.Info("posted export", "format", f, "channel", name, "bytes", file.size, "participants", file.sum.Participants, "answers", file.sum.Answers)
 			text := fmt.Sprintf("Posted the export (%s, %s) in <#%s>: %s", describe(f), size(file.size), channel, b.messageLink(ic, channel, msg))
 			if len(tooLarge) > 0 {
-				text = fmt.Sprintf("The %s is too large for Discord (%s), so the CSV files are posted instead, zipped. ", describe(format), size(limit)) + text
+				text = fmt.Sprintf("The workbook is too large for Discord (%s), so the CSV files are posted instead, zipped. ", size(xlsxSize)) + text
 			}
 			return text, nil
 		}
 		if isTooLarge(err) {
 			// Discord's limit is lower than ours: a server lost its boosts.
-			b.log.Warn("Discord refused the export as too large; check discord upload limit", "format", f, "bytes", file.size, "limit", limit)
-			tooLarge = append(tooLarge, fmt.Sprintf("%s is %s", describe(f), size(file.size)))
+			b.log.Warn("Discord refused the export as too large: the server allows less than the bot's upload limit", "format", f, "bytes", file.size, "limit", limit)
+			tooLarge = append(tooLarge, sized(f, file.size))
 			continue
 		}
 		reason, fix := postProblem(err, name)
@@ -161,8 +165,8 @@ func (b *Bot) postExport(ctx context.Context, ic *discordgo.InteractionCreate, f
 		return text + " Nothing was posted; run `/export` again once it is fixed.", nil
 	}
 	b.log.Warn("cannot post export: too large for Discord; the data controller can run peervoice export on the server", "sizes", strings.Join(tooLarge, "; "), "limit", limit)
-	return fmt.Sprintf("The export is too large to post in Discord: the %s, and Discord takes at most %s from a bot in one message. Nothing was posted. The data controller can run `peervoice export --format xlsx` (or `--format csv`) on the server instead.",
-		strings.Join(tooLarge, ", and the "), size(limit)), nil
+	return fmt.Sprintf("The export is too large to post in Discord: %s, and Discord takes at most %s from a bot in one message. Nothing was posted. The data controller can run `peervoice export --format xlsx` (or `--format csv`) on the server instead.",
+		strings.Join(tooLarge, ", and "), size(limit)), nil
 }
 
 // buildExport writes the export in format to a temporary file, readable
@@ -228,6 +232,14 @@ func describe(format string) string {
 		return "workbook (XLSX)"
 	}
 	return "CSV files (zip)"
+}
+
+// sized says how large an export in format is.
+func sized(format string, n int64) string {
+	if format == ExportXLSX {
+		return "the workbook (XLSX) is " + size(n)
+	}
+	return "the CSV files, zipped, are " + size(n)
 }
 
 // size writes a number of bytes for people: "512 bytes", "45.2 KB",

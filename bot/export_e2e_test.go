@@ -177,7 +177,12 @@ func (h *exportHarness) forbidden() []string {
 // researcher's ephemeral answer.
 func (h *exportHarness) runExport(t *testing.T, u *discordtest.User, opts ...discordtest.CommandOption) discordtest.Message {
 	t.Helper()
-	if _, err := u.RunCommandIn(h.general, "export", opts...); err != nil {
+	return h.runExportIn(t, h.general, u, opts...)
+}
+
+func (h *exportHarness) runExportIn(t *testing.T, ch *discordtest.Channel, u *discordtest.User, opts ...discordtest.CommandOption) discordtest.Message {
+	t.Helper()
+	if _, err := u.RunCommandIn(ch, "export", opts...); err != nil {
 		t.Fatal(err)
 	}
 	m, err := u.WaitMessage(ctx(t), func(m discordtest.Message) bool { return m.Ephemeral && m.Content != "" })
@@ -313,6 +318,23 @@ func TestExportPostsWorkbookInResearchChannel(t *testing.T) {
 	h.noTempFiles(t)
 }
 
+// TestExportDeferredInResearchChannel: when building takes a while the
+// bot defers, and the confirmation replaces "thinking"; used in the
+// research channel itself, the export is still posted once, as a message
+// of its own, and the confirmation stays the researcher's.
+func TestExportDeferredInResearchChannel(t *testing.T) {
+	defer bot.SetAckAfter(0)()
+	h := newExportHarness(t, nil)
+	reply := h.runExportIn(t, h.research, h.researcher)
+	if !reply.Ephemeral || reply.Followup || reply.Edits == 0 || !strings.Contains(reply.Content, "Posted the export") {
+		t.Errorf("reply: ephemeral %v, follow-up %v, edits %d, %q; want the deferred response edited into the confirmation", reply.Ephemeral, reply.Followup, reply.Edits, reply.Content)
+	}
+	if got := h.e.ChannelMessages(h.research.ID); len(got) != 1 || len(got[0].Attachments) != 1 || got[0].InteractionID != "" {
+		t.Errorf("research channel holds %d public message(s); want one with the file, not an interaction response", len(got))
+	}
+	h.noTempFiles(t)
+}
+
 func TestExportCSVZip(t *testing.T) {
 	h := newExportHarness(t, nil)
 	reply := h.runExport(t, h.researcher, discordtest.Opt("format", "csv"))
@@ -409,9 +431,9 @@ func TestExportTooLarge(t *testing.T) {
 		expect string // a violation the emulator is to see
 	}{
 		{"zip instead", func(h *exportHarness) (int64, int64) { l := (h.xlsxBytes + h.zipBytes) / 2; return l, l },
-			"-csv.zip", []string{"is too large for Discord", "the CSV files are posted instead", "Posted the export (CSV files (zip)"}, ""},
+			"-csv.zip", []string{"The workbook is too large for Discord (", "the CSV files are posted instead", "Posted the export (CSV files (zip)"}, ""},
 		{"neither fits", func(h *exportHarness) (int64, int64) { l := h.zipBytes - 1; return l, l },
-			"", []string{"too large to post in Discord", "workbook (XLSX) is", "CSV files (zip) is", "`peervoice export --format xlsx`", "Nothing was posted"}, ""},
+			"", []string{"too large to post in Discord", "the workbook (XLSX) is", "the CSV files, zipped, are", "`peervoice export --format xlsx`", "Nothing was posted"}, ""},
 		{"Discord refuses", func(h *exportHarness) (int64, int64) { return 0, (h.xlsxBytes + h.zipBytes) / 2 },
 			"-csv.zip", []string{"the CSV files are posted instead"}, "bytes of files uploaded; the limit is"},
 	} {
