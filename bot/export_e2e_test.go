@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -44,6 +45,8 @@ type exportHarness struct {
 	channelID           func(research *discordtest.Channel) string
 	uploadLimit         int64
 	emulatorOpts        []discordtest.Option
+	noExports           bool // start the bot without an ExportSource
+	failBuild           bool // the export fails half-way
 }
 
 // exportSource is the export cmd/peervoice gives the bot: scrubbed,
@@ -97,7 +100,14 @@ func newExportHarness(t *testing.T, adjust func(*exportHarness)) *exportHarness 
 		c.UploadLimit = h.uploadLimit
 		c.Exports = func(ctx context.Context, w io.Writer, format string) (bot.ExportSummary, error) {
 			h.builds.Add(1)
+			if h.failBuild {
+				w.Write([]byte("PK half a workbook"))
+				return bot.ExportSummary{}, errors.New("disk full")
+			}
 			return source(ctx, w, format)
+		}
+		if h.noExports {
+			c.Exports = nil
 		}
 	}
 	h.start()
@@ -377,7 +387,9 @@ func TestExportNeedsTheResearcherRole(t *testing.T) {
 
 // TestExportPostProblems: no research channel, an unknown one, or a
 // channel the bot may not post files in: the researcher is told the fix,
-// the admin reads it in the log, and nothing is posted anywhere.
+// the admin reads it in the log, and nothing is posted anywhere. Nor is
+// anything posted when the bot has no exports, or an export fails
+// half-way: never a partial file.
 func TestExportPostProblems(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -393,9 +405,17 @@ func TestExportPostProblems(t *testing.T) {
 			[]string{"Unknown Channel", "discord.research_channel_id", "Attach Files", "Nothing was posted"}, "cannot post export", 1},
 		{"missing permissions", research, ptrTo(discordtest.APIError(http.StatusForbidden, 50013, "Missing Permissions")),
 			[]string{"Missing Permissions", "give the bot Send Messages and Attach Files in #research", "Nothing was posted"}, "cannot post export", 1},
+		{"no exports", nil, nil, []string{"Exports are not available from this bot", "peervoice export --format xlsx"}, "started without exports", 0},
+		{"export fails", nil, nil, []string{"Sorry, something went wrong on our side"}, "disk full", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newExportHarness(t, func(h *exportHarness) { h.channelID = tc.channel })
+			h := newExportHarness(t, func(h *exportHarness) {
+				if tc.channel != nil {
+					h.channelID = tc.channel
+				}
+				h.noExports = tc.name == "no exports"
+				h.failBuild = tc.name == "export fails"
+			})
 			if tc.fault != nil {
 				h.e.FailNext("POST /channels/{channel_id}/messages", 1, *tc.fault)
 			}
