@@ -86,7 +86,7 @@ func TestExportCSVZip(t *testing.T) {
 	h := newExportHarness(t, nil)
 	reply := h.runExport(t, h.researcher, discordtest.Opt("format", "csv"))
 	m := h.posted(t)
-	if !strings.Contains(reply.Content, "CSV files (zip)") {
+	if !strings.Contains(reply.Content, "CSV files, zipped") {
 		t.Errorf("the researcher reads %q", reply.Content)
 	}
 	if len(m.Attachments) != 1 || !strings.HasSuffix(m.Attachments[0].Filename, "-csv.zip") {
@@ -188,7 +188,7 @@ func TestExportTooLarge(t *testing.T) {
 		expect string // a violation the emulator is to see
 	}{
 		{"zip instead", func(h *exportHarness) (int64, int64) { l := (h.xlsxBytes + h.zipBytes) / 2; return l, l },
-			"-csv.zip", []string{"The workbook is too large for Discord (", "the CSV files are posted instead", "Posted the export (CSV files (zip)"}, ""},
+			"-csv.zip", []string{"The workbook is too large for Discord (", "the CSV files are posted instead", "Posted the export (CSV files, zipped"}, ""},
 		{"neither fits", func(h *exportHarness) (int64, int64) { l := h.zipBytes - 1; return l, l },
 			"", []string{"too large to post in Discord", "the workbook (XLSX) is", "the CSV files, zipped, are", "`peervoice export --format xlsx`", "Nothing was posted"}, ""},
 		{"Discord refuses", func(h *exportHarness) (int64, int64) { return 0, (h.xlsxBytes + h.zipBytes) / 2 },
