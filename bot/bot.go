@@ -60,6 +60,12 @@ type Config struct {
 	// op 9 INVALID_SESSION (gateway.go); nil: a random 1 to 5 seconds, as
 	// Discord asks. Tests shorten it.
 	InvalidSessionBackoff func() time.Duration
+	// Exports builds the research export for /export, scrubbed; nil: the
+	// command says exports are not available.
+	Exports ExportSource
+	// UploadLimit is the most bytes of files the bot uploads in one
+	// message; 0: DefaultUploadLimit, Discord's limit without boosts.
+	UploadLimit int64
 }
 
 // ErrNoToken is returned by New without a token.

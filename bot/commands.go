@@ -18,7 +18,7 @@ type command struct {
 
 // commandTable lists the bot's slash commands, by name.
 func (b *Bot) commandTable() map[string]command {
-	cmds := []command{b.surveyCommand(), b.helpCommand(), b.mydataCommand(), b.withdrawCommand(), b.promptCommand(), b.digestCommand()}
+	cmds := []command{b.surveyCommand(), b.helpCommand(), b.mydataCommand(), b.withdrawCommand(), b.promptCommand(), b.digestCommand(), b.exportCommand()}
 	table := map[string]command{}
 	for _, c := range cmds {
 		table[c.def.Name] = c
@@ -34,7 +34,7 @@ func (b *Bot) register() error {
 	key := strings.Join(b.svc.Flows().IDs(), ",")
 	table := b.commandTable()
 	var defs []*discordgo.ApplicationCommand
-	for _, name := range []string{"survey", "help", "mydata", "withdraw", "prompt", "digest"} {
+	for _, name := range []string{"survey", "help", "mydata", "withdraw", "prompt", "digest", "export"} {
 		defs = append(defs, table[name].def)
 	}
 	if _, err := b.s.ApplicationCommandBulkOverwrite(b.appID, b.cfg.GuildID, defs); err != nil {

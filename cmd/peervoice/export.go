@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,9 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/config"
 	"github.com/peervoice/peervoice/export"
 	"github.com/peervoice/peervoice/scrub"
+	"github.com/peervoice/peervoice/store"
 )
 
 // exportTables maps --table to the tables of an export.
@@ -223,4 +226,35 @@ func commit(f *os.File, target string) error {
 		return err
 	}
 	return os.Rename(f.Name(), target)
+}
+
+// exportSource gives the bot the research export for /export, built
+// afresh from db, always scrubbed (with digest.scrub_names, as the CLI
+// does): --unscrubbed is the data controller's, on the server alone.
+func (a *app) exportSource(db *store.DB) (bot.ExportSource, error) {
+	settings, _, err := config.DigestSettings(a.v)
+	if err != nil {
+		return nil, err
+	}
+	scrubber := scrub.New(settings.ScrubNames)
+	return func(ctx context.Context, w io.Writer, format string) (bot.ExportSummary, error) {
+		opt := export.Options{Scrubber: scrubber}
+		var sum export.Summary
+		var err error
+		switch format {
+		case bot.ExportXLSX:
+			sum, err = export.WriteXLSX(ctx, db, w, "", opt)
+		case bot.ExportCSV:
+			sum, err = export.WriteCSVZip(ctx, db, w, opt)
+		default:
+			return bot.ExportSummary{}, fmt.Errorf("export format %q: want %s or %s", format, bot.ExportXLSX, bot.ExportCSV)
+		}
+		if err != nil {
+			return bot.ExportSummary{}, err
+		}
+		if !sum.Scrubbed {
+			return bot.ExportSummary{}, errors.New("export: free text was not scrubbed; refusing to hand it to the bot")
+		}
+		return bot.ExportSummary{Participants: sum.Participants, Answers: sum.Answers}, nil
+	}, nil
 }

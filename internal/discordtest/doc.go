@@ -58,6 +58,13 @@
 //     menu alone in its row with at most 25 options; custom_id of at most
 //     100 characters and unique in a message; modal text inputs of at most
 //     4,000 characters; 10 files.
+//   - Uploads: files in the multipart fields files[0] to files[9], each
+//     with a file name (not a path), every new attachment listed in
+//     payload_json's "attachments" uploaded, and the files together no
+//     larger than the upload limit (WithUploadLimit; DefaultUploadLimit,
+//     Discord's 10 MiB for servers without boosts). Over the limit the
+//     answer is Discord's 413 with code 40005, and a limit violation is
+//     recorded: a bot should check sizes before uploading.
 //   - The interaction flow: the initial response must come within 3
 //     seconds (WithInteractionDeadline), only once (a second gets 40060),
 //     and with a callback type that fits the interaction. Interactions never

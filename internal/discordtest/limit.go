@@ -37,8 +37,9 @@ const (
 // passed. A problem both layers find is reported once, by the limit check,
 // whose message is clearer.
 func (e *Emulator) validate(req *apiRequest, kind bodyKind) bool {
+	req.checkAttachmentRefs()
 	if req.doc == nil {
-		return true
+		return len(req.violations) == 0
 	}
 	limits := checkLimits(kind, req.doc, len(req.files))
 	for _, p := range limits {

@@ -14,6 +14,10 @@ const (
 	// DefaultTokenLifetime is how long an interaction token stays valid for
 	// edits and follow-ups.
 	DefaultTokenLifetime = 15 * time.Minute
+	// DefaultUploadLimit is how many bytes of files one message may carry:
+	// Discord's limit for a server without boosts, which applies to the
+	// whole request, not to each file.
+	DefaultUploadLimit = 10 << 20
 )
 
 // config holds the settings that Options change.
@@ -22,6 +26,7 @@ type config struct {
 	clock         Clock
 	deadline      time.Duration
 	tokenLifetime time.Duration
+	uploadLimit   int64
 	specPath      string
 	noSpec        bool
 	botName       string
@@ -36,6 +41,7 @@ func defaultConfig() config {
 		clock:         realClock{},
 		deadline:      DefaultInteractionDeadline,
 		tokenLifetime: DefaultTokenLifetime,
+		uploadLimit:   DefaultUploadLimit,
 		botName:       "PeerVoice",
 		privileged:    IntentGuildMembers | IntentGuildPresences | IntentMessageContent,
 	}
@@ -66,6 +72,14 @@ func WithInteractionDeadline(d time.Duration) Option {
 // editing the response and sending follow-ups (Discord: 15 minutes).
 func WithTokenLifetime(d time.Duration) Option {
 	return func(c *config) { c.tokenLifetime = d }
+}
+
+// WithUploadLimit sets how many bytes of files one request may upload
+// (Discord: DefaultUploadLimit without boosts, more on boosted servers).
+// A request over it is answered 413 with code 40005 and recorded as a
+// limit violation, so a test can use a small limit instead of large files.
+func WithUploadLimit(bytes int64) Option {
+	return func(c *config) { c.uploadLimit = bytes }
 }
 
 // WithSpecPath validates requests against the OpenAPI description at path

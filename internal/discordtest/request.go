@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// maxBody is the largest request body the emulator reads (Discord's upload
-// limit for bots without boosts is 25 MiB of attachments).
+// maxBody is the largest request body the emulator reads, besides the
+// files WithUploadLimit allows.
 const maxBody = 32 << 20
 
 // Request is one REST request the bot made, as the emulator saw it.
@@ -78,11 +78,15 @@ func (req *apiRequest) violate(rule, detail string) {
 	req.violations = append(req.violations, Violation{Rule: rule, Route: req.route, Detail: detail})
 }
 
-// readBody reads the JSON or multipart body of r into req.
-func readBody(r *http.Request, req *apiRequest) error {
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+// readBody reads the JSON or multipart body of r into req, at most
+// limit bytes of it.
+func readBody(r *http.Request, req *apiRequest, limit int64) error {
+	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return errBodyTooLarge
 	}
 	if len(data) == 0 {
 		return nil
@@ -132,6 +136,9 @@ func readMultipart(data []byte, boundary string, req *apiRequest) error {
 		case name == "payload_json":
 			req.body = b
 		case strings.HasPrefix(name, "files[") || strings.HasPrefix(name, "file"):
+			// Part.FileName strips any directories; check what was sent.
+			_, disp, _ := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
+			req.checkFilePart(name, disp["filename"])
 			req.files = append(req.files, File{
 				Field:       name,
 				Name:        p.FileName(),

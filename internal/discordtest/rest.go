@@ -99,12 +99,17 @@ func (e *Emulator) handle(w http.ResponseWriter, r *http.Request, kind bodyKind,
 	}
 	req := &apiRequest{r: r, route: route}
 	var rep reply
-	switch err := readBody(r, req); {
+	switch err := readBody(r, req, e.bodyLimit()); {
+	case err == errBodyTooLarge:
+		rep = tooLargeReply()
+		req.violate(RuleLimit, fmt.Sprintf("the request body is over %d bytes", e.bodyLimit()))
 	case err != nil:
 		rep = errorReply(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
 		req.violate(RuleOpenAPI, err.Error())
 	case auth && r.Header.Get("Authorization") != "Bot "+e.token:
 		rep = errorReply(http.StatusUnauthorized, 0, "401: Unauthorized")
+	case e.uploadTooLarge(req):
+		rep = tooLargeReply()
 	case !e.validate(req, kind):
 		rep = invalidFormReply(violationDetails(req.violations)...)
 	default:
