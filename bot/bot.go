@@ -56,6 +56,9 @@ type Config struct {
 	// Digests builds a period's research digest for /digest; nil: the
 	// command says digests are not available.
 	Digests DigestSource
+	// DigestPosting configures posting digests: the claim on each
+	// period, the weekly schedule, charts (digest_post.go).
+	DigestPosting DigestPosting
 }
 
 // ErrNoToken is returned by New without a token.
@@ -71,7 +74,8 @@ type Bot struct {
 	appID      string
 	commands   map[string]command
 	registered string     // the flow ids the registered commands list
-	sched      *scheduler // nil: no scheduled prompts
+	sched      *scheduler // nil: no scheduled prompts nor digests
+	digestMu   sync.Mutex // one digest posted at a time
 
 	inflight  sync.WaitGroup
 	userLocks keylock.Locks // lockUser
@@ -117,7 +121,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	s.LogLevel = discordgo.LogError
 	b := &Bot{cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
 	b.commands = b.commandTable()
-	if b.sched, err = newScheduler(b, cfg.Prompts); err != nil {
+	if b.sched, err = newScheduler(b, cfg); err != nil {
 		return nil, err
 	}
 	s.AddHandler(b.onReady)
