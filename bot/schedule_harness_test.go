@@ -58,6 +58,17 @@ func (h *schedHarness) weekly(id, flow string) bot.ScheduledPrompt {
 // scheduler has made the check it makes on start. change adjusts its
 // prompts configuration.
 func (h *schedHarness) start(change func(*bot.PromptsConfig)) *running {
+	h.t.Helper()
+	return h.startBot(func(c *bot.Config, _ *store.DB) {
+		if change != nil {
+			change(&c.Prompts)
+		}
+	})
+}
+
+// startBot is start with the whole bot configuration to change, and the
+// database the bot opened.
+func (h *schedHarness) startBot(change func(*bot.Config, *store.DB)) *running {
 	t := h.t
 	t.Helper()
 	db, err := store.Open(context.Background(), h.path, store.Options{})
@@ -76,11 +87,12 @@ func (h *schedHarness) start(change func(*bot.PromptsConfig)) *running {
 	if testing.Verbose() {
 		out = io.MultiWriter(&h.logs, testWriter{t})
 	}
-	prompts := bot.PromptsConfig{Store: db, Location: london, Now: h.clock.Now, Tick: time.Hour}
+	cfg := bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Prompts: bot.PromptsConfig{Store: db, Location: london, Now: h.clock.Now, Tick: time.Hour}}
 	if change != nil {
-		change(&prompts)
+		change(&cfg, db)
 	}
-	b, err := bot.New(bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})), Prompts: prompts}, svc)
+	b, err := bot.New(cfg, svc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -67,7 +68,7 @@ type nonceMessageSend struct {
 
 // nonceAttachment names the file uploaded as files[ID].
 type nonceAttachment struct {
-	ID       int    `json:"id"`
+	ID       string `json:"id"` // the index, as a snowflake is written
 	Filename string `json:"filename"`
 }
 
@@ -82,7 +83,7 @@ func sendWithNonce(ctx context.Context, s *discordgo.Session, channelID string, 
 	}
 	body := nonceMessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, Nonce: nonce, EnforceNonce: true}
 	for i, f := range m.Files {
-		body.Attachments = append(body.Attachments, nonceAttachment{ID: i, Filename: f.Name})
+		body.Attachments = append(body.Attachments, nonceAttachment{ID: strconv.Itoa(i), Filename: f.Name})
 	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	var resp []byte
