@@ -160,7 +160,7 @@ func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period s
 	if len(ps) == 1 && ps[0].Status == store.PostPosted {
 		return b.alreadyPosted(i, d, ps[0])
 	}
-	first, n, err := b.publishClaimed(ctx, claim, now)
+	first, n, err := b.publishClaimed(ctx, claim, now, d)
 	var pe *DigestPostError
 	switch {
 	case errors.As(err, &pe):

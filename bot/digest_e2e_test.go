@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -55,6 +56,7 @@ func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, e
 	h.configure = func(c *bot.Config) {
 		c.ResearcherRoles = []string{role.ID}
 		c.ResearchChannelID = channelID(h.research)
+		c.DigestPosting = bot.DigestPosting{Store: h.db}
 		c.Digests = func(_ context.Context, period string) (*digest.Digest, error) {
 			h.mu.Lock()
 			h.periods = append(h.periods, period)
@@ -262,4 +264,61 @@ func TestDigestMistypedPeriod(t *testing.T) {
 	if !strings.Contains(m.Content, "no week 99") || h.asked() != "" {
 		t.Errorf("the researcher reads %q (periods built: %q); want the mistake explained and nothing built", m.Content, h.asked())
 	}
+}
+
+// TestDigestPostOncePerPeriod: /digest post of a period already posted
+// says so, with a link, and posts nothing; again:true posts it anew; a
+// period still under way is posted without taking the period's claim.
+func TestDigestPostOncePerPeriod(t *testing.T) {
+	h := newDigestHarness(t, func(period string) (*digest.Digest, error) { return chartedDigest(period, 2) }, research)
+	c := ctx(t)
+	per := len(mustDigest(t, "2026-W47").Embeds()) + 1
+	post := func(opts ...discordtest.CommandOption) discordtest.Message {
+		t.Helper()
+		if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("post", opts...)); err != nil {
+			t.Fatal(err)
+		}
+		m, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral && m.Content != "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	first := post()
+	posted := h.e.ChannelMessages(h.research.ID)
+	if len(posted) != per || !strings.Contains(first.Content, "Posted the digest for 2026-W47") {
+		t.Fatalf("first post: %d messages, reply %q; want %d", len(posted), first.Content, per)
+	}
+	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", h.guild.ID, h.research.ID, posted[0].ID)
+	if !strings.Contains(first.Content, link) {
+		t.Errorf("reply %q lacks the link %s", first.Content, link)
+	}
+	if got := posted[per-1].Attachments; len(got) != 2 || !bytes.HasPrefix(got[0].Data, pngSignature) {
+		t.Errorf("the chart message has %d attachments; want 2 PNGs", len(got))
+	}
+
+	second := post(discordtest.Opt("period", "2026-W47"))
+	if !strings.Contains(second.Content, "already posted") || !strings.Contains(second.Content, link) || !strings.Contains(second.Content, "again:True") {
+		t.Errorf("second post: reply %q; want already posted, with the link and how to post again", second.Content)
+	}
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != per {
+		t.Fatalf("after the second /digest post: %d messages; want %d", got, per)
+	}
+
+	third := post(discordtest.Opt("again", true))
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != 2*per || !strings.Contains(third.Content, "Posted the digest for 2026-W47") {
+		t.Errorf("again:true: %d messages, reply %q; want %d", got, third.Content, 2*per)
+	}
+	if v := h.e.Violations(); len(v) > 0 {
+		t.Errorf("violations: %v", v)
+	}
+}
+
+func mustDigest(t *testing.T, period string) *digest.Digest {
+	t.Helper()
+	d, err := chartedDigest(period, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

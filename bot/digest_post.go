@@ -72,9 +72,10 @@ func messageNonce(p store.Post, i int) string {
 // the first message not recorded; a message posted but not recorded
 // (a crash) comes back from Discord by its nonce. On failure the claim
 // stays pending, to be retried, and the reason is recorded and logged
-// with the fix. It returns the first message's id and how many messages
-// the digest took.
-func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time) (string, int, error) {
+// with the fix. d is the digest if the caller has just built it, else
+// nil. It returns the first message's id and how many messages the
+// digest took.
+func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d *digest.Digest) (string, int, error) {
 	st := b.cfg.DigestPosting.Store
 	b.digestMu.Lock()
 	defer b.digestMu.Unlock()
@@ -112,11 +113,13 @@ func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time) (
 		fail(err.Error(), "", err)
 		return "", 0, err
 	}
-	d, err := b.cfg.Digests(ctx, name)
-	if err != nil {
-		err = fmt.Errorf("build digest %s: %w", name, err)
-		fail(err.Error(), "", err)
-		return "", 0, err
+	if d == nil {
+		var err error
+		if d, err = b.cfg.Digests(ctx, name); err != nil {
+			err = fmt.Errorf("build digest %s: %w", name, err)
+			fail(err.Error(), "", err)
+			return "", 0, err
+		}
 	}
 	msgs, err := digestMessages(d, b.cfg.DigestPosting.charts())
 	if err != nil {
@@ -215,7 +218,7 @@ func (s *scheduler) checkDigest(ctx context.Context, now time.Time) {
 		return
 	}
 	for _, p := range pending {
-		s.b.publishClaimed(ctx, p, now) // logged inside
+		s.b.publishClaimed(ctx, p, now, nil) // logged inside
 	}
 	if j.when == nil {
 		return
@@ -242,5 +245,5 @@ func (s *scheduler) checkDigest(ctx context.Context, now time.Time) {
 	if now.Sub(occ) > 2*s.tick {
 		s.b.log.Info("digest: catching up a digest missed while the bot was away", "period", period.Name, "scheduled", occ.In(j.loc))
 	}
-	s.b.publishClaimed(ctx, p, now)
+	s.b.publishClaimed(ctx, p, now, nil)
 }
