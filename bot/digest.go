@@ -13,6 +13,7 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/chart"
+	"github.com/peervoice/peervoice/store"
 )
 
 // colourDigest is the digest embeds' colour: a mid blue that reads in
@@ -161,13 +162,18 @@ func chartMessages(d *digest.Digest, charts []chart.File) []digestMessage {
 // nonce nonce(i) and enforce_nonce, so a retry within Discord's nonce
 // window gets the message back instead of posting it twice. It returns
 // how many messages were posted and, on failure, a *DigestPostError.
-func postDigest(ctx context.Context, s *discordgo.Session, channelID, channelName string, msgs []digestMessage, nonce func(i int) string) (int, error) {
+// The posted messages' ids are appended to ids, if not nil.
+func postDigest(ctx context.Context, s *discordgo.Session, channelID, channelName string, msgs []digestMessage, nonce func(i int) string, ids *[]string) (int, error) {
 	if channelID == "" {
 		return 0, ErrNoResearchChannel
 	}
 	for i, m := range msgs {
-		if _, err := sendWithNonce(ctx, s, channelID, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, nonce(i)); err != nil {
+		sent, err := sendWithNonce(ctx, s, channelID, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, nonce(i))
+		if err != nil {
 			return i, refusedDigest(err, channelID, channelName)
+		}
+		if ids != nil {
+			*ids = append(*ids, sent.ID)
 		}
 	}
 	return len(msgs), nil
@@ -196,38 +202,91 @@ func digestFix(err error, channel, fix string) string {
 	return fix
 }
 
+// DigestPosted says where a digest posted with PostDigest is.
+type DigestPosted struct {
+	ChannelID string
+	MessageID string // the first message
+	Link      string // opens the first message in Discord
+	Messages  int    // how many messages it took; 0 when it was already posted
+	// Already is set when the period's digest had been posted before (by
+	// the schedule, /digest post or an earlier run) and was not posted
+	// again.
+	Already  bool
+	PostedAt time.Time // when it was first posted, if Already
+}
+
 // PostDigest posts d, with its charts, to cfg.ResearchChannelID over
 // REST alone, with the same transport as the bot (API URL, 429
 // handling), without opening a gateway connection: for `peervoice digest
-// --post`. Its nonces are new on every call: it posts what it is asked
-// to, as often as it is asked.
-func PostDigest(ctx context.Context, cfg Config, d *digest.Digest) error {
+// --post`. With cfg.DigestPosting.Store, a complete period is claimed
+// like the bot's own posts: one already posted is not posted again
+// unless again is set (the result says where it is), and one whose post
+// failed earlier is resumed.
+func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (DigestPosted, error) {
 	if cfg.Token == "" {
-		return ErrNoToken
+		return DigestPosted{}, ErrNoToken
 	}
 	if cfg.ResearchChannelID == "" {
-		return ErrNoResearchChannel
+		return DigestPosted{}, ErrNoResearchChannel
 	}
 	s, err := restSession(cfg)
 	if err != nil {
-		return err
+		return DigestPosted{}, err
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	b := &Bot{cfg: cfg, log: cfg.Log, s: s}
+	channel := cfg.ResearchChannelID
+	link := func(messageID string) string {
+		guild := ""
+		if ch, err := s.Channel(channel, discordgo.WithContext(ctx)); err == nil {
+			guild = ch.GuildID
+		}
+		return messageLink(guild, channel, messageID)
+	}
+	if st := cfg.DigestPosting.Store; st != nil && d.Period.ToDate == "" && !again {
+		p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
+		if err != nil {
+			return DigestPosted{}, fmt.Errorf("digest period %q: %w", d.Period.Name, err)
+		}
+		now := time.Now()
+		claim := digestClaim(p, now)
+		if _, err := st.ClaimPost(ctx, claim); err != nil {
+			return DigestPosted{}, err
+		}
+		ps, err := st.Posts(ctx, claim.ScheduleID)
+		if err != nil {
+			return DigestPosted{}, err
+		}
+		if len(ps) == 1 && ps[0].Status == store.PostPosted {
+			return DigestPosted{ChannelID: ps[0].ChannelID, MessageID: ps[0].MessageID, Link: link(ps[0].MessageID), Already: true, PostedAt: ps[0].PostedAt}, nil
+		}
+		first, n, err := b.publishClaimed(ctx, claim, now, d)
+		if err != nil {
+			if n > 0 {
+				return DigestPosted{}, fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts the rest)", err, n)
+			}
+			return DigestPosted{}, err
+		}
+		return DigestPosted{ChannelID: channel, MessageID: first, Link: link(first), Messages: n}, nil
 	}
 	msgs, err := digestMessages(d, cfg.DigestPosting.charts())
 	if err != nil {
-		return err
+		return DigestPosted{}, err
 	}
 	run := time.Now().UnixNano()
-	nonce := func(i int) string {
+	var ids []string
+	n, err := postDigest(ctx, s, channel, "channel "+channel, msgs, func(i int) string {
 		return nonceFor(fmt.Sprintf("digest-cli/%s/%d/%d", d.Period.Name, run, i), time.Time{})
-	}
-	n, err := postDigest(ctx, s, cfg.ResearchChannelID, "channel "+cfg.ResearchChannelID, msgs, nonce)
+	}, &ids)
 	if err != nil {
 		if n > 0 {
-			return fmt.Errorf("%w (%d of the digest's %d messages were posted before the failure; posting again posts it whole)", err, n, len(msgs))
+			return DigestPosted{}, fmt.Errorf("%w (%d of the digest's %d messages were posted before the failure; posting again posts it whole)", err, n, len(msgs))
 		}
-		return err
+		return DigestPosted{}, err
 	}
-	return nil
+	return DigestPosted{ChannelID: channel, MessageID: ids[0], Link: link(ids[0]), Messages: n}, nil
 }
 
 // restSession is a discordgo session for REST calls only.

@@ -204,7 +204,7 @@ func (b *Bot) digestPostUnclaimed(ctx context.Context, i *discordgo.Interaction,
 	b.digestMu.Lock()
 	n, err := postDigest(ctx, b.s, channel, name, msgs, func(k int) string {
 		return nonceFor(fmt.Sprintf("digest/%s/%s/%d", d.Period.Name, i.ID, k), time.Time{})
-	})
+	}, nil)
 	b.digestMu.Unlock()
 	var pe *DigestPostError
 	if errors.As(err, &pe) {

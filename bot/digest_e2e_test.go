@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/peervoice/peervoice/digest/disclosure"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/store"
 )
 
 // digestHarness runs the real bot, with researcher roles, a research
@@ -229,7 +231,7 @@ func TestPostDigestREST(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := bot.Config{Token: e.Token(), APIURL: e.URL(), ResearchChannelID: ch.ID}
-	if err := bot.PostDigest(ctx(t), cfg, d); err != nil {
+	if _, err := bot.PostDigest(ctx(t), cfg, d, false); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := len(e.ChannelMessages(ch.ID)), len(d.Embeds()); got != want {
@@ -239,18 +241,51 @@ func TestPostDigestREST(t *testing.T) {
 		t.Errorf("PostDigest opened %d gateway connections; want REST only", st.Connections)
 	}
 	cfg.ResearchChannelID = "123456789012345678"
-	err = bot.PostDigest(ctx(t), cfg, d)
+	_, err = bot.PostDigest(ctx(t), cfg, d, false)
 	var pe *bot.DigestPostError
 	if !errors.As(err, &pe) || pe.Reason != "Unknown Channel" || !strings.Contains(err.Error(), "discord.research_channel_id") {
 		t.Errorf("PostDigest(unknown channel) = %v; want an Unknown Channel error with the fix", err)
 	}
 	cfg.ResearchChannelID = ""
-	if err := bot.PostDigest(ctx(t), cfg, d); !errors.Is(err, bot.ErrNoResearchChannel) {
+	if _, err := bot.PostDigest(ctx(t), cfg, d, false); !errors.Is(err, bot.ErrNoResearchChannel) {
 		t.Errorf("PostDigest(no channel) = %v; want ErrNoResearchChannel", err)
 	}
 }
 
 var _ = discordgo.EmbedTypeRich
+
+// TestPostDigestRESTOnce: with the database, PostDigest claims the
+// period as the bot does: a second call finds it posted and says where;
+// again posts it anew, charts and all.
+func TestPostDigestRESTOnce(t *testing.T) {
+	e := discordtest.New(t)
+	g := e.AddGuild("Peer support")
+	ch := g.AddChannel("research")
+	db, err := store.Open(ctx(t), filepath.Join(t.TempDir(), "peervoice.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d := mustDigest(t, "2026-W47")
+	per := len(d.Embeds()) + 1
+	cfg := bot.Config{Token: e.Token(), APIURL: e.URL(), ResearchChannelID: ch.ID, DigestPosting: bot.DigestPosting{Store: db, Location: london}}
+	got, err := bot.PostDigest(ctx(t), cfg, d, false)
+	msgs := e.ChannelMessages(ch.ID)
+	if err != nil || got.Already || got.Messages != per || len(msgs) != per || got.MessageID != msgs[0].ID {
+		t.Fatalf("PostDigest() = %+v, %v with %d messages; want %d posted", got, err, len(msgs), per)
+	}
+	if a := msgs[per-1].Attachments; len(a) != 2 || !bytes.HasPrefix(a[1].Data, pngSignature) {
+		t.Errorf("the chart message has %d attachments; want 2 PNGs", len(a))
+	}
+	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", g.ID, ch.ID, msgs[0].ID)
+	again, err := bot.PostDigest(ctx(t), cfg, d, false)
+	if err != nil || !again.Already || again.Link != link || len(e.ChannelMessages(ch.ID)) != per {
+		t.Errorf("PostDigest() again = %+v, %v; want already posted at %s, nothing new", again, err, link)
+	}
+	if _, err := bot.PostDigest(ctx(t), cfg, d, true); err != nil || len(e.ChannelMessages(ch.ID)) != 2*per {
+		t.Errorf("PostDigest(again) = %v, %d messages; want %d", err, len(e.ChannelMessages(ch.ID)), 2*per)
+	}
+}
 
 func TestDigestMistypedPeriod(t *testing.T) {
 	h := newDigestHarness(t, smallDigest(t), research)

@@ -108,7 +108,7 @@ func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d
 		fail("no research channel", ErrNoResearchChannel.Error(), ErrNoResearchChannel)
 		return "", 0, ErrNoResearchChannel
 	}
-	if b.cfg.Digests == nil {
+	if d == nil && b.cfg.Digests == nil {
 		err := errors.New("this bot was started without digests")
 		fail(err.Error(), "", err)
 		return "", 0, err
