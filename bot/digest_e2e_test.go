@@ -344,6 +344,18 @@ func TestDigestPostOncePerPeriod(t *testing.T) {
 	if got := len(h.e.ChannelMessages(h.research.ID)); got != 2*per || !strings.Contains(third.Content, "Posted the digest for 2026-W47") {
 		t.Errorf("again:true: %d messages, reply %q; want %d", got, third.Content, 2*per)
 	}
+
+	// The preview shows the charts too, to the researcher alone.
+	if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("preview")); err != nil {
+		t.Fatal(err)
+	}
+	charts, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral && m.Followup && len(m.Attachments) > 0 })
+	if err != nil || len(charts.Attachments) != 2 || !bytes.HasPrefix(charts.Attachments[0].Data, pngSignature) {
+		t.Errorf("preview charts: %+v, %v; want an ephemeral follow-up with 2 PNGs", charts.Attachments, err)
+	}
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != 2*per {
+		t.Errorf("the preview put %d messages in the channel", got-2*per)
+	}
 	if v := h.e.Violations(); len(v) > 0 {
 		t.Errorf("violations: %v", v)
 	}

@@ -121,7 +121,9 @@ func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d
 			return "", 0, err
 		}
 	}
-	msgs, err := digestMessages(d, b.cfg.DigestPosting.charts())
+	// The text first; the charts are drawn only once it is through, so
+	// a channel that keeps refusing costs no drawing on every retry.
+	msgs, err := digestMessages(d, 0)
 	if err != nil {
 		fail(err.Error(), "", err)
 		return "", 0, err
@@ -135,23 +137,42 @@ func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d
 		posted[m.Index] = m.MessageID
 	}
 	chName := b.channelName(channel)
-	for i, m := range msgs {
-		if _, ok := posted[i]; ok {
-			continue
+	send := func(from int, msgs []digestMessage) error {
+		for k, m := range msgs {
+			i := from + k
+			if _, ok := posted[i]; ok {
+				continue
+			}
+			sent, err := sendWithNonce(ctx, b.s, channel, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, messageNonce(p, i))
+			if err != nil {
+				pe := refusedDigest(err, channel, chName)
+				fail(pe.Reason, pe.Fix, err)
+				return pe
+			}
+			if err := st.AddPostMessage(ctx, p.ScheduleID, p.Occurrence, store.PostMessage{Index: i, ChannelID: channel, MessageID: sent.ID, PostedAt: now}); err != nil {
+				// Posted but not recorded: it stays pending, and the
+				// retry's nonce gets this same message back from Discord.
+				log.Error("digest: posted a message, but could not record it; will check again", "message", sent.ID, "err", err)
+				return err
+			}
+			posted[i] = sent.ID
 		}
-		sent, err := sendWithNonce(ctx, b.s, channel, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, messageNonce(p, i))
+		return nil
+	}
+	if err := send(0, msgs); err != nil {
+		return "", len(posted), err
+	}
+	if n := b.cfg.DigestPosting.charts(); n > 0 {
+		files, err := digestCharts(d, n)
 		if err != nil {
-			pe := refusedDigest(err, channel, chName)
-			fail(pe.Reason, pe.Fix, err)
-			return "", i, pe
+			fail(err.Error(), "", err)
+			return "", len(posted), err
 		}
-		if err := st.AddPostMessage(ctx, p.ScheduleID, p.Occurrence, store.PostMessage{Index: i, ChannelID: channel, MessageID: sent.ID, PostedAt: now}); err != nil {
-			// Posted but not recorded: it stays pending, and the retry's
-			// nonce gets this same message back from Discord.
-			log.Error("digest: posted a message, but could not record it; will check again", "message", sent.ID, "err", err)
-			return "", i, err
+		charts := chartMessages(d, files)
+		if err := send(len(msgs), charts); err != nil {
+			return "", len(posted), err
 		}
-		posted[i] = sent.ID
+		msgs = append(msgs, charts...)
 	}
 	first := posted[0]
 	if err := st.PostDone(ctx, p.ScheduleID, p.Occurrence, channel, first, now); err != nil {
