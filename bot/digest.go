@@ -219,9 +219,9 @@ type DigestPosted struct {
 // REST alone, with the same transport as the bot (API URL, 429
 // handling), without opening a gateway connection: for `peervoice digest
 // --post`. With cfg.DigestPosting.Store, a complete period is claimed
-// like the bot's own posts: one already posted is not posted again
-// unless again is set (the result says where it is), and one whose post
-// failed earlier is resumed.
+// like the bot's own posts: one whose post failed earlier is resumed,
+// and one already posted is not posted again (the result says where it
+// is) unless again is set.
 func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (DigestPosted, error) {
 	if cfg.Token == "" {
 		return DigestPosted{}, ErrNoToken
@@ -245,7 +245,7 @@ func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (
 		}
 		return messageLink(guild, channel, messageID)
 	}
-	if st := cfg.DigestPosting.Store; st != nil && d.Period.ToDate == "" && !again {
+	if st := cfg.DigestPosting.Store; st != nil && d.Period.ToDate == "" {
 		p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
 		if err != nil {
 			return DigestPosted{}, fmt.Errorf("digest period %q: %w", d.Period.Name, err)
@@ -259,17 +259,20 @@ func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (
 		if err != nil {
 			return DigestPosted{}, err
 		}
-		if len(ps) == 1 && ps[0].Status == store.PostPosted {
+		if len(ps) == 1 && ps[0].Status == store.PostPosted && !again {
 			return DigestPosted{ChannelID: ps[0].ChannelID, MessageID: ps[0].MessageID, Link: link(ps[0].MessageID), Already: true, PostedAt: ps[0].PostedAt}, nil
 		}
-		first, n, err := b.publishClaimed(ctx, claim, now, d)
-		if err != nil {
-			if n > 0 {
-				return DigestPosted{}, fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts the rest)", err, n)
+		if len(ps) != 1 || ps[0].Status != store.PostPosted {
+			first, n, err := b.publishClaimed(ctx, claim, now, d)
+			if err != nil {
+				if n > 0 {
+					return DigestPosted{}, fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts the rest)", err, n)
+				}
+				return DigestPosted{}, err
 			}
-			return DigestPosted{}, err
+			return DigestPosted{ChannelID: channel, MessageID: first, Link: link(first), Messages: n}, nil
 		}
-		return DigestPosted{ChannelID: channel, MessageID: first, Link: link(first), Messages: n}, nil
+		// Posted already, and again: post it anew, unclaimed.
 	}
 	msgs, err := digestMessages(d, cfg.DigestPosting.charts())
 	if err != nil {

@@ -138,10 +138,10 @@ func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period s
 		return response{}, err
 	}
 	st := b.cfg.DigestPosting.Store
-	if st == nil || d.Period.ToDate != "" || again {
-		// Unclaimed: no store to claim in; a period still under way (its
-		// figures will change, and its digest is still to be posted once
-		// it ends); or a repeat the researcher asked for.
+	if st == nil || d.Period.ToDate != "" {
+		// Unclaimed: no store to claim in, or a period still under way
+		// (its figures will change, and its digest is still to be posted
+		// once it ends).
 		return b.digestPostUnclaimed(ctx, i, d, again)
 	}
 	p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
@@ -158,6 +158,9 @@ func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period s
 		return response{}, err
 	}
 	if len(ps) == 1 && ps[0].Status == store.PostPosted {
+		if again { // a repeat the researcher asked for
+			return b.digestPostUnclaimed(ctx, i, d, again)
+		}
 		return b.alreadyPosted(i, d, ps[0])
 	}
 	first, n, err := b.publishClaimed(ctx, claim, now, d)
@@ -168,7 +171,7 @@ func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period s
 		if pe.Fix != "" {
 			text += " To fix it: " + pe.Fix + "."
 		}
-		text += " Nothing is lost: PeerVoice tries again every few minutes and posts it once fixed, or run `/digest post` again then."
+		text += " Nothing is lost: PeerVoice keeps trying and posts it once fixed (or run `/digest post` again then)."
 		return response{}, userError{text}
 	case err != nil:
 		return response{}, err
