@@ -369,3 +369,44 @@ func mustDigest(t *testing.T, period string) *digest.Digest {
 	}
 	return d
 }
+
+// TestDigestPostAfterSchedule: a week the schedule posted is not posted
+// again by /digest post, which links to the scheduled post. The bot has
+// no prompt schedules: the scheduler runs for the digest alone.
+func TestDigestPostAfterSchedule(t *testing.T) {
+	clock := discordtest.NewFakeClock(at(2026, 11, 30, 18, 0))
+	h := &digestHarness{harness: newStoppedHarness(t)}
+	h.guild = h.e.AddGuild("Peer support")
+	h.research = h.guild.AddChannel("research")
+	role := h.guild.AddRole("researchers", 0)
+	h.researcher = h.e.User("researcher")
+	h.guild.AddMember(h.researcher, role, h.guild.AddRole("server managers", discordtest.PermissionManageGuild))
+	h.configure = func(c *bot.Config) {
+		c.ResearcherRoles = []string{role.ID}
+		c.ResearchChannelID = h.research.ID
+		c.Digests = func(_ context.Context, period string) (*digest.Digest, error) { return chartedDigest(period, 1) }
+		c.Prompts = bot.PromptsConfig{Now: clock.Now, Tick: time.Hour}
+		c.DigestPosting = bot.DigestPosting{Store: h.db, Schedule: "weekly mon 18:00", Location: london}
+	}
+	h.start()
+	c := ctx(t)
+	per := len(mustDigest(t, "2026-W48").Embeds()) + 1
+	if _, err := h.e.WaitChannelMessage(c, h.research.ID, func(m discordtest.Message) bool { return len(m.Attachments) > 0 }); err != nil {
+		t.Fatalf("the scheduled digest was not posted on start at its time: %v", err)
+	}
+	scheduled := h.e.ChannelMessages(h.research.ID)
+	if len(scheduled) != per {
+		t.Fatalf("%d messages posted by the schedule; want %d", len(scheduled), per)
+	}
+	if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("post", discordtest.Opt("period", "2026-W48"))); err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral && m.Content != "" })
+	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", h.guild.ID, h.research.ID, scheduled[0].ID)
+	if err != nil || !strings.Contains(m.Content, "already posted") || !strings.Contains(m.Content, link) || !strings.Contains(m.Content, "30 November 2026") {
+		t.Errorf("/digest post after the schedule: %q, %v; want already posted on 30 November 2026 at %s", m.Content, err, link)
+	}
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != per {
+		t.Errorf("%d messages after /digest post; want %d", got, per)
+	}
+}
