@@ -66,6 +66,9 @@ type Config struct {
 	// UploadLimit is the most bytes of files the bot uploads in one
 	// message; 0: DefaultUploadLimit, Discord's limit without boosts.
 	UploadLimit int64
+	// DigestPosting configures posting digests: the claim on each
+	// period, the weekly schedule, charts (digest_post.go).
+	DigestPosting DigestPosting
 }
 
 // ErrNoToken is returned by New without a token.
@@ -81,7 +84,8 @@ type Bot struct {
 	appID      string
 	commands   map[string]command
 	registered string     // the flow ids the registered commands list
-	sched      *scheduler // nil: no scheduled prompts
+	sched      *scheduler // nil: no scheduled prompts nor digests
+	digestMu   sync.Mutex // one digest posted at a time
 
 	inflight  sync.WaitGroup
 	userLocks keylock.Locks // lockUser
@@ -128,7 +132,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	installGatewayFix(s, cfg.Log, cfg.GatewayURL, cfg.InvalidSessionBackoff)
 	b := &Bot{cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
 	b.commands = b.commandTable()
-	if b.sched, err = newScheduler(b, cfg.Prompts); err != nil {
+	if b.sched, err = newScheduler(b, cfg); err != nil {
 		return nil, err
 	}
 	s.AddHandler(b.onReady)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,11 +12,27 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/digest/chart"
+	"github.com/peervoice/peervoice/store"
 )
 
 // colourDigest is the digest embeds' colour: a mid blue that reads in
 // dark and light themes.
 const colourDigest = 0x3B7DD8
+
+// Discord's limits on a message's files, kept to with room to spare:
+// 10 attachments a message, and an upload limit of 10 MiB a message for
+// servers without boosts.
+const (
+	maxFilesPerMessage = 10
+	maxUploadBytes     = 8 << 20
+)
+
+// DefaultDigestCharts is how many charts a posted digest carries at most
+// unless DigestPosting.Charts says otherwise: two messages of them. A
+// digest of many questions charts the first ones; every figure is in
+// the text all the same.
+const DefaultDigestCharts = 20
 
 // DigestSource builds the digest for a period ("2026-W47", "2026-11", or
 // "" for the last complete week) from the store, afresh each time: a
@@ -45,10 +62,29 @@ func (e *DigestPostError) Error() string {
 
 func (e *DigestPostError) Unwrap() error { return e.Err }
 
+// digestMessage is one message of a digest: embeds, and the chart files
+// they show.
+type digestMessage struct {
+	content string
+	embeds  []*discordgo.MessageEmbed
+	files   []chart.File
+}
+
+// discordFiles are the message's files for discordgo, each read afresh.
+func (m digestMessage) discordFiles() []*discordgo.File {
+	var out []*discordgo.File
+	for _, f := range m.files {
+		out = append(out, &discordgo.File{Name: f.Name, ContentType: "image/png", Reader: bytes.NewReader(f.PNG)})
+	}
+	return out
+}
+
 // digestMessages converts the digest's embeds into Discord's, one
-// message each.
-func digestMessages(d *digest.Digest) [][]*discordgo.MessageEmbed {
-	var out [][]*discordgo.MessageEmbed
+// message each, followed by up to maxCharts charts (digest/chart) as PNG
+// attachments, each shown in an embed of its own. The charts draw only
+// the figures the digest publishes.
+func digestMessages(d *digest.Digest, maxCharts int) ([]digestMessage, error) {
+	var out []digestMessage
 	for _, m := range d.Embeds() {
 		var embeds []*discordgo.MessageEmbed
 		for _, e := range m {
@@ -61,63 +97,199 @@ func digestMessages(d *digest.Digest) [][]*discordgo.MessageEmbed {
 			}
 			embeds = append(embeds, de)
 		}
-		out = append(out, embeds)
+		out = append(out, digestMessage{embeds: embeds})
+	}
+	if maxCharts <= 0 {
+		return out, nil
+	}
+	charts, err := digestCharts(d, maxCharts)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, chartMessages(d, charts)...), nil
+}
+
+// digestCharts draws the digest's charts, at most max of them, with
+// names unique within the digest (Discord refers to them by name).
+func digestCharts(d *digest.Digest, max int) ([]chart.File, error) {
+	all, err := chart.All(d, chart.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("draw digest charts: %w", err)
+	}
+	var out []chart.File
+	for i, f := range all {
+		if len(out) == max {
+			break
+		}
+		if len(f.PNG) > maxUploadBytes {
+			continue // cannot happen at these sizes; never send what Discord refuses
+		}
+		out = append(out, chart.File{Name: fmt.Sprintf("chart-%02d-%s", i+1, f.Name), PNG: f.PNG})
+	}
+	return out, nil
+}
+
+// chartMessages packs charts into messages within Discord's limits on
+// files, each chart in an embed that shows it ("attachment://name").
+func chartMessages(d *digest.Digest, charts []chart.File) []digestMessage {
+	var out []digestMessage
+	var cur digestMessage
+	size := 0
+	flush := func() {
+		if len(cur.files) > 0 {
+			out = append(out, cur)
+		}
+		cur, size = digestMessage{}, 0
+	}
+	for _, f := range charts {
+		if len(cur.files) == maxFilesPerMessage || size+len(f.PNG) > maxUploadBytes {
+			flush()
+		}
+		cur.embeds = append(cur.embeds, &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Color: colourDigest,
+			Image: &discordgo.MessageEmbedImage{URL: "attachment://" + f.Name}})
+		cur.files = append(cur.files, f)
+		size += len(f.PNG)
+	}
+	flush()
+	for i := range out {
+		out[i].content = fmt.Sprintf("**Charts: %s** (%d of %d). Every figure as published above: counts of 1 to %d are not shown.",
+			d.Period.Label, i+1, len(out), d.Rules.MinCount-1)
 	}
 	return out
 }
 
-// postDigest posts d in the channel, message by message. It returns how
-// many messages were posted and, on failure, a *DigestPostError.
-func postDigest(ctx context.Context, s *discordgo.Session, channelID, channelName string, d *digest.Digest) (int, error) {
+// postDigest posts d in the channel, message by message, each with the
+// nonce nonce(i) and enforce_nonce, so a retry within Discord's nonce
+// window gets the message back instead of posting it twice. It returns
+// how many messages were posted and, on failure, a *DigestPostError.
+// The posted messages' ids are appended to ids, if not nil.
+func postDigest(ctx context.Context, s *discordgo.Session, channelID, channelName string, msgs []digestMessage, nonce func(i int) string, ids *[]string) (int, error) {
 	if channelID == "" {
 		return 0, ErrNoResearchChannel
 	}
-	msgs := digestMessages(d)
-	for i, embeds := range msgs {
-		if _, err := s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Embeds: embeds}, discordgo.WithContext(ctx)); err != nil {
-			reason, fix := postProblem(err, channelName)
-			if fix != "" {
-				// postProblem speaks of schedules; a digest goes to the
-				// configured research channel.
-				fix = digestFix(err, channelName, fix)
-			}
-			return i, &DigestPostError{Channel: channelID, Reason: reason, Fix: fix, Err: err}
+	for i, m := range msgs {
+		sent, err := sendWithNonce(ctx, s, channelID, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, nonce(i))
+		if err != nil {
+			return i, refusedDigest(err, channelID, channelName)
+		}
+		if ids != nil {
+			*ids = append(*ids, sent.ID)
 		}
 	}
 	return len(msgs), nil
+}
+
+// refusedDigest names what went wrong posting a digest, with the fix.
+func refusedDigest(err error, channelID, channelName string) *DigestPostError {
+	reason, fix := postProblem(err, channelName)
+	if fix != "" {
+		// postProblem speaks of schedules; a digest goes to the
+		// configured research channel.
+		fix = digestFix(err, channelName, fix)
+	}
+	return &DigestPostError{Channel: channelID, Reason: reason, Fix: fix, Err: err}
 }
 
 // digestFix says how to fix a refused digest post.
 func digestFix(err error, channel, fix string) string {
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownChannel {
-		return fmt.Sprintf("%s does not exist, or the bot cannot see it: check discord.research_channel_id (right-click the channel, Copy Channel ID), and give the bot View Channel, Send Messages and Embed Links there", channel)
+		return fmt.Sprintf("%s does not exist, or the bot cannot see it: check discord.research_channel_id (right-click the channel, Copy Channel ID), and give the bot View Channel, Send Messages, Embed Links and Attach Files there", channel)
+	}
+	if errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeMissingPermissions {
+		return fmt.Sprintf("give the bot Send Messages, Embed Links and Attach Files in %s", channel)
 	}
 	return fix
 }
 
-// PostDigest posts d to cfg.ResearchChannelID over REST alone, with the
-// same transport as the bot (API URL, 429 handling), without opening a
-// gateway connection: for `peervoice digest --post`.
-func PostDigest(ctx context.Context, cfg Config, d *digest.Digest) error {
+// DigestPosted says where a digest posted with PostDigest is.
+type DigestPosted struct {
+	ChannelID string
+	MessageID string // the first message
+	Link      string // opens the first message in Discord
+	Messages  int    // how many messages it took; 0 when it was already posted
+	// Already is set when the period's digest had been posted before (by
+	// the schedule, /digest post or an earlier run) and was not posted
+	// again.
+	Already  bool
+	PostedAt time.Time // when it was first posted, if Already
+}
+
+// PostDigest posts d, with its charts, to cfg.ResearchChannelID over
+// REST alone, with the same transport as the bot (API URL, 429
+// handling), without opening a gateway connection: for `peervoice digest
+// --post`. With cfg.DigestPosting.Store, a complete period is claimed
+// like the bot's own posts: one whose post failed earlier is resumed,
+// and one already posted is not posted again (the result says where it
+// is) unless again is set.
+func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (DigestPosted, error) {
 	if cfg.Token == "" {
-		return ErrNoToken
+		return DigestPosted{}, ErrNoToken
 	}
 	if cfg.ResearchChannelID == "" {
-		return ErrNoResearchChannel
+		return DigestPosted{}, ErrNoResearchChannel
 	}
 	s, err := restSession(cfg)
 	if err != nil {
-		return err
+		return DigestPosted{}, err
 	}
-	n, err := postDigest(ctx, s, cfg.ResearchChannelID, "channel "+cfg.ResearchChannelID, d)
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	b := &Bot{cfg: cfg, log: cfg.Log, s: s}
+	channel := cfg.ResearchChannelID
+	link := func(messageID string) string {
+		guild := ""
+		if ch, err := s.Channel(channel, discordgo.WithContext(ctx)); err == nil {
+			guild = ch.GuildID
+		}
+		return messageLink(guild, channel, messageID)
+	}
+	if st := cfg.DigestPosting.Store; st != nil && d.Period.ToDate == "" {
+		p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
+		if err != nil {
+			return DigestPosted{}, fmt.Errorf("digest period %q: %w", d.Period.Name, err)
+		}
+		now := time.Now()
+		claim := digestClaim(p, now)
+		if _, err := st.ClaimPost(ctx, claim); err != nil {
+			return DigestPosted{}, err
+		}
+		ps, err := st.Posts(ctx, claim.ScheduleID)
+		if err != nil {
+			return DigestPosted{}, err
+		}
+		if len(ps) == 1 && ps[0].Status == store.PostPosted && !again {
+			return DigestPosted{ChannelID: ps[0].ChannelID, MessageID: ps[0].MessageID, Link: link(ps[0].MessageID), Already: true, PostedAt: ps[0].PostedAt}, nil
+		}
+		if len(ps) != 1 || ps[0].Status != store.PostPosted {
+			first, n, err := b.publishClaimed(ctx, claim, now, d)
+			if err != nil {
+				if n > 0 {
+					return DigestPosted{}, fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts the rest)", err, n)
+				}
+				return DigestPosted{}, err
+			}
+			return DigestPosted{ChannelID: channel, MessageID: first, Link: link(first), Messages: n}, nil
+		}
+		// Posted already, and again: post it anew, unclaimed.
+	}
+	msgs, err := digestMessages(d, cfg.DigestPosting.charts())
+	if err != nil {
+		return DigestPosted{}, err
+	}
+	run := time.Now().UnixNano()
+	var ids []string
+	n, err := postDigest(ctx, s, channel, "channel "+channel, msgs, func(i int) string {
+		return nonceFor(fmt.Sprintf("digest-cli/%s/%d/%d", d.Period.Name, run, i), time.Time{})
+	}, &ids)
 	if err != nil {
 		if n > 0 {
-			return fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts it whole)", err, n)
+			return DigestPosted{}, fmt.Errorf("%w (%d of the digest's %d messages were posted before the failure; posting again posts it whole)", err, n, len(msgs))
 		}
-		return err
+		return DigestPosted{}, err
 	}
-	return nil
+	return DigestPosted{ChannelID: channel, MessageID: ids[0], Link: link(ids[0]), Messages: n}, nil
 }
 
 // restSession is a discordgo session for REST calls only.

@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/store"
 )
 
 // digestCommand is /digest preview and /digest post, for researchers.
@@ -31,7 +32,10 @@ func (b *Bot) digestCommand() command {
 			Options: []*discordgo.ApplicationCommandOption{{
 				Type: discordgo.ApplicationCommandOptionSubCommand, Name: "preview", Description: "Show the digest to you alone", Options: period(),
 			}, {
-				Type: discordgo.ApplicationCommandOptionSubCommand, Name: "post", Description: "Post the digest in the research channel", Options: period(),
+				Type: discordgo.ApplicationCommandOptionSubCommand, Name: "post", Description: "Post the digest in the research channel", Options: append(period(), &discordgo.ApplicationCommandOption{
+					Type: discordgo.ApplicationCommandOptionBoolean, Name: "again",
+					Description: "Post it even if this period's digest was posted already (default: no)",
+				}),
 			}},
 		},
 		handle: b.digest,
@@ -49,10 +53,13 @@ func (b *Bot) digest(ic *discordgo.InteractionCreate) {
 			return response{}, userError{"Use `/digest preview` or `/digest post`."}
 		}
 		sub := data.Options[0]
-		period := ""
+		period, again := "", false
 		for _, o := range sub.Options {
-			if o.Name == "period" {
+			switch o.Name {
+			case "period":
 				period = o.StringValue()
+			case "again":
+				again = o.BoolValue()
 			}
 		}
 		if b.cfg.Digests == nil {
@@ -63,7 +70,7 @@ func (b *Bot) digest(ic *discordgo.InteractionCreate) {
 		case "preview":
 			return b.digestPreview(ctx, i, period)
 		case "post":
-			return b.digestPost(ctx, period)
+			return b.digestPost(ctx, i, period, again)
 		}
 		return response{}, userError{"Use `/digest preview` or `/digest post`."}
 	})
@@ -86,22 +93,26 @@ func (b *Bot) buildDigest(ctx context.Context, period string) (*digest.Digest, e
 }
 
 // digestPreview shows the digest to the researcher alone: the first
-// message as the response, the rest as ephemeral follow-ups.
+// message as the response, the rest, charts included, as ephemeral
+// follow-ups.
 func (b *Bot) digestPreview(ctx context.Context, i *discordgo.Interaction, period string) (response, error) {
 	d, err := b.buildDigest(ctx, period)
 	if err != nil {
 		return response{}, err
 	}
-	msgs := digestMessages(d)
+	msgs, err := digestMessages(d, b.cfg.DigestPosting.charts())
+	if err != nil {
+		return response{}, err
+	}
 	first := message{Content: fmt.Sprintf("Preview of the digest for %s, only you can see it (%d message(s)).", d.Period.Name, len(msgs))}
 	if len(msgs) > 0 {
-		first.Embeds = msgs[0]
+		first.Embeds = msgs[0].embeds
 	}
 	return response{
 		initial: ephemeralReply(first),
 		after: func() {
-			for _, embeds := range msgs[min(1, len(msgs)):] {
-				if _, err := b.followup(i, message{Embeds: embeds}, true); err != nil {
+			for _, m := range msgs[min(1, len(msgs)):] {
+				if _, err := b.followup(i, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, true); err != nil {
 					return // followup logged it
 				}
 			}
@@ -109,11 +120,14 @@ func (b *Bot) digestPreview(ctx context.Context, i *discordgo.Interaction, perio
 	}, nil
 }
 
-// digestPost posts the digest in the research channel. When Discord
-// refuses, the researcher is told why and how to fix it, and the admin
-// reads the same in the log; nothing is lost, as the digest is built
-// from the store again on the next try.
-func (b *Bot) digestPost(ctx context.Context, period string) (response, error) {
+// digestPost posts the digest in the research channel, once a period:
+// a period already posted (by the schedule or by hand) is not posted
+// again unless the researcher says again:true; one whose post failed
+// earlier is resumed. When Discord refuses, the researcher is told why
+// and how to fix it, and the admin reads the same in the log; nothing
+// is lost, as the claim stays pending and the digest is built from the
+// store again on the next try.
+func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period string, again bool) (response, error) {
 	channel := b.cfg.ResearchChannelID
 	if channel == "" {
 		b.log.Warn("cannot post digest", "err", ErrNoResearchChannel)
@@ -123,8 +137,78 @@ func (b *Bot) digestPost(ctx context.Context, period string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
+	st := b.cfg.DigestPosting.Store
+	if st == nil || d.Period.ToDate != "" {
+		// Unclaimed: no store to claim in, or a period still under way
+		// (its figures will change, and its digest is still to be posted
+		// once it ends).
+		return b.digestPostUnclaimed(ctx, i, d, again)
+	}
+	p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
+	if err != nil {
+		return response{}, fmt.Errorf("digest period %q: %w", d.Period.Name, err)
+	}
+	now := b.now()
+	claim := digestClaim(p, now)
+	if _, err := st.ClaimPost(ctx, claim); err != nil {
+		return response{}, err
+	}
+	ps, err := st.Posts(ctx, claim.ScheduleID)
+	if err != nil {
+		return response{}, err
+	}
+	if len(ps) == 1 && ps[0].Status == store.PostPosted {
+		if again { // a repeat the researcher asked for
+			return b.digestPostUnclaimed(ctx, i, d, again)
+		}
+		return b.alreadyPosted(i, d, ps[0])
+	}
+	first, n, err := b.publishClaimed(ctx, claim, now, d)
+	var pe *DigestPostError
+	switch {
+	case errors.As(err, &pe):
+		text := fmt.Sprintf("Could not post the digest for %s in %s: %s.", d.Period.Name, b.channelName(channel), pe.Reason)
+		if pe.Fix != "" {
+			text += " To fix it: " + pe.Fix + "."
+		}
+		text += " Nothing is lost: PeerVoice keeps trying and posts it once fixed (or run `/digest post` again then)."
+		return response{}, userError{text}
+	case err != nil:
+		return response{}, err
+	case n == 0:
+		// Finished by another post in this process meanwhile.
+		ps, err := st.Posts(ctx, claim.ScheduleID)
+		if err != nil || len(ps) != 1 {
+			return response{}, fmt.Errorf("digest %s: read back its post: %v", d.Period.Name, err)
+		}
+		return b.alreadyPosted(i, d, ps[0])
+	}
+	return response{initial: ephemeralReply(message{Content: fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)): %s",
+		d.Period.Name, channel, n, messageLink(i.GuildID, channel, first))})}, nil
+}
+
+// alreadyPosted tells the researcher where the period's digest is, and
+// how to post it again if they mean to.
+func (b *Bot) alreadyPosted(i *discordgo.Interaction, d *digest.Digest, p store.Post) (response, error) {
+	text := fmt.Sprintf("The digest for %s was already posted in <#%s> on %s: %s. It was not posted again. To post it once more, run `/digest post period:%s again:True`.",
+		d.Period.Name, p.ChannelID, p.PostedAt.In(b.digestLocation()).Format("2 January 2006"), messageLink(i.GuildID, p.ChannelID, p.MessageID), d.Period.Name)
+	return response{initial: ephemeralReply(message{Content: text})}, nil
+}
+
+// digestPostUnclaimed posts the digest without a claim, with nonces of
+// this interaction's own (a retried request gets its message back).
+func (b *Bot) digestPostUnclaimed(ctx context.Context, i *discordgo.Interaction, d *digest.Digest, again bool) (response, error) {
+	channel := b.cfg.ResearchChannelID
+	msgs, err := digestMessages(d, b.cfg.DigestPosting.charts())
+	if err != nil {
+		return response{}, err
+	}
 	name := b.channelName(channel)
-	n, err := postDigest(ctx, b.s, channel, name, d)
+	b.digestMu.Lock()
+	n, err := postDigest(ctx, b.s, channel, name, msgs, func(k int) string {
+		return nonceFor(fmt.Sprintf("digest/%s/%s/%d", d.Period.Name, i.ID, k), time.Time{})
+	}, nil)
+	b.digestMu.Unlock()
 	var pe *DigestPostError
 	if errors.As(err, &pe) {
 		b.log.Warn("cannot post digest; post it again once fixed", "period", d.Period.Name, "channel", name, "err", pe.Reason, "fix", pe.Fix, "posted", n)
@@ -138,6 +222,40 @@ func (b *Bot) digestPost(ctx context.Context, period string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	b.log.Info("posted digest", "period", d.Period.Name, "channel", name, "messages", n)
-	return response{initial: ephemeralReply(message{Content: fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)).", d.Period.Name, channel, n)})}, nil
+	b.log.Info("posted digest", "period", d.Period.Name, "channel", name, "messages", n, "again", again, "in_progress", d.Period.ToDate != "")
+	text := fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)).", d.Period.Name, channel, n)
+	if d.Period.ToDate != "" {
+		text += fmt.Sprintf(" The %s is not over, so its figures will change; its digest is still posted once it ends.", d.Period.Unit)
+	}
+	return response{initial: ephemeralReply(message{Content: text})}, nil
+}
+
+// messageLink is a link that opens a message in Discord.
+func messageLink(guildID, channelID, messageID string) string {
+	if guildID == "" {
+		guildID = "@me"
+	}
+	return fmt.Sprintf("https://discord.com/channels/%s/%s/%s", guildID, channelID, messageID)
+}
+
+// digestLocation is digest.timezone.
+func (b *Bot) digestLocation() *time.Location {
+	if b.sched != nil && b.sched.digest != nil {
+		return b.sched.digest.loc
+	}
+	if loc := b.cfg.DigestPosting.Location; loc != nil {
+		return loc
+	}
+	if loc, err := time.LoadLocation(DefaultTimezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// now is the scheduler's clock, so tests can set it.
+func (b *Bot) now() time.Time {
+	if b.sched != nil {
+		return b.sched.now()
+	}
+	return time.Now()
 }

@@ -1,9 +1,11 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/peervoice/peervoice/digest/disclosure"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/store"
 )
 
 // digestHarness runs the real bot, with researcher roles, a research
@@ -55,6 +58,7 @@ func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, e
 	h.configure = func(c *bot.Config) {
 		c.ResearcherRoles = []string{role.ID}
 		c.ResearchChannelID = channelID(h.research)
+		c.DigestPosting = bot.DigestPosting{Store: h.db}
 		c.Digests = func(_ context.Context, period string) (*digest.Digest, error) {
 			h.mu.Lock()
 			h.periods = append(h.periods, period)
@@ -227,7 +231,7 @@ func TestPostDigestREST(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := bot.Config{Token: e.Token(), APIURL: e.URL(), ResearchChannelID: ch.ID}
-	if err := bot.PostDigest(ctx(t), cfg, d); err != nil {
+	if _, err := bot.PostDigest(ctx(t), cfg, d, false); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := len(e.ChannelMessages(ch.ID)), len(d.Embeds()); got != want {
@@ -237,18 +241,51 @@ func TestPostDigestREST(t *testing.T) {
 		t.Errorf("PostDigest opened %d gateway connections; want REST only", st.Connections)
 	}
 	cfg.ResearchChannelID = "123456789012345678"
-	err = bot.PostDigest(ctx(t), cfg, d)
+	_, err = bot.PostDigest(ctx(t), cfg, d, false)
 	var pe *bot.DigestPostError
 	if !errors.As(err, &pe) || pe.Reason != "Unknown Channel" || !strings.Contains(err.Error(), "discord.research_channel_id") {
 		t.Errorf("PostDigest(unknown channel) = %v; want an Unknown Channel error with the fix", err)
 	}
 	cfg.ResearchChannelID = ""
-	if err := bot.PostDigest(ctx(t), cfg, d); !errors.Is(err, bot.ErrNoResearchChannel) {
+	if _, err := bot.PostDigest(ctx(t), cfg, d, false); !errors.Is(err, bot.ErrNoResearchChannel) {
 		t.Errorf("PostDigest(no channel) = %v; want ErrNoResearchChannel", err)
 	}
 }
 
 var _ = discordgo.EmbedTypeRich
+
+// TestPostDigestRESTOnce: with the database, PostDigest claims the
+// period as the bot does: a second call finds it posted and says where;
+// again posts it anew, charts and all.
+func TestPostDigestRESTOnce(t *testing.T) {
+	e := discordtest.New(t)
+	g := e.AddGuild("Peer support")
+	ch := g.AddChannel("research")
+	db, err := store.Open(ctx(t), filepath.Join(t.TempDir(), "peervoice.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d := mustDigest(t, "2026-W47")
+	per := len(d.Embeds()) + 1
+	cfg := bot.Config{Token: e.Token(), APIURL: e.URL(), ResearchChannelID: ch.ID, DigestPosting: bot.DigestPosting{Store: db, Location: london}}
+	got, err := bot.PostDigest(ctx(t), cfg, d, false)
+	msgs := e.ChannelMessages(ch.ID)
+	if err != nil || got.Already || got.Messages != per || len(msgs) != per || got.MessageID != msgs[0].ID {
+		t.Fatalf("PostDigest() = %+v, %v with %d messages; want %d posted", got, err, len(msgs), per)
+	}
+	if a := msgs[per-1].Attachments; len(a) != 2 || !bytes.HasPrefix(a[1].Data, pngSignature) {
+		t.Errorf("the chart message has %d attachments; want 2 PNGs", len(a))
+	}
+	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", g.ID, ch.ID, msgs[0].ID)
+	again, err := bot.PostDigest(ctx(t), cfg, d, false)
+	if err != nil || !again.Already || again.Link != link || len(e.ChannelMessages(ch.ID)) != per {
+		t.Errorf("PostDigest() again = %+v, %v; want already posted at %s, nothing new", again, err, link)
+	}
+	if _, err := bot.PostDigest(ctx(t), cfg, d, true); err != nil || len(e.ChannelMessages(ch.ID)) != 2*per {
+		t.Errorf("PostDigest(again) = %v, %d messages; want %d", err, len(e.ChannelMessages(ch.ID)), 2*per)
+	}
+}
 
 func TestDigestMistypedPeriod(t *testing.T) {
 	h := newDigestHarness(t, smallDigest(t), research)
@@ -261,5 +298,115 @@ func TestDigestMistypedPeriod(t *testing.T) {
 	}
 	if !strings.Contains(m.Content, "no week 99") || h.asked() != "" {
 		t.Errorf("the researcher reads %q (periods built: %q); want the mistake explained and nothing built", m.Content, h.asked())
+	}
+}
+
+// TestDigestPostOncePerPeriod: /digest post of a period already posted
+// says so, with a link, and posts nothing; again:true posts it anew; a
+// period still under way is posted without taking the period's claim.
+func TestDigestPostOncePerPeriod(t *testing.T) {
+	h := newDigestHarness(t, func(period string) (*digest.Digest, error) { return chartedDigest(period, 2) }, research)
+	c := ctx(t)
+	per := len(mustDigest(t, "2026-W47").Embeds()) + 1
+	post := func(opts ...discordtest.CommandOption) discordtest.Message {
+		t.Helper()
+		if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("post", opts...)); err != nil {
+			t.Fatal(err)
+		}
+		m, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral && m.Content != "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	first := post()
+	posted := h.e.ChannelMessages(h.research.ID)
+	if len(posted) != per || !strings.Contains(first.Content, "Posted the digest for 2026-W47") {
+		t.Fatalf("first post: %d messages, reply %q; want %d", len(posted), first.Content, per)
+	}
+	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", h.guild.ID, h.research.ID, posted[0].ID)
+	if !strings.Contains(first.Content, link) {
+		t.Errorf("reply %q lacks the link %s", first.Content, link)
+	}
+	if got := posted[per-1].Attachments; len(got) != 2 || !bytes.HasPrefix(got[0].Data, pngSignature) {
+		t.Errorf("the chart message has %d attachments; want 2 PNGs", len(got))
+	}
+
+	second := post(discordtest.Opt("period", "2026-W47"))
+	if !strings.Contains(second.Content, "already posted") || !strings.Contains(second.Content, link) || !strings.Contains(second.Content, "again:True") {
+		t.Errorf("second post: reply %q; want already posted, with the link and how to post again", second.Content)
+	}
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != per {
+		t.Fatalf("after the second /digest post: %d messages; want %d", got, per)
+	}
+
+	third := post(discordtest.Opt("again", true))
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != 2*per || !strings.Contains(third.Content, "Posted the digest for 2026-W47") {
+		t.Errorf("again:true: %d messages, reply %q; want %d", got, third.Content, 2*per)
+	}
+
+	// The preview shows the charts too, to the researcher alone.
+	if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("preview")); err != nil {
+		t.Fatal(err)
+	}
+	charts, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral && m.Followup && len(m.Attachments) > 0 })
+	if err != nil || len(charts.Attachments) != 2 || !bytes.HasPrefix(charts.Attachments[0].Data, pngSignature) {
+		t.Errorf("preview charts: %+v, %v; want an ephemeral follow-up with 2 PNGs", charts.Attachments, err)
+	}
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != 2*per {
+		t.Errorf("the preview put %d messages in the channel", got-2*per)
+	}
+	if v := h.e.Violations(); len(v) > 0 {
+		t.Errorf("violations: %v", v)
+	}
+}
+
+func mustDigest(t *testing.T, period string) *digest.Digest {
+	t.Helper()
+	d, err := chartedDigest(period, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestDigestPostAfterSchedule: a week the schedule posted is not posted
+// again by /digest post, which links to the scheduled post. The bot has
+// no prompt schedules: the scheduler runs for the digest alone.
+func TestDigestPostAfterSchedule(t *testing.T) {
+	clock := discordtest.NewFakeClock(at(2026, 11, 30, 18, 0))
+	h := &digestHarness{harness: newStoppedHarness(t)}
+	h.guild = h.e.AddGuild("Peer support")
+	h.research = h.guild.AddChannel("research")
+	role := h.guild.AddRole("researchers", 0)
+	h.researcher = h.e.User("researcher")
+	h.guild.AddMember(h.researcher, role, h.guild.AddRole("server managers", discordtest.PermissionManageGuild))
+	h.configure = func(c *bot.Config) {
+		c.ResearcherRoles = []string{role.ID}
+		c.ResearchChannelID = h.research.ID
+		c.Digests = func(_ context.Context, period string) (*digest.Digest, error) { return chartedDigest(period, 1) }
+		c.Prompts = bot.PromptsConfig{Now: clock.Now, Tick: time.Hour}
+		c.DigestPosting = bot.DigestPosting{Store: h.db, Schedule: "weekly mon 18:00", Location: london}
+	}
+	h.start()
+	c := ctx(t)
+	per := len(mustDigest(t, "2026-W48").Embeds()) + 1
+	if _, err := h.e.WaitChannelMessage(c, h.research.ID, func(m discordtest.Message) bool { return len(m.Attachments) > 0 }); err != nil {
+		t.Fatalf("the scheduled digest was not posted on start at its time: %v", err)
+	}
+	scheduled := h.e.ChannelMessages(h.research.ID)
+	if len(scheduled) != per {
+		t.Fatalf("%d messages posted by the schedule; want %d", len(scheduled), per)
+	}
+	if _, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("post", discordtest.Opt("period", "2026-W48"))); err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool { return m.Ephemeral && m.Content != "" })
+	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", h.guild.ID, h.research.ID, scheduled[0].ID)
+	if err != nil || !strings.Contains(m.Content, "already posted") || !strings.Contains(m.Content, link) || !strings.Contains(m.Content, "30 November 2026") {
+		t.Errorf("/digest post after the schedule: %q, %v; want already posted on 30 November 2026 at %s", m.Content, err, link)
+	}
+	if got := len(h.e.ChannelMessages(h.research.ID)); got != per {
+		t.Errorf("%d messages after /digest post; want %d", got, per)
 	}
 }

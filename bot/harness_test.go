@@ -80,6 +80,7 @@ func (h *harness) start() {
 	}
 	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: log}
+	h.db = db // for configure
 	if h.configure != nil {
 		h.configure(&cfg)
 	}

@@ -40,6 +40,10 @@ type running struct {
 // monday1700 is a Monday, an hour before the usual schedule.
 var monday1700 = time.Date(2026, 11, 30, 17, 0, 0, 0, london)
 
+// firstCheckWait is how long a start may take to make its first check:
+// a digest with charts is slow to draw under the race detector.
+var firstCheckWait = map[bool]time.Duration{false: 10 * time.Second, true: 60 * time.Second}[raceEnabled]
+
 func newSchedHarness(t *testing.T) *schedHarness {
 	t.Helper()
 	h := &schedHarness{t: t, e: discordtest.New(t), path: filepath.Join(t.TempDir(), "peervoice.db"), clock: discordtest.NewFakeClock(monday1700)}
@@ -58,6 +62,17 @@ func (h *schedHarness) weekly(id, flow string) bot.ScheduledPrompt {
 // scheduler has made the check it makes on start. change adjusts its
 // prompts configuration.
 func (h *schedHarness) start(change func(*bot.PromptsConfig)) *running {
+	h.t.Helper()
+	return h.startBot(func(c *bot.Config, _ *store.DB) {
+		if change != nil {
+			change(&c.Prompts)
+		}
+	})
+}
+
+// startBot is start with the whole bot configuration to change, and the
+// database the bot opened.
+func (h *schedHarness) startBot(change func(*bot.Config, *store.DB)) *running {
 	t := h.t
 	t.Helper()
 	db, err := store.Open(context.Background(), h.path, store.Options{})
@@ -76,11 +91,12 @@ func (h *schedHarness) start(change func(*bot.PromptsConfig)) *running {
 	if testing.Verbose() {
 		out = io.MultiWriter(&h.logs, testWriter{t})
 	}
-	prompts := bot.PromptsConfig{Store: db, Location: london, Now: h.clock.Now, Tick: time.Hour}
+	cfg := bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Prompts: bot.PromptsConfig{Store: db, Location: london, Now: h.clock.Now, Tick: time.Hour}}
 	if change != nil {
-		change(&prompts)
+		change(&cfg, db)
 	}
-	b, err := bot.New(bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})), Prompts: prompts}, svc)
+	b, err := bot.New(cfg, svc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +108,9 @@ func (h *schedHarness) start(change func(*bot.PromptsConfig)) *running {
 	case err := <-done:
 		cancel()
 		t.Fatalf("bot.Run ended before scheduling: %v", err)
-	case <-time.After(10 * time.Second):
+	case <-time.After(firstCheckWait):
 		cancel()
-		t.Fatal("the bot's scheduler made no check within 10 seconds of starting")
+		t.Fatalf("the bot's scheduler made no check within %v of starting", firstCheckWait)
 	}
 	r := &running{b: b, db: db}
 	var once sync.Once

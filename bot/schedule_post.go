@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -39,7 +40,7 @@ func (s *scheduler) post(ctx context.Context, sc schedule, p store.Post, now tim
 		fail(err.Error(), "check the schedule's flow: `peervoice flows list` shows the flows", err)
 		return
 	}
-	m, err := s.b.sendWithNonce(sc.channelID, msg, p.Nonce)
+	m, err := sendWithNonce(ctx, s.b.s, sc.channelID, msg, p.Nonce)
 	if err != nil {
 		reason, fix := postProblem(err, s.b.channelName(sc.channelID))
 		fail(reason, fix, err)
@@ -57,24 +58,45 @@ func (s *scheduler) post(ctx context.Context, sc schedule, p store.Post, now tim
 // nonceMessageSend is a create-message body with a nonce. discordgo
 // v0.28.1's MessageSend has no nonce field.
 type nonceMessageSend struct {
+	Content      string                       `json:"content,omitempty"`
 	Embeds       []*discordgo.MessageEmbed    `json:"embeds,omitempty"`
 	Components   []discordgo.MessageComponent `json:"components,omitempty"`
+	Attachments  []nonceAttachment            `json:"attachments,omitempty"`
 	Nonce        string                       `json:"nonce"`
 	EnforceNonce bool                         `json:"enforce_nonce"`
 }
 
+// nonceAttachment names the file uploaded as files[ID].
+type nonceAttachment struct {
+	ID       string `json:"id"` // the index, as a snowflake is written
+	Filename string `json:"filename"`
+}
+
 // sendWithNonce posts m with enforce_nonce: if a message with the same
 // nonce was created in the last few minutes, Discord returns it instead
-// of posting another.
-func (b *Bot) sendWithNonce(channelID string, m message, nonce string) (*discordgo.Message, error) {
+// of posting another. m's files go as a multipart body.
+func sendWithNonce(ctx context.Context, s *discordgo.Session, channelID string, m message, nonce string) (*discordgo.Message, error) {
 	for _, e := range m.Embeds {
 		if e.Type == "" {
 			e.Type = discordgo.EmbedTypeRich
 		}
 	}
-	body := nonceMessageSend{Embeds: m.Embeds, Components: m.Components, Nonce: nonce, EnforceNonce: true}
+	body := nonceMessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, Nonce: nonce, EnforceNonce: true}
+	for i, f := range m.Files {
+		body.Attachments = append(body.Attachments, nonceAttachment{ID: strconv.Itoa(i), Filename: f.Name})
+	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
-	resp, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint)
+	var resp []byte
+	var err error
+	if len(m.Files) > 0 {
+		contentType, payload, merr := discordgo.MultipartBodyWithJSON(body, m.Files)
+		if merr != nil {
+			return nil, fmt.Errorf("encode message with files: %w", merr)
+		}
+		resp, err = s.RequestWithLockedBucket(http.MethodPost, endpoint, contentType, payload, s.Ratelimiter.LockBucket(endpoint), 0, discordgo.WithContext(ctx))
+	} else {
+		resp, err = s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint, discordgo.WithContext(ctx))
+	}
 	if err != nil {
 		return nil, err
 	}

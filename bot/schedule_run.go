@@ -71,21 +71,29 @@ type scheduler struct {
 	now    func() time.Time
 	tick   time.Duration
 
+	digest *digestJob // nil: no digests posted by the scheduler
+
 	mu    sync.Mutex           // one check at a time
 	seen  map[string]time.Time // config id → first seen, cached
 	first chan struct{}        // closed after the first check
 }
 
-// newScheduler checks the prompts configuration; nil without a store.
-func newScheduler(b *Bot, cfg PromptsConfig) (*scheduler, error) {
-	if cfg.Store == nil {
-		if len(cfg.Schedules) > 0 {
-			return nil, errors.New("prompts.schedule: scheduled prompts need the database (PromptsConfig.Store)")
-		}
+// newScheduler checks the prompts and digest configuration; nil without
+// a store for either. The clock and tick are the prompts' (PromptsConfig).
+func newScheduler(b *Bot, bc Config) (*scheduler, error) {
+	cfg := bc.Prompts
+	if cfg.Store == nil && len(cfg.Schedules) > 0 {
+		return nil, errors.New("prompts.schedule: scheduled prompts need the database (PromptsConfig.Store)")
+	}
+	dj, err := newDigestJob(bc.DigestPosting)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Store == nil && dj == nil {
 		return nil, nil
 	}
 	s := &scheduler{b: b, st: cfg.Store, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, tick: cfg.Tick,
-		seen: map[string]time.Time{}, first: make(chan struct{})}
+		digest: dj, seen: map[string]time.Time{}, first: make(chan struct{})}
 	if s.loc == nil {
 		loc, err := time.LoadLocation(DefaultTimezone)
 		if err != nil {
@@ -169,6 +177,12 @@ func (s *scheduler) check(ctx context.Context) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
+	if s.digest != nil {
+		defer s.checkDigest(ctx, now)
+	}
+	if s.st == nil {
+		return // digests only
+	}
 	all, err := s.schedules(ctx)
 	if err != nil {
 		s.b.log.Error("scheduled prompts: load schedules", "err", err)
@@ -265,7 +279,13 @@ func (s *scheduler) firstSeen(ctx context.Context, id string, now time.Time) (ti
 	if t, ok := s.seen[id]; ok {
 		return t, nil
 	}
-	t, err := s.st.FirstSeen(ctx, id, now)
+	var st interface {
+		FirstSeen(ctx context.Context, id string, now time.Time) (time.Time, error)
+	} = s.st
+	if s.st == nil {
+		st = s.digest.st
+	}
+	t, err := st.FirstSeen(ctx, id, now)
 	if err != nil {
 		return time.Time{}, err
 	}

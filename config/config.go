@@ -33,7 +33,9 @@ type Config struct {
 	Safety     Safety
 	Discord    Discord
 	Roles      Roles
-	Prompts    Prompts // scheduled community prompts (keys.go)
+	Prompts    Prompts    // scheduled community prompts (keys.go)
+	Digest     Digest     // the research digest (keys.go)
+	Disclosure Disclosure // disclosure control of everything published (keys.go)
 }
 
 // Log configures logging.
@@ -148,6 +150,16 @@ func Load(v *viper.Viper) (Config, []string, error) {
 			}
 			errs = append(errs, err)
 		}
+	}
+	// Across keys, once each is known to be good on its own (a bad one
+	// is left zero).
+	if c.Disclosure.MinCount > 0 && c.Disclosure.RoundTo > 0 {
+		if err := checkDisclosure(c.Disclosure); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.Digest.Subgroups == nil {
+		c.Digest.Subgroups = []string{} // set empty on purpose: compare no groups
 	}
 	known := map[string]bool{}
 	for _, k := range keys {

@@ -55,6 +55,7 @@ var keys = []key{
 	{name: "prompts.grace", def: "24h", doc: "how late a prompt missed while the bot was down is still posted", set: grace},
 	{name: "prompts.schedule", def: []any{}, doc: "scheduled prompts: a list of {id, flow, channel, weekly or once, text}", set: promptSchedule},
 	{name: "digest.timezone", def: "Europe/London", doc: "time zone of digest periods (weeks start on Monday at midnight there)", set: digestSet("digest.timezone")},
+	{name: "digest.schedule", def: DefaultDigestSchedule, doc: `when the bot posts the last complete week's digest, read in digest.timezone; "off" for never`, set: digestSet("digest.schedule")},
 	{name: "digest.subgroups", def: []string{"gender", "ethnicity"}, doc: "about-you questions the digest compares groups by", set: digestSet("digest.subgroups")},
 	{name: "digest.quote_approval", def: true, doc: "publish a quote only after a moderator approves it", set: digestSet("digest.quote_approval")},
 	{name: "digest.max_quotes", def: 10, doc: "most quotes in one digest", set: digestSet("digest.max_quotes")},
@@ -453,7 +454,10 @@ func validClock(s string) bool {
 
 // Digest configures the research digest (the digest.* keys).
 type Digest struct {
-	Timezone      string   // IANA name; weeks start at Monday midnight there
+	Timezone string // IANA name; weeks start at Monday midnight there
+	// Schedule is when the bot posts the last complete week's digest, as
+	// a day and time such as "weekly mon 09:00" in Timezone; "" for never.
+	Schedule      string
 	Subgroups     []string // about-you question ids; empty for none
 	QuoteApproval bool     // publish quotes only once a moderator approves them
 	MaxQuotes     int
@@ -474,18 +478,33 @@ const (
 	minRoundTo  = 5
 )
 
-// digestKeys are the names of the digest.* and disclosure.* keys.
-var digestKeys = []string{"digest.timezone", "digest.subgroups", "digest.quote_approval", "digest.max_quotes", "digest.scrub_names", "disclosure.min_count", "disclosure.round_to"}
+// DefaultDigestSchedule is when the bot posts the weekly digest unless
+// digest.schedule says otherwise: Monday morning, the week just ended.
+const DefaultDigestSchedule = "weekly mon 09:00"
 
-// digestSet checks a digest.* or disclosure.* value for Load. Config has
-// no fields for them (they would go in config.go): DigestSettings reads
-// them, with the same checks.
+// expectDigestSchedule is what a bad digest.schedule is told.
+const expectDigestSchedule = `a day and time such as "weekly mon 09:00" (read in digest.timezone), or "off"`
+
+// digestKeys are the names of the digest.* and disclosure.* keys.
+var digestKeys = []string{"digest.timezone", "digest.schedule", "digest.subgroups", "digest.quote_approval", "digest.max_quotes", "digest.scrub_names", "disclosure.min_count", "disclosure.round_to"}
+
+// digestSet checks a digest.* or disclosure.* value for Load and keeps
+// it in Config.Digest and Config.Disclosure. DigestSettings reads the
+// same keys alone, with the same checks.
 func digestSet(name string) func(*Config, any) error {
-	return func(_ *Config, v any) error {
-		var d Digest
-		var s Disclosure
-		return setDigest(name, &d, &s, v)
+	return func(c *Config, v any) error {
+		return setDigest(name, &c.Digest, &c.Disclosure, v)
 	}
+}
+
+// checkDisclosure is the check across the disclosure.* keys, made once
+// both are read.
+func checkDisclosure(s Disclosure) error {
+	if s.RoundTo > 2*s.MinCount {
+		return &Error{Key: "disclosure.round_to", Value: s.RoundTo,
+			Expected: fmt.Sprintf("at most twice disclosure.min_count (%d), or a count of %d would be rounded to 0", 2*s.MinCount, s.MinCount)}
+	}
+	return nil
 }
 
 // DigestSettings reads and checks the digest.* and disclosure.* keys.
@@ -501,9 +520,8 @@ func DigestSettings(v *viper.Viper) (Digest, Disclosure, error) {
 	if err := errors.Join(errs...); err != nil {
 		return Digest{}, Disclosure{}, err
 	}
-	if s.RoundTo > 2*s.MinCount {
-		return Digest{}, Disclosure{}, &Error{Key: "disclosure.round_to", Value: s.RoundTo,
-			Expected: fmt.Sprintf("at most twice disclosure.min_count (%d), or a count of %d would be rounded to 0", 2*s.MinCount, s.MinCount)}
+	if err := checkDisclosure(s); err != nil {
+		return Digest{}, Disclosure{}, err
 	}
 	if d.Subgroups == nil {
 		d.Subgroups = []string{} // set empty on purpose: compare no groups
@@ -520,6 +538,21 @@ func setDigest(name string, d *Digest, s *Disclosure, v any) error {
 	switch name {
 	case "digest.timezone":
 		return str(name, func(*Config) *string { return &d.Timezone }, timezone)(&scratch, v)
+	case "digest.schedule":
+		var when string
+		if err := str(name, func(*Config) *string { return &when }, nil)(&scratch, v); err != nil {
+			return err
+		}
+		when = strings.TrimSpace(when)
+		switch {
+		case when == "" || strings.EqualFold(when, "off"):
+			d.Schedule = ""
+		case validWeekly(when):
+			d.Schedule = when
+		default:
+			return &Error{Key: name, Value: v, Expected: expectDigestSchedule}
+		}
+		return nil
 	case "digest.subgroups":
 		if err := list(name, func(*Config) *[]string { return &d.Subgroups })(&scratch, v); err != nil {
 			return err

@@ -69,10 +69,12 @@ func (db *DB) ClaimPost(ctx context.Context, p Post) (bool, error) {
 	return n == 1, nil
 }
 
-// PendingPosts returns the claims not yet posted nor given up, oldest
-// first: posts that failed, or whose process stopped before recording them.
+// PendingPosts returns the schedules' claims not yet posted nor given up,
+// oldest first: posts that failed, or whose process stopped before
+// recording them. The bot's own posts (digests) are not among them; see
+// PendingDigestPosts.
 func (db *DB) PendingPosts(ctx context.Context) ([]Post, error) {
-	return db.posts(ctx, "pending posts", `WHERE status = 'pending' ORDER BY occurrence, schedule_id`)
+	return db.posts(ctx, "pending posts", `WHERE status = 'pending' AND schedule_id NOT LIKE '@%' ORDER BY occurrence, schedule_id`)
 }
 
 // Posts returns every claim of a schedule, oldest first.

@@ -24,7 +24,7 @@ import (
 
 func (a *app) digestCmd() *cobra.Command {
 	var period, format, out string
-	var post bool
+	var post, again bool
 	cmd := &cobra.Command{
 		Use:   "digest",
 		Short: "Write the anonymised research digest for a week or a month",
@@ -39,9 +39,12 @@ unless digest.quote_approval is false.
 the default is the last complete week. --format is md (default), json or
 html. --out writes to a file instead of standard output.
 
---post posts the digest to the research channel (discord.research_channel_id)
-through the bot's token, as /digest post does, over Discord's REST API
-alone: the bot may be running at the same time.`,
+--post posts the digest, with its charts as PNG attachments, to the research
+channel (discord.research_channel_id) through the bot's token, as /digest
+post does, over Discord's REST API alone: the bot may be running at the same
+time. A complete period is posted once, whoever posts it (the bot's schedule,
+/digest post or --post): if it was posted already, --post says where and
+posts nothing, unless --again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(digest.Formats, format) {
@@ -73,7 +76,7 @@ alone: the bot may be running at the same time.`,
 						return err
 					}
 				}
-				return a.postDigest(cmd.Context(), d)
+				return a.postDigest(cmd.Context(), db, d, again)
 			}
 			return writeDigest(d, format, out, a.stdout)
 		},
@@ -83,22 +86,33 @@ alone: the bot may be running at the same time.`,
 	cmd.Flags().StringVar(&format, "format", "md", "md, json or html")
 	cmd.Flags().StringVar(&out, "out", "", "write the digest to this file (default: standard output)")
 	cmd.Flags().BoolVar(&post, "post", false, "post the digest to the research channel through the bot's token (with --out, write the file too)")
+	cmd.Flags().BoolVar(&again, "again", false, "with --post: post the digest even if this period's was posted already")
 	cmd.Flags().String("flows", "", "directory of flow YAML files (default: the built-in pack)")
 	a.bind(cmd.Flags(), "flows", "flows_dir")
 	return cmd
 }
 
-// postDigest posts d to the research channel over REST.
-func (a *app) postDigest(ctx context.Context, d *digest.Digest) error {
+// postDigest posts d to the research channel over REST, once a period
+// unless again.
+func (a *app) postDigest(ctx context.Context, db *store.DB, d *digest.Digest, again bool) error {
 	dc := a.cfg.Discord
 	if dc.Token == "" {
 		return bot.ErrNoToken
 	}
-	err := bot.PostDigest(ctx, bot.Config{Token: dc.Token, APIURL: dc.APIURL, GatewayURL: dc.GatewayURL, ResearchChannelID: dc.ResearchChannelID, Log: a.log}, d)
+	posting, err := a.digestPosting(db)
+	if err != nil {
+		return err
+	}
+	got, err := bot.PostDigest(ctx, bot.Config{Token: dc.Token, APIURL: dc.APIURL, GatewayURL: dc.GatewayURL, ResearchChannelID: dc.ResearchChannelID, Log: a.log, DigestPosting: posting}, d, again)
 	if err != nil {
 		return fmt.Errorf("--post: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "Posted the digest for %s in channel %s.\n", d.Period.Name, dc.ResearchChannelID)
+	if got.Already {
+		fmt.Fprintf(a.stdout, "The digest for %s was already posted in channel %s on %s: %s\nNot posted again; add --again to post it once more.\n",
+			d.Period.Name, got.ChannelID, got.PostedAt.In(posting.Location).Format("2 January 2006"), got.Link)
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "Posted the digest for %s in channel %s (%d messages): %s\n", d.Period.Name, got.ChannelID, got.Messages, got.Link)
 	return nil
 }
 

@@ -1,8 +1,12 @@
 package main_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/peervoice/peervoice/digest"
 
 	"github.com/peervoice/peervoice/internal/discordtest"
 )
@@ -37,6 +41,39 @@ func TestDigestPostBinary(t *testing.T) {
 	if st := e.GatewayStats(); st.Connections != 0 {
 		t.Errorf("--post opened %d gateway connections; want REST only", st.Connections)
 	}
+	charts := 0
+	for _, m := range msgs {
+		for _, a := range m.Attachments {
+			if !bytes.HasPrefix(a.Data, []byte("\x89PNG\r\n\x1a\n")) {
+				t.Errorf("attachment %s is not a PNG", a.Filename)
+			}
+			charts++
+		}
+	}
+	if charts == 0 {
+		t.Error("the posted digest has no charts")
+	}
+
+	// A complete week is posted once: again says where, and --again
+	// posts anew. (The week answered in is still under way: its digest
+	// is posted each time, and its claim left for when it ends.)
+	ch2 := g.AddChannel("research-archive")
+	env2 := append(env, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID="+ch2.ID)
+	last := previousWeek(t, week)
+	r = peervoice(t, dir, "", env2, "digest", "--period", last, "--post")
+	first := e.ChannelMessages(ch2.ID)
+	if r.code != 0 || len(first) == 0 {
+		t.Fatalf("digest --period %s --post: exit %d\n%s\n%s", last, r.code, r.stdout, r.stderr)
+	}
+	r = peervoice(t, dir, "", env2, "digest", "--period", last, "--post")
+	link := "https://discord.com/channels/" + g.ID + "/" + ch2.ID + "/" + first[0].ID
+	if r.code != 0 || !strings.Contains(r.stdout, "already posted") || !strings.Contains(r.stdout, link) || len(e.ChannelMessages(ch2.ID)) != len(first) {
+		t.Errorf("digest --post a second time: exit %d, %d messages\n%s\n%s", r.code, len(e.ChannelMessages(ch2.ID)), r.stdout, r.stderr)
+	}
+	r = peervoice(t, dir, "", env2, "digest", "--period", last, "--post", "--again")
+	if r.code != 0 || len(e.ChannelMessages(ch2.ID)) != 2*len(first) {
+		t.Errorf("digest --post --again: exit %d, %d messages; want %d\n%s", r.code, len(e.ChannelMessages(ch2.ID)), 2*len(first), r.stderr)
+	}
 
 	r = peervoice(t, dir, "", append(env, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID=123456789012345678"), "digest", "--period", week, "--post")
 	if r.code == 0 || !strings.Contains(r.stderr, "Unknown Channel") || !strings.Contains(r.stderr, "discord.research_channel_id") {
@@ -59,4 +96,14 @@ func embedText(m discordtest.Message) string {
 		}
 	}
 	return b.String()
+}
+
+// previousWeek is the ISO week before week ("2026-W49" → "2026-W48").
+func previousWeek(t *testing.T, week string) string {
+	t.Helper()
+	p, err := digest.ParsePeriod(week, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Previous().Name
 }

@@ -286,3 +286,23 @@ func TestConfigCheck(t *testing.T) {
 		t.Errorf("flag did not win over env:\n%s", r.stdout)
 	}
 }
+
+// TestConfigCheckDigest: config check names a bad digest.schedule with
+// the form expected, and the disclosure cross-check; the schedule it
+// prints is the default.
+func TestConfigCheckDigest(t *testing.T) {
+	dir := t.TempDir()
+	r := peervoice(t, dir, "", nil, "config", "check")
+	if r.code != 0 || !strings.Contains(r.stdout, "digest.schedule: weekly mon 09:00") {
+		t.Errorf("config check: exit %d, want the default digest.schedule:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	bad := peervoice(t, dir, "", []string{"PEERVOICE_DIGEST_SCHEDULE=mondays at noon", "PEERVOICE_DISCLOSURE_ROUND_TO=20"}, "config", "check")
+	for _, want := range []string{
+		`digest.schedule = "mondays at noon": expected a day and time such as "weekly mon 09:00" (read in digest.timezone), or "off"`,
+		"disclosure.round_to = 20: expected at most twice disclosure.min_count (16)",
+	} {
+		if bad.code == 0 || !strings.Contains(bad.stderr, want) {
+			t.Errorf("bad digest config: exit %d, want %q in\n%s", bad.code, want, bad.stderr)
+		}
+	}
+}

@@ -44,11 +44,15 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			if err != nil {
 				return err
 			}
+			posting, err := a.digestPosting(db)
+			if err != nil {
+				return err
+			}
 			b, err := bot.New(bot.Config{
 				Token: d.Token, GuildID: d.GuildID, APIURL: d.APIURL, GatewayURL: d.GatewayURL,
 				ResearchChannelID: d.ResearchChannelID, ModeratorChannelID: d.ModeratorChannelID,
 				ModeratorRoles: a.cfg.Roles.Moderator, ResearcherRoles: a.cfg.Roles.Researcher,
-				Log: a.log, Prompts: prompts, Digests: digests, Exports: exports,
+				Log: a.log, Prompts: prompts, Digests: digests, DigestPosting: posting, Exports: exports,
 			}, svc)
 			if err != nil {
 				return err
@@ -85,4 +89,16 @@ func (a *app) prompts(db *store.DB) (bot.PromptsConfig, error) {
 		scheduled = append(scheduled, bot.ScheduledPrompt{ID: s.ID, FlowID: s.Flow, ChannelID: s.Channel, When: when, Text: s.Text})
 	}
 	return bot.PromptsConfig{Store: db, Schedules: scheduled, Location: loc, Grace: p.Grace}, nil
+}
+
+// digestPosting passes the digest.schedule and digest.timezone settings
+// to the bot, with the database that keeps the claim on each period's
+// digest.
+func (a *app) digestPosting(db *store.DB) (bot.DigestPosting, error) {
+	d := a.cfg.Digest
+	loc, err := time.LoadLocation(d.Timezone)
+	if err != nil {
+		return bot.DigestPosting{}, fmt.Errorf("digest.timezone: %w", err)
+	}
+	return bot.DigestPosting{Store: db, Schedule: d.Schedule, Location: loc}, nil
 }

@@ -26,6 +26,7 @@ const (
 	maxSelectOptions    = 25
 	maxCustomID         = 100
 	maxFiles            = 10
+	maxUploadBytes      = 10 << 20 // a message's files, in a server without boosts
 	maxModalTitle       = 45
 	maxModalRows        = 5
 	maxTextInputLength  = 4000
@@ -41,7 +42,7 @@ func (e *Emulator) validate(req *apiRequest, kind bodyKind) bool {
 	if req.doc == nil {
 		return len(req.violations) == 0
 	}
-	limits := checkLimits(kind, req.doc, len(req.files))
+	limits := checkLimits(kind, req.doc, req.files)
 	for _, p := range limits {
 		req.violate(RuleLimit, at(p))
 	}
@@ -68,18 +69,26 @@ func at(p problem) string {
 }
 
 // checkLimits applies the documented limits to a body of the given kind.
-func checkLimits(kind bodyKind, doc any, files int) []problem {
+func checkLimits(kind bodyKind, doc any, files []File) []problem {
 	body, _ := doc.(map[string]any)
 	if body == nil {
 		return nil
 	}
 	var ps []problem
-	if files > maxFiles {
-		ps = append(ps, problem{msg: fmt.Sprintf("%d files attached; Discord allows %d per message", files, maxFiles)})
+	if len(files) > maxFiles {
+		ps = append(ps, problem{msg: fmt.Sprintf("%d files attached; Discord allows %d per message", len(files), maxFiles)})
+	}
+	size := 0
+	for _, f := range files {
+		size += len(f.Data)
+	}
+	if size > maxUploadBytes {
+		ps = append(ps, problem{msg: fmt.Sprintf("%d bytes of files attached; Discord allows %d (10 MiB) per message in a server without boosts", size, maxUploadBytes)})
 	}
 	switch kind {
 	case bodyMessage:
 		ps = append(ps, checkMessage("", body)...)
+		ps = append(ps, checkAttachmentRefs("", body, files)...)
 	case bodyCallback:
 		data, _ := body["data"].(map[string]any)
 		switch t, _ := body["type"].(json.Number); t.String() {
@@ -266,3 +275,37 @@ func typeOf(v any) int64 {
 
 // isSelect reports whether a component type is a select menu.
 func isSelect(t int64) bool { return t == 3 || t >= 5 && t <= 8 }
+
+// checkAttachmentRefs checks that every embed image or thumbnail
+// "attachment://name" names a file uploaded with the message: Discord
+// shows nothing for a name it does not have.
+func checkAttachmentRefs(loc string, m map[string]any, files []File) []problem {
+	names := map[string]bool{}
+	for _, f := range files {
+		names[f.Name] = true
+	}
+	if atts, ok := m["attachments"].([]any); ok {
+		for _, a := range atts {
+			if a, ok := a.(map[string]any); ok {
+				if n, ok := a["filename"].(string); ok {
+					names[n] = true
+				}
+			}
+		}
+	}
+	var ps []problem
+	embeds, _ := m["embeds"].([]any)
+	for i, e := range embeds {
+		e, _ := e.(map[string]any)
+		for _, part := range []string{"image", "thumbnail"} {
+			img, _ := e[part].(map[string]any)
+			url, _ := img["url"].(string)
+			name, ok := strings.CutPrefix(url, "attachment://")
+			if ok && !names[name] {
+				ps = append(ps, problem{loc: fmt.Sprintf("%s/embeds/%d/%s/url", loc, i, part),
+					msg: fmt.Sprintf("%q names no file attached to the message", url)})
+			}
+		}
+	}
+	return ps
+}

@@ -1,6 +1,8 @@
 package discordtest_test
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -42,6 +44,10 @@ func TestLimitViolations(t *testing.T) {
 			{Description: strings.Repeat("d", 4000)}, {Description: strings.Repeat("d", 2001)},
 		}}, "embeds total 6001 characters"},
 		{"embed fields", &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{{Fields: fields(26)}}}, "26 fields"},
+		{"files", &discordgo.MessageSend{Content: "x", Files: files(11, 10)}, "11 files attached; Discord allows 10 per message"},
+		{"upload size", &discordgo.MessageSend{Content: "x", Files: files(2, 6<<20)}, "12582912 bytes of files attached; Discord allows 10485760 (10 MiB)"},
+		{"attachment ref", &discordgo.MessageSend{Files: files(1, 10), Embeds: []*discordgo.MessageEmbed{{Image: &discordgo.MessageEmbedImage{URL: "attachment://chart.png"}}}},
+			`at /embeds/0/image/url: "attachment://chart.png" names no file attached to the message`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,4 +188,13 @@ func TestHTTPClient(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("GET /users/@me without a token = %d; want 401", resp.StatusCode)
 	}
+}
+
+// files are n files of size bytes each, named f0.png, f1.png, ...
+func files(n, size int) []*discordgo.File {
+	var out []*discordgo.File
+	for i := range n {
+		out = append(out, &discordgo.File{Name: fmt.Sprintf("f%d.png", i), ContentType: "image/png", Reader: bytes.NewReader(make([]byte, size))})
+	}
+	return out
 }
