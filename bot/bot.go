@@ -56,6 +56,9 @@ type Config struct {
 	// Digests builds a period's research digest for /digest; nil: the
 	// command says digests are not available.
 	Digests DigestSource
+	// Quotes configures the moderators' approval of quotes in
+	// ModeratorChannelID (quote_review.go); the zero value: approval off.
+	Quotes QuotesConfig
 }
 
 // ErrNoToken is returned by New without a token.
@@ -70,8 +73,9 @@ type Bot struct {
 
 	appID      string
 	commands   map[string]command
-	registered string     // the flow ids the registered commands list
-	sched      *scheduler // nil: no scheduled prompts
+	registered string         // the flow ids the registered commands list
+	sched      *scheduler     // nil: no scheduled prompts
+	quotes     *quoteReviewer // nil: quote approval off
 
 	inflight  sync.WaitGroup
 	userLocks keylock.Locks // lockUser
@@ -120,6 +124,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	if b.sched, err = newScheduler(b, cfg.Prompts); err != nil {
 		return nil, err
 	}
+	b.quotes = newQuoteReviewer(b, cfg.Quotes)
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
@@ -148,6 +153,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.log.Info("PeerVoice bot ready", "commands", len(b.commands), "guild", b.cfg.GuildID)
 	b.startScheduler(ctx)
+	b.startQuoteReviewer(ctx)
 	close(b.ready)
 	<-ctx.Done()
 	b.mu.Lock()

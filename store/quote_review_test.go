@@ -132,7 +132,7 @@ func TestDecideQuote(t *testing.T) {
 		{"aaaaaaaaaaaa", store.QuotePending, store.QuoteApproved, false, store.QuoteApproved, 1}, // double click
 		{"aaaaaaaaaaaa", store.QuotePending, store.QuoteRejected, false, store.QuoteApproved, 1}, // another moderator, later
 		{"bbbbbbbbbbbb", store.QuotePending, store.QuoteRejected, true, store.QuoteRejected, 1},
-		{"bbbbbbbbbbbb", store.QuoteRejected, store.QuotePending, true, store.QuotePending, 2}, // undo
+		{"bbbbbbbbbbbb", store.QuoteRejected, store.QuotePending, true, store.QuotePending, 2},  // undo
 		{"bbbbbbbbbbbb", store.QuoteRejected, store.QuotePending, false, store.QuotePending, 2}, // undo twice
 		{"bbbbbbbbbbbb", store.QuotePending, store.QuoteApproved, true, store.QuoteApproved, 3},
 	}
