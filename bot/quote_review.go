@@ -164,7 +164,7 @@ func (r *quoteReviewer) check(ctx context.Context) {
 		seen[c.ID] = true
 		rev, ok := waiting[c.ID]
 		if !ok {
-			rev = store.QuoteReview{QuoteID: c.ID, Period: c.Period, Nonce: quoteNonce(c.ID), ClaimedAt: now}
+			rev = store.QuoteReview{QuoteID: c.ID, Period: c.Period, Nonce: quoteNonce(c.ID), Status: store.QuotePending, ClaimedAt: now}
 			claimed, err := r.st.ClaimQuoteReview(ctx, rev)
 			if err != nil {
 				log.Error("quote review: claim; will try again", "quote", c.ID, "err", err)

@@ -130,9 +130,6 @@ type digestBuilder struct {
 	loc      *time.Location
 	flows    func() *flows.Catalog
 	scrubber *scrub.Scrubber
-	// approved reports whether a moderator approved a quote; nil until
-	// the approval step stores approvals.
-	approved func(id string) bool
 }
 
 func (a *app) newDigestBuilder() (*digestBuilder, error) {
@@ -181,11 +178,21 @@ func (b *digestBuilder) build(ctx context.Context, db *store.DB, p digest.Period
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: %w", p.Name, err)
 	}
+	// The moderators' decisions as they are now, read for every digest:
+	// an approval made a minute ago counts, an undo too.
+	approved := func(string) bool { return false }
+	if b.settings.QuoteApproval {
+		ids, err := db.ApprovedQuotes(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("digest %s: %w", p.Name, err)
+		}
+		approved = func(id string) bool { return ids[id] }
+	}
 	d, err := digest.Build(p, fs, digestInput(data), digest.Options{
 		Policy:            b.policy,
 		Subgroups:         b.settings.Subgroups,
 		PublishUnapproved: !b.settings.QuoteApproval,
-		Approved:          b.approved,
+		Approved:          approved,
 		MaxQuotes:         b.settings.MaxQuotes,
 		Scrubber:          b.scrubber,
 		Today:             now,
