@@ -98,21 +98,32 @@ func (db *DB) QuoteReviewOf(ctx context.Context, quoteID string) (QuoteReview, e
 // ApprovedQuotes returns the ids of the quotes moderators approved, as a
 // set: what the digest publishes. Read it afresh for every digest.
 func (db *DB) ApprovedQuotes(ctx context.Context) (map[string]bool, error) {
-	rows, err := db.rd.QueryContext(ctx, `SELECT quote_id FROM quote_reviews WHERE status = 'approved'`)
+	return db.quoteIDs(ctx, QuoteApproved)
+}
+
+// RejectedQuotes returns the ids of the quotes moderators rejected, as a
+// set: never published, and no longer waiting.
+func (db *DB) RejectedQuotes(ctx context.Context) (map[string]bool, error) {
+	return db.quoteIDs(ctx, QuoteRejected)
+}
+
+// quoteIDs returns the ids of the quotes in status s.
+func (db *DB) quoteIDs(ctx context.Context, s QuoteStatus) (map[string]bool, error) {
+	rows, err := db.rd.QueryContext(ctx, `SELECT quote_id FROM quote_reviews WHERE status = ?`, string(s))
 	if err != nil {
-		return nil, fmt.Errorf("approved quotes: %w", err)
+		return nil, fmt.Errorf("%s quotes: %w", s, err)
 	}
 	defer rows.Close()
 	out := map[string]bool{}
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("approved quotes: %w", err)
+			return nil, fmt.Errorf("%s quotes: %w", s, err)
 		}
 		out[id] = true
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("approved quotes: %w", err)
+		return nil, fmt.Errorf("%s quotes: %w", s, err)
 	}
 	return out, nil
 }

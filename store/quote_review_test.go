@@ -148,6 +148,13 @@ func TestDecideQuote(t *testing.T) {
 		}
 	}
 	approved("aaaaaaaaaaaa", "bbbbbbbbbbbb")
+	if _, _, err := db.DecideQuote(ctx, "aaaaaaaaaaaa", store.QuoteApproved, store.QuoteRejected, day); err != nil {
+		t.Fatal(err)
+	}
+	approved("bbbbbbbbbbbb")
+	if got, err := db.RejectedQuotes(ctx); err != nil || len(got) != 1 || !got["aaaaaaaaaaaa"] {
+		t.Errorf("RejectedQuotes() = %v, %v; want aaaaaaaaaaaa", got, err)
+	}
 	if _, _, err := db.DecideQuote(ctx, "aaaaaaaaaaaa", store.QuoteApproved, "published", day); err == nil {
 		t.Error("DecideQuote to an unknown status succeeded")
 	}

@@ -180,19 +180,21 @@ func (b *digestBuilder) build(ctx context.Context, db *store.DB, p digest.Period
 	}
 	// The moderators' decisions as they are now, read for every digest:
 	// an approval made a minute ago counts, an undo too.
-	approved := func(string) bool { return false }
+	var approved, rejected map[string]bool
 	if b.settings.QuoteApproval {
-		ids, err := db.ApprovedQuotes(ctx)
-		if err != nil {
+		if approved, err = db.ApprovedQuotes(ctx); err != nil {
 			return nil, fmt.Errorf("digest %s: %w", p.Name, err)
 		}
-		approved = func(id string) bool { return ids[id] }
+		if rejected, err = db.RejectedQuotes(ctx); err != nil {
+			return nil, fmt.Errorf("digest %s: %w", p.Name, err)
+		}
 	}
 	d, err := digest.Build(p, fs, digestInput(data), digest.Options{
 		Policy:            b.policy,
 		Subgroups:         b.settings.Subgroups,
 		PublishUnapproved: !b.settings.QuoteApproval,
-		Approved:          approved,
+		Approved:          func(id string) bool { return approved[id] },
+		Rejected:          func(id string) bool { return rejected[id] },
 		MaxQuotes:         b.settings.MaxQuotes,
 		Scrubber:          b.scrubber,
 		Today:             now,
