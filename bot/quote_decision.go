@@ -135,21 +135,16 @@ func (b *Bot) reviewQuote(ic *discordgo.InteractionCreate, id ID) {
 			return response{}, err
 		}
 		if !changed {
-			note := alreadyNote(rev)
-			var after func()
-			if i.Message != nil {
-				// Bring a request left stale (say, by a crash before its
-				// update) up to date.
-				m := reviewed(i.Message, rev)
-				after = func() {
-					edit := discordgo.NewMessageEdit(i.ChannelID, i.Message.ID).SetEmbeds(m.Embeds)
-					edit.Components = &m.Components
-					if _, err := b.s.ChannelMessageEditComplex(edit); err != nil {
-						b.log.Warn("quote review: update a stale review request", "quote", rev.QuoteID, "err", err)
-					}
-				}
+			// The request is brought up to date (it may have been left
+			// stale, say by a crash before its update), and the note goes
+			// as an ephemeral follow-up: an ephemeral response after a
+			// deferral would replace the request itself.
+			note := message{Content: alreadyNote(rev)}
+			after := func() { b.followup(i, note, true) }
+			if i.Message == nil {
+				return response{initial: ephemeralReply(note)}, nil
 			}
-			return response{initial: ephemeralReply(message{Content: note}), after: after}, nil
+			return response{initial: updateReply(reviewed(i.Message, rev)), after: after}, nil
 		}
 		b.log.Info("quote reviewed", "quote", rev.QuoteID, "decision", string(rev.Status), "decisions", rev.Decisions)
 		if i.Message == nil {

@@ -5,7 +5,7 @@ import "context"
 // CheckQuotes runs one quote review check now, as a tick would, and
 // returns when it is done.
 func CheckQuotes(b *Bot) {
-	b.quotes.check(context.Background())
+	b.quotes.check(context.Background(), nil)
 }
 
 // QuotesStarted is closed once the running bot's quote reviewer has made

@@ -115,7 +115,7 @@ func (b *Bot) startQuoteReviewer(ctx context.Context) {
 // finishes: a claimed request is posted and recorded.
 func (r *quoteReviewer) run(ctx context.Context) {
 	work := context.WithoutCancel(ctx)
-	r.check(work)
+	r.check(work, ctx.Done())
 	close(r.first)
 	t := time.NewTicker(r.tick)
 	defer t.Stop()
@@ -124,7 +124,7 @@ func (r *quoteReviewer) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			r.check(work)
+			r.check(work, ctx.Done())
 		}
 	}
 }
@@ -133,8 +133,10 @@ func (r *quoteReviewer) run(ctx context.Context) {
 // claimed before whose post failed or was not recorded, with their nonce,
 // and new ones, claimed first. When the channel itself is the problem
 // (missing, or no permission), it stops until the next tick: every
-// request would fail alike.
-func (r *quoteReviewer) check(ctx context.Context) {
+// request would fail alike. When stop is closed it stops between
+// requests, so a long backlog does not hold up a shutdown; each request
+// is claimed, posted and recorded, or left to the next check.
+func (r *quoteReviewer) check(ctx context.Context, stop <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	log := r.b.log
@@ -158,6 +160,11 @@ func (r *quoteReviewer) check(ctx context.Context) {
 	})
 	seen := map[string]bool{}
 	for _, c := range cands {
+		select {
+		case <-stop:
+			return
+		default:
+		}
 		if seen[c.ID] {
 			continue
 		}
