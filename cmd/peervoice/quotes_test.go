@@ -2,8 +2,11 @@ package main_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -11,6 +14,9 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/store"
+
+	_ "github.com/mattn/go-sqlite3"
 )
 
 // startBot runs `peervoice run` in dir with env until it is ready; stop
@@ -175,6 +181,8 @@ func TestQuoteApprovalBinary(t *testing.T) {
 		t.Errorf("%d review requests after a restart; want the same 20", n)
 	}
 
+	checkReviewTable(t, dir)
+
 	// Approval off: nothing for the moderators, every candidate (up to
 	// digest.max_quotes) published.
 	off := append(env[:len(env):len(env)], "PEERVOICE_DIGEST_QUOTE_APPROVAL=false")
@@ -189,5 +197,65 @@ func TestQuoteApprovalBinary(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), mod.ID) {
 		t.Errorf("the moderator's id was logged")
+	}
+}
+
+// checkReviewTable fails if the quote_reviews table holds anything about
+// a participant: a name, a pseudonym, a Discord id or the answer's words.
+func checkReviewTable(t *testing.T, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(dir, "peervoice.db")
+	db, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bad []string
+	for i := range 20 {
+		name := fmt.Sprintf("digest-person-%02d", i)
+		bad = append(bad, name, db.Pseudonym("terminal", name), fmt.Sprintf("person %d;", i))
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rows, err := raw.QueryContext(ctx, `SELECT * FROM quote_reviews`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	n := 0
+	for rows.Next() {
+		n++
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			parts = append(parts, fmt.Sprint(v))
+		}
+		row := strings.Join(parts, " | ")
+		for _, b := range bad {
+			if strings.Contains(row, b) {
+				t.Errorf("quote_reviews holds %q: %v", b, row)
+			}
+		}
+		if m := digestLongHex.FindString(row); m != "" {
+			t.Errorf("quote_reviews holds %q, which looks like a pseudonym or session id", m)
+		}
+	}
+	if n != 20 {
+		t.Errorf("quote_reviews has %d rows; want the 20 candidates", n)
 	}
 }
