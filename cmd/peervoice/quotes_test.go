@@ -102,9 +102,11 @@ func TestQuoteApprovalBinary(t *testing.T) {
 	g := e.AddGuild("Peer support")
 	mods := g.AddChannel("moderators")
 	role := g.AddRole("moderators", 0)
+	researchers := g.AddRole("researchers", discordtest.PermissionManageGuild) // Discord offers /digest to Manage Server
 	mod := e.User("moderator")
-	g.AddMember(mod, role)
-	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL(), "PEERVOICE_ROLES_MODERATOR=" + role.ID}
+	g.AddMember(mod, role, researchers)
+	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL(),
+		"PEERVOICE_ROLES_MODERATOR=" + role.ID, "PEERVOICE_ROLES_RESEARCHER=" + researchers.ID}
 	on := append(env[:len(env):len(env)], "PEERVOICE_DISCORD_MODERATOR_CHANNEL_ID="+mods.ID)
 
 	if d := quotesOf(t, dir, week, nil); len(d.Quotes) != 0 {
@@ -162,8 +164,25 @@ func TestQuoteApprovalBinary(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The running bot's /digest reads the decisions afresh: a preview
+	// made before the approval, then one after it.
+	preview := func(match func(discordtest.Message) bool) {
+		t.Helper()
+		c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if _, err := mod.RunCommandIn(mods, "digest", discordtest.Sub("preview", discordtest.Opt("period", week))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mod.WaitMessage(c, match); err != nil {
+			t.Fatalf("/digest preview: %v\n%s", err, logs.String())
+		}
+	}
+	preview(func(m discordtest.Message) bool {
+		return m.Ephemeral && strings.Contains(m.Content, "Preview of the digest for "+week)
+	})
 	click(find("person 3;"), bot.ActApproveQuote)
 	click(find("person 5;"), bot.ActRejectQuote)
+	preview(func(m discordtest.Message) bool { return m.Ephemeral && strings.Contains(embedText(m), "person 3;") })
 
 	d := quotesOf(t, dir, week, nil)
 	if len(d.Quotes) != 1 || !strings.Contains(d.Quotes[0].Text, "person 3;") {
