@@ -69,6 +69,9 @@ type Config struct {
 	// DigestPosting configures posting digests: the claim on each
 	// period, the weekly schedule, charts (digest_post.go).
 	DigestPosting DigestPosting
+	// Quotes configures the moderators' approval of quotes in
+	// ModeratorChannelID (quote_review.go); the zero value: approval off.
+	Quotes QuotesConfig
 }
 
 // ErrNoToken is returned by New without a token.
@@ -83,9 +86,10 @@ type Bot struct {
 
 	appID      string
 	commands   map[string]command
-	registered string     // the flow ids the registered commands list
-	sched      *scheduler // nil: no scheduled prompts nor digests
-	digestMu   sync.Mutex // one digest posted at a time
+	registered string         // the flow ids the registered commands list
+	sched      *scheduler     // nil: no scheduled prompts nor digests
+	digestMu   sync.Mutex     // one digest posted at a time
+	quotes     *quoteReviewer // nil: quote approval off
 
 	inflight  sync.WaitGroup
 	userLocks keylock.Locks // lockUser
@@ -135,6 +139,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	if b.sched, err = newScheduler(b, cfg); err != nil {
 		return nil, err
 	}
+	b.quotes = newQuoteReviewer(b, cfg.Quotes)
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
@@ -163,6 +168,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.log.Info("PeerVoice bot ready", "commands", len(b.commands), "guild", b.cfg.GuildID)
 	b.startScheduler(ctx)
+	b.startQuoteReviewer(ctx)
 	close(b.ready)
 	<-ctx.Done()
 	b.mu.Lock()

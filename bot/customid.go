@@ -24,6 +24,10 @@ const (
 	ActPrompt   Action = 'p' // "Answer privately" on a community prompt: Value is the flow id
 	ActMenu     Action = 'f' // the menu of flows: the flow id comes as the select value
 	ActWithdraw Action = 'w' // withdraw confirmation: Value is yes or no
+	// A moderator's review of a quote candidate: Value is the quote id.
+	ActApproveQuote Action = 'A'
+	ActRejectQuote  Action = 'R'
+	ActUndoQuote    Action = 'U' // back to waiting for a decision
 )
 
 // ID is a decoded custom id: which action, on which session's question.
@@ -65,6 +69,10 @@ func ParseID(s string) (ID, error) {
 			return ID{}, fmt.Errorf("%w: %q has no session or question", ErrBadID, s)
 		}
 	case ActPrompt, ActMenu, ActWithdraw:
+	case ActApproveQuote, ActRejectQuote, ActUndoQuote:
+		if id.Value == "" {
+			return ID{}, fmt.Errorf("%w: %q has no quote id", ErrBadID, s)
+		}
 	default:
 		return ID{}, fmt.Errorf("%w: unknown action %q", ErrBadID, parts[1])
 	}

@@ -71,6 +71,9 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 	case ActWrite:
 		b.openModal(ic, id)
 		return
+	case ActApproveQuote, ActRejectQuote, ActUndoQuote:
+		b.reviewQuote(ic, id)
+		return
 	}
 	var in flows.Input
 	switch id.Action {

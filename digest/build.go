@@ -34,6 +34,10 @@ type Options struct {
 	// Approved reports whether a moderator approved the quote with this
 	// id; nil means none has been.
 	Approved func(id string) bool
+	// Rejected reports whether a moderator rejected the quote with this
+	// id: it is not published, nor counted as waiting. nil means none has
+	// been.
+	Rejected func(id string) bool
 	// MaxQuotes caps the quotes published; 0 means DefaultMaxQuotes.
 	MaxQuotes int
 	// Scrubber removes personal details from quotes. Quotes are dropped,

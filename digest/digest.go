@@ -32,7 +32,8 @@ type Digest struct {
 	// Quotes are the quotes published: approved by a moderator, or all
 	// candidates when approval is off, at most Options.MaxQuotes.
 	Quotes []Quote `json:"quotes"`
-	// QuotesPending counts the candidates waiting for approval.
+	// QuotesPending counts the candidates waiting for approval: neither
+	// approved nor rejected.
 	QuotesPending disclosure.Count `json:"quotes_pending"`
 	// Notes explain what was merged, left out or withheld.
 	Notes []string `json:"notes"`

@@ -128,6 +128,15 @@ func TestQuotes(t *testing.T) {
 	if len(again.Quotes) != 1 || again.Quotes[0].ID != id || !again.Quotes[0].Approved {
 		t.Errorf("after approving %s: quotes %+v", id, again.Quotes)
 	}
+	// A rejected quote is not published, nor waiting any more.
+	rejected := tiny(t, data, digest.Options{Rejected: func(x string) bool { return x == id }})
+	if len(rejected.Quotes) != 0 || rejected.QuotesPending.String() != "*" {
+		t.Errorf("after rejecting %s: quotes %+v, %s pending; want none published and 1 pending shown as *", id, rejected.Quotes, rejected.QuotesPending)
+	}
+	both := tiny(t, data, digest.Options{Rejected: func(string) bool { return true }})
+	if len(both.Quotes) != 0 || both.QuotesPending.String() != "0" {
+		t.Errorf("after rejecting both: quotes %+v, %s pending; want none published, 0 pending", both.Quotes, both.QuotesPending)
+	}
 	// With approval off, every candidate is published, up to the cap.
 	open := tiny(t, data, digest.Options{PublishUnapproved: true, MaxQuotes: 1})
 	if len(open.Quotes) != 1 || open.QuotesPending.String() != "0" {

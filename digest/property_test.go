@@ -164,6 +164,7 @@ func TestDisclosureProperty(t *testing.T) {
 		opt := digest.Options{
 			Policy: pol, Scrubber: fakeScrubber{}, PublishUnapproved: rng.IntN(3) == 0, MaxQuotes: 1 + rng.IntN(5),
 			Approved: func(id string) bool { return approveAll || id[len(id)-1] < '8' },
+			Rejected: func(id string) bool { return !approveAll && id[len(id)-1] >= 'c' },
 		}
 		d, err := digest.Build(p, fs, c.data(q), opt)
 		if err != nil {
@@ -455,7 +456,7 @@ func (o *oracle) checkComparisons(d *digest.Digest) {
 func (o *oracle) checkQuotes(d *digest.Digest, opt digest.Options) {
 	pending := 0
 	for _, q := range d.Candidates() {
-		if !q.Approved && !opt.PublishUnapproved {
+		if !q.Approved && !opt.PublishUnapproved && (opt.Rejected == nil || !opt.Rejected(q.ID)) {
 			pending++
 		}
 	}

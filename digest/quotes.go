@@ -39,7 +39,9 @@ func (b *builder) quotes(d *Digest) error {
 	pending := 0
 	for _, c := range candidates {
 		if !c.Approved && !b.opt.PublishUnapproved {
-			pending++
+			if b.opt.Rejected == nil || !b.opt.Rejected(c.ID) {
+				pending++
+			}
 			continue
 		}
 		if len(d.Quotes) < b.opt.MaxQuotes {

@@ -144,9 +144,6 @@ type digestBuilder struct {
 	loc      *time.Location
 	flows    func() *flows.Catalog
 	scrubber *scrub.Scrubber
-	// approved reports whether a moderator approved a quote; nil until
-	// the approval step stores approvals.
-	approved func(id string) bool
 }
 
 func (a *app) newDigestBuilder() (*digestBuilder, error) {
@@ -195,11 +192,23 @@ func (b *digestBuilder) build(ctx context.Context, db *store.DB, p digest.Period
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: %w", p.Name, err)
 	}
+	// The moderators' decisions as they are now, read for every digest:
+	// an approval made a minute ago counts, an undo too.
+	var approved, rejected map[string]bool
+	if b.settings.QuoteApproval {
+		if approved, err = db.ApprovedQuotes(ctx); err != nil {
+			return nil, fmt.Errorf("digest %s: %w", p.Name, err)
+		}
+		if rejected, err = db.RejectedQuotes(ctx); err != nil {
+			return nil, fmt.Errorf("digest %s: %w", p.Name, err)
+		}
+	}
 	d, err := digest.Build(p, fs, digestInput(data), digest.Options{
 		Policy:            b.policy,
 		Subgroups:         b.settings.Subgroups,
 		PublishUnapproved: !b.settings.QuoteApproval,
-		Approved:          b.approved,
+		Approved:          func(id string) bool { return approved[id] },
+		Rejected:          func(id string) bool { return rejected[id] },
 		MaxQuotes:         b.settings.MaxQuotes,
 		Scrubber:          b.scrubber,
 		Today:             now,

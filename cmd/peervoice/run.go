@@ -48,11 +48,16 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			if err != nil {
 				return err
 			}
+			quotes, err := a.quoteReview(db)
+			if err != nil {
+				return err
+			}
 			b, err := bot.New(bot.Config{
 				Token: d.Token, GuildID: d.GuildID, APIURL: d.APIURL, GatewayURL: d.GatewayURL,
 				ResearchChannelID: d.ResearchChannelID, ModeratorChannelID: d.ModeratorChannelID,
 				ModeratorRoles: a.cfg.Roles.Moderator, ResearcherRoles: a.cfg.Roles.Researcher,
 				Log: a.log, Prompts: prompts, Digests: digests, DigestPosting: posting, Exports: exports,
+				Quotes: quotes,
 			}, svc)
 			if err != nil {
 				return err

@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// QuoteStatus is where a quote candidate's review stands.
+type QuoteStatus string
+
+// The statuses of a QuoteReview.
+const (
+	// QuotePending: waiting for a moderator's decision.
+	QuotePending QuoteStatus = "pending"
+	// QuoteApproved: the digest may publish it.
+	QuoteApproved QuoteStatus = "approved"
+	// QuoteRejected: the digest never publishes it.
+	QuoteRejected QuoteStatus = "rejected"
+)
+
+// QuoteReview is a moderator's review of one quote candidate, and the
+// request for it posted in the moderator channel. QuoteID is unique:
+// whoever claims it first posts the request. It holds nothing about the
+// participant who gave the answer, nor who decided.
+type QuoteReview struct {
+	QuoteID string // the digest's stable quote id
+	Period  string // the digest period it was first seen in, e.g. 2026-W49
+	// Nonce is sent with every attempt to post the request, with
+	// enforce_nonce, so that Discord returns the message an earlier
+	// attempt created instead of posting again.
+	Nonce     string
+	Status    QuoteStatus
+	ClaimedAt time.Time // zero means now
+	Attempts  int       // failed attempts to post so far
+	LastError string    // why the last attempt failed
+	ChannelID string    // where the request was posted; "" until it is
+	MessageID string
+	PostedAt  time.Time // zero until posted
+	DecidedAt time.Time // the latest decision; zero while never decided
+	Decisions int       // how many decisions (and undos) were made
+}
+
+// Posted reports whether the review request is in the moderator channel.
+func (r QuoteReview) Posted() bool { return r.MessageID != "" }
+
+// ClaimQuoteReview inserts r as pending and unposted, in one transaction,
+// and reports whether this call claimed it: false means the quote was
+// claimed before, whatever became of it. Only the claimer posts, so a
+// review request is posted once by however many bot processes.
+func (db *DB) ClaimQuoteReview(ctx context.Context, r QuoteReview) (bool, error) {
+	if r.QuoteID == "" || r.Period == "" || r.Nonce == "" {
+		return false, fmt.Errorf("claim quote review: quote %q, period %q, nonce %q: all three are required", r.QuoteID, r.Period, r.Nonce)
+	}
+	r.ClaimedAt = db.orNow(r.ClaimedAt)
+	tx, err := db.wr.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("claim quote review: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO quote_reviews (quote_id, period, nonce, status, claimed_at)
+		VALUES (?, ?, ?, 'pending', ?) ON CONFLICT (quote_id) DO NOTHING`,
+		r.QuoteID, r.Period, r.Nonce, formatTime(r.ClaimedAt))
+	if err != nil {
+		return false, fmt.Errorf("claim quote review %s: %w", r.QuoteID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim quote review: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("claim quote review: %w", err)
+	}
+	return n == 1, nil
+}
+
+// UnpostedQuoteReviews returns the claims whose request is not known to be
+// in the moderator channel, oldest first: posts that failed, or whose
+// process stopped before recording them.
+func (db *DB) UnpostedQuoteReviews(ctx context.Context) ([]QuoteReview, error) {
+	return db.quoteReviews(ctx, "unposted quote reviews", `WHERE message_id IS NULL ORDER BY claimed_at, quote_id`)
+}
+
+// QuoteReviewOf returns the review of one quote, or ErrNotFound.
+func (db *DB) QuoteReviewOf(ctx context.Context, quoteID string) (QuoteReview, error) {
+	rs, err := db.quoteReviews(ctx, "quote review "+quoteID, `WHERE quote_id = ?`, quoteID)
+	if err != nil {
+		return QuoteReview{}, err
+	}
+	if len(rs) == 0 {
+		return QuoteReview{}, fmt.Errorf("quote review %s: %w", quoteID, ErrNotFound)
+	}
+	return rs[0], nil
+}
+
+// ApprovedQuotes returns the ids of the quotes moderators approved, as a
+// set: what the digest publishes. Read it afresh for every digest.
+func (db *DB) ApprovedQuotes(ctx context.Context) (map[string]bool, error) {
+	return db.quoteIDs(ctx, QuoteApproved)
+}
+
+// RejectedQuotes returns the ids of the quotes moderators rejected, as a
+// set: never published, and no longer waiting.
+func (db *DB) RejectedQuotes(ctx context.Context) (map[string]bool, error) {
+	return db.quoteIDs(ctx, QuoteRejected)
+}
+
+// quoteIDs returns the ids of the quotes in status s.
+func (db *DB) quoteIDs(ctx context.Context, s QuoteStatus) (map[string]bool, error) {
+	rows, err := db.rd.QueryContext(ctx, `SELECT quote_id FROM quote_reviews WHERE status = ?`, string(s))
+	if err != nil {
+		return nil, fmt.Errorf("%s quotes: %w", s, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("%s quotes: %w", s, err)
+		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s quotes: %w", s, err)
+	}
+	return out, nil
+}
+
+// QuoteReviewPosted records that the review request is in the channel.
+// One already recorded keeps its first message.
+func (db *DB) QuoteReviewPosted(ctx context.Context, quoteID, channelID, messageID string, at time.Time) error {
+	_, err := db.updateQuoteReview(ctx, "record quote review post", quoteID,
+		`UPDATE quote_reviews SET channel_id = ?, message_id = ?, posted_at = ?
+		 WHERE quote_id = ? AND message_id IS NULL`,
+		channelID, messageID, formatTime(db.orNow(at)))
+	return err
+}
+
+// QuoteReviewFailed counts a failed attempt to post the review request
+// and why; it stays unposted, to be retried.
+func (db *DB) QuoteReviewFailed(ctx context.Context, quoteID, reason string) error {
+	_, err := db.updateQuoteReview(ctx, "record failed quote review post", quoteID,
+		`UPDATE quote_reviews SET attempts = attempts + 1, last_error = ?
+		 WHERE quote_id = ? AND message_id IS NULL`, reason)
+	return err
+}
+
+// DecideQuote moves a quote's review from status from to status to (an
+// approval or rejection from pending, or an undo back to pending), and
+// reports whether it did. false, with the review as it stands, means the
+// review was not in status from: someone decided first, or the click was
+// a second one. Nothing is recorded twice.
+func (db *DB) DecideQuote(ctx context.Context, quoteID string, from, to QuoteStatus, at time.Time) (QuoteReview, bool, error) {
+	if !validQuoteStatus(from) || !validQuoteStatus(to) || from == to {
+		return QuoteReview{}, false, fmt.Errorf("decide quote %s: from %q to %q: want two different statuses of pending, approved, rejected", quoteID, from, to)
+	}
+	changed, err := db.updateQuoteReview(ctx, "decide quote", quoteID,
+		`UPDATE quote_reviews SET status = ?, decided_at = ?, decisions = decisions + 1
+		 WHERE status = ? AND quote_id = ?`,
+		string(to), formatTime(db.orNow(at)), string(from))
+	if err != nil {
+		return QuoteReview{}, false, err
+	}
+	r, err := db.QuoteReviewOf(ctx, quoteID)
+	return r, changed, err
+}
+
+func validQuoteStatus(s QuoteStatus) bool {
+	return s == QuotePending || s == QuoteApproved || s == QuoteRejected
+}
+
+// updateQuoteReview runs one UPDATE on a quote review in its own
+// transaction; the quote id is the query's last argument, after args. It
+// reports whether a row changed; an
+// unknown quote is ErrNotFound.
+func (db *DB) updateQuoteReview(ctx context.Context, what, quoteID, query string, args ...any) (bool, error) {
+	tx, err := db.wr.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", what, err)
+	}
+	defer tx.Rollback()
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM quote_reviews WHERE quote_id = ?`, quoteID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("%s %s: %w", what, quoteID, ErrNotFound)
+	} else if err != nil {
+		return false, fmt.Errorf("%s %s: %w", what, quoteID, err)
+	}
+	res, err := tx.ExecContext(ctx, query, append(args, quoteID)...)
+	if err != nil {
+		return false, fmt.Errorf("%s %s: %w", what, quoteID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("%s %s: %w", what, quoteID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("%s: %w", what, err)
+	}
+	return n == 1, nil
+}
+
+// quoteReviews lists the quote reviews matching where.
+func (db *DB) quoteReviews(ctx context.Context, what, where string, args ...any) ([]QuoteReview, error) {
+	rows, err := db.rd.QueryContext(ctx, `SELECT quote_id, period, nonce, status, claimed_at, attempts, last_error,
+		COALESCE(channel_id, ''), COALESCE(message_id, ''), COALESCE(posted_at, ''), COALESCE(decided_at, ''), decisions
+		FROM quote_reviews `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []QuoteReview
+	for rows.Next() {
+		var r QuoteReview
+		var claimed, posted, decided string
+		if err := rows.Scan(&r.QuoteID, &r.Period, &r.Nonce, &r.Status, &claimed, &r.Attempts, &r.LastError,
+			&r.ChannelID, &r.MessageID, &posted, &decided, &r.Decisions); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		if r.ClaimedAt, err = parseTime(claimed); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		for _, t := range []struct {
+			s   string
+			dst *time.Time
+		}{{posted, &r.PostedAt}, {decided, &r.DecidedAt}} {
+			if t.s == "" {
+				continue
+			}
+			if *t.dst, err = parseTime(t.s); err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}

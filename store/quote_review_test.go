@@ -1,0 +1,161 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/peervoice/peervoice/store"
+)
+
+// TestQuoteReviewClaimOnce: of many processes claiming one quote at once,
+// exactly one wins, across a reopen too; the request is recorded posted
+// once, keeping its first message.
+func TestQuoteReviewClaimOnce(t *testing.T) {
+	ctx := context.Background()
+	path := newPath(t)
+	db := open(t, path, store.Options{})
+	other := open(t, path, store.Options{}) // a second bot process
+	now := time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)
+	r := store.QuoteReview{QuoteID: "0123456789ab", Period: "2026-W49", Nonce: "42", ClaimedAt: now}
+	var wins sync.WaitGroup
+	won := make(chan bool, 8)
+	for i := range 8 {
+		wins.Add(1)
+		go func() {
+			defer wins.Done()
+			d := db
+			if i%2 == 1 {
+				d = other
+			}
+			ok, err := d.ClaimQuoteReview(ctx, r)
+			if err != nil {
+				t.Error(err)
+			}
+			won <- ok
+		}()
+	}
+	wins.Wait()
+	close(won)
+	n := 0
+	for ok := range won {
+		if ok {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d claims won; want 1", n)
+	}
+	if _, err := db.ClaimQuoteReview(ctx, store.QuoteReview{QuoteID: "x"}); err == nil {
+		t.Error("ClaimQuoteReview without period and nonce succeeded")
+	}
+
+	got, err := db.UnpostedQuoteReviews(ctx)
+	if err != nil || len(got) != 1 || got[0].QuoteID != r.QuoteID || got[0].Status != store.QuotePending || got[0].Posted() || !got[0].ClaimedAt.Equal(now) {
+		t.Fatalf("UnpostedQuoteReviews() = %+v, %v; want the one claim, pending", got, err)
+	}
+	if err := db.QuoteReviewFailed(ctx, r.QuoteID, "Unknown Channel"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QuoteReviewPosted(ctx, r.QuoteID, "7", "100", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.QuoteReviewPosted(ctx, r.QuoteID, "7", "101", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QuoteReviewFailed(ctx, r.QuoteID, "late failure"); err != nil {
+		t.Fatal(err)
+	}
+	rev, err := db.QuoteReviewOf(ctx, r.QuoteID)
+	if err != nil || rev.MessageID != "100" || rev.ChannelID != "7" || rev.Attempts != 1 || rev.LastError != "Unknown Channel" || !rev.PostedAt.Equal(now) {
+		t.Errorf("QuoteReviewOf() = %+v, %v; want posted once as message 100 after 1 failed attempt", rev, err)
+	}
+	if got, err := db.UnpostedQuoteReviews(ctx); err != nil || len(got) != 0 {
+		t.Errorf("UnpostedQuoteReviews() after posting = %+v, %v; want none", got, err)
+	}
+	// Closed and opened again, as after a restart: still claimed.
+	db.Close()
+	db = open(t, path, store.Options{})
+	if ok, err := db.ClaimQuoteReview(ctx, r); ok || err != nil {
+		t.Errorf("ClaimQuoteReview() after a reopen = %v, %v; want false", ok, err)
+	}
+	for _, f := range []func() error{
+		func() error { return db.QuoteReviewPosted(ctx, "nope", "7", "1", now) },
+		func() error { return db.QuoteReviewFailed(ctx, "nope", "x") },
+		func() error { _, err := db.QuoteReviewOf(ctx, "nope"); return err },
+		func() error {
+			_, _, err := db.DecideQuote(ctx, "nope", store.QuotePending, store.QuoteApproved, now)
+			return err
+		},
+	} {
+		if err := f(); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("on an unknown quote: %v; want ErrNotFound", err)
+		}
+	}
+}
+
+// TestDecideQuote: a decision is recorded once; a second click, or
+// another moderator's, changes nothing; an undo reopens it; ApprovedQuotes
+// follows the latest decision.
+func TestDecideQuote(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, newPath(t), store.Options{})
+	day := time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)
+	for _, id := range []string{"aaaaaaaaaaaa", "bbbbbbbbbbbb"} {
+		if _, err := db.ClaimQuoteReview(ctx, store.QuoteReview{QuoteID: id, Period: "2026-W49", Nonce: "1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	approved := func(want ...string) {
+		t.Helper()
+		got, err := db.ApprovedQuotes(ctx)
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("ApprovedQuotes() = %v, %v; want %v", got, err, want)
+		}
+		for _, id := range want {
+			if !got[id] {
+				t.Fatalf("ApprovedQuotes() = %v; want %v", got, want)
+			}
+		}
+	}
+	approved()
+	steps := []struct {
+		id       string
+		from, to store.QuoteStatus
+		changed  bool
+		status   store.QuoteStatus
+		n        int
+	}{
+		{"aaaaaaaaaaaa", store.QuotePending, store.QuoteApproved, true, store.QuoteApproved, 1},
+		{"aaaaaaaaaaaa", store.QuotePending, store.QuoteApproved, false, store.QuoteApproved, 1}, // double click
+		{"aaaaaaaaaaaa", store.QuotePending, store.QuoteRejected, false, store.QuoteApproved, 1}, // another moderator, later
+		{"bbbbbbbbbbbb", store.QuotePending, store.QuoteRejected, true, store.QuoteRejected, 1},
+		{"bbbbbbbbbbbb", store.QuoteRejected, store.QuotePending, true, store.QuotePending, 2},  // undo
+		{"bbbbbbbbbbbb", store.QuoteRejected, store.QuotePending, false, store.QuotePending, 2}, // undo twice
+		{"bbbbbbbbbbbb", store.QuotePending, store.QuoteApproved, true, store.QuoteApproved, 3},
+	}
+	for i, s := range steps {
+		at := day.Add(time.Duration(i) * time.Minute)
+		r, changed, err := db.DecideQuote(ctx, s.id, s.from, s.to, at)
+		if err != nil || changed != s.changed || r.Status != s.status || r.Decisions != s.n {
+			t.Fatalf("step %d: DecideQuote(%s, %s → %s) = %+v, %v, %v; want changed %v, status %s, %d decisions",
+				i, s.id, s.from, s.to, r, changed, err, s.changed, s.status, s.n)
+		}
+		if changed && !r.DecidedAt.Equal(at) {
+			t.Errorf("step %d: decided at %v; want %v", i, r.DecidedAt, at)
+		}
+	}
+	approved("aaaaaaaaaaaa", "bbbbbbbbbbbb")
+	if _, _, err := db.DecideQuote(ctx, "aaaaaaaaaaaa", store.QuoteApproved, store.QuoteRejected, day); err != nil {
+		t.Fatal(err)
+	}
+	approved("bbbbbbbbbbbb")
+	if got, err := db.RejectedQuotes(ctx); err != nil || len(got) != 1 || !got["aaaaaaaaaaaa"] {
+		t.Errorf("RejectedQuotes() = %v, %v; want aaaaaaaaaaaa", got, err)
+	}
+	if _, _, err := db.DecideQuote(ctx, "aaaaaaaaaaaa", store.QuoteApproved, "published", day); err == nil {
+		t.Error("DecideQuote to an unknown status succeeded")
+	}
+}
