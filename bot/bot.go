@@ -83,6 +83,7 @@ type Bot struct {
 	svc Participants
 	log *slog.Logger
 	s   *discordgo.Session
+	gw  *gatewayFix
 
 	appID      string
 	commands   map[string]command
@@ -133,8 +134,8 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	s.ShouldRetryOnRateLimit = true
 	s.MaxRestRetries = 3
 	s.LogLevel = discordgo.LogError
-	installGatewayFix(s, cfg.Log, cfg.GatewayURL, cfg.InvalidSessionBackoff)
-	b := &Bot{cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
+	gw := installGatewayFix(s, cfg.Log, cfg.GatewayURL, cfg.InvalidSessionBackoff)
+	b := &Bot{gw: gw, cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
 	b.commands = b.commandTable()
 	if b.sched, err = newScheduler(b, cfg); err != nil {
 		return nil, err
@@ -156,14 +157,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	select {
 	case <-b.connected:
 	case <-ctx.Done():
-		b.s.Close()
+		b.closeGateway()
 		return nil
 	case <-time.After(30 * time.Second):
-		b.s.Close()
+		b.closeGateway()
 		return errors.New("connect to Discord: no READY within 30 seconds")
 	}
 	if err := b.register(); err != nil {
-		b.s.Close()
+		b.closeGateway()
 		return err
 	}
 	b.log.Info("PeerVoice bot ready", "commands", len(b.commands), "guild", b.cfg.GuildID)
@@ -175,11 +176,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.closing = true
 	b.mu.Unlock()
 	b.inflight.Wait()
-	if err := b.s.Close(); err != nil {
+	if err := b.closeGateway(); err != nil {
 		return fmt.Errorf("close gateway: %w", err)
 	}
 	b.log.Info("PeerVoice bot stopped")
 	return nil
+}
+
+// closeGateway closes the gateway connection for good: discordgo's
+// reconnect loop, if one is running, cannot open it again.
+func (b *Bot) closeGateway() error {
+	b.gw.shutdown()
+	return b.s.Close()
 }
 
 // Ready is closed once the bot has connected and registered its commands.

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -53,7 +54,20 @@ type gatewayFix struct {
 
 	mu  sync.Mutex
 	gen uint64 // counts changes to field, so a late reset cannot undo a newer URL
+
+	down atomic.Bool // the bot has closed the gateway for good: dial nothing
 }
+
+// errGatewayDown is what the dialer answers once the bot has shut down.
+var errGatewayDown = errors.New("bot: the gateway was closed for good")
+
+// shutdown makes every later dial fail. discordgo's reconnect loop reads
+// ShouldReconnectOnError once, before it starts, and then calls Open
+// until one succeeds: a Close while it waits between tries would
+// otherwise be undone by its next try, leaving a connection nobody
+// closes (whose heartbeat and read loops then race each other inside
+// discordgo when it drops).
+func (g *gatewayFix) shutdown() { g.down.Store(true) }
 
 // invalidSessionBackoff is the wait Discord asks for before identifying
 // again after op 9: a random time between 1 and 5 seconds.
@@ -178,6 +192,9 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 	return &websocket.Dialer{
 		HandshakeTimeout: 45 * time.Second, // as websocket.DefaultDialer
 		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if g.down.Load() {
+				return nil, errGatewayDown
+			}
 			c, err := nd.DialContext(ctx, network, addr)
 			if err != nil {
 				return nil, err
@@ -185,6 +202,9 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 			return watch(c), nil
 		},
 		NetDialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if g.down.Load() {
+				return nil, errGatewayDown
+			}
 			host, _, err := net.SplitHostPort(addr)
 			if err != nil {
 				return nil, err

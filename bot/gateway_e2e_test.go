@@ -232,3 +232,22 @@ func TestGatewayReconnectDuringBackoff(t *testing.T) {
 		t.Errorf("after the new READY and op 7: %d connections to resume_gateway_url; want 2", st.ResumeURLConnections)
 	}
 }
+
+// TestGatewayStaysClosed: once the bot has stopped, nothing opens its
+// gateway again. discordgo's reconnect loop calls Open until one works,
+// so a stop during a reconnect would otherwise be undone by its next
+// try; here the test makes that try itself.
+func TestGatewayStaysClosed(t *testing.T) {
+	h := newHarness(t)
+	waitGW(t, h.e, "connected", func(s discordtest.GatewayStats) bool { return s.Connected == 1 })
+	h.stop()
+	before := h.e.GatewayStats().Connections
+	s := bot.SessionOf(h.bot)
+	if err := s.Open(); err == nil {
+		s.Close()
+		t.Fatal("Open after the bot stopped connected again; want an error")
+	}
+	if after := h.e.GatewayStats().Connections; after != before {
+		t.Errorf("gateway connections went from %d to %d after the bot stopped; want no new one", before, after)
+	}
+}

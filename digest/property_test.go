@@ -179,6 +179,8 @@ func TestDisclosureProperty(t *testing.T) {
 			}
 			o.checkRendering(d, format, buf.String())
 		}
+		// What the bot posts to Discord is a rendering too.
+		o.checkRendering(d, "discord", embedText(d))
 		if t.Failed() {
 			t.Fatalf("%s failed; stopping", o.name)
 		}
@@ -507,6 +509,8 @@ var (
 	clockRe  = regexp.MustCompile(`\d{1,2}:\d{2}|T\d{2}`)
 	tagRe    = regexp.MustCompile(`(?s)<style>.*?</style>|<[^>]*>`)
 	mdEscRe  = regexp.MustCompile(`\\([\\*_\x60\[\]|#~])`)
+	// chatEscRe undoes the escaping of Discord-flavoured Markdown.
+	chatEscRe = regexp.MustCompile(`\\([\\*_\x60\[\]|#~>])`)
 )
 
 // published returns every number the digest publishes as a figure.
@@ -589,6 +593,8 @@ func (o *oracle) checkRendering(d *digest.Digest, format, out string) {
 		text = html.UnescapeString(tagRe.ReplaceAllString(text, " "))
 	case "md":
 		text = strings.NewReplacer("&lt;", "<", "&gt;", ">").Replace(mdEscRe.ReplaceAllString(text, "$1"))
+	case "discord":
+		text = chatEscRe.ReplaceAllString(text, "$1")
 	}
 	static := []string{d.Title(), d.RulesText(), d.GroupsText(), d.InProgressText(), d.Period.Label, digest.MultiNote}
 	static = append(static, d.Notes...)
@@ -607,4 +613,20 @@ func (o *oracle) checkRendering(d *digest.Digest, format, out string) {
 			return
 		}
 	}
+}
+
+// embedText is the digest as the bot posts it to Discord: the text of
+// every embed of every message.
+func embedText(d *digest.Digest) string {
+	var b strings.Builder
+	for _, m := range d.Embeds() {
+		for _, e := range m {
+			b.WriteString(e.Title + "\n" + e.Description + "\n")
+			for _, f := range e.Fields {
+				b.WriteString(f.Name + "\n" + f.Value + "\n")
+			}
+			b.WriteString(e.Footer + "\n")
+		}
+	}
+	return b.String()
 }

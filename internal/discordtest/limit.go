@@ -26,7 +26,6 @@ const (
 	maxSelectOptions    = 25
 	maxCustomID         = 100
 	maxFiles            = 10
-	maxUploadBytes      = 10 << 20 // a message's files, in a server without boosts
 	maxModalTitle       = 45
 	maxModalRows        = 5
 	maxTextInputLength  = 4000
@@ -78,17 +77,12 @@ func checkLimits(kind bodyKind, doc any, files []File) []problem {
 	if len(files) > maxFiles {
 		ps = append(ps, problem{msg: fmt.Sprintf("%d files attached; Discord allows %d per message", len(files), maxFiles)})
 	}
-	size := 0
-	for _, f := range files {
-		size += len(f.Data)
-	}
-	if size > maxUploadBytes {
-		ps = append(ps, problem{msg: fmt.Sprintf("%d bytes of files attached; Discord allows %d (10 MiB) per message in a server without boosts", size, maxUploadBytes)})
-	}
+	// The files' total size is checked against the upload limit before
+	// the body is (uploadTooLarge), as Discord answers 413 to it.
 	switch kind {
 	case bodyMessage:
 		ps = append(ps, checkMessage("", body)...)
-		ps = append(ps, checkAttachmentRefs("", body, files)...)
+		ps = append(ps, checkAttachmentURLs("", body, files)...)
 	case bodyCallback:
 		data, _ := body["data"].(map[string]any)
 		switch t, _ := body["type"].(json.Number); t.String() {
@@ -276,10 +270,10 @@ func typeOf(v any) int64 {
 // isSelect reports whether a component type is a select menu.
 func isSelect(t int64) bool { return t == 3 || t >= 5 && t <= 8 }
 
-// checkAttachmentRefs checks that every embed image or thumbnail
+// checkAttachmentURLs checks that every embed image or thumbnail
 // "attachment://name" names a file uploaded with the message: Discord
 // shows nothing for a name it does not have.
-func checkAttachmentRefs(loc string, m map[string]any, files []File) []problem {
+func checkAttachmentURLs(loc string, m map[string]any, files []File) []problem {
 	names := map[string]bool{}
 	for _, f := range files {
 		names[f.Name] = true
