@@ -114,19 +114,8 @@ func (b *Bot) startQuoteReviewer(ctx context.Context) {
 // run checks at once, then every tick, until ctx ends. A check under way
 // finishes: a claimed request is posted and recorded.
 func (r *quoteReviewer) run(ctx context.Context) {
-	work := context.WithoutCancel(ctx)
-	r.check(work, ctx.Done())
-	close(r.first)
-	t := time.NewTicker(r.tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			r.check(work, ctx.Done())
-		}
-	}
+	// ctx's end also stops a long backlog between requests.
+	every(ctx, r.tick, r.first, func(work context.Context) { r.check(work, ctx.Done()) })
 }
 
 // check posts a review request for every candidate not yet posted: those

@@ -153,18 +153,24 @@ func (b *Bot) startScheduler(ctx context.Context) {
 
 // run checks at once, then every tick, until ctx ends. A check under way
 // finishes: a claimed occurrence is posted and recorded.
-func (s *scheduler) run(ctx context.Context) {
+func (s *scheduler) run(ctx context.Context) { every(ctx, s.tick, s.first, s.check) }
+
+// every calls check at once, closes first, then calls check every tick
+// until ctx ends. check gets a context that ctx's end does not cancel,
+// so a check under way finishes what it claimed: a post that was
+// claimed is posted and recorded, not left half done.
+func every(ctx context.Context, tick time.Duration, first chan struct{}, check func(context.Context)) {
 	work := context.WithoutCancel(ctx)
-	s.check(work)
-	close(s.first)
-	t := time.NewTicker(s.tick)
+	check(work)
+	close(first)
+	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			s.check(work)
+			check(work)
 		}
 	}
 }
