@@ -134,6 +134,15 @@ func (b *Bot) reviewQuote(ic *discordgo.InteractionCreate, id ID) {
 		if err != nil {
 			return response{}, err
 		}
+		if rev.Status == store.QuoteWithdrawn {
+			// Nothing recorded; the request loses its words here too,
+			// should the reviewer's edit not have reached it yet.
+			note := message{Content: withdrawnNote}
+			if i.Message == nil {
+				return response{initial: ephemeralReply(note)}, nil
+			}
+			return response{initial: updateReply(withdrawnMessage()), after: func() { b.followup(i, note, true) }}, nil
+		}
 		if !changed {
 			// The request is brought up to date (it may have been left
 			// stale, say by a crash before its update), and the note goes
@@ -167,7 +176,7 @@ func (r *quoteReviewer) decide(ctx context.Context, id ID) (store.QuoteReview, b
 	// is nothing to undo, and DecideQuote says so without a change.
 	for _, from := range []store.QuoteStatus{store.QuoteApproved, store.QuoteRejected} {
 		rev, changed, err := r.st.DecideQuote(ctx, id.Value, from, store.QuotePending, now)
-		if err != nil || changed || rev.Status == store.QuotePending {
+		if err != nil || changed || rev.Status == store.QuotePending || rev.Status == store.QuoteWithdrawn {
 			return rev, changed, err
 		}
 	}

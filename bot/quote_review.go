@@ -23,6 +23,9 @@ type QuoteStore interface {
 	QuoteReviewPosted(ctx context.Context, quoteID, channelID, messageID string, at time.Time) error
 	QuoteReviewFailed(ctx context.Context, quoteID, reason string) error
 	DecideQuote(ctx context.Context, quoteID string, from, to store.QuoteStatus, at time.Time) (store.QuoteReview, bool, error)
+	UnredactedQuoteReviews(ctx context.Context) ([]store.QuoteReview, error)
+	WithdrawQuote(ctx context.Context, quoteID string) (bool, error)
+	QuoteReviewRedacted(ctx context.Context, quoteID string, at time.Time) error
 }
 
 var _ QuoteStore = (*store.DB)(nil)
@@ -47,8 +50,12 @@ type QuoteSource func(ctx context.Context, now time.Time) ([]QuoteCandidate, err
 type QuotesConfig struct {
 	Store      QuoteStore
 	Candidates QuoteSource
-	Now        func() time.Time // nil: time.Now; tests pass a fake clock
-	Tick       time.Duration    // how often to look for new candidates; 0: 15 minutes
+	// InPeriods builds the candidates of the periods of the requests
+	// posted, so that a quote withdrawn since is removed from the
+	// moderator channel. nil: posted requests are never withdrawn.
+	InPeriods PeriodQuotes
+	Now       func() time.Time // nil: time.Now; tests pass a fake clock
+	Tick      time.Duration    // how often to look for new candidates; 0: 15 minutes
 }
 
 // DefaultQuoteTick is how often the bot looks for new quote candidates.
@@ -63,14 +70,16 @@ const noModeratorChannelFix = "set discord.moderator_channel_id (or PEERVOICE_DI
 // The claim in the store makes a request posted once across processes and
 // restarts; the nonce makes a retry return the message already posted.
 type quoteReviewer struct {
-	b    *Bot
-	st   QuoteStore
-	src  QuoteSource
-	now  func() time.Time
-	tick time.Duration
+	b         *Bot
+	st        QuoteStore
+	src       QuoteSource
+	inPeriods PeriodQuotes
+	now       func() time.Time
+	tick      time.Duration
 
-	mu    sync.Mutex    // one check at a time
-	first chan struct{} // closed after the first check
+	mu        sync.Mutex        // one check at a time
+	redactErr map[string]string // quote id → why its last edit failed; under mu
+	first     chan struct{}     // closed after the first check
 }
 
 // newQuoteReviewer returns nil when quote approval is off. With approval
@@ -79,7 +88,8 @@ func newQuoteReviewer(b *Bot, cfg QuotesConfig) *quoteReviewer {
 	if cfg.Store == nil || cfg.Candidates == nil {
 		return nil
 	}
-	r := &quoteReviewer{b: b, st: cfg.Store, src: cfg.Candidates, now: cfg.Now, tick: cfg.Tick, first: make(chan struct{})}
+	r := &quoteReviewer{b: b, st: cfg.Store, src: cfg.Candidates, inPeriods: cfg.InPeriods, now: cfg.Now, tick: cfg.Tick,
+		redactErr: map[string]string{}, first: make(chan struct{})}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -118,18 +128,25 @@ func (r *quoteReviewer) run(ctx context.Context) {
 	every(ctx, r.tick, r.first, func(work context.Context) { r.check(work, ctx.Done()) })
 }
 
-// check posts a review request for every candidate not yet posted: those
+// check posts the new review requests, then withdraws the posted ones
+// whose quote is gone.
+func (r *quoteReviewer) check(ctx context.Context, stop <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	r.postNew(ctx, stop, now)
+	r.withdrawGone(ctx, stop, now)
+}
+
+// postNew posts a review request for every candidate not yet posted: those
 // claimed before whose post failed or was not recorded, with their nonce,
 // and new ones, claimed first. When the channel itself is the problem
 // (missing, or no permission), it stops until the next tick: every
 // request would fail alike. When stop is closed it stops between
 // requests, so a long backlog does not hold up a shutdown; each request
 // is claimed, posted and recorded, or left to the next check.
-func (r *quoteReviewer) check(ctx context.Context, stop <-chan struct{}) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+func (r *quoteReviewer) postNew(ctx context.Context, stop <-chan struct{}, now time.Time) {
 	log := r.b.log
-	now := r.now()
 	cands, err := r.src(ctx, now)
 	if err != nil {
 		log.Error("quote review: build the quote candidates; will try again", "err", err)

@@ -41,6 +41,7 @@ type quoteHarness struct {
 
 	mu    sync.Mutex
 	cands []bot.QuoteCandidate
+	asked []string // the periods InPeriods was asked for
 }
 
 var (
@@ -73,6 +74,29 @@ func (h *quoteHarness) candidates(context.Context, time.Time) ([]bot.QuoteCandid
 	return append([]bot.QuoteCandidate(nil), h.cands...), nil
 }
 
+// inPeriods returns the listed candidates of the given periods, and
+// counts the periods asked for.
+func (h *quoteHarness) inPeriods(_ context.Context, periods []string, _ time.Time) ([]bot.QuoteCandidate, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.asked = append(h.asked, periods...)
+	var out []bot.QuoteCandidate
+	for _, c := range h.cands {
+		if slices.Contains(periods, c.Period) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// remove takes the quote id out of the candidates, as when its author
+// withdraws.
+func (h *quoteHarness) remove(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.cands = slices.DeleteFunc(h.cands, func(c bot.QuoteCandidate) bool { return c.ID == id })
+}
+
 // start runs a bot until stop or the test ends, and returns once its quote
 // reviewer has made the check it makes on start. change adjusts its
 // config; its Quotes.Store is the bot's own database unless change sets
@@ -99,7 +123,7 @@ func (h *quoteHarness) start(change func(*bot.Config, *store.DB)) *running {
 	cfg := bot.Config{
 		Token: h.e.Token(), APIURL: h.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		ModeratorChannelID: h.mods.ID, ModeratorRoles: []string{h.role.ID},
-		Quotes: bot.QuotesConfig{Store: db, Candidates: h.candidates, Now: h.clock.Now, Tick: time.Hour},
+		Quotes: bot.QuotesConfig{Store: db, Candidates: h.candidates, InPeriods: h.inPeriods, Now: h.clock.Now, Tick: time.Hour},
 	}
 	if change != nil {
 		change(&cfg, db)

@@ -19,6 +19,10 @@ const (
 	QuoteApproved QuoteStatus = "approved"
 	// QuoteRejected: the digest never publishes it.
 	QuoteRejected QuoteStatus = "rejected"
+	// QuoteWithdrawn: the quote is no longer a candidate of its period
+	// (its author withdrew it, or the answer changed). No decision is
+	// recorded on it any more, and it is never posted again.
+	QuoteWithdrawn QuoteStatus = "withdrawn"
 )
 
 // QuoteReview is a moderator's review of one quote candidate, and the
@@ -41,6 +45,9 @@ type QuoteReview struct {
 	PostedAt  time.Time // zero until posted
 	DecidedAt time.Time // the latest decision; zero while never decided
 	Decisions int       // how many decisions (and undos) were made
+	// RedactedAt is when the request's words were replaced in the
+	// moderator channel, once withdrawn; zero while that is still due.
+	RedactedAt time.Time
 }
 
 // Posted reports whether the review request is in the moderator channel.
@@ -81,6 +88,36 @@ func (db *DB) ClaimQuoteReview(ctx context.Context, r QuoteReview) (bool, error)
 // process stopped before recording them.
 func (db *DB) UnpostedQuoteReviews(ctx context.Context) ([]QuoteReview, error) {
 	return db.quoteReviews(ctx, "unposted quote reviews", `WHERE message_id IS NULL ORDER BY claimed_at, quote_id`)
+}
+
+// UnredactedQuoteReviews returns the requests posted in the moderator
+// channel whose words are still there, oldest first: the live ones, and
+// the withdrawn ones whose edit is still due.
+func (db *DB) UnredactedQuoteReviews(ctx context.Context) ([]QuoteReview, error) {
+	return db.quoteReviews(ctx, "unredacted quote reviews", `WHERE message_id IS NOT NULL AND redacted_at IS NULL ORDER BY claimed_at, quote_id`)
+}
+
+// WithdrawQuote marks a quote's review withdrawn, whatever its decision:
+// no click records anything on it afterwards, and it is never posted
+// again. It reports whether this call withdrew it.
+func (db *DB) WithdrawQuote(ctx context.Context, quoteID string) (bool, error) {
+	return db.updateQuoteReview(ctx, "withdraw quote", quoteID,
+		`UPDATE quote_reviews SET status = 'withdrawn' WHERE status != 'withdrawn' AND quote_id = ?`)
+}
+
+// QuoteReviewRedacted records that a withdrawn quote's request no longer
+// shows its words: edited, or deleted by someone. It is not edited again.
+func (db *DB) QuoteReviewRedacted(ctx context.Context, quoteID string, at time.Time) error {
+	changed, err := db.updateQuoteReview(ctx, "record quote redaction", quoteID,
+		`UPDATE quote_reviews SET redacted_at = ? WHERE status = 'withdrawn' AND redacted_at IS NULL AND quote_id = ?`,
+		formatTime(db.orNow(at)))
+	if err == nil && !changed {
+		var r QuoteReview
+		if r, err = db.QuoteReviewOf(ctx, quoteID); err == nil && r.Status != QuoteWithdrawn {
+			err = fmt.Errorf("record quote redaction %s: it is %s, not withdrawn", quoteID, r.Status)
+		}
+	}
+	return err
 }
 
 // QuoteReviewOf returns the review of one quote, or ErrNotFound.
@@ -205,7 +242,7 @@ func (db *DB) updateQuoteReview(ctx context.Context, what, quoteID, query string
 // quoteReviews lists the quote reviews matching where.
 func (db *DB) quoteReviews(ctx context.Context, what, where string, args ...any) ([]QuoteReview, error) {
 	rows, err := db.rd.QueryContext(ctx, `SELECT quote_id, period, nonce, status, claimed_at, attempts, last_error,
-		COALESCE(channel_id, ''), COALESCE(message_id, ''), COALESCE(posted_at, ''), COALESCE(decided_at, ''), decisions
+		COALESCE(channel_id, ''), COALESCE(message_id, ''), COALESCE(posted_at, ''), COALESCE(decided_at, ''), decisions, COALESCE(redacted_at, '')
 		FROM quote_reviews `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -214,9 +251,9 @@ func (db *DB) quoteReviews(ctx context.Context, what, where string, args ...any)
 	var out []QuoteReview
 	for rows.Next() {
 		var r QuoteReview
-		var claimed, posted, decided string
+		var claimed, posted, decided, redacted string
 		if err := rows.Scan(&r.QuoteID, &r.Period, &r.Nonce, &r.Status, &claimed, &r.Attempts, &r.LastError,
-			&r.ChannelID, &r.MessageID, &posted, &decided, &r.Decisions); err != nil {
+			&r.ChannelID, &r.MessageID, &posted, &decided, &r.Decisions, &redacted); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		if r.ClaimedAt, err = parseTime(claimed); err != nil {
@@ -225,7 +262,7 @@ func (db *DB) quoteReviews(ctx context.Context, what, where string, args ...any)
 		for _, t := range []struct {
 			s   string
 			dst *time.Time
-		}{{posted, &r.PostedAt}, {decided, &r.DecidedAt}} {
+		}{{posted, &r.PostedAt}, {decided, &r.DecidedAt}, {redacted, &r.RedactedAt}} {
 			if t.s == "" {
 				continue
 			}

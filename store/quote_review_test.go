@@ -159,3 +159,87 @@ func TestDecideQuote(t *testing.T) {
 		t.Error("DecideQuote to an unknown status succeeded")
 	}
 }
+
+// TestQuoteWithdrawn: a posted review, approved or not, is withdrawn
+// once; afterwards no decision changes it, the digest does not count it
+// approved, and it is listed as unredacted until its message is edited,
+// then never again. An unposted claim is not listed.
+func TestQuoteWithdrawn(t *testing.T) {
+	ctx := context.Background()
+	path := newPath(t)
+	db := open(t, path, store.Options{})
+	day := time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)
+	for _, id := range []string{"aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc"} {
+		if _, err := db.ClaimQuoteReview(ctx, store.QuoteReview{QuoteID: id, Period: "2026-W49", Nonce: id, ClaimedAt: day}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"aaaaaaaaaaaa", "bbbbbbbbbbbb"} {
+		if err := db.QuoteReviewPosted(ctx, id, "1", "m-"+id, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := db.DecideQuote(ctx, "aaaaaaaaaaaa", store.QuotePending, store.QuoteApproved, day); err != nil {
+		t.Fatal(err)
+	}
+	unredacted := func(want ...string) {
+		t.Helper()
+		revs, err := db.UnredactedQuoteReviews(ctx)
+		var got []string
+		for _, r := range revs {
+			got = append(got, r.QuoteID)
+		}
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("UnredactedQuoteReviews() = %v, %v; want %v", got, err, want)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("UnredactedQuoteReviews() = %v; want %v", got, want)
+			}
+		}
+	}
+	unredacted("aaaaaaaaaaaa", "bbbbbbbbbbbb")
+
+	for i, want := range []bool{true, false} {
+		if changed, err := db.WithdrawQuote(ctx, "aaaaaaaaaaaa"); err != nil || changed != want {
+			t.Fatalf("WithdrawQuote #%d = %v, %v; want %v", i+1, changed, err, want)
+		}
+	}
+	if _, err := db.WithdrawQuote(ctx, "dddddddddddd"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("WithdrawQuote(unknown) = %v; want ErrNotFound", err)
+	}
+	if got, err := db.ApprovedQuotes(ctx); err != nil || len(got) != 0 {
+		t.Errorf("ApprovedQuotes() after the withdrawal = %v, %v; want none", got, err)
+	}
+	for _, s := range []struct{ from, to store.QuoteStatus }{
+		{store.QuotePending, store.QuoteApproved}, {store.QuoteApproved, store.QuotePending}, {store.QuoteRejected, store.QuotePending},
+	} {
+		r, changed, err := db.DecideQuote(ctx, "aaaaaaaaaaaa", s.from, s.to, day)
+		if err != nil || changed || r.Status != store.QuoteWithdrawn || r.Decisions != 1 {
+			t.Errorf("DecideQuote(%s → %s) on a withdrawn quote = %+v, %v, %v; want withdrawn, unchanged", s.from, s.to, r, changed, err)
+		}
+	}
+	unredacted("aaaaaaaaaaaa", "bbbbbbbbbbbb") // its edit is still due
+	if err := db.QuoteReviewRedacted(ctx, "bbbbbbbbbbbb", day); err == nil {
+		t.Error("QuoteReviewRedacted on a live quote succeeded")
+	}
+	later := day.Add(time.Hour)
+	if err := db.QuoteReviewRedacted(ctx, "aaaaaaaaaaaa", later); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QuoteReviewRedacted(ctx, "aaaaaaaaaaaa", later.Add(time.Hour)); err != nil {
+		t.Errorf("QuoteReviewRedacted twice: %v", err)
+	}
+	unredacted("bbbbbbbbbbbb")
+
+	// Across a reopen: withdrawn, redacted once, never claimed again.
+	db.Close()
+	db = open(t, path, store.Options{})
+	r, err := db.QuoteReviewOf(ctx, "aaaaaaaaaaaa")
+	if err != nil || r.Status != store.QuoteWithdrawn || !r.RedactedAt.Equal(later) || r.MessageID != "m-aaaaaaaaaaaa" {
+		t.Errorf("QuoteReviewOf(aaaaaaaaaaaa) = %+v, %v; want withdrawn, redacted at %v", r, err, later)
+	}
+	if ok, err := db.ClaimQuoteReview(ctx, store.QuoteReview{QuoteID: "aaaaaaaaaaaa", Period: "2026-W49", Nonce: "x"}); err != nil || ok {
+		t.Errorf("ClaimQuoteReview of a withdrawn quote = %v, %v; want false", ok, err)
+	}
+}

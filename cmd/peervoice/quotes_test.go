@@ -200,6 +200,47 @@ func TestQuoteApprovalBinary(t *testing.T) {
 		t.Errorf("%d review requests after a restart; want the same 20", n)
 	}
 
+	// Person 3 withdraws: on the bot's next check (here, the one on
+	// start) their words leave the moderator channel, approved as they
+	// were; the other requests stay, and nothing is posted again.
+	threeID := find("person 3;").ID
+	if r := peervoice(t, dir, "", nil, "withdraw", "--user", "digest-person-03", "--yes"); r.code != 0 {
+		t.Fatalf("withdraw: exit %d\n%s", r.code, r.stderr)
+	}
+	logs, stop = startBot(t, dir, on)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		m, ok := e.Message(threeID)
+		if ok && strings.Contains(embedText(m), "no longer available") {
+			if len(m.CustomIDs()) != 0 {
+				t.Errorf("the withdrawn request still has buttons: %v", m.CustomIDs())
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("person 3's words are still in the moderator channel after their withdrawal:\n%s\n%s", embedText(m), logs.String())
+		}
+	}
+	stop()
+	now := e.ChannelMessages(mods.ID)
+	if len(now) != 20 {
+		t.Errorf("%d review requests after a withdrawal; want the same 20", len(now))
+	}
+	left := 0
+	for _, m := range now {
+		if strings.Contains(embedText(m), "person 3;") || (m.ID == threeID && strings.Contains(embedText(m), "what does recovery mean")) {
+			t.Errorf("the moderator channel still shows person 3's quote:\n%s", embedText(m))
+		}
+		if strings.Contains(embedText(m), "Recovery means my own life back") {
+			left++
+		}
+	}
+	if left != 19 {
+		t.Errorf("%d requests still show their quote; want the other 19", left)
+	}
+	if d := quotesOf(t, dir, week, nil); len(d.Quotes) != 0 {
+		t.Errorf("after the approved quote's author withdrew, the digest publishes %+v; want none", d.Quotes)
+	}
+
 	checkReviewTable(t, dir)
 
 	// Approval off: nothing for the moderators, every candidate (up to

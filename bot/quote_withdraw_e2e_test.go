@@ -1,0 +1,162 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/bot"
+	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/store"
+)
+
+const editRoute = "PATCH /channels/{channel_id}/messages/{message_id}"
+
+// wantWithdrawn fails the test unless m shows the neutral line alone: none
+// of c's words, question, flow, group or period, and no buttons.
+func wantWithdrawn(t *testing.T, m discordtest.Message, c bot.QuoteCandidate) {
+	t.Helper()
+	text := embedText(m)
+	if !strings.Contains(text, "This quote is no longer available") || !strings.Contains(text, "will not be published") {
+		t.Errorf("the withdrawn request does not say so:\n%s", text)
+	}
+	for _, gone := range []string{c.Text, "Recovery means", c.Prompt, c.FlowTitle, "Woman", c.Period, "Approve", "Waiting"} {
+		if strings.Contains(text, gone) {
+			t.Errorf("the withdrawn request still shows %q:\n%s", gone, text)
+		}
+	}
+	if ids := m.CustomIDs(); len(ids) != 0 || len(m.Components) != 0 {
+		t.Errorf("the withdrawn request has components %v; want none", ids)
+	}
+}
+
+func wantStatus(t *testing.T, r *running, id string, status store.QuoteStatus, redacted bool, decisions int) {
+	t.Helper()
+	rev, err := r.db.QuoteReviewOf(context.Background(), id)
+	if err != nil || rev.Status != status || rev.RedactedAt.IsZero() == redacted || rev.Decisions != decisions {
+		t.Errorf("review of %s = %+v, %v; want %s, redacted %v, %d decisions", id, rev, err, status, redacted, decisions)
+	}
+}
+
+// TestQuoteReviewWithdrawn: an approved quote whose author withdraws
+// loses its words in the moderator channel on the next check, once; the
+// other request is left alone; nothing about it is approved any more; it
+// is not posted again, even if the same quote comes back.
+func TestQuoteReviewWithdrawn(t *testing.T) {
+	h := newQuoteHarness(t, quoteA, quoteB)
+	r := h.start(nil)
+	msgs := h.wantPosted("on start", quoteB.ID, quoteA.ID)
+	a, b := msgs[quoteA.ID], msgs[quoteB.ID]
+	h.click(h.moderator, a, bot.ActApproveQuote)
+
+	h.remove(quoteA.ID)
+	bot.CheckQuotes(r.b)
+	wantWithdrawn(t, h.now(a), quoteA)
+	if text := embedText(h.now(b)); !strings.Contains(text, quoteB.Text) || buttons(h.now(b)) != "Approve, Reject" {
+		t.Errorf("the other request changed: %s\n%s", buttons(h.now(b)), text)
+	}
+	wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, true, 1)
+	if got := h.approved(r); len(got) != 0 {
+		t.Errorf("approved quotes after the withdrawal = %v; want none", got)
+	}
+	// The buttons are gone: no click can reach it.
+	if _, err := h.moderator.Click(h.now(a), bot.ID{Action: bot.ActUndoQuote, Value: quoteA.ID}.String()); err == nil {
+		t.Error("a click on the withdrawn request's Undo reached the bot")
+	}
+
+	// Later checks, and a restart, edit nothing again, and do not
+	// rebuild the withdrawn quote's week.
+	h.mu.Lock()
+	h.asked = nil
+	h.mu.Unlock()
+	bot.CheckQuotes(r.b)
+	r.stop()
+	h.mu.Lock()
+	h.cands = append(h.cands, quoteA) // the participant allows quotes again
+	h.mu.Unlock()
+	r = h.start(nil)
+	if n := len(h.e.RequestsTo(editRoute)); n != 1 {
+		t.Errorf("%d message edits; want the one", n)
+	}
+	if n := len(h.posted()); n != 2 {
+		t.Errorf("%d messages in the moderator channel; want the same 2", n)
+	}
+	h.mu.Lock()
+	for _, p := range h.asked {
+		if p != quoteB.Period {
+			t.Errorf("InPeriods was asked for %s; want only %s, the week of the live request", p, quoteB.Period)
+		}
+	}
+	h.mu.Unlock()
+	wantWithdrawn(t, h.now(a), quoteA)
+	if n := strings.Count(h.logs.String(), "withdrew a quote from review"); n != 1 {
+		t.Errorf("logged %d withdrawals; want 1", n)
+	}
+}
+
+// TestQuoteReviewWithdrawnEditFails: when the bot cannot edit the
+// request, the log says what to fix; a click on its old buttons records
+// nothing, says so kindly and blanks the request; the next check edits it.
+// A request someone deleted is recorded as it is.
+func TestQuoteReviewWithdrawnEditFails(t *testing.T) {
+	t.Run("missing access, then fixed", func(t *testing.T) {
+		h := newQuoteHarness(t, quoteA)
+		r := h.start(nil)
+		a := h.wantPosted("on start", quoteA.ID)[quoteA.ID]
+		h.remove(quoteA.ID)
+		h.e.FailNext(editRoute, 1, discordtest.APIError(403, discordgo.ErrCodeMissingAccess, "Missing Access"))
+		bot.CheckQuotes(r.b)
+		if !strings.Contains(h.logs.String(), "cannot remove a withdrawn quote's words") || !strings.Contains(h.logs.String(), "give the bot View Channel and Send Messages in #moderators") {
+			t.Errorf("the log does not say what to fix:\n%s", h.logs.String())
+		}
+		wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, false, 0)
+
+		// A moderator clicks the buttons still shown.
+		in, err := h.moderator.Click(a, bot.ID{Action: bot.ActApproveQuote, Value: quoteA.ID}.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := in.WaitResponse(ctx(t)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.moderator.WaitMessage(ctx(t), func(m discordtest.Message) bool {
+			return m.Ephemeral && strings.Contains(m.Content, "no longer available") && strings.Contains(m.Content, "nothing was recorded")
+		}); err != nil {
+			t.Errorf("the click got no polite note: %v", err)
+		}
+		wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, false, 0)
+		if got := h.approved(r); len(got) != 0 {
+			t.Errorf("a click on a withdrawn quote approved %v", got)
+		}
+		wantWithdrawn(t, h.now(a), quoteA)
+
+		bot.CheckQuotes(r.b) // the next tick
+		wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, true, 0)
+		wantWithdrawn(t, h.now(a), quoteA)
+		bot.CheckQuotes(r.b)
+		if n := len(h.e.RequestsTo(editRoute)); n != 2 {
+			t.Errorf("%d edit attempts; want 2 (the refused one and the retry)", n)
+		}
+	})
+	t.Run("message deleted", func(t *testing.T) {
+		h := newQuoteHarness(t, quoteA)
+		r := h.start(nil)
+		h.wantPosted("on start", quoteA.ID)
+		h.remove(quoteA.ID)
+		h.e.FailNext(editRoute, 1, discordtest.APIError(404, discordgo.ErrCodeUnknownMessage, "Unknown Message"))
+		bot.CheckQuotes(r.b)
+		wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, true, 0)
+		if !strings.Contains(h.logs.String(), "its request was already deleted") {
+			t.Errorf("the log does not say the request was deleted:\n%s", h.logs.String())
+		}
+		bot.CheckQuotes(r.b)
+		if n := len(h.e.RequestsTo(editRoute)); n != 1 {
+			t.Errorf("%d edit attempts; want 1", n)
+		}
+		if strings.Contains(h.logs.String(), "level=WARN") {
+			t.Errorf("a deleted request was logged as a problem:\n%s", h.logs.String())
+		}
+	})
+}
