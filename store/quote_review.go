@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -138,10 +139,21 @@ func (db *DB) ApprovedQuotes(ctx context.Context) (map[string]bool, error) {
 	return db.quoteIDs(ctx, QuoteApproved)
 }
 
-// RejectedQuotes returns the ids of the quotes moderators rejected, as a
-// set: never published, and no longer waiting.
+// RejectedQuotes returns the ids of the quotes that will never be
+// published, as a set: those moderators rejected, and those withdrawn (a
+// withdrawn quote that becomes a candidate again, the same words allowed
+// once more, is not reviewed again, so it must not count as waiting).
 func (db *DB) RejectedQuotes(ctx context.Context) (map[string]bool, error) {
-	return db.quoteIDs(ctx, QuoteRejected)
+	rejected, err := db.quoteIDs(ctx, QuoteRejected)
+	if err != nil {
+		return nil, err
+	}
+	withdrawn, err := db.quoteIDs(ctx, QuoteWithdrawn)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(rejected, withdrawn)
+	return rejected, nil
 }
 
 // quoteIDs returns the ids of the quotes in status s.

@@ -211,6 +211,9 @@ func TestQuoteWithdrawn(t *testing.T) {
 	if got, err := db.ApprovedQuotes(ctx); err != nil || len(got) != 0 {
 		t.Errorf("ApprovedQuotes() after the withdrawal = %v, %v; want none", got, err)
 	}
+	if got, err := db.RejectedQuotes(ctx); err != nil || len(got) != 1 || !got["aaaaaaaaaaaa"] {
+		t.Errorf("RejectedQuotes() after the withdrawal = %v, %v; want aaaaaaaaaaaa (never published, not waiting)", got, err)
+	}
 	for _, s := range []struct{ from, to store.QuoteStatus }{
 		{store.QuotePending, store.QuoteApproved}, {store.QuoteApproved, store.QuotePending}, {store.QuoteRejected, store.QuotePending},
 	} {
