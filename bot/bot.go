@@ -194,12 +194,17 @@ func (b *Bot) closeGateway() error {
 func (b *Bot) Ready() <-chan struct{} { return b.ready }
 
 func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
-	if r.Application != nil && r.Application.ID != "" {
-		b.appID = r.Application.ID
-	} else if r.User != nil {
-		b.appID = r.User.ID
-	}
-	b.readyOnce.Do(func() { close(b.connected) })
+	// Only the first READY counts: the application never changes, and a
+	// READY after a new IDENTIFY (op 9) comes in a handler goroutine of
+	// its own, which must not write what register reads.
+	b.readyOnce.Do(func() {
+		if r.Application != nil && r.Application.ID != "" {
+			b.appID = r.Application.ID
+		} else if r.User != nil {
+			b.appID = r.User.ID
+		}
+		close(b.connected)
+	})
 }
 
 // lockUser serialises one person's steps together with the delivery of

@@ -102,7 +102,7 @@ func waitHeartbeat(t *testing.T, e *discordtest.Emulator) {
 // TestGatewayDisruptions: after op 7 and after a dropped connection the
 // bot resumes, and the conversation goes on.
 func TestGatewayDisruptions(t *testing.T) {
-	h := newHarness(t, discordtest.WithHeartbeatInterval(100*time.Millisecond))
+	h := newHarness(t, discordtest.WithHeartbeatInterval(500*time.Millisecond))
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)

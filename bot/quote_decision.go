@@ -127,40 +127,67 @@ func (b *Bot) reviewQuote(ic *discordgo.InteractionCreate, id ID) {
 			b.log.Warn("quote review button used while quote approval is off", "quote", id.Value)
 			return response{}, userError{"Quote approval is off (`digest.quote_approval: false`): the digest publishes quotes without review, so there is nothing to decide here."}
 		}
-		rev, changed, err := r.decide(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return response{}, userError{"PeerVoice has no record of this quote, so nothing changed. It may come from another PeerVoice database."}
+		// The quote is locked from the decision until the request shows
+		// it, and the reviewer takes the same lock to withdraw a quote:
+		// otherwise this update, carrying the quote's words, could reach
+		// Discord just after the withdrawal's edit had removed them.
+		unlock := b.lockQuote(id.Value)
+		res, err := b.decideQuote(ctx, i, r, id)
+		if err != nil || res.initial == nil {
+			unlock()
+			return res, err
 		}
-		if err != nil {
-			return response{}, err
-		}
-		if rev.Status == store.QuoteWithdrawn {
-			// Nothing recorded; the request loses its words here too,
-			// should the reviewer's edit not have reached it yet.
-			note := message{Content: withdrawnNote}
-			if i.Message == nil {
-				return response{initial: ephemeralReply(note)}, nil
+		after := res.after
+		res.after = func() {
+			defer unlock()
+			if after != nil {
+				after()
 			}
-			return response{initial: updateReply(withdrawnMessage()), after: func() { b.followup(i, note, true) }}, nil
 		}
-		if !changed {
-			// The request is brought up to date (it may have been left
-			// stale, say by a crash before its update), and the note goes
-			// as an ephemeral follow-up: an ephemeral response after a
-			// deferral would replace the request itself.
-			note := message{Content: alreadyNote(rev)}
-			after := func() { b.followup(i, note, true) }
-			if i.Message == nil {
-				return response{initial: ephemeralReply(note)}, nil
-			}
-			return response{initial: updateReply(reviewed(i.Message, rev)), after: after}, nil
-		}
-		b.log.Info("quote reviewed", "quote", rev.QuoteID, "decision", string(rev.Status), "decisions", rev.Decisions)
-		if i.Message == nil {
-			return response{initial: ephemeralReply(message{Content: "Recorded: " + statusText(rev)})}, nil
-		}
-		return response{initial: updateReply(reviewed(i.Message, rev))}, nil
+		return res, nil
 	})
+}
+
+// lockQuote serialises what touches one quote's review request: a
+// moderator's click, and the reviewer's withdrawal of the quote. Quote
+// ids are hex, so they never meet a user id among the locks' keys.
+func (b *Bot) lockQuote(quoteID string) func() { return b.userLocks.Lock("quote/" + quoteID) }
+
+// decideQuote records the click and says what to show.
+func (b *Bot) decideQuote(ctx context.Context, i *discordgo.Interaction, r *quoteReviewer, id ID) (response, error) {
+	rev, changed, err := r.decide(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return response{}, userError{"PeerVoice has no record of this quote, so nothing changed. It may come from another PeerVoice database."}
+	}
+	if err != nil {
+		return response{}, err
+	}
+	if rev.Status == store.QuoteWithdrawn {
+		// Nothing recorded; the request loses its words here too,
+		// should the reviewer's edit not have reached it yet.
+		note := message{Content: withdrawnNote}
+		if i.Message == nil {
+			return response{initial: ephemeralReply(note)}, nil
+		}
+		return response{initial: updateReply(withdrawnMessage()), after: func() { b.followup(i, note, true) }}, nil
+	}
+	if !changed {
+		// The request is brought up to date (it may have been left
+		// stale, say by a crash before its update), and the note goes
+		// as an ephemeral follow-up: an ephemeral response after a
+		// deferral would replace the request itself.
+		note := message{Content: alreadyNote(rev)}
+		after := func() { b.followup(i, note, true) }
+		if i.Message == nil {
+			return response{initial: ephemeralReply(note)}, nil
+		}
+		return response{initial: updateReply(reviewed(i.Message, rev)), after: after}, nil
+	}
+	b.log.Info("quote reviewed", "quote", rev.QuoteID, "decision", string(rev.Status), "decisions", rev.Decisions)
+	if i.Message == nil {
+		return response{initial: ephemeralReply(message{Content: "Recorded: " + statusText(rev)})}, nil
+	}
+	return response{initial: updateReply(reviewed(i.Message, rev))}, nil
 }
 
 // decide applies the click id to the quote's review.

@@ -72,21 +72,30 @@ func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, 
 			return
 		default:
 		}
-		if rev.Status != store.QuoteWithdrawn {
-			if live[[2]string{rev.Period, rev.QuoteID}] {
-				continue
-			}
-			// Withdrawn first, so that no click records a decision on
-			// it while its message is edited.
-			if _, err := r.st.WithdrawQuote(ctx, rev.QuoteID); err != nil {
-				log.Error("quote review: withdraw a quote; will try again", "quote", rev.QuoteID, "err", err)
-				return
-			}
+		if rev.Status != store.QuoteWithdrawn && live[[2]string{rev.Period, rev.QuoteID}] {
+			continue
 		}
-		if channelProblem := r.redact(ctx, rev, now); channelProblem {
+		if stopHere := r.withdraw(ctx, rev, now); stopHere {
 			return
 		}
 	}
+}
+
+// withdraw withdraws rev's quote, unless it is already, and removes its
+// words from its request, holding the quote's lock (lockQuote) so that
+// no click's update of the request can land after the edit. It reports
+// whether the rest should wait for the next check.
+func (r *quoteReviewer) withdraw(ctx context.Context, rev store.QuoteReview, now time.Time) (stopHere bool) {
+	defer r.b.lockQuote(rev.QuoteID)()
+	if rev.Status != store.QuoteWithdrawn {
+		// Withdrawn first, so that no click records a decision on it
+		// while its message is edited.
+		if _, err := r.st.WithdrawQuote(ctx, rev.QuoteID); err != nil {
+			r.b.log.Error("quote review: withdraw a quote; will try again", "quote", rev.QuoteID, "err", err)
+			return true
+		}
+	}
+	return r.redact(ctx, rev, now)
 }
 
 // redact replaces a withdrawn quote's request with withdrawnMessage and
