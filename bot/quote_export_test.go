@@ -12,3 +12,6 @@ func CheckQuotes(b *Bot) {
 // its first check, the one on start (at once when there is no moderator
 // channel).
 func QuotesStarted(b *Bot) <-chan struct{} { return b.quotes.first }
+
+// LockQuote takes the lock a click and a withdrawal of the quote share.
+func LockQuote(b *Bot, quoteID string) (unlock func()) { return b.lockQuote(quoteID) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -159,4 +160,53 @@ func TestQuoteReviewWithdrawnEditFails(t *testing.T) {
 			t.Errorf("a deleted request was logged as a problem:\n%s", h.logs.String())
 		}
 	})
+}
+
+// TestQuoteWithdrawalWaitsForClick: the withdrawal of a quote waits while
+// a moderator's click on it holds the quote (from the decision until the
+// request shows it), so the click's update, which carries the quote's
+// words, cannot land after the edit that removed them.
+func TestQuoteWithdrawalWaitsForClick(t *testing.T) {
+	h := newQuoteHarness(t, quoteA)
+	r := h.start(nil)
+	h.wantPosted("on start", quoteA.ID)
+	h.remove(quoteA.ID)
+	h.mu.Lock()
+	h.asked = nil
+	h.mu.Unlock()
+
+	unlock := bot.LockQuote(r.b, quoteA.ID) // a click in progress
+	done := make(chan struct{})
+	go func() { defer close(done); bot.CheckQuotes(r.b) }()
+	// Once the reviewer has asked for the week's candidates, it goes on
+	// to the withdrawal, and must wait there for the click.
+	for {
+		h.mu.Lock()
+		asked := len(h.asked) > 0
+		h.mu.Unlock()
+		if asked {
+			break
+		}
+		select {
+		case <-done:
+			t.Fatal("the check ended without asking for the candidates")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	select {
+	case <-done:
+		t.Fatal("the check finished while a click held the quote")
+	case <-time.After(200 * time.Millisecond):
+	}
+	wantStatus(t, r, quoteA.ID, store.QuotePending, false, 0)
+	if n := len(h.e.RequestsTo(editRoute)); n != 0 {
+		t.Errorf("%d message edits while a click held the quote; want none", n)
+	}
+
+	unlock()
+	<-done
+	wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, true, 0)
+	if n := len(h.e.RequestsTo(editRoute)); n != 1 {
+		t.Errorf("%d message edits after the click let go; want 1", n)
+	}
 }
