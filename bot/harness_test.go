@@ -2,8 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -55,14 +53,11 @@ func newStoppedHarness(t *testing.T, opts ...discordtest.Option) *harness {
 	return &harness{t: t, e: discordtest.New(t, opts...), path: filepath.Join(t.TempDir(), "peervoice.db")}
 }
 
-// start opens the database and runs a bot until stop or the test ends.
+// start opens the database and runs a bot until stop or the test ends,
+// and returns once the bot has registered its commands.
 func (h *harness) start() {
 	t := h.t
 	t.Helper()
-	db, err := store.Open(context.Background(), h.path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if h.catalog.Load() == nil {
 		cat, err := flows.Default()
 		if err != nil {
@@ -70,63 +65,18 @@ func (h *harness) start() {
 		}
 		h.catalog.Store(cat)
 	}
-	svc, err := participant.New(db, participant.Config{Flows: h.catalog.Load})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var w io.Writer = &h.logs
-	if testing.Verbose() {
-		w = io.MultiWriter(&h.logs, testWriter{t})
-	}
-	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg := bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: log}
-	h.db = db // for configure
-	if h.configure != nil {
-		h.configure(&cfg)
-	}
-	b, err := bot.New(cfg, svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	wait, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer wcancel()
-	select {
-	case <-b.Ready():
-	case err := <-done:
-		cancel()
-		t.Fatalf("bot.Run ended before it was ready: %v", err)
-	case <-wait.Done():
-		cancel()
-		t.Fatal("the bot was not ready within 10 seconds")
-	}
+	r := startBot(t, botOpts{e: h.e, path: h.path, logs: &h.logs, flows: h.catalog.Load, config: func(c *bot.Config, db *store.DB) {
+		h.db = db // for configure
+		if h.configure != nil {
+			h.configure(c)
+		}
+	}})
+	h.db, h.svc, h.bot, h.stop = r.db, r.svc, r.b, r.stop
+	wait, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	if err := h.e.WaitCommands(wait, "", "survey", "help", "mydata", "withdraw", "prompt"); err != nil {
-		cancel()
 		t.Fatalf("bot did not register its commands: %v", err)
 	}
-	stopped := false
-	h.db, h.svc, h.bot = db, svc, b
-	h.stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("bot.Run: %v", err)
-		}
-		db.Close()
-	}
-	t.Cleanup(h.stop)
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 func ctx(t *testing.T) context.Context {

@@ -2,8 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,9 +13,7 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
-	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
-	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -102,69 +98,23 @@ func (h *quoteHarness) remove(id string) {
 // config; its Quotes.Store is the bot's own database unless change sets
 // another.
 func (h *quoteHarness) start(change func(*bot.Config, *store.DB)) *running {
-	t := h.t
-	t.Helper()
-	db, err := store.Open(context.Background(), h.path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := flows.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog { return cat }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out io.Writer = &h.logs
-	if testing.Verbose() {
-		out = io.MultiWriter(&h.logs, testWriter{t})
-	}
-	cfg := bot.Config{
-		Token: h.e.Token(), APIURL: h.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		ModeratorChannelID: h.mods.ID, ModeratorRoles: []string{h.role.ID},
-		Quotes: bot.QuotesConfig{Store: db, Candidates: h.candidates, InPeriods: h.inPeriods, Now: h.clock.Now, Tick: time.Hour},
-	}
-	if change != nil {
-		change(&cfg, db)
-	}
-	b, err := bot.New(cfg, svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	select {
-	case <-b.Ready():
-	case err := <-done:
-		cancel()
-		t.Fatalf("bot.Run ended before it was ready: %v", err)
-	case <-time.After(10 * time.Second):
-		cancel()
-		t.Fatal("the bot was not ready within 10 seconds")
-	}
-	if cfg.Quotes.Store != nil {
-		select {
-		case <-bot.QuotesStarted(b):
-		case <-time.After(10 * time.Second):
-			cancel()
-			t.Fatal("the bot's quote reviewer made no check within 10 seconds of starting")
-		}
-	}
-	r := &running{b: b, db: db}
-	var once sync.Once
-	r.stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("bot.Run: %v", err)
+	h.t.Helper()
+	return startBot(h.t, botOpts{e: h.e, path: h.path, logs: &h.logs,
+		config: func(c *bot.Config, db *store.DB) {
+			c.ModeratorChannelID, c.ModeratorRoles = h.mods.ID, []string{h.role.ID}
+			c.Quotes = bot.QuotesConfig{Store: db, Candidates: h.candidates, InPeriods: h.inPeriods, Now: h.clock.Now, Tick: time.Hour}
+			if change != nil {
+				change(c, db)
 			}
-			db.Close()
-		})
-	}
-	t.Cleanup(r.stop)
-	return r
+		},
+		// Without a store there is no quote reviewer to wait for.
+		firstCheck: func(b *bot.Bot, c bot.Config) <-chan struct{} {
+			if c.Quotes.Store == nil {
+				return nil
+			}
+			return bot.QuotesStarted(b)
+		},
+	})
 }
 
 // posted returns the review requests in the moderator channel.

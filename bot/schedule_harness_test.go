@@ -1,19 +1,13 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/peervoice/peervoice/bot"
-	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
-	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -28,13 +22,6 @@ type schedHarness struct {
 	guild *discordtest.Guild
 	ch    *discordtest.Channel // #community, where prompts go
 	logs  syncBuffer           // every bot's log
-}
-
-// running is one bot process.
-type running struct {
-	b    *bot.Bot
-	db   *store.DB
-	stop func()
 }
 
 // monday1700 is a Monday, an hour before the usual schedule.
@@ -73,58 +60,17 @@ func (h *schedHarness) start(change func(*bot.PromptsConfig)) *running {
 // startBot is start with the whole bot configuration to change, and the
 // database the bot opened.
 func (h *schedHarness) startBot(change func(*bot.Config, *store.DB)) *running {
-	t := h.t
-	t.Helper()
-	db, err := store.Open(context.Background(), h.path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := flows.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog { return cat }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out io.Writer = &h.logs
-	if testing.Verbose() {
-		out = io.MultiWriter(&h.logs, testWriter{t})
-	}
-	cfg := bot.Config{Token: h.e.Token(), APIURL: h.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Prompts: bot.PromptsConfig{Store: db, Location: london, Now: h.clock.Now, Tick: time.Hour}}
-	if change != nil {
-		change(&cfg, db)
-	}
-	b, err := bot.New(cfg, svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	select {
-	case <-bot.ScheduleStarted(b):
-	case err := <-done:
-		cancel()
-		t.Fatalf("bot.Run ended before scheduling: %v", err)
-	case <-time.After(firstCheckWait):
-		cancel()
-		t.Fatalf("the bot's scheduler made no check within %v of starting", firstCheckWait)
-	}
-	r := &running{b: b, db: db}
-	var once sync.Once
-	r.stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("bot.Run: %v", err)
+	h.t.Helper()
+	return startBot(h.t, botOpts{e: h.e, path: h.path, logs: &h.logs,
+		config: func(c *bot.Config, db *store.DB) {
+			c.Prompts = bot.PromptsConfig{Store: db, Location: london, Now: h.clock.Now, Tick: time.Hour}
+			if change != nil {
+				change(c, db)
 			}
-			db.Close()
-		})
-	}
-	t.Cleanup(r.stop)
-	return r
+		},
+		firstCheck:     func(b *bot.Bot, _ bot.Config) <-chan struct{} { return bot.ScheduleStarted(b) },
+		firstCheckWait: firstCheckWait,
+	})
 }
 
 // posted returns the messages the bot posted in #community.
@@ -148,22 +94,4 @@ func (h *schedHarness) posts(r *running, id string) []store.Post {
 		h.t.Fatal(err)
 	}
 	return ps
-}
-
-// syncBuffer is a bytes.Buffer safe for the bot's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
