@@ -13,7 +13,6 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/chart"
-	"github.com/peervoice/peervoice/store"
 )
 
 // colourDigest is the digest embeds' colour: a mid blue that reads in
@@ -245,34 +244,16 @@ func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (
 		}
 		return messageLink(guild, channel, messageID)
 	}
-	if st := cfg.DigestPosting.Store; st != nil && d.Period.ToDate == "" {
-		p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
-		if err != nil {
-			return DigestPosted{}, fmt.Errorf("digest period %q: %w", d.Period.Name, err)
-		}
-		now := time.Now()
-		claim := digestClaim(p, now)
-		if _, err := st.ClaimPost(ctx, claim); err != nil {
-			return DigestPosted{}, err
-		}
-		ps, err := st.Posts(ctx, claim.ScheduleID)
-		if err != nil {
-			return DigestPosted{}, err
-		}
-		if len(ps) == 1 && ps[0].Status == store.PostPosted && !again {
-			return DigestPosted{ChannelID: ps[0].ChannelID, MessageID: ps[0].MessageID, Link: link(ps[0].MessageID), Already: true, PostedAt: ps[0].PostedAt}, nil
-		}
-		if len(ps) != 1 || ps[0].Status != store.PostPosted {
-			first, n, err := b.publishClaimed(ctx, claim, now, d)
-			if err != nil {
-				if n > 0 {
-					return DigestPosted{}, fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts the rest)", err, n)
-				}
-				return DigestPosted{}, err
-			}
-			return DigestPosted{ChannelID: channel, MessageID: first, Link: link(first), Messages: n}, nil
-		}
-		// Posted already, and again: post it anew, unclaimed.
+	pp, err := b.postOnce(ctx, d, again)
+	switch {
+	case err != nil && pp.n > 0:
+		return DigestPosted{}, fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts the rest)", err, pp.n)
+	case err != nil:
+		return DigestPosted{}, err
+	case pp.prior != nil:
+		return DigestPosted{ChannelID: pp.prior.ChannelID, MessageID: pp.prior.MessageID, Link: link(pp.prior.MessageID), Already: true, PostedAt: pp.prior.PostedAt}, nil
+	case !pp.unclaimed:
+		return DigestPosted{ChannelID: channel, MessageID: pp.first, Link: link(pp.first), Messages: pp.n}, nil
 	}
 	msgs, err := digestMessages(d, cfg.DigestPosting.charts())
 	if err != nil {

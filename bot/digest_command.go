@@ -137,33 +137,7 @@ func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period s
 	if err != nil {
 		return response{}, err
 	}
-	st := b.cfg.DigestPosting.Store
-	if st == nil || d.Period.ToDate != "" {
-		// Unclaimed: no store to claim in, or a period still under way
-		// (its figures will change, and its digest is still to be posted
-		// once it ends).
-		return b.digestPostUnclaimed(ctx, i, d, again)
-	}
-	p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
-	if err != nil {
-		return response{}, fmt.Errorf("digest period %q: %w", d.Period.Name, err)
-	}
-	now := b.now()
-	claim := digestClaim(p, now)
-	if _, err := st.ClaimPost(ctx, claim); err != nil {
-		return response{}, err
-	}
-	ps, err := st.Posts(ctx, claim.ScheduleID)
-	if err != nil {
-		return response{}, err
-	}
-	if len(ps) == 1 && ps[0].Status == store.PostPosted {
-		if again { // a repeat the researcher asked for
-			return b.digestPostUnclaimed(ctx, i, d, again)
-		}
-		return b.alreadyPosted(i, d, ps[0])
-	}
-	first, n, err := b.publishClaimed(ctx, claim, now, d)
+	pp, err := b.postOnce(ctx, d, again)
 	var pe *DigestPostError
 	switch {
 	case errors.As(err, &pe):
@@ -175,16 +149,13 @@ func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period s
 		return response{}, userError{text}
 	case err != nil:
 		return response{}, err
-	case n == 0:
-		// Finished by another post in this process meanwhile.
-		ps, err := st.Posts(ctx, claim.ScheduleID)
-		if err != nil || len(ps) != 1 {
-			return response{}, fmt.Errorf("digest %s: read back its post: %v", d.Period.Name, err)
-		}
-		return b.alreadyPosted(i, d, ps[0])
+	case pp.unclaimed:
+		return b.digestPostUnclaimed(ctx, i, d, again)
+	case pp.prior != nil:
+		return b.alreadyPosted(i, d, *pp.prior)
 	}
 	return response{initial: ephemeralReply(message{Content: fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)): %s",
-		d.Period.Name, channel, n, messageLink(i.GuildID, channel, first))})}, nil
+		d.Period.Name, channel, pp.n, messageLink(i.GuildID, channel, pp.first))})}, nil
 }
 
 // alreadyPosted tells the researcher where the period's digest is, and

@@ -183,6 +183,67 @@ func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d
 	return first, len(msgs), nil
 }
 
+// periodPost is what postOnce did with a digest.
+type periodPost struct {
+	first string      // the first message posted now
+	n     int         // how many messages were posted now
+	prior *store.Post // the period was posted before; nothing was posted now
+	// unclaimed: postOnce posted nothing and the caller posts d without
+	// a claim: no store, a period still under way (its figures will
+	// change, and its digest is still to be posted once it ends), or a
+	// repeat asked for with again.
+	unclaimed bool
+}
+
+// postOnce posts d through its period's claim, for /digest post and
+// `peervoice digest --post`: a period already posted (by the schedule,
+// by hand or by another process meanwhile) is not posted again, one
+// whose post failed earlier is resumed. With again, a period posted
+// before is left for the caller to post anew.
+func (b *Bot) postOnce(ctx context.Context, d *digest.Digest, again bool) (periodPost, error) {
+	st := b.cfg.DigestPosting.Store
+	if st == nil || d.Period.ToDate != "" {
+		return periodPost{unclaimed: true}, nil
+	}
+	p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
+	if err != nil {
+		return periodPost{}, fmt.Errorf("digest period %q: %w", d.Period.Name, err)
+	}
+	now := b.now()
+	claim := digestClaim(p, now)
+	if _, err := st.ClaimPost(ctx, claim); err != nil {
+		return periodPost{}, err
+	}
+	prior := func(again bool) (periodPost, error) {
+		ps, err := st.Posts(ctx, claim.ScheduleID)
+		if err != nil || len(ps) != 1 {
+			return periodPost{}, fmt.Errorf("digest %s: read its post: %v", d.Period.Name, err)
+		}
+		if ps[0].Status != store.PostPosted {
+			return periodPost{}, nil
+		}
+		if again {
+			return periodPost{unclaimed: true}, nil
+		}
+		return periodPost{prior: &ps[0]}, nil
+	}
+	if pp, err := prior(again); err != nil || pp.prior != nil || pp.unclaimed {
+		return pp, err
+	}
+	first, n, err := b.publishClaimed(ctx, claim, now, d)
+	if err != nil {
+		return periodPost{n: n}, err
+	}
+	if n == 0 { // finished by another post in this process meanwhile
+		pp, err := prior(false)
+		if err == nil && pp.prior == nil {
+			err = fmt.Errorf("digest %s: published, but its post is not recorded as posted", d.Period.Name)
+		}
+		return pp, err
+	}
+	return periodPost{first: first, n: n}, nil
+}
+
 // digestJob is the scheduler's part for digests: retry the pending ones,
 // and claim each week's when it is due.
 type digestJob struct {
