@@ -40,7 +40,9 @@ type QuoteCandidate struct {
 
 // QuoteSource returns the quote candidates to review at now: those of the
 // current week and the last, built by the same builder as the digest, so
-// their ids are the ones the digest publishes.
+// their ids are the ones the digest publishes. Each period it returns a
+// candidate of, it returns every candidate of: the check relies on that
+// to find withdrawn quotes without building those weeks again.
 type QuoteSource func(ctx context.Context, now time.Time) ([]QuoteCandidate, error)
 
 // QuotesConfig configures the moderators' approval of quotes
@@ -134,8 +136,14 @@ func (r *quoteReviewer) check(ctx context.Context, stop <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.now()
-	r.postNew(ctx, stop, now)
-	r.withdrawGone(ctx, stop, now)
+	cands, err := r.src(ctx, now)
+	if err != nil {
+		r.b.log.Error("quote review: build the quote candidates; will try again", "err", err)
+	} else {
+		r.postNew(ctx, stop, now, cands)
+	}
+	// The weeks just built are not built again to find withdrawn quotes.
+	r.withdrawGone(ctx, stop, now, cands)
 }
 
 // postNew posts a review request for every candidate not yet posted: those
@@ -145,13 +153,9 @@ func (r *quoteReviewer) check(ctx context.Context, stop <-chan struct{}) {
 // request would fail alike. When stop is closed it stops between
 // requests, so a long backlog does not hold up a shutdown; each request
 // is claimed, posted and recorded, or left to the next check.
-func (r *quoteReviewer) postNew(ctx context.Context, stop <-chan struct{}, now time.Time) {
+func (r *quoteReviewer) postNew(ctx context.Context, stop <-chan struct{}, now time.Time, cands []QuoteCandidate) {
 	log := r.b.log
-	cands, err := r.src(ctx, now)
-	if err != nil {
-		log.Error("quote review: build the quote candidates; will try again", "err", err)
-		return
-	}
+	cands = slices.Clone(cands) // sorted below; the caller reads them after
 	unposted, err := r.st.UnpostedQuoteReviews(ctx)
 	if err != nil {
 		log.Error("quote review: load the unposted requests; will try again", "err", err)

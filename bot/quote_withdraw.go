@@ -39,7 +39,10 @@ func withdrawnMessage() message {
 // replaces their words in the moderator channel; and retries the edits
 // that failed before. Only the periods with a live request are built. On
 // any doubt (the candidates cannot be built) it withdraws nothing.
-func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, now time.Time) {
+//
+// known are candidates this check has already built: a period with one of
+// them among them was built whole, and is not built again.
+func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, now time.Time, known []QuoteCandidate) {
 	if r.inPeriods == nil {
 		return
 	}
@@ -49,13 +52,18 @@ func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, 
 		log.Error("quote review: load the posted requests; will try again", "err", err)
 		return
 	}
+	live := map[[2]string]bool{}
+	built := map[string]bool{}
+	for _, c := range known {
+		live[[2]string{c.Period, c.ID}] = true
+		built[c.Period] = true
+	}
 	var periods []string
 	for _, rev := range revs {
-		if rev.Status != store.QuoteWithdrawn && !slices.Contains(periods, rev.Period) {
+		if rev.Status != store.QuoteWithdrawn && !built[rev.Period] && !slices.Contains(periods, rev.Period) {
 			periods = append(periods, rev.Period)
 		}
 	}
-	live := map[[2]string]bool{}
 	if len(periods) > 0 {
 		cands, err := r.inPeriods(ctx, periods, now)
 		if err != nil {
