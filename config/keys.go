@@ -2,7 +2,6 @@ package config
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -12,7 +11,6 @@ import (
 	_ "time/tzdata" // prompts.timezone is checked where the system has no zoneinfo
 	"unicode/utf8"
 
-	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -485,12 +483,8 @@ const DefaultDigestSchedule = "weekly mon 09:00"
 // expectDigestSchedule is what a bad digest.schedule is told.
 const expectDigestSchedule = `a day and time such as "weekly mon 09:00" (read in digest.timezone), or "off"`
 
-// digestKeys are the names of the digest.* and disclosure.* keys.
-var digestKeys = []string{"digest.timezone", "digest.schedule", "digest.subgroups", "digest.quote_approval", "digest.max_quotes", "digest.scrub_names", "disclosure.min_count", "disclosure.round_to"}
-
 // digestSet checks a digest.* or disclosure.* value for Load and keeps
-// it in Config.Digest and Config.Disclosure. DigestSettings reads the
-// same keys alone, with the same checks.
+// it in Config.Digest and Config.Disclosure.
 func digestSet(name string) func(*Config, any) error {
 	return func(c *Config, v any) error {
 		return setDigest(name, &c.Digest, &c.Disclosure, v)
@@ -505,28 +499,6 @@ func checkDisclosure(s Disclosure) error {
 			Expected: fmt.Sprintf("at most twice disclosure.min_count (%d), or a count of %d would be rounded to 0", 2*s.MinCount, s.MinCount)}
 	}
 	return nil
-}
-
-// DigestSettings reads and checks the digest.* and disclosure.* keys.
-func DigestSettings(v *viper.Viper) (Digest, Disclosure, error) {
-	var d Digest
-	var s Disclosure
-	var errs []error
-	for _, name := range digestKeys {
-		if err := setDigest(name, &d, &s, v.Get(name)); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return Digest{}, Disclosure{}, err
-	}
-	if err := checkDisclosure(s); err != nil {
-		return Digest{}, Disclosure{}, err
-	}
-	if d.Subgroups == nil {
-		d.Subgroups = []string{} // set empty on purpose: compare no groups
-	}
-	return d, s, nil
 }
 
 // questionID is the form of a flow question's id.

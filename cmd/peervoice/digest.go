@@ -147,10 +147,7 @@ type digestBuilder struct {
 }
 
 func (a *app) newDigestBuilder() (*digestBuilder, error) {
-	settings, rules, err := config.DigestSettings(a.v)
-	if err != nil {
-		return nil, err
-	}
+	settings, rules := a.cfg.Digest, a.cfg.Disclosure // checked by load
 	policy, err := disclosure.New(rules.MinCount, rules.RoundTo)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/peervoice/peervoice/bot"
-	"github.com/peervoice/peervoice/config"
 	"github.com/peervoice/peervoice/export"
 	"github.com/peervoice/peervoice/scrub"
 	"github.com/peervoice/peervoice/store"
@@ -86,10 +85,7 @@ readable by you alone.`,
 			}
 			defer db.Close()
 			// The same names as the digest's quotes (digest.scrub_names).
-			settings, _, err := config.DigestSettings(a.v)
-			if err != nil {
-				return err
-			}
+			settings := a.cfg.Digest
 			opt := export.Options{Unscrubbed: unscrubbed, Scrubber: scrub.New(settings.ScrubNames)}
 			clearBar := func() {}
 			if isTerminal(a.stderr) {
@@ -231,11 +227,8 @@ func commit(f *os.File, target string) error {
 // exportSource gives the bot the research export for /export, built
 // afresh from db, always scrubbed (with digest.scrub_names, as the CLI
 // does): --unscrubbed is the data controller's, on the server alone.
-func (a *app) exportSource(db *store.DB) (bot.ExportSource, error) {
-	settings, _, err := config.DigestSettings(a.v)
-	if err != nil {
-		return nil, err
-	}
+func (a *app) exportSource(db *store.DB) bot.ExportSource {
+	settings := a.cfg.Digest
 	scrubber := scrub.New(settings.ScrubNames)
 	return func(ctx context.Context, w io.Writer, format string) (bot.ExportSummary, error) {
 		opt := export.Options{Scrubber: scrubber}
@@ -256,5 +249,5 @@ func (a *app) exportSource(db *store.DB) (bot.ExportSource, error) {
 			return bot.ExportSummary{}, errors.New("export: free text was not scrubbed; refusing to hand it to the bot")
 		}
 		return bot.ExportSummary{Participants: sum.Participants, Answers: sum.Answers}, nil
-	}, nil
+	}
 }

@@ -40,10 +40,6 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			if err != nil {
 				return err
 			}
-			exports, err := a.exportSource(db)
-			if err != nil {
-				return err
-			}
 			posting, err := a.digestPosting(db)
 			if err != nil {
 				return err
@@ -56,7 +52,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				Token: d.Token, GuildID: d.GuildID, APIURL: d.APIURL, GatewayURL: d.GatewayURL,
 				ResearchChannelID: d.ResearchChannelID, ModeratorChannelID: d.ModeratorChannelID,
 				ModeratorRoles: a.cfg.Roles.Moderator, ResearcherRoles: a.cfg.Roles.Researcher,
-				Log: a.log, Prompts: prompts, Digests: digests, DigestPosting: posting, Exports: exports,
+				Log: a.log, Prompts: prompts, Digests: digests, DigestPosting: posting, Exports: a.exportSource(db),
 				Quotes: quotes,
 			}, svc)
 			if err != nil {
