@@ -41,6 +41,8 @@ type app struct {
 	scratch bool
 	// cleanups run when the command has finished (run calls cleanup).
 	cleanups []func()
+	// catalog is the flows source, made by the first call of flows.
+	catalog func() *flows.Catalog
 }
 
 type binding struct {
@@ -177,25 +179,36 @@ func (a *app) cleanup() {
 }
 
 // flows returns the configured flows: the built-in pack, or a directory
-// that is read again when its files change.
+// that is read again when its files change. The service and the digest
+// share one source, so each problem in the directory is reported once.
 func (a *app) flows() (func() *flows.Catalog, error) {
+	if a.catalog != nil {
+		return a.catalog, nil
+	}
 	if a.cfg.FlowsDir == "" {
 		c, err := flows.Default()
 		if err != nil {
 			return nil, err
 		}
-		return func() *flows.Catalog { return c }, nil
+		a.catalog = func() *flows.Catalog { return c }
+		return a.catalog, nil
 	}
 	src, err := newFlowSource(a.cfg.FlowsDir, a.log)
 	if err != nil {
 		return nil, err
 	}
-	return src.Catalog, nil
+	a.catalog = src.Catalog
+	return a.catalog, nil
 }
 
 // openService opens the configured database and builds the participant
 // service over it; the caller closes the database.
 func (a *app) openService(ctx context.Context) (*store.DB, *participant.Service, error) {
+	// Flows first: a flows directory with nothing to serve must not
+	// leave a new, empty database behind.
+	if _, err := a.flows(); err != nil {
+		return nil, nil, err
+	}
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return nil, nil, err
