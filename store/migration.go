@@ -15,7 +15,8 @@ import (
 var migrationFS embed.FS
 
 // migrate applies the embedded migrations in name order, each in its own
-// transaction, recording each in the migrations table.
+// transaction, recording each in the migrations table, and sets the
+// file's application id.
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.wr.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
 		name       TEXT PRIMARY KEY,
@@ -31,6 +32,17 @@ func (db *DB) migrate(ctx context.Context) error {
 	for _, name := range names {
 		if err := db.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("migration %s: %w", path.Base(name), err)
+		}
+	}
+	// Mark the file as PeerVoice's, so that Open can tell it from another
+	// program's database by its header alone.
+	var id int64
+	if err := db.wr.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
+		return fmt.Errorf("read application_id: %w", err)
+	}
+	if id != applicationID {
+		if _, err := db.wr.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, applicationID)); err != nil {
+			return fmt.Errorf("set application_id: %w", err)
 		}
 	}
 	return nil

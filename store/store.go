@@ -31,6 +31,23 @@ import (
 // version does not exist.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrNotExist is returned, wrapped, by Open with Options.MustExist when
+// there is no PeerVoice database at the path (no file, or an empty one).
+// Its text reads inside a sentence, so it has no "store:" prefix.
+var ErrNotExist = errors.New("no PeerVoice database there")
+
+// ErrNotPeerVoice is returned, wrapped, by Open when the file at the path
+// belongs to another program: it is not SQLite, or it is a SQLite database
+// with tables of its own and neither PeerVoice's application id nor its
+// migrations. Open changes nothing in such a file.
+var ErrNotPeerVoice = errors.New("not a PeerVoice database")
+
+// applicationID marks a SQLite file as PeerVoice's (PRAGMA application_id,
+// bytes 68-71 of the file header): "PVdb" in ASCII. Databases made before
+// it was set are recognised by their migrations table, and get it on
+// their next Open.
+const applicationID = 0x50566462
+
 // Options tunes Open. The zero value is ready to use.
 type Options struct {
 	// Secret is the optional 32-byte master secret (from config or
@@ -47,6 +64,13 @@ type Options struct {
 	// Now is the clock used for timestamps the caller leaves zero;
 	// default time.Now. It must be safe for concurrent use.
 	Now func() time.Time
+	// MustExist makes Open refuse to create a database: where there is
+	// none (no file, or an empty one) it returns ErrNotExist and creates
+	// nothing, neither the database nor the key file. Commands that read
+	// or change an existing study set it, so that a mistyped path is an
+	// error rather than a new, empty study. The zero value creates, as
+	// the bot and the terminal chat do on their first run.
+	MustExist bool
 }
 
 // DB is an open PeerVoice store. It is safe for concurrent use.
@@ -61,6 +85,9 @@ type DB struct {
 	rd   *sql.DB
 	keys *keyring
 	now  func() time.Time
+	// created and keyFile are what Created reports.
+	created bool
+	keyFile string
 
 	// the group committer of SaveStep (commit.go)
 	steps    chan *stepReq
@@ -69,14 +96,21 @@ type DB struct {
 	stopOnce sync.Once
 }
 
-// Open opens (creating if needed) the database at path, applies pending
-// migrations and loads or creates the master secret. It refuses, without
-// changing anything, a path that is a directory, a file that is not a SQLite
-// database, a read-only file or directory, a missing key file for a database
-// that holds data, and a secret that does not match the database.
+// Open opens (creating if needed, unless Options.MustExist) the database at
+// path, applies pending migrations and loads or creates the master secret.
+// It refuses, without changing anything, a path that is a directory, a file
+// that is not PeerVoice's (ErrNotPeerVoice), a read-only file or directory,
+// a missing key file for a database that holds data, and a secret that does
+// not match the database.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
-	if path == "" {
+	switch path {
+	case "":
 		return nil, errors.New("open database: no path given; set --db")
+	case ":memory:":
+		// SQLite's in-memory database would be a different, empty one
+		// on each pooled connection, and it has no key file.
+		return nil, errors.New("open database: :memory: is not supported: each connection would see its own empty database; " +
+			"give a file path (for a throwaway database, one in a temporary directory)")
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -95,9 +129,21 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if _, err := os.Stat(abs); opt.MustExist && errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open database %s: %w; check --db", abs, ErrNotExist)
+	}
 	exists, err := checkPath(abs)
 	if err != nil {
 		return nil, err
+	}
+	ours := false
+	if exists {
+		if ours, err = identify(ctx, abs); err != nil {
+			return nil, err
+		}
+	}
+	if !ours && opt.MustExist {
+		return nil, fmt.Errorf("open database %s: %w: the file is empty; check --db", abs, ErrNotExist)
 	}
 
 	// Everything that can be checked without writing is checked before the
@@ -125,7 +171,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 	}
 
-	db := &DB{path: abs, now: opt.Now}
+	db := &DB{path: abs, now: opt.Now, created: !ours}
+	if opt.Secret == nil {
+		db.keyFile = opt.SecretFile
+	}
 	if db.wr, err = sql.Open("sqlite3", dsn(abs, syncMode, opt.BusyTimeout, true)); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
@@ -185,6 +234,14 @@ func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) e
 	}
 	return nil
 }
+
+// Created reports whether Open made a new database (or initialised an empty
+// file), and the key file that holds its secret: "" when the secret came
+// from Options.Secret.
+func (db *DB) Created() (created bool, keyFile string) { return db.created, db.keyFile }
+
+// Path returns the absolute path of the database file.
+func (db *DB) Path() string { return db.path }
 
 // Close closes the database. The last connection to close checkpoints the
 // write-ahead log into the database file and removes it.
@@ -309,7 +366,7 @@ func checkPath(abs string) (exists bool, err error) {
 	}
 	buf := make([]byte, len(sqliteHeader))
 	if n, _ := f.Read(buf); n < len(buf) || string(buf) != sqliteHeader {
-		return false, fmt.Errorf("open %s: not a SQLite database (it does not start with the SQLite header); check --db", abs)
+		return false, fmt.Errorf("open %s: not a SQLite database, so %w (it does not start with the SQLite header); nothing was changed: check --db", abs, ErrNotPeerVoice)
 	}
 	return true, nil
 }

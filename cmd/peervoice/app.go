@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -30,6 +32,17 @@ type app struct {
 	stdout     io.Writer
 	stderr     io.Writer
 	binds      []binding
+	// createDB lets openStore create a missing database: only chat and
+	// run do, so that a mistyped --db elsewhere is an error, not a new,
+	// empty study.
+	createDB bool
+	// scratch makes openStore use a throwaway database (chat --scratch,
+	// or --db :memory:).
+	scratch bool
+	// cleanups run when the command has finished (run calls cleanup).
+	cleanups []func()
+	// catalog is the flows source, made by the first call of flows.
+	catalog func() *flows.Catalog
 }
 
 type binding struct {
@@ -90,9 +103,19 @@ func level(s string) slog.Level {
 	return slog.LevelInfo
 }
 
-// openStore opens the configured database.
+// scratchDB is the --db value that means a scratch database, as in SQLite.
+const scratchDB = ":memory:"
+
+// openStore opens the configured database. It creates a missing one only
+// for the commands that set a.createDB (chat and run), and says so.
 func (a *app) openStore(ctx context.Context) (*store.DB, error) {
-	opt := store.Options{SecretFile: a.cfg.SecretFile, Synchronous: a.cfg.Store.Synchronous}
+	if a.scratch || a.cfg.DB == scratchDB {
+		if !a.createDB {
+			return nil, fmt.Errorf("--db %s is a scratch database, gone when chat ends; give the path of a PeerVoice database", scratchDB)
+		}
+		return a.openScratch(ctx)
+	}
+	opt := store.Options{SecretFile: a.cfg.SecretFile, Synchronous: a.cfg.Store.Synchronous, MustExist: !a.createDB}
 	if a.cfg.Secret != "" {
 		secret, err := hex.DecodeString(a.cfg.Secret)
 		if err != nil {
@@ -101,33 +124,91 @@ func (a *app) openStore(ctx context.Context) (*store.DB, error) {
 		opt.Secret = secret
 	}
 	db, err := store.Open(ctx, a.cfg.DB, opt)
+	if errors.Is(err, store.ErrNotExist) {
+		where := a.cfg.DB
+		if abs, err := filepath.Abs(where); err == nil && abs != where {
+			where += " (" + abs + ")"
+		}
+		if _, err := os.Stat(a.cfg.DB); err == nil {
+			where += ", only an empty file"
+		}
+		return nil, fmt.Errorf("no PeerVoice database at %s; check --db / db (run `peervoice chat` or `peervoice run` to create one)", where)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if created, keyFile := db.Created(); created {
+		key := "key file " + keyFile
+		if keyFile == "" {
+			key = "secret from PEERVOICE_SECRET or the secret setting"
+		}
+		a.log.Info(fmt.Sprintf("created a new PeerVoice database at %s (%s)", db.Path(), key))
 	}
 	a.log.Debug("database open", "path", a.cfg.DB)
 	return db, nil
 }
 
+// openScratch opens a new database, with its own key, in a temporary
+// directory that is removed when the command ends: for trying PeerVoice
+// without touching a study.
+func (a *app) openScratch(ctx context.Context) (*store.DB, error) {
+	dir, err := os.MkdirTemp("", "peervoice-scratch-")
+	if err != nil {
+		return nil, fmt.Errorf("scratch database: %w", err)
+	}
+	a.cleanups = append(a.cleanups, func() {
+		if err := os.RemoveAll(dir); err != nil {
+			a.log.Warn("cannot remove the scratch database", "dir", dir, "err", err)
+		}
+	})
+	// The configured secret and key file belong to the real study.
+	db, err := store.Open(ctx, filepath.Join(dir, "peervoice.db"), store.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		return nil, fmt.Errorf("scratch database: %w", err)
+	}
+	a.log.Info("scratch mode: nothing is kept (a new database and key in " + dir + ", removed at exit)")
+	return db, nil
+}
+
+// cleanup runs the cleanups, last first.
+func (a *app) cleanup() {
+	for i := len(a.cleanups) - 1; i >= 0; i-- {
+		a.cleanups[i]()
+	}
+	a.cleanups = nil
+}
+
 // flows returns the configured flows: the built-in pack, or a directory
-// that is read again when its files change.
+// that is read again when its files change. The service and the digest
+// share one source, so each problem in the directory is reported once.
 func (a *app) flows() (func() *flows.Catalog, error) {
+	if a.catalog != nil {
+		return a.catalog, nil
+	}
 	if a.cfg.FlowsDir == "" {
 		c, err := flows.Default()
 		if err != nil {
 			return nil, err
 		}
-		return func() *flows.Catalog { return c }, nil
+		a.catalog = func() *flows.Catalog { return c }
+		return a.catalog, nil
 	}
 	src, err := newFlowSource(a.cfg.FlowsDir, a.log)
 	if err != nil {
 		return nil, err
 	}
-	return src.Catalog, nil
+	a.catalog = src.Catalog
+	return a.catalog, nil
 }
 
 // openService opens the configured database and builds the participant
 // service over it; the caller closes the database.
 func (a *app) openService(ctx context.Context) (*store.DB, *participant.Service, error) {
+	// Flows first: a flows directory with nothing to serve must not
+	// leave a new, empty database behind.
+	if _, err := a.flows(); err != nil {
+		return nil, nil, err
+	}
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -13,13 +13,19 @@ import (
 
 func (a *app) chatCmd() *cobra.Command {
 	var flowID, name string
+	var scratch bool
 	cmd := &cobra.Command{
 		Use:   "chat",
 		Short: "Answer PeerVoice's questions in the terminal (no Discord needed)",
 		Long: `Holds the participant's conversation in the terminal: consent, then a flow
 of questions, stored in SQLite. Options are numbered; type skip, back,
 stop or help at any question. Input can be piped, one answer per line;
-when input ends the session pauses, and the next run carries on.`,
+when input ends the session pauses, and the next run carries on.
+
+The answers go to the study's database (--db, default ./peervoice.db),
+created if there is none. To try PeerVoice without touching a study, use
+--scratch (or --db :memory:): a new database and key in a temporary
+directory, removed at exit.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.load(); err != nil {
@@ -31,6 +37,10 @@ when input ends the session pauses, and the next run carries on.`,
 			if name == "" {
 				return errors.New("no --user given and the OS user is unknown; pass --user NAME")
 			}
+			if scratch && cmd.Flags().Changed("db") {
+				return errors.New("--scratch uses a throwaway database: give --scratch or --db, not both")
+			}
+			a.createDB, a.scratch = true, scratch
 			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err
@@ -49,7 +59,13 @@ when input ends the session pauses, and the next run carries on.`,
 				Flow:    flowID,
 				Echo:    !isTerminal(a.stdin),
 			}
-			if err := c.Run(cmd.Context()); err != nil {
+			err = c.Run(cmd.Context())
+			if a.scratch || a.cfg.DB == scratchDB {
+				// The chat says answers are saved; in scratch mode they
+				// are gone at exit.
+				a.log.Info("scratch mode: the database is removed at exit, so nothing was kept")
+			}
+			if err != nil {
 				return fmt.Errorf("chat: %w", err)
 			}
 			return nil
@@ -58,6 +74,7 @@ when input ends the session pauses, and the next run carries on.`,
 	a.dbFlags(cmd)
 	cmd.Flags().StringVar(&flowID, "flow", "", "run this flow only (default: choose from a menu)")
 	cmd.Flags().StringVar(&name, "user", "", "participant name (default: your OS user name)")
+	cmd.Flags().BoolVar(&scratch, "scratch", false, "use a throwaway database, removed at exit (same as --db :memory:)")
 	cmd.Flags().String("flows", "", "directory of flow YAML files (default: the built-in pack)")
 	a.bind(cmd.Flags(), "flows", "flows_dir")
 	return cmd

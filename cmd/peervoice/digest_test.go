@@ -155,6 +155,7 @@ func TestDigestSmallCommunity(t *testing.T) {
 
 func TestDigestDefaultPeriodAndErrors(t *testing.T) {
 	dir := t.TempDir()
+	peervoice(t, dir, "", nil, "chat") // only chat and run create a database
 	r := peervoice(t, dir, "", nil, "digest")
 	if r.code != 0 || !strings.Contains(r.stdout, "No one answered a choice or scale question this week.") {
 		t.Errorf("digest of an empty database: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)

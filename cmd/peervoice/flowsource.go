@@ -14,9 +14,11 @@ import (
 )
 
 // flowSource serves the flows in a directory and reloads them when the
-// files change, so moderators' edits apply without a restart. A change
-// that does not lint keeps the flows already loaded: a typo must not
-// take the questionnaire away from participants.
+// files change, so moderators' edits apply without a restart. A file with
+// problems does not take the other flows away: at start-up the files that
+// lint clean are served and each problem is logged; on a reload, a file
+// that breaks keeps its last good version (flows.KeepLastGood) until it is
+// fixed, while the other files' changes apply.
 type flowSource struct {
 	dir string
 	log *slog.Logger
@@ -27,7 +29,7 @@ type flowSource struct {
 	checked time.Time
 }
 
-// newFlowSource loads dir, which must be clean to start with.
+// newFlowSource loads dir. It fails only when no flow in it loads.
 func newFlowSource(dir string, log *slog.Logger) (*flowSource, error) {
 	s := &flowSource{dir: dir, log: log}
 	stamp, err := dirStamp(dir)
@@ -35,11 +37,20 @@ func newFlowSource(dir string, log *slog.Logger) (*flowSource, error) {
 		return nil, fmt.Errorf("flows_dir %s: %w", dir, err)
 	}
 	c, probs := flows.LoadDir(dir)
-	if err := probs.Err(); err != nil {
-		return nil, fmt.Errorf("flows in %s have problems (run peervoice flows lint %s):\n%w", dir, dir, err)
+	if c == nil || len(c.Flows()) == 0 {
+		return nil, fmt.Errorf("no flow in %s loads; fix these problems (run peervoice flows lint %s):\n%w", dir, dir, probs.Err())
 	}
+	s.report(probs, "its flow is not served until it is fixed")
 	s.cat, s.stamp, s.checked = c, stamp, time.Now()
 	return s, nil
+}
+
+// report logs each problem, with what happens to its flow meanwhile.
+func (s *flowSource) report(probs flows.Problems, meanwhile string) {
+	probs.Sort()
+	for _, p := range probs {
+		s.log.Warn("flow problem; "+meanwhile, "problem", p.Error())
+	}
 }
 
 // Catalog returns the current flows, looking at the directory again at
@@ -59,16 +70,24 @@ func (s *flowSource) Catalog() *flows.Catalog {
 	if stamp == s.stamp {
 		return s.cat
 	}
-	c, probs := flows.LoadDir(s.dir)
-	if len(probs) > 0 {
-		for _, p := range probs {
-			s.log.Warn("flow problem; keeping the flows loaded until it is fixed", "problem", p.Error())
-		}
-		s.stamp = stamp // report each broken state once
+	s.stamp = stamp // report each broken state once
+	next, probs := flows.LoadDir(s.dir)
+	if next == nil || (len(next.Flows()) == 0 && len(probs) > 0) {
+		s.report(probs, "keeping the flows loaded until it is fixed")
 		return s.cat
 	}
-	s.log.Info("flows reloaded", "dir", s.dir, "flows", strings.Join(c.IDs(), ","))
-	s.cat, s.stamp = c, stamp
+	c, kept := flows.KeepLastGood(s.cat, next, probs)
+	s.report(probs, "that file's last good version is served until it is fixed")
+	attrs := []any{"dir", s.dir, "flows", strings.Join(c.IDs(), ",")}
+	if len(kept) > 0 {
+		var ids []string
+		for _, f := range kept {
+			ids = append(ids, f.ID)
+		}
+		attrs = append(attrs, "unchanged_until_fixed", strings.Join(ids, ","))
+	}
+	s.log.Info("flows reloaded", attrs...)
+	s.cat = c
 	return s.cat
 }
 

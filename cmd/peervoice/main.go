@@ -31,6 +31,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := newApp(stdin, stdout, stderr)
+	defer a.cleanup()
 	root := a.rootCmd()
 	root.SetArgs(args)
 	root.SetIn(stdin)
