@@ -48,6 +48,8 @@ when input ends the session pauses, and the next run carries on.`,
 				Out:     a.stdout,
 				Flow:    flowID,
 				Echo:    !isTerminal(a.stdin),
+				// At a terminal, text left without Enter at Ctrl-D is no answer.
+				Interactive: isTerminal(a.stdin),
 			}
 			if err := c.Run(cmd.Context()); err != nil {
 				return fmt.Errorf("chat: %w", err)

@@ -306,3 +306,16 @@ func TestConfigCheckDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestChatPipedLastLineWithoutNewline: piped input's last line counts
+// without a final newline (printf 'words', echo -n); only at a terminal
+// is unsent text left out (terminal.TestChatUnendedLastLine).
+func TestChatPipedLastLineWithoutNewline(t *testing.T) {
+	dir := t.TempDir()
+	if r := peervoice(t, dir, "1\n1\nthe last words", nil, "chat", "--user", "sam", "--flow", "recovery"); r.code != 0 {
+		t.Fatalf("chat exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if md := peervoice(t, dir, "", nil, "mydata", "--user", "sam"); !strings.Contains(md.stdout, "the last words") {
+		t.Errorf("the last piped line was not stored:\n%s\n%s", md.stdout, md.stderr)
+	}
+}
