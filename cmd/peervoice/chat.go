@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
@@ -18,18 +17,18 @@ func (a *app) chatCmd() *cobra.Command {
 		Short: "Answer PeerVoice's questions in the terminal (no Discord needed)",
 		Long: `Holds the participant's conversation in the terminal: consent, then a flow
 of questions, stored in SQLite. Options are numbered; type skip, back,
-stop or help at any question. Input can be piped, one answer per line;
-when input ends the session pauses, and the next run carries on.`,
+stop or help at any question. Input can be piped, one answer per line
+(a last line without a newline counts; at a terminal, text not sent with
+Enter does not); when input ends the session pauses, and the next run
+carries on.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.load(); err != nil {
 				return err
 			}
-			if name == "" {
-				name = osUser()
-			}
-			if name == "" {
-				return errors.New("no --user given and the OS user is unknown; pass --user NAME")
+			user, _, err := terminalUser(name)
+			if err != nil {
+				return err
 			}
 			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
@@ -43,7 +42,7 @@ when input ends the session pauses, and the next run carries on.`,
 			}
 			c := &terminal.Chat{
 				Service: svc,
-				User:    participant.User{Platform: "terminal", ID: name},
+				User:    participant.User{Platform: "terminal", ID: user},
 				In:      a.stdin,
 				Out:     a.stdout,
 				Flow:    flowID,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -317,5 +318,47 @@ func TestChatPipedLastLineWithoutNewline(t *testing.T) {
 	}
 	if md := peervoice(t, dir, "", nil, "mydata", "--user", "sam"); !strings.Contains(md.stdout, "the last words") {
 		t.Errorf("the last piped line was not stored:\n%s\n%s", md.stdout, md.stderr)
+	}
+}
+
+// TestDataCommandsDefaultUser: mydata and withdraw are for the OS user
+// when --user is not given, as chat is, and say whose data it is;
+// withdraw's confirmation takes y or yes in any case, and anything else
+// deletes nothing.
+func TestDataCommandsDefaultUser(t *testing.T) {
+	me := ""
+	if u, err := user.Current(); err == nil {
+		me = u.Username
+	}
+	if me == "" {
+		t.Skip("the OS user name is unknown here")
+	}
+	refusals := []string{"n\n", "yes please\n", ""}
+	for _, confirm := range []string{"y", "Y", "yes", "Yes", " YES \r"} {
+		dir := t.TempDir()
+		if r := peervoice(t, dir, "1\n1\nmy own words\n", nil, "chat", "--flow", "recovery"); r.code != 0 {
+			t.Fatalf("chat exit %d\n%s", r.code, r.stderr)
+		}
+		md := peervoice(t, dir, "", nil, "mydata")
+		if md.code != 0 || !strings.Contains(md.stdout, "my own words") || !strings.Contains(md.stdout, fmt.Sprintf("Participant %q (your OS user name", me)) {
+			t.Errorf("mydata with no --user: exit %d\n%s\n%s", md.code, md.stdout, md.stderr)
+		}
+		for _, no := range refusals {
+			r := peervoice(t, dir, no, nil, "withdraw")
+			if r.code == 0 || !strings.Contains(r.stderr, "nothing deleted") {
+				t.Errorf("withdraw answered %q: exit %d, stderr %q; want nothing deleted", no, r.code, r.stderr)
+			}
+		}
+		if md := peervoice(t, dir, "", nil, "mydata"); !strings.Contains(md.stdout, "my own words") {
+			t.Fatalf("a refused withdraw deleted the data:\n%s", md.stdout)
+		}
+		refusals = nil // once is enough
+		w := peervoice(t, dir, confirm+"\n", nil, "withdraw")
+		if w.code != 0 || !strings.Contains(w.stdout, fmt.Sprintf("participant %q (your OS user name", me)) || !strings.Contains(w.stdout, "has been deleted") {
+			t.Errorf("withdraw confirmed with %q: exit %d\n%s\n%s", confirm, w.code, w.stdout, w.stderr)
+		}
+		if md := peervoice(t, dir, "", nil, "mydata"); !strings.Contains(md.stdout, "Nothing is stored about you.") {
+			t.Errorf("mydata after withdraw confirmed with %q:\n%s", confirm, md.stdout)
+		}
 	}
 }
