@@ -362,3 +362,39 @@ func TestDataCommandsDefaultUser(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildWithoutCgo: without cgo (CGO_ENABLED=0, Go's choice when it
+// finds no C compiler) peervoice still builds, and a command that needs
+// the database says to install gcc and build with CGO_ENABLED=1,
+// creating nothing; commands without the database still work.
+func TestBuildWithoutCgo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds peervoice again without cgo; skipped with -short")
+	}
+	nocgo := filepath.Join(t.TempDir(), "peervoice-nocgo")
+	build := exec.Command("go", "build", "-o", nocgo, ".")
+	build.Env = append(cleanEnv(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(nocgo, "chat", "--user", "sam")
+	cmd.Dir, cmd.Env, cmd.Stdin = dir, cleanEnv(), strings.NewReader("1\n")
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("chat without cgo: %v; want exit 1", err)
+	}
+	for _, want := range []string{"built without cgo", "a C compiler such as gcc", "CGO_ENABLED=1"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("chat without cgo says %q; want %q in it", out, want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("chat without cgo left files: %v", entries)
+	}
+	lint := exec.Command(nocgo, "flows", "lint")
+	lint.Dir, lint.Env = dir, cleanEnv()
+	if out, err := lint.CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "ok: ") {
+		t.Errorf("flows lint without cgo: %v\n%s", err, out)
+	}
+}
