@@ -60,7 +60,7 @@ func (a *app) withdrawCmd() *cobra.Command {
 				return err
 			}
 			if !yes {
-				fmt.Fprintf(a.stdout, "This deletes every answer and the consent of participant %s, in %s, for good. Type yes to go ahead: ", who, a.cfg.DB)
+				fmt.Fprintf(a.stdout, "This deletes every answer and the consent of participant %s, in %s, for good. Type yes (or y) to go ahead: ", who, a.cfg.DB)
 				line, _ := bufio.NewReader(a.stdin).ReadString('\n')
 				if !isYes(line) {
 					return errors.New("nothing deleted: type yes (or y) to confirm, or give --yes")
