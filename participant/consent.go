@@ -19,14 +19,15 @@ const (
 )
 
 // DefaultStudyInfo is shown with the first consent question unless the
-// config names a Markdown file of the study's own.
+// config names a Markdown file of the study's own. It names no platform:
+// every front end (Discord, the terminal) shows the same text.
 const DefaultStudyInfo = `**About this study**
 
 This community is running its own research into what recovery means to the people who use mental health services, in the spirit of user-led research: people with lived experience asking the questions, and listening to the answers.
 
-- Taking part means answering short sets of questions in private. Nobody else in the server sees your answers.
+- Taking part means answering short sets of questions in private. Nobody else in the community sees your answers.
 - You can skip any question, stop whenever you like and carry on later.
-- Your Discord name and id are never stored with your answers. Researchers see only anonymised summaries, and small numbers are hidden so no one can be picked out.
+- Your answers are stored under a code, never with your name or account id. Researchers see only anonymised summaries, and small numbers are hidden so no one can be picked out.
 - If you agree, short quotes from your written answers may appear in those summaries, with personal details removed and only after a moderator checks them.
 - You can see everything stored about you, and withdraw it, at any time.
 - This is research, not a support service. Type help at any time to see where to get support.`

@@ -25,12 +25,17 @@ const (
 type FlowStatus struct {
 	Flow     *flows.Flow
 	Progress Progress
+	// Finished is when the participant last finished the flow; zero if
+	// they never did. A flow finished and started again is InProgress,
+	// with Finished still set.
+	Finished time.Time
 }
 
 // Overview lists the current flows with the participant's progress in
 // each, for a menu.
 func (s *Service) Overview(ctx context.Context, u User) ([]FlowStatus, error) {
 	state := map[string]Progress{}
+	finished := map[string]time.Time{}
 	p, err := s.st.FindParticipant(ctx, s.st.Pseudonym(u.Platform, u.ID))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -42,6 +47,9 @@ func (s *Service) Overview(ctx context.Context, u User) ([]FlowStatus, error) {
 			return nil, fmt.Errorf("overview: %w", err)
 		}
 		for _, rec := range all {
+			if rec.Status == string(flows.Done) && rec.UpdatedAt.After(finished[rec.FlowID]) {
+				finished[rec.FlowID] = rec.UpdatedAt
+			}
 			switch {
 			case rec.Status == string(flows.Done) && state[rec.FlowID] == "":
 				state[rec.FlowID] = Completed
@@ -56,7 +64,7 @@ func (s *Service) Overview(ctx context.Context, u User) ([]FlowStatus, error) {
 		if st == "" {
 			st = NotStarted
 		}
-		out = append(out, FlowStatus{Flow: f, Progress: st})
+		out = append(out, FlowStatus{Flow: f, Progress: st, Finished: finished[f.ID]})
 	}
 	return out, nil
 }

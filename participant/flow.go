@@ -93,7 +93,7 @@ func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.F
 func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	var reply Reply
 	if step.Input.Kind == flows.Enter {
-		if isHelp(step.Input.Text) {
+		if IsHelp(step.Input.Text) {
 			return Reply{Signpost: s.Help()}, nil
 		}
 		if s.cfg.Detector.Check(step.Input.Text) {

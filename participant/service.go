@@ -234,8 +234,10 @@ func (s *Service) current(ctx context.Context, pid int64) (store.Session, error)
 	return store.Session{}, store.ErrNotFound
 }
 
-// isCommand reports whether typed text is a request for help.
-func isHelp(text string) bool {
+// IsHelp reports whether typed text is a request for help ("help",
+// "support", any case), which Input answers with the support resources
+// and which front ends may answer with their own commands as well.
+func IsHelp(text string) bool {
 	t := strings.ToLower(strings.Trim(strings.TrimSpace(text), ".!?/"))
 	return t == "help" || t == "support"
 }

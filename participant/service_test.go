@@ -382,3 +382,60 @@ func TestStudyInfoTooLong(t *testing.T) {
 		t.Errorf("New with long study info = %v; want an error naming study.info_file", err)
 	}
 }
+
+// TestOverviewFinished: a finished flow is done with the time it was
+// finished; started again, it is in progress and still says when it was
+// first finished.
+func TestOverviewFinished(t *testing.T) {
+	e := newEnv(t)
+	at := time.Date(2026, 11, 20, 15, 4, 0, 0, time.UTC)
+	e.open(participant.Config{Now: func() time.Time { return at }})
+	e.consent(alice, "recovery-tools", "yes", "no")
+	if r := e.say(alice, "no"); asked(r) != "" {
+		t.Fatalf("answering no asked %q; want the end of recovery-tools", asked(r))
+	}
+	status := func() participant.FlowStatus {
+		t.Helper()
+		list, err := e.svc.Overview(ctx, alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fs := range list {
+			if fs.Flow.ID == "recovery-tools" {
+				return fs
+			}
+		}
+		t.Fatal("Overview lacks recovery-tools")
+		return participant.FlowStatus{}
+	}
+	if got := status(); got.Progress != participant.Completed || !got.Finished.Equal(at) {
+		t.Errorf("after finishing: Progress %q, Finished %v; want %q, %v", got.Progress, got.Finished, participant.Completed, at)
+	}
+	if _, err := e.svc.Begin(ctx, alice, "recovery-tools", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got.Progress != participant.InProgress || !got.Finished.Equal(at) {
+		t.Errorf("started again: Progress %q, Finished %v; want %q, %v", got.Progress, got.Finished, participant.InProgress, at)
+	}
+}
+
+// TestDefaultStudyInfoNamesNoPlatform: the built-in study information
+// is shown in the terminal as well as in Discord, so it names neither.
+func TestDefaultStudyInfoNamesNoPlatform(t *testing.T) {
+	for _, word := range []string{"Discord", "server", "terminal"} {
+		if strings.Contains(strings.ToLower(participant.DefaultStudyInfo), strings.ToLower(word)) {
+			t.Errorf("DefaultStudyInfo mentions %q:\n%s", word, participant.DefaultStudyInfo)
+		}
+	}
+}
+
+func TestIsHelp(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{{"help", true}, {" Help? ", true}, {"/help", true}, {"support", true}, {"help me", false}, {"skip", false}, {"", false}} {
+		if got := participant.IsHelp(tc.in); got != tc.want {
+			t.Errorf("IsHelp(%q) = %v; want %v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -3,12 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // Session statuses.
@@ -218,8 +215,7 @@ func (db *DB) upsertSession(ctx context.Context, tx *sql.Tx, s Session) error {
 // explainReference turns a foreign key failure into an error that names the
 // missing participant or flow version.
 func explainReference(ctx context.Context, tx *sql.Tx, err error, participantID int64, flowID, hash string) error {
-	var se sqlite3.Error
-	if !errors.As(err, &se) || se.ExtendedCode != sqlite3.ErrConstraintForeignKey {
+	if _, ext, ok := sqliteCodes(err); !ok || ext != codeConstraintForeignKey {
 		return err
 	}
 	if perr := participantExists(ctx, tx, participantID); perr != nil {

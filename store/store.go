@@ -23,8 +23,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // ErrNotFound is returned, wrapped, when a participant, session or flow
@@ -47,6 +45,13 @@ var ErrNotPeerVoice = errors.New("not a PeerVoice database")
 // it was set are recognised by their migrations table, and get it on
 // their next Open.
 const applicationID = 0x50566462
+
+// ErrNoCgo is returned by Open in a program built without cgo
+// (CGO_ENABLED=0, which Go chooses when it finds no C compiler): the
+// SQLite driver is C, compiled by cgo.
+var ErrNoCgo = errors.New("store: this peervoice was built without cgo (CGO_ENABLED=0), and SQLite needs it: " +
+	"install a C compiler such as gcc (Debian or Ubuntu: apt install gcc; macOS: xcode-select --install) " +
+	"and build again with CGO_ENABLED=1, e.g. CGO_ENABLED=1 go build ./cmd/peervoice")
 
 // Options tunes Open. The zero value is ready to use.
 type Options struct {
@@ -103,6 +108,9 @@ type DB struct {
 // a missing key file for a database that holds data, and a secret that does
 // not match the database.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if !haveCgo {
+		return nil, ErrNoCgo
+	}
 	switch path {
 	case "":
 		return nil, errors.New("open database: no path given; set --db")
@@ -374,14 +382,13 @@ func checkPath(abs string) (exists bool, err error) {
 // explain wraps a SQLite error met while opening, adding what to do for the
 // errors a person can fix.
 func (db *DB) explain(step string, err error) error {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrReadonly:
+	if code, _, ok := sqliteCodes(err); ok {
+		switch code {
+		case codeReadonly:
 			return fmt.Errorf("%s: database %s is read-only (%w): make it and its directory writable or choose another --db", step, db.path, err)
-		case sqlite3.ErrNotADB:
+		case codeNotADB:
 			return fmt.Errorf("%s: %s: not a SQLite database (%w); check --db", step, db.path, err)
-		case sqlite3.ErrCantOpen:
+		case codeCantOpen:
 			return fmt.Errorf("%s: cannot open database %s (%w); check that --db names a file in a writable directory", step, db.path, err)
 		}
 	}

@@ -1,11 +1,11 @@
 // Package terminal holds a questionnaire conversation in a terminal: the
 // same consent, flows, safety checks and storage as Discord, with numbered
 // options, so PeerVoice can be tried, tested and replayed with no Discord
-// at all. Piped input works too, one answer per line.
+// at all. Piped input works too, one answer per line (see
+// Chat.Interactive for a last line without a newline).
 package terminal
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -29,10 +29,21 @@ type Chat struct {
 	// Echo writes each input line after its prompt, so a transcript of
 	// piped input reads like the conversation it was.
 	Echo bool
+	// Interactive says In is a person at a terminal. There a line is
+	// sent with Enter, so text left unsent when input ends (typed, then
+	// Ctrl-D) is not taken as an answer: the session pauses at the
+	// question instead. From a pipe or a file the last line counts even
+	// without a final newline, since nobody is part-way through typing
+	// it: `printf 'words'` and `echo -n` are a common way to write one.
+	Interactive bool
 }
 
-// errQuit ends the conversation at the participant's request.
-var errQuit = errors.New("quit")
+var (
+	// errQuit ends the conversation at the participant's request.
+	errQuit = errors.New("quit")
+	// errBack returns to the menu from a flow not started after all.
+	errBack = errors.New("back to the menu")
+)
 
 // Run holds the conversation until the participant finishes or quits,
 // input ends, or ctx is cancelled (Ctrl-C). Whenever it ends mid-flow the
@@ -40,28 +51,20 @@ var errQuit = errors.New("quit")
 func (c *Chat) Run(ctx context.Context) error {
 	lines := readLines(c.In)
 	w := &writer{w: c.Out}
-	reply, err := c.open(ctx)
+	reply, err := c.open(ctx, w, lines)
 	for {
-		if errors.Is(err, participant.ErrNoSession) {
-			if c.Flow != "" {
-				reply, err = c.Service.Begin(ctx, c.User, c.Flow, "")
-				continue
-			}
-			reply, err = c.menu(ctx, w, lines)
-			if errors.Is(err, errQuit) {
-				w.printf("Goodbye. Thank you for being here.\n")
-				return w.err
-			}
+		switch {
+		case errors.Is(err, errQuit), errors.Is(err, errBack):
+			w.printf("%s\n", msgGoodbye)
+			return w.err
+		case errors.Is(err, participant.ErrNoSession):
+			reply, err = c.choose(ctx, w, lines)
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
 		finished, stopped := c.show(w, reply)
 		if reply.Declined {
-			return w.err
-		}
-		if stopped && c.Flow != "" {
 			return w.err
 		}
 		if finished || stopped {
@@ -75,6 +78,11 @@ func (c *Chat) Run(ctx context.Context) error {
 		if !ok || isQuit(line) {
 			return c.pause(ctx, w)
 		}
+		if participant.IsHelp(line) {
+			c.help(w, msgQuestionHelp)
+			reply = again(reply)
+			continue
+		}
 		reply, err = c.Service.Input(ctx, c.User, participant.Step{Input: c.input(reply, line)})
 		if errors.Is(err, participant.ErrNoSession) && reply.Signpost != "" {
 			w.printf("\n%s\n", reply.Signpost)
@@ -82,13 +90,37 @@ func (c *Chat) Run(ctx context.Context) error {
 	}
 }
 
+// choose starts the flow asked for, or the one picked from the menu.
+func (c *Chat) choose(ctx context.Context, w *writer, lines <-chan line) (participant.Reply, error) {
+	if c.Flow != "" {
+		return c.start(ctx, w, lines, c.Flow)
+	}
+	return c.menu(ctx, w, lines)
+}
+
+// help shows how to answer here, then where to find support.
+func (c *Chat) help(w *writer, commands string) {
+	w.printf("\n%s\n\n%s\n", commands, c.Service.Help())
+}
+
+// again is reply cut down to its question, shown without the flow's
+// introduction, to ask it again after help.
+func again(reply participant.Reply) participant.Reply {
+	ask, ok := lastAsk(reply)
+	if !ok {
+		return participant.Reply{Flow: reply.Flow, Session: reply.Session}
+	}
+	ask.Intro = ""
+	return participant.Reply{Flow: reply.Flow, Session: reply.Session, Outputs: []flows.Output{ask}}
+}
+
 // open resumes the flow under way, or starts the one asked for.
-func (c *Chat) open(ctx context.Context) (participant.Reply, error) {
+func (c *Chat) open(ctx context.Context, w *writer, lines <-chan line) (participant.Reply, error) {
 	if c.Flow != "" {
 		if _, err := c.Service.Flows().Get(c.Flow); err != nil {
 			return participant.Reply{}, err
 		}
-		return c.Service.Begin(ctx, c.User, c.Flow, "")
+		return c.start(ctx, w, lines, c.Flow)
 	}
 	return c.Service.Continue(ctx, c.User)
 }
@@ -119,24 +151,24 @@ func (c *Chat) pause(ctx context.Context, w *writer) error {
 		return err
 	}
 	if err == nil {
-		w.printf("\nPaused. Your answers so far are saved; run the same command again to carry on where you left off.\n")
+		w.printf("\n%s\n", msgPaused)
 	}
 	return w.err
 }
 
 // menu lists the flows with the participant's progress and starts the
 // one they pick.
-func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (participant.Reply, error) {
+func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan line) (participant.Reply, error) {
 	for {
 		list, err := c.Service.Overview(ctx, c.User)
 		if err != nil {
 			return participant.Reply{}, err
 		}
-		w.printf("\nWhich would you like to answer?\n")
+		w.printf("\n%s\n", msgMenuTitle)
 		for i, fs := range list {
 			w.printf("  %d. %s (%s)\n", i+1, fs.Flow.Title.String(), fs.Progress)
 		}
-		w.printf("Type a number, or quit. Type help at any time for support.\n")
+		w.printf("%s\n", msgMenuPrompt)
 		line, ok := c.read(ctx, w, lines)
 		if !ok {
 			return participant.Reply{}, errQuit
@@ -147,8 +179,8 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (partic
 			return participant.Reply{}, errQuit
 		case choice == "":
 			continue
-		case choice == "help":
-			w.printf("\n%s\n", c.Service.Help())
+		case participant.IsHelp(choice):
+			c.help(w, msgMenuHelp)
 			continue
 		}
 		id := choice
@@ -156,10 +188,14 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (partic
 			id = list[n-1].Flow.ID
 		}
 		if _, err := c.Service.Flows().Get(id); err != nil {
-			w.printf("Sorry, I didn't recognise %q. Type a number from 1 to %d.\n", line, len(list))
+			w.printf(msgMenuUnknown+"\n", line, len(list))
 			continue
 		}
-		return c.Service.Begin(ctx, c.User, id, "")
+		reply, err := c.start(ctx, w, lines, id)
+		if errors.Is(err, errBack) {
+			continue
+		}
+		return reply, err
 	}
 }
 
@@ -173,36 +209,36 @@ func isQuit(line string) bool {
 }
 
 // read prompts and waits for a line; false means input ended or ctx was
-// cancelled.
-func (c *Chat) read(ctx context.Context, w *writer, lines <-chan string) (string, bool) {
-	w.printf("> ")
-	select {
-	case <-ctx.Done():
-		return "", false
-	case line, ok := <-lines:
-		if !ok {
+// cancelled. An over-long line is refused, and read waits for another.
+func (c *Chat) read(ctx context.Context, w *writer, lines <-chan line) (string, bool) {
+	for {
+		w.printf("> ")
+		var l line
+		select {
+		case <-ctx.Done():
 			return "", false
+		case next, ok := <-lines:
+			if !ok {
+				return "", false
+			}
+			l = next
+		}
+		switch {
+		case l.partial && c.Interactive:
+			w.printf("\n%s\n", msgUnsent)
+			return "", false
+		case l.tooLong:
+			if c.Echo {
+				w.printf(msgEchoTooLong+"\n", l.runes)
+			}
+			w.printf(msgTooLong+"\n", l.runes, flows.MaxMaxLength)
+			continue
 		}
 		if c.Echo {
-			w.printf("%s\n", line)
+			w.printf("%s\n", l.text)
 		}
-		return line, true
+		return l.text, true
 	}
-}
-
-// readLines delivers lines from r on a channel, so a read can be
-// abandoned when ctx is cancelled.
-func readLines(r io.Reader) <-chan string {
-	ch := make(chan string)
-	go func() {
-		defer close(ch)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
-			ch <- strings.TrimRight(sc.Text(), "\r")
-		}
-	}()
-	return ch
 }
 
 // writer remembers the first write error, so printing stays readable.

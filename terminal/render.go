@@ -33,7 +33,7 @@ func (c *Chat) show(w *writer, r participant.Reply) (finished, stopped bool) {
 			case r.Flow != nil && r.Flow.ID == participant.ConsentFlowID:
 				w.printf("\nThank you. You can see or withdraw your data at any time.\n")
 			case o.Outro != "":
-				w.printf("\n%s\n", o.Outro)
+				w.printf("\n%s\n", plain(o.Outro))
 			default:
 				w.printf("\nThat's the end of this set of questions. Thank you for your answers.\n")
 			}
@@ -50,9 +50,9 @@ func (c *Chat) ask(w *writer, r participant.Reply, a flows.Ask) {
 	}
 	w.printf("\n── %s · %s ──\n", title, a.Progress)
 	if a.Intro != "" {
-		w.printf("%s\n\n", strings.TrimSpace(a.Intro))
+		w.printf("%s\n\n", plain(strings.TrimSpace(a.Intro)))
 	}
-	w.printf("%s\n", q.Prompt.In(a.Lang))
+	w.printf("%s\n", plain(q.Prompt.In(a.Lang)))
 	for i, o := range q.Options {
 		w.printf("  %d. %s\n", i+1, o.Label.In(a.Lang))
 	}
@@ -103,9 +103,14 @@ func WriteData(out io.Writer, d participant.Data) error {
 			}
 			w.printf("\n%s (%s):\n", title, a.FlowID)
 		}
-		w.printf("  %s [%s]\n    %s\n", a.Prompt, a.QuestionID, a.Answer)
+		writeAnswer(w, a)
 	}
 	return w.err
+}
+
+// writeAnswer shows one stored answer under its question.
+func writeAnswer(w *writer, a participant.AnswerView) {
+	w.printf("  %s [%s]\n    %s\n", plain(a.Prompt), a.QuestionID, a.Answer)
 }
 
 func yesNo(b bool) string {

@@ -19,8 +19,10 @@ func (a *app) chatCmd() *cobra.Command {
 		Short: "Answer PeerVoice's questions in the terminal (no Discord needed)",
 		Long: `Holds the participant's conversation in the terminal: consent, then a flow
 of questions, stored in SQLite. Options are numbered; type skip, back,
-stop or help at any question. Input can be piped, one answer per line;
-when input ends the session pauses, and the next run carries on.
+stop or help at any question. Input can be piped, one answer per line
+(a last line without a newline counts; at a terminal, text not sent with
+Enter does not); when input ends the session pauses, and the next run
+carries on.
 
 The answers go to the study's database (--db, default ./peervoice.db),
 created if there is none. To try PeerVoice without touching a study, use
@@ -31,11 +33,9 @@ directory, removed at exit.`,
 			if err := a.load(); err != nil {
 				return err
 			}
-			if name == "" {
-				name = osUser()
-			}
-			if name == "" {
-				return errors.New("no --user given and the OS user is unknown; pass --user NAME")
+			user, _, err := terminalUser(name)
+			if err != nil {
+				return err
 			}
 			if scratch && cmd.Flags().Changed("db") {
 				return errors.New("--scratch uses a throwaway database: give --scratch or --db, not both")
@@ -53,11 +53,13 @@ directory, removed at exit.`,
 			}
 			c := &terminal.Chat{
 				Service: svc,
-				User:    participant.User{Platform: "terminal", ID: name},
+				User:    participant.User{Platform: "terminal", ID: user},
 				In:      a.stdin,
 				Out:     a.stdout,
 				Flow:    flowID,
 				Echo:    !isTerminal(a.stdin),
+				// At a terminal, text left without Enter at Ctrl-D is no answer.
+				Interactive: isTerminal(a.stdin),
 			}
 			err = c.Run(cmd.Context())
 			if a.scratch || a.cfg.DB == scratchDB {

@@ -22,21 +22,25 @@ func (a *app) mydataCmd() *cobra.Command {
 			if err := a.load(); err != nil {
 				return err
 			}
+			user, who, err := terminalUser(name)
+			if err != nil {
+				return err
+			}
 			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			d, err := svc.MyData(cmd.Context(), participant.User{Platform: "terminal", ID: name})
+			d, err := svc.MyData(cmd.Context(), participant.User{Platform: "terminal", ID: user})
 			if err != nil {
 				return err
 			}
+			fmt.Fprintf(a.stdout, "Participant %s, in %s:\n\n", who, a.cfg.DB)
 			return terminal.WriteData(a.stdout, d)
 		},
 	}
 	a.dbFlags(cmd)
-	cmd.Flags().StringVar(&name, "user", "", "participant name, as given to chat (required)")
-	_ = cmd.MarkFlagRequired("user")
+	cmd.Flags().StringVar(&name, "user", "", "participant name, as given to chat (default: your OS user name, as chat's)")
 	return cmd
 }
 
@@ -51,11 +55,15 @@ func (a *app) withdrawCmd() *cobra.Command {
 			if err := a.load(); err != nil {
 				return err
 			}
+			user, who, err := terminalUser(name)
+			if err != nil {
+				return err
+			}
 			if !yes {
-				fmt.Fprintf(a.stdout, "This deletes every answer and the consent of %q, for good. Type yes to go ahead: ", name)
+				fmt.Fprintf(a.stdout, "This deletes every answer and the consent of participant %s, in %s, for good. Type yes (or y) to go ahead: ", who, a.cfg.DB)
 				line, _ := bufio.NewReader(a.stdin).ReadString('\n')
-				if strings.ToLower(strings.TrimSpace(line)) != "yes" {
-					return errors.New("nothing deleted")
+				if !isYes(line) {
+					return errors.New("nothing deleted: type yes (or y) to confirm, or give --yes")
 				}
 			}
 			db, svc, err := a.openService(cmd.Context())
@@ -63,21 +71,42 @@ func (a *app) withdrawCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			found, err := svc.Withdraw(cmd.Context(), participant.User{Platform: "terminal", ID: name})
+			found, err := svc.Withdraw(cmd.Context(), participant.User{Platform: "terminal", ID: user})
 			if err != nil {
 				return err
 			}
 			if !found {
-				fmt.Fprintln(a.stdout, "Nothing was stored about this participant.")
+				fmt.Fprintf(a.stdout, "Nothing was stored about participant %q.\n", user)
 				return nil
 			}
-			fmt.Fprintln(a.stdout, "Done: everything stored about this participant has been deleted.")
+			fmt.Fprintf(a.stdout, "Done: everything stored about participant %q has been deleted.\n", user)
 			return nil
 		},
 	}
 	a.dbFlags(cmd)
-	cmd.Flags().StringVar(&name, "user", "", "participant name, as given to chat (required)")
+	cmd.Flags().StringVar(&name, "user", "", "participant name, as given to chat (default: your OS user name, as chat's)")
 	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
-	_ = cmd.MarkFlagRequired("user")
 	return cmd
+}
+
+// terminalUser returns the terminal participant a command is for: name
+// (--user), or else the OS user name, as chat chooses it; and how to
+// name them in messages, saying where a default came from.
+func terminalUser(name string) (user, who string, err error) {
+	if name != "" {
+		return name, fmt.Sprintf("%q", name), nil
+	}
+	if name = osUser(); name == "" {
+		return "", "", errors.New("no --user given and the OS user is unknown; pass --user NAME")
+	}
+	return name, fmt.Sprintf("%q (your OS user name; --user NAME for another)", name), nil
+}
+
+// isYes reports whether a typed line confirms: yes or y, in any case.
+func isYes(line string) bool {
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "yes", "y":
+		return true
+	}
+	return false
 }

@@ -29,7 +29,7 @@ var exportTables = map[string]string{
 
 func (a *app) exportCmd() *cobra.Command {
 	var format, out, tableName string
-	var unscrubbed bool
+	var unscrubbed, force bool
 	cmd := &cobra.Command{
 		Use:   "export --format csv|xlsx [--out FILE|DIR|-]",
 		Short: "Export the research data for analysis (XLSX workbook or CSV files)",
@@ -48,7 +48,7 @@ themes) and a codebook, plus notes on how to read them.
 Free text is scrubbed of personal details. --unscrubbed keeps it as typed,
 for the data controller only. Withdrawn participants are absent, and no
 Discord id, pseudonym or time of day is exported. Files are created
-readable by you alone.`,
+readable by you alone; an existing file is not overwritten unless --force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.load(); err != nil {
@@ -72,6 +72,11 @@ readable by you alone.`,
 				out = "peervoice-export-" + today
 				if format == "xlsx" {
 					out += ".xlsx"
+				}
+			}
+			if out != "-" && !force {
+				if err := refuseOverwrite(exportTargets(format, out)); err != nil {
+					return err
 				}
 			}
 			// Opening creates a missing database; an export of nothing
@@ -109,9 +114,9 @@ readable by you alone.`,
 					return io.Discard, nil
 				}, opt)
 			case format == "xlsx":
-				sum, err = exportXLSXFile(cmd, db, out, opt)
+				sum, err = exportXLSXFile(cmd, db, out, force, opt)
 			default:
-				sum, err = exportCSVDir(cmd, db, out, opt)
+				sum, err = exportCSVDir(cmd, db, out, force, opt)
 			}
 			clearBar() // before the summary, which may share the terminal's line
 			if err != nil {
@@ -137,6 +142,7 @@ readable by you alone.`,
 	cmd.Flags().StringVar(&out, "out", "", "output file (xlsx) or directory (csv); - for standard output")
 	cmd.Flags().StringVar(&tableName, "table", "answers", "with --format csv --out -: the table to write (answers, framework, codebook, about)")
 	cmd.Flags().BoolVar(&unscrubbed, "unscrubbed", false, "keep personal details in free text (for the data controller only)")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite export files that already exist")
 	_ = cmd.MarkFlagRequired("format")
 	return cmd
 }
@@ -144,7 +150,8 @@ readable by you alone.`,
 // exportXLSXFile writes the workbook to a temporary file beside out and
 // renames it into place, so a failed export leaves no half-written file.
 // The sheets are buffered in the same directory while they are written.
-func exportXLSXFile(cmd *cobra.Command, db export.Store, out string, opt export.Options) (export.Summary, error) {
+// An existing out is replaced only with force.
+func exportXLSXFile(cmd *cobra.Command, db export.Store, out string, force bool, opt export.Options) (export.Summary, error) {
 	f, err := newPrivateTemp(out)
 	if err != nil {
 		return export.Summary{}, err
@@ -152,7 +159,7 @@ func exportXLSXFile(cmd *cobra.Command, db export.Store, out string, opt export.
 	defer os.Remove(f.Name()) // after the rename, there is nothing to remove
 	sum, err := export.WriteXLSX(cmd.Context(), db, f, filepath.Dir(out), opt)
 	if err == nil {
-		err = commit(f, out)
+		err = commit(f, out, force)
 	} else {
 		f.Close()
 	}
@@ -160,8 +167,9 @@ func exportXLSXFile(cmd *cobra.Command, db export.Store, out string, opt export.
 }
 
 // exportCSVDir writes the CSV files into dir, each to a temporary file
-// renamed into place once all are written.
-func exportCSVDir(cmd *cobra.Command, db export.Store, dir string, opt export.Options) (export.Summary, error) {
+// renamed into place once all are written. Existing files are replaced
+// only with force.
+func exportCSVDir(cmd *cobra.Command, db export.Store, dir string, force bool, opt export.Options) (export.Summary, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return export.Summary{}, err
 	}
@@ -186,7 +194,7 @@ func exportCSVDir(cmd *cobra.Command, db export.Store, dir string, opt export.Op
 		return sum, err
 	}
 	for i, f := range files {
-		if err := commit(f, names[i]); err != nil {
+		if err := commit(f, names[i], force); err != nil {
 			return sum, err
 		}
 	}
@@ -212,8 +220,10 @@ func newPrivateTemp(target string) (*os.File, error) {
 	return f, nil // CreateTemp makes the file with mode 0600
 }
 
-// commit syncs and closes f, then renames it to target.
-func commit(f *os.File, target string) error {
+// commit syncs and closes f, then renames it to target. Without force it
+// never replaces a file: the up-front check (refuseOverwrite) could be
+// overtaken by another export writing the same name meanwhile.
+func commit(f *os.File, target string, force bool) error {
 	if err := f.Sync(); err != nil {
 		f.Close()
 		return err
@@ -221,7 +231,58 @@ func commit(f *os.File, target string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
+	if force {
+		return os.Rename(f.Name(), target)
+	}
+	// A hard link is made only if target does not exist, atomically.
+	err := os.Link(f.Name(), target)
+	switch {
+	case err == nil:
+		return os.Remove(f.Name())
+	case errors.Is(err, fs.ErrExist):
+		return overwriteError([]string{target})
+	}
+	// No hard links here (some network and FAT file systems): check, then
+	// rename.
+	if _, err := os.Lstat(target); err == nil {
+		return overwriteError([]string{target})
+	}
 	return os.Rename(f.Name(), target)
+}
+
+// exportTargets lists the files an export to out writes.
+func exportTargets(format, out string) []string {
+	if format == "xlsx" {
+		return []string{out}
+	}
+	var files []string
+	for _, sheet := range []string{export.SheetAnswers, export.SheetFramework, export.SheetCodebook, export.SheetAbout} {
+		files = append(files, filepath.Join(out, export.CSVName(sheet)))
+	}
+	return files
+}
+
+// refuseOverwrite fails if any of files exists, before anything is
+// exported. A directory is left to the writer to explain.
+func refuseOverwrite(files []string) error {
+	var there []string
+	for _, name := range files {
+		if st, err := os.Lstat(name); err == nil && !st.IsDir() {
+			there = append(there, name)
+		}
+	}
+	if len(there) == 0 {
+		return nil
+	}
+	return overwriteError(there)
+}
+
+// overwriteError names the export files that exist already, and the fix.
+func overwriteError(files []string) error {
+	if len(files) == 1 {
+		return fmt.Errorf("%s already exists: give --force to overwrite it, or --out another name", files[0])
+	}
+	return fmt.Errorf("%s already exist: give --force to overwrite them, or --out another directory", strings.Join(files, ", "))
 }
 
 // exportSource gives the bot the research export for /export, built

@@ -215,3 +215,82 @@ func unzip(t *testing.T, b []byte) string {
 	}
 	return all.String()
 }
+
+// TestExportRefusesOverwrite: an export never replaces an existing file
+// (the workbook, one of the CSV files, or the default dated name) unless
+// --force; the refusal names the file and the flag and changes nothing.
+func TestExportRefusesOverwrite(t *testing.T) {
+	dir := exportFixture(t)
+	mine := []byte("my own notes, not an export\n")
+	check := func(what string, r result, code int, want ...string) {
+		t.Helper()
+		if r.code != code {
+			t.Errorf("%s: exit %d; want %d\n%s\n%s", what, r.code, code, r.stdout, r.stderr)
+		}
+		for _, w := range want {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("%s: stderr %q lacks %q", what, r.stderr, w)
+			}
+		}
+	}
+	unchanged := func(what, path string) {
+		t.Helper()
+		if b, err := os.ReadFile(path); err != nil || !bytes.Equal(b, mine) {
+			t.Errorf("%s: %s was changed (%v)", what, path, err)
+		}
+	}
+
+	// The workbook.
+	os.WriteFile(filepath.Join(dir, "study.xlsx"), mine, 0o600)
+	check("xlsx over a file", peervoice(t, dir, "", nil, "export", "--format", "xlsx", "--out", "study.xlsx"), 1,
+		"study.xlsx already exists: give --force to overwrite it, or --out another name")
+	unchanged("xlsx over a file", filepath.Join(dir, "study.xlsx"))
+	check("xlsx --force", peervoice(t, dir, "", nil, "export", "--format", "xlsx", "--out", "study.xlsx", "--force"), 0)
+	if b, _ := os.ReadFile(filepath.Join(dir, "study.xlsx")); !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("--force did not write the workbook over the file")
+	}
+
+	// The default dated name.
+	first := peervoice(t, dir, "", nil, "export", "--format", "xlsx")
+	name := regexp.MustCompile(`peervoice-export-\d{4}-\d\d-\d\d\.xlsx`).FindString(first.stdout)
+	if first.code != 0 || name == "" {
+		t.Fatalf("export to the default name: exit %d\n%s\n%s", first.code, first.stdout, first.stderr)
+	}
+	os.WriteFile(filepath.Join(dir, name), mine, 0o600)
+	check("the default name again", peervoice(t, dir, "", nil, "export", "--format", "xlsx"), 1, name+" already exists", "--force")
+	unchanged("the default name again", filepath.Join(dir, name))
+
+	// The CSV files: only the one there is named.
+	os.Mkdir(filepath.Join(dir, "csv"), 0o700)
+	os.WriteFile(filepath.Join(dir, "csv", "about.csv"), mine, 0o600)
+	check("csv over a file", peervoice(t, dir, "", nil, "export", "--format", "csv", "--out", "csv"), 1,
+		filepath.Join("csv", "about.csv")+" already exists: give --force")
+	unchanged("csv over a file", filepath.Join(dir, "csv", "about.csv"))
+	if entries, _ := os.ReadDir(filepath.Join(dir, "csv")); len(entries) != 1 {
+		t.Errorf("a refused CSV export left %d files in csv/; want only about.csv", len(entries))
+	}
+	check("csv --force", peervoice(t, dir, "", nil, "export", "--format", "csv", "--out", "csv", "--force"), 0)
+	check("csv again", peervoice(t, dir, "", nil, "export", "--format", "csv", "--out", "csv"), 1,
+		"answers.csv, ", "already exist: give --force to overwrite them")
+	if b, _ := os.ReadFile(filepath.Join(dir, "csv", "about.csv")); bytes.Equal(b, mine) {
+		t.Errorf("--force did not write about.csv")
+	}
+	for _, e := range mustReadDir(t, dir) {
+		if strings.HasSuffix(e, ".tmp") {
+			t.Errorf("a temporary file was left: %s", e)
+		}
+	}
+}
+
+func mustReadDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -67,5 +67,6 @@ Start with:  peervoice chat`,
 	a.bind(root.PersistentFlags(), "log-format", "log.format")
 	a.bind(root.PersistentFlags(), "log-level", "log.level")
 	root.AddCommand(a.chatCmd(), a.runCmd(), a.mydataCmd(), a.withdrawCmd(), a.flowsCmd(), a.configCmd(), a.exportCmd(), a.digestCmd())
+	requireSubcommands(root)
 	return root
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -304,5 +305,96 @@ func TestConfigCheckDigest(t *testing.T) {
 		if bad.code == 0 || !strings.Contains(bad.stderr, want) {
 			t.Errorf("bad digest config: exit %d, want %q in\n%s", bad.code, want, bad.stderr)
 		}
+	}
+}
+
+// TestChatPipedLastLineWithoutNewline: piped input's last line counts
+// without a final newline (printf 'words', echo -n); only at a terminal
+// is unsent text left out (terminal.TestChatUnendedLastLine).
+func TestChatPipedLastLineWithoutNewline(t *testing.T) {
+	dir := t.TempDir()
+	if r := peervoice(t, dir, "1\n1\nthe last words", nil, "chat", "--user", "sam", "--flow", "recovery"); r.code != 0 {
+		t.Fatalf("chat exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if md := peervoice(t, dir, "", nil, "mydata", "--user", "sam"); !strings.Contains(md.stdout, "the last words") {
+		t.Errorf("the last piped line was not stored:\n%s\n%s", md.stdout, md.stderr)
+	}
+}
+
+// TestDataCommandsDefaultUser: mydata and withdraw are for the OS user
+// when --user is not given, as chat is, and say whose data it is;
+// withdraw's confirmation takes y or yes in any case, and anything else
+// deletes nothing.
+func TestDataCommandsDefaultUser(t *testing.T) {
+	me := ""
+	if u, err := user.Current(); err == nil {
+		me = u.Username
+	}
+	if me == "" {
+		t.Skip("the OS user name is unknown here")
+	}
+	refusals := []string{"n\n", "yes please\n", ""}
+	for _, confirm := range []string{"y", "Y", "yes", "Yes", " YES \r"} {
+		dir := t.TempDir()
+		if r := peervoice(t, dir, "1\n1\nmy own words\n", nil, "chat", "--flow", "recovery"); r.code != 0 {
+			t.Fatalf("chat exit %d\n%s", r.code, r.stderr)
+		}
+		md := peervoice(t, dir, "", nil, "mydata")
+		if md.code != 0 || !strings.Contains(md.stdout, "my own words") || !strings.Contains(md.stdout, fmt.Sprintf("Participant %q (your OS user name", me)) {
+			t.Errorf("mydata with no --user: exit %d\n%s\n%s", md.code, md.stdout, md.stderr)
+		}
+		for _, no := range refusals {
+			r := peervoice(t, dir, no, nil, "withdraw")
+			if r.code == 0 || !strings.Contains(r.stderr, "nothing deleted") {
+				t.Errorf("withdraw answered %q: exit %d, stderr %q; want nothing deleted", no, r.code, r.stderr)
+			}
+		}
+		if md := peervoice(t, dir, "", nil, "mydata"); !strings.Contains(md.stdout, "my own words") {
+			t.Fatalf("a refused withdraw deleted the data:\n%s", md.stdout)
+		}
+		refusals = nil // once is enough
+		w := peervoice(t, dir, confirm+"\n", nil, "withdraw")
+		if w.code != 0 || !strings.Contains(w.stdout, fmt.Sprintf("participant %q (your OS user name", me)) || !strings.Contains(w.stdout, "has been deleted") {
+			t.Errorf("withdraw confirmed with %q: exit %d\n%s\n%s", confirm, w.code, w.stdout, w.stderr)
+		}
+		if md := peervoice(t, dir, "", nil, "mydata"); !strings.Contains(md.stdout, "Nothing is stored about you.") {
+			t.Errorf("mydata after withdraw confirmed with %q:\n%s", confirm, md.stdout)
+		}
+	}
+}
+
+// TestBuildWithoutCgo: without cgo (CGO_ENABLED=0, Go's choice when it
+// finds no C compiler) peervoice still builds, and a command that needs
+// the database says to install gcc and build with CGO_ENABLED=1,
+// creating nothing; commands without the database still work.
+func TestBuildWithoutCgo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds peervoice again without cgo; skipped with -short")
+	}
+	nocgo := filepath.Join(t.TempDir(), "peervoice-nocgo")
+	build := exec.Command("go", "build", "-o", nocgo, ".")
+	build.Env = append(cleanEnv(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(nocgo, "chat", "--user", "sam")
+	cmd.Dir, cmd.Env, cmd.Stdin = dir, cleanEnv(), strings.NewReader("1\n")
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("chat without cgo: %v; want exit 1", err)
+	}
+	for _, want := range []string{"built without cgo", "a C compiler such as gcc", "CGO_ENABLED=1"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("chat without cgo says %q; want %q in it", out, want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("chat without cgo left files: %v", entries)
+	}
+	lint := exec.Command(nocgo, "flows", "lint")
+	lint.Dir, lint.Env = dir, cleanEnv()
+	if out, err := lint.CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "ok: ") {
+		t.Errorf("flows lint without cgo: %v\n%s", err, out)
 	}
 }
