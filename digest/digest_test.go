@@ -253,3 +253,33 @@ func TestDemographicsFlowIsNotATheme(t *testing.T) {
 		t.Errorf("NewQuery = %+v", q)
 	}
 }
+
+// TestEmptyNotice checks what an empty period's digest says about the
+// periods that have answers.
+func TestEmptyNotice(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := digest.ParsePeriod("2026-W48", loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func(period string) string { return "peervoice digest --period " + period }
+	tests := []struct {
+		name   string
+		latest time.Time
+		want   string
+	}{
+		{"nothing yet", time.Time{}, "No answers in 2026-W48 (23 to 29 November 2026): nothing has been answered yet."},
+		{"weeks ago", time.Date(2026, 11, 4, 12, 0, 0, 0, time.UTC),
+			"No answers in 2026-W48 (23 to 29 November 2026); the latest week with answers is 2026-W45 (2 to 8 November 2026): peervoice digest --period 2026-W45"},
+		{"the week under way", time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
+			"No answers in 2026-W48 (23 to 29 November 2026); the latest answers are in 2026-W49 (30 November to 6 December 2026): peervoice digest --period 2026-W49"},
+	}
+	for _, tt := range tests {
+		if got := digest.EmptyNotice(p, tt.latest, ask); !strings.Contains(got, tt.want) {
+			t.Errorf("%s: EmptyNotice = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}
