@@ -70,6 +70,8 @@ type PeriodInfo struct {
 type Rules struct {
 	MinCount int `json:"min_count"`
 	RoundTo  int `json:"round_to"`
+	// Legend explains the rules and the marks, in the JSON digest.
+	Legend string `json:"legend,omitempty"`
 }
 
 // Participation is who took part and how much.

@@ -31,9 +31,11 @@ func (d *Digest) Render(w io.Writer, format string) error {
 }
 
 // WriteJSON writes the digest as indented JSON. Suppressed figures are
-// the string "*".
+// the string "*", figures with no data null; rules.legend says so.
 func (d *Digest) WriteJSON(w io.Writer) error {
-	buf, err := json.MarshalIndent(d, "", "  ")
+	c := *d
+	c.Rules.Legend = d.RulesText() + ` In this JSON, a withheld figure is the string "*" and a figure with no data is null.`
+	buf, err := json.MarshalIndent(&c, "", "  ")
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}
