@@ -75,7 +75,11 @@ func (d *Digest) Embeds() [][]Embed {
 	part("Question flows completed", a.Period.FlowsCompleted, a.Total.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
 	part("Completion rate", a.Period.CompletionRate, a.Total.CompletionRate, changeText(a.Change.CompletionRate, true))
 	if len(d.Themes) == 0 {
-		p.field("Themes this "+unit, []string{"No themes."})
+		line := "No themes."
+		if t := d.HiddenThemesText(); t != "" {
+			line = "_" + t + "_"
+		}
+		p.field("Themes this "+unit, []string{line})
 	} else {
 		var lines []string
 		for _, t := range d.Themes {
@@ -85,9 +89,6 @@ func (d *Digest) Embeds() [][]Embed {
 			lines = append(lines, "_"+t+"_")
 		}
 		p.field("Themes this "+unit+": answers touching each", lines)
-	}
-	if t := d.HiddenThemesText(); t != "" && len(d.Themes) == 0 {
-		p.field("Themes this "+unit, []string{"_" + t + "_"})
 	}
 
 	if len(d.Questions) == 0 {

@@ -167,7 +167,7 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	p("| Completion rate | %s | %s | %s |\n\n", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true), a.Total.CompletionRate)
 
 	p("## Themes this %s\n\n", unit)
-	if len(d.Themes) == 0 {
+	if len(d.Themes) == 0 && d.HiddenThemes == 0 {
 		p("No themes.\n\n")
 	}
 	var themes []string
