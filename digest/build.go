@@ -62,7 +62,11 @@ func Build(p Period, fs []*flows.Flow, data Data, opt Options) (*Digest, error) 
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{pol: opt.Policy, cat: newCatalog(fs), data: data, opt: opt, query: q}
+	b := &builder{pol: opt.Policy, cat: newCatalog(fs), data: data, opt: opt, query: q, answered: map[QuestionRef][]string{}}
+	for _, v := range data.Versions {
+		ref := QuestionRef{v.FlowID, v.QuestionID}
+		b.answered[ref] = append(b.answered[ref], v.Versions...)
+	}
 	for _, id := range opt.Subgroups {
 		dq, _ := b.cat.demographic(id) // checked by NewQuery
 		b.demos = append(b.demos, newDemographic(dq))
@@ -81,8 +85,27 @@ func Build(p Period, fs []*flows.Flow, data Data, opt Options) (*Digest, error) 
 	if err := b.quotes(d); err != nil {
 		return nil, err
 	}
+	d.NoAnswers = b.noAnswers()
+	hideEmptyRows(d)
 	d.Notes = append(d.Notes, b.notes...)
 	return d, nil
+}
+
+// noAnswers reports whether nobody taking part answered anything in the
+// period: no choice answers, and no answers touching a theme. It
+// publishes an exact zero, as the figures themselves do.
+func (b *builder) noAnswers() bool {
+	for _, t := range b.data.Tallies {
+		if t.Window == WindowPeriod && t.People > 0 {
+			return false
+		}
+	}
+	for _, c := range b.data.ThemeCounts {
+		if c.Window == WindowPeriod && c.Answers > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 type builder struct {
@@ -93,6 +116,9 @@ type builder struct {
 	query Query
 	demos []demographic
 	notes []string
+	// answered are the flow versions each question was answered on,
+	// the most recently stored first (Data.Versions).
+	answered map[QuestionRef][]string
 }
 
 func periodInfo(p Period, today time.Time) (PeriodInfo, error) {
@@ -203,13 +229,13 @@ func (b *builder) questions() []Question {
 				continue
 			}
 			seen[ref] = true
-			newest, question := b.cat.question(ref)
+			newest, question, others := b.wording(ref)
 			options := b.options(ref, question, ts)
 			period := b.distribution(options, ts[WindowPeriod])
 			previous := b.distribution(options, ts[WindowPrevious])
 			q := Question{
 				FlowID: ref.FlowID, FlowTitle: newest.Title.String(), QuestionID: ref.QuestionID,
-				Prompt: question.Prompt.String(), Type: string(question.Type), Theme: question.Theme,
+				Prompt: question.Prompt.String(), OtherWordings: others, Type: string(question.Type), Theme: question.Theme,
 				Period: period, Total: b.distribution(options, ts[WindowTotal]),
 				Change: DistributionChange{Respondents: period.Respondents.Minus(previous.Respondents)},
 			}
@@ -232,6 +258,50 @@ func people(ts []Tally) int {
 	return n
 }
 
+// wording returns the question as worded in the most recently stored
+// flow version its answers were given on, with the other wordings of
+// the versions answered on, if any. The current flows (--flows) matter
+// only for a question whose versions are unknown: answers given to one
+// wording are never shown under another.
+func (b *builder) wording(ref QuestionRef) (*flows.Flow, *flows.Question, []string) {
+	var f *flows.Flow
+	var q *flows.Question
+	var others []string
+	for _, hash := range b.answered[ref] {
+		vf := b.cat.byHash[hash]
+		if vf == nil {
+			continue
+		}
+		vq := vf.Question(ref.QuestionID)
+		switch {
+		case vq == nil:
+		case q == nil:
+			f, q = vf, vq
+		case vq.Prompt.String() != q.Prompt.String() && !slices.Contains(others, vq.Prompt.String()):
+			others = append(others, vq.Prompt.String())
+		}
+	}
+	if q == nil {
+		f, q = b.cat.question(ref)
+	}
+	return f, q, others
+}
+
+// optionLabel returns an option's label from the versions the question
+// was answered on, then from the newest flow that has it, or its id.
+func (b *builder) optionLabel(ref QuestionRef, id string) string {
+	for _, hash := range b.answered[ref] {
+		if f := b.cat.byHash[hash]; f != nil {
+			if q := f.Question(ref.QuestionID); q != nil {
+				if o := q.Option(id); o != nil {
+					return o.Label.String()
+				}
+			}
+		}
+	}
+	return b.cat.optionLabel(ref, id)
+}
+
 // options lists a question's options in order, then any other option ids
 // answered (from versions since changed), sorted.
 func (b *builder) options(ref QuestionRef, q *flows.Question, ts *[3][]Tally) []Option {
@@ -251,7 +321,7 @@ func (b *builder) options(ref QuestionRef, q *flows.Question, ts *[3][]Tally) []
 	}
 	slices.Sort(extra)
 	for _, id := range extra {
-		out = append(out, Option{ID: id, Label: b.cat.optionLabel(ref, id)})
+		out = append(out, Option{ID: id, Label: b.optionLabel(ref, id)})
 	}
 	return out
 }
@@ -283,9 +353,16 @@ func (b *builder) protect(options []Option, answers map[string]int) Distribution
 	d := Distribution{Respondents: b.pol.Count(respondents), Shown: b.pol.Publishable(answers), Options: []Share{}}
 	for _, o := range options {
 		s := Share{ID: o.ID, Label: o.Label}
-		if d.Shown {
+		switch {
+		case d.Shown:
 			s.Count = b.pol.Count(counts[o.ID])
 			s.Percent = b.pol.Percent(counts[o.ID], respondents)
+		case respondents == 0:
+			// Nobody answered (published as 0): no data, not withheld.
+			// Only a whole distribution of nobody is marked so; in a
+			// withheld one, an option nobody chose stays "*", or the
+			// mark would tell which answer the others all gave.
+			s.Count, s.Percent = disclosure.NoCount(), disclosure.NoPercent()
 		}
 		d.Options = append(d.Options, s)
 	}

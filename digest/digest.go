@@ -35,6 +35,15 @@ type Digest struct {
 	// QuotesPending counts the candidates waiting for approval: neither
 	// approved nor rejected.
 	QuotesPending disclosure.Count `json:"quotes_pending"`
+	// HiddenThemes counts the themes left out because none of their
+	// figures is published (see hideEmptyRows).
+	HiddenThemes int `json:"hidden_themes"`
+	// NoAnswers is set when nobody taking part answered anything in the
+	// period.
+	NoAnswers bool `json:"no_answers"`
+	// Notice, when set by the caller, says what to do about an empty
+	// period: which period has answers (see EmptyNotice).
+	Notice string `json:"notice,omitempty"`
 	// Notes explain what was merged, left out or withheld.
 	Notes []string `json:"notes"`
 
@@ -61,6 +70,8 @@ type PeriodInfo struct {
 type Rules struct {
 	MinCount int `json:"min_count"`
 	RoundTo  int `json:"round_to"`
+	// Legend explains the rules and the marks, in the JSON digest.
+	Legend string `json:"legend,omitempty"`
 }
 
 // Participation is who took part and how much.
@@ -103,15 +114,23 @@ type Question struct {
 	FlowID     string `json:"flow"`
 	FlowTitle  string `json:"flow_title"`
 	QuestionID string `json:"question"`
-	Prompt     string `json:"prompt"`
-	Type       string `json:"type"`
-	Theme      string `json:"theme"`
+	// Prompt is the wording of the most recently stored flow version the
+	// answers were given on; OtherWordings are the other wordings they
+	// were given to, if the question was reworded.
+	Prompt        string   `json:"prompt"`
+	OtherWordings []string `json:"other_wordings,omitempty"`
+	Type          string   `json:"type"`
+	Theme         string   `json:"theme"`
 	// Period and Total are the distributions in the period and overall
 	// (everything up to the period's end); Change is from the previous
 	// period's.
 	Period Distribution       `json:"period"`
 	Total  Distribution       `json:"total"`
 	Change DistributionChange `json:"change"`
+	// Hidden counts the options left out because none of their figures
+	// is published; the options of Period, Total and Change are the same
+	// others, in the same order.
+	Hidden int `json:"hidden_options"`
 }
 
 // Distribution is how many people chose each option. Percentages are of
@@ -159,6 +178,9 @@ type Comparison struct {
 	Groups  []GroupRow `json:"groups"`
 	// Merged is set when groups were merged into OtherGroup or left out.
 	Merged bool `json:"merged"`
+	// HiddenGroups name the groups left out because none of their shares
+	// is published.
+	HiddenGroups []string `json:"hidden_groups,omitempty"`
 }
 
 // Option is an option's id and label.

@@ -3,6 +3,7 @@ package digest_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +252,96 @@ func TestDemographicsFlowIsNotATheme(t *testing.T) {
 	}
 	if len(q.Quotable) == 0 || len(q.Demographics) != 2 || !q.PeriodFrom.Equal(p.Start) || !q.PreviousTo.Equal(p.Start) {
 		t.Errorf("NewQuery = %+v", q)
+	}
+}
+
+// TestEmptyNotice checks what an empty period's digest says about the
+// periods that have answers.
+func TestEmptyNotice(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := digest.ParsePeriod("2026-W48", loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func(period string) string { return "peervoice digest --period " + period }
+	tests := []struct {
+		name   string
+		latest time.Time
+		want   string
+	}{
+		{"nothing yet", time.Time{}, "No answers in 2026-W48 (23 to 29 November 2026): nothing has been answered yet."},
+		{"weeks ago", time.Date(2026, 11, 4, 12, 0, 0, 0, time.UTC),
+			"No answers in 2026-W48 (23 to 29 November 2026); the latest week with answers is 2026-W45 (2 to 8 November 2026): peervoice digest --period 2026-W45"},
+		{"the week under way", time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
+			"No answers in 2026-W48 (23 to 29 November 2026); the latest answers are in 2026-W49 (30 November to 6 December 2026): peervoice digest --period 2026-W49"},
+	}
+	for _, tt := range tests {
+		if got := digest.EmptyNotice(p, tt.latest, ask); !strings.Contains(got, tt.want) {
+			t.Errorf("%s: EmptyNotice = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestWordingFromAnsweredVersions checks that a question is worded from
+// the flow versions its answers were given on, not from the first flow
+// given (the current one): the current flows change nothing for
+// answers already given.
+func TestWordingFromAnsweredVersions(t *testing.T) {
+	src := func(prompt, label string) []byte {
+		return []byte("id: mood\ntitle: Mood check\ntheme: Wellbeing\nquestions:\n  - id: feel\n    type: choice\n    prompt: " + prompt +
+			"\n    options:\n      - {id: good, label: \"" + label + "\"}\n      - {id: bad, label: \"Not good\"}\n")
+	}
+	parse := func(b []byte) *flows.Flow {
+		f, probs := flows.Parse("mood.yaml", b)
+		if f == nil || probs.Err() != nil {
+			t.Fatalf("parse: %v", probs.Err())
+		}
+		return f
+	}
+	a, b := parse(src("Wording A?", "Good (A)")), parse(src("Wording B?", "Good (B)"))
+	p, err := digest.ParsePeriod("2026-W47", london(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally := func(w digest.Window, choice string) digest.Tally {
+		return digest.Tally{Window: w, FlowID: "mood", QuestionID: "feel", Choices: []string{choice}, People: 10}
+	}
+	tests := []struct {
+		name     string
+		versions []string
+		prompt   string
+		others   []string
+		label    string
+	}{
+		{"answered on A, B current", []string{a.Version}, "Wording A?", nil, "Good (A)"},
+		{"answered on B then A", []string{b.Version, a.Version}, "Wording B?", []string{"Wording A?"}, "Good (B)"},
+		{"versions unknown", nil, "Wording B?", nil, "Good (B)"},
+		{"a version not in the catalog", []string{"0123456789abcdef"}, "Wording B?", nil, "Good (B)"},
+	}
+	for _, tt := range tests {
+		data := digest.Data{Tallies: []digest.Tally{
+			tally(digest.WindowPeriod, "good"), tally(digest.WindowPeriod, "bad"), tally(digest.WindowTotal, "good"), tally(digest.WindowTotal, "bad"),
+		}}
+		if tt.versions != nil {
+			data.Versions = []digest.QuestionVersions{{FlowID: "mood", QuestionID: "feel", Versions: tt.versions}}
+		}
+		d, err := digest.Build(p, []*flows.Flow{b, a}, data, digest.Options{Subgroups: []string{}, Scrubber: fakeScrubber{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Questions) != 1 {
+			t.Fatalf("%s: %d questions; want 1", tt.name, len(d.Questions))
+		}
+		q := d.Questions[0]
+		if q.Prompt != tt.prompt || fmt.Sprint(q.OtherWordings) != fmt.Sprint(tt.others) {
+			t.Errorf("%s: prompt %q, other wordings %q; want %q, %q", tt.name, q.Prompt, q.OtherWordings, tt.prompt, tt.others)
+		}
+		var json bytes.Buffer
+		if err := d.WriteJSON(&json); err != nil || !strings.Contains(json.String(), tt.label) {
+			t.Errorf("%s: the option label %q is not in the JSON digest (%v)", tt.name, tt.label, err)
+		}
 	}
 }

@@ -63,6 +63,9 @@ func (d *Digest) Embeds() [][]Embed {
 	if t := d.InProgressText(); t != "" {
 		head = "**" + t + "**\n" + head
 	}
+	if d.Notice != "" {
+		head = "**" + chatText(d.Notice) + "**\n" + head
+	}
 	p.section(d.Title(), head)
 	part := func(name string, this, overall fmt.Stringer, change string) {
 		p.field(name, []string{fmt.Sprintf("This %s: **%s** (change %s) · overall: %s", unit, this, change, overall)})
@@ -72,11 +75,18 @@ func (d *Digest) Embeds() [][]Embed {
 	part("Question flows completed", a.Period.FlowsCompleted, a.Total.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
 	part("Completion rate", a.Period.CompletionRate, a.Total.CompletionRate, changeText(a.Change.CompletionRate, true))
 	if len(d.Themes) == 0 {
-		p.field("Themes this "+unit, []string{"No themes."})
+		line := "No themes."
+		if t := d.HiddenThemesText(); t != "" {
+			line = "_" + t + "_"
+		}
+		p.field("Themes this "+unit, []string{line})
 	} else {
 		var lines []string
 		for _, t := range d.Themes {
 			lines = append(lines, fmt.Sprintf("%s: %s (change %s)", chatLabel(t.Name), t.Answers, changeText(t.Change, false)))
+		}
+		if t := d.HiddenThemesText(); t != "" {
+			lines = append(lines, "_"+t+"_")
 		}
 		p.field("Themes this "+unit+": answers touching each", lines)
 	}
@@ -88,12 +98,22 @@ func (d *Digest) Embeds() [][]Embed {
 	}
 	for _, q := range d.Questions {
 		var lines []string
+		if t := q.WordingsText(); t != "" {
+			lines = append(lines, "_"+chatText(t)+"_")
+		}
+		if len(q.Period.Options) == 0 {
+			p.field(q.FlowTitle+": "+q.Prompt, append(lines, chatText(d.HiddenText(q))))
+			continue
+		}
 		for i, s := range q.Period.Options {
 			ch, t := q.Change.Options[i], q.Total.Options[i]
 			lines = append(lines, fmt.Sprintf("%s: **%s** (%s) · %s (%s) · overall %s (%s)",
 				chatLabel(s.Label), s.Count, s.Percent, changeText(ch.Count, false), changeText(ch.Points, true), t.Count, t.Percent))
 		}
 		lines = append(lines, fmt.Sprintf("_People who answered: %s (change %s) · overall %s_", q.Period.Respondents, changeText(q.Change.Respondents, false), q.Total.Respondents))
+		if t := d.HiddenText(q); t != "" {
+			lines = append(lines, "_"+t+"_")
+		}
 		if q.Type == "multi" {
 			lines = append(lines, "_"+MultiNote+"_")
 		}
@@ -105,6 +125,9 @@ func (d *Digest) Embeds() [][]Embed {
 	}
 	for _, c := range d.Comparisons {
 		var lines []string
+		if len(c.Groups) == 0 {
+			lines = append(lines, chatText(d.HiddenGroupsText(c)))
+		}
 		for _, g := range c.Groups {
 			var shares []string
 			for i, s := range g.Shares {
@@ -115,6 +138,9 @@ func (d *Digest) Embeds() [][]Embed {
 				shares = append(shares, fmt.Sprintf("%s %s", chatLabel(label), s.Percent))
 			}
 			lines = append(lines, fmt.Sprintf("**%s** (%s people): %s", chatLabel(g.Name), g.Respondents, strings.Join(shares, " · ")))
+		}
+		if t := d.HiddenGroupsText(c); t != "" && len(c.Groups) > 0 {
+			lines = append(lines, "_"+chatText(t)+"_")
 		}
 		if c.Merged {
 			lines = append(lines, fmt.Sprintf("_Some groups were merged into %q or left out._", OtherGroup))

@@ -105,3 +105,54 @@ func allEmbedText(msgs [][]digest.Embed) string {
 	}
 	return b.String()
 }
+
+// TestEmbedsLeaveOutEmptyRows checks that the Discord rendering of a
+// small community's digest leaves out the rows with nothing to show, as
+// the other formats do, and says so: a question none of whose answers
+// can be shown is one line, themes left out are counted, and a figure
+// with no data shows the no-data mark.
+func TestEmbedsLeaveOutEmptyRows(t *testing.T) {
+	d := smallDigest(t)
+	msgs := d.Embeds()
+	checkEmbedLimits(t, msgs)
+	text := embedText(d)
+	allHidden, partly := 0, 0
+	for _, q := range d.Questions {
+		switch {
+		case len(q.Period.Options) == 0:
+			allHidden++
+			if want := strings.ReplaceAll(d.HiddenText(q), "*", `\*`); !strings.Contains(text, want) {
+				t.Errorf("the embeds lack %q for %s/%s", want, q.FlowID, q.QuestionID)
+			}
+		case q.Hidden > 0:
+			partly++
+			if !strings.Contains(text, d.HiddenText(q)) {
+				t.Errorf("the embeds lack %q for %s/%s", d.HiddenText(q), q.FlowID, q.QuestionID)
+			}
+		}
+	}
+	if allHidden == 0 || partly == 0 || d.HiddenThemes == 0 {
+		t.Fatalf("the small community has %d questions all left out, %d partly, %d themes; want some of each", allHidden, partly, d.HiddenThemes)
+	}
+	if !strings.Contains(text, d.HiddenThemesText()) {
+		t.Errorf("the embeds lack %q", d.HiddenThemesText())
+	}
+	// No line of figures is all "*": every answer line has a figure.
+	lines := 0
+	for _, line := range strings.Split(text, "\n") {
+		i := strings.LastIndex(line, ": **")
+		if i < 0 || !strings.Contains(line, " · overall ") {
+			continue
+		}
+		lines++
+		if !strings.ContainsAny(line[i:], "0123456789") {
+			t.Errorf("the embeds show a line with nothing to show: %q", line)
+		}
+	}
+	if lines == 0 {
+		t.Error("the embeds show no answer lines at all")
+	}
+	if !strings.Contains(text, "This week: **75%** (change –)") {
+		t.Errorf("the completion rate's change, from a week nobody took part in, is not marked as no data:\n%s", text)
+	}
+}

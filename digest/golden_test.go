@@ -20,6 +20,23 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // goldenDigest builds the digest of a fixed generated community of 400
 // people answering the default flows.
 func goldenDigest(t *testing.T) *digest.Digest {
+	return goldenCommunity(t, genSpec{
+		people: 400, genderWeights: []int{45, 35, 6, 2, 5, 7}, ethnicityWeights: []int{40, 8, 12, 10, 9, 6, 3, 5, 7},
+		answerRate: 0.85, bias: 0.3, quoteRate: 0.6, weeks: 10,
+	})
+}
+
+// smallDigest builds the digest of a fixed small community: 10 people
+// in one week, so most figures are withheld, most rows are left out,
+// and some windows have nobody in them (the no-data mark).
+func smallDigest(t *testing.T) *digest.Digest {
+	return goldenCommunity(t, genSpec{
+		people: 10, genderWeights: []int{5, 4, 1}, ethnicityWeights: []int{6, 2, 2},
+		answerRate: 0.6, bias: 0.5, quoteRate: 0.5, weeks: 1,
+	})
+}
+
+func goldenCommunity(t *testing.T, spec genSpec) *digest.Digest {
 	t.Helper()
 	cat, err := flows.Default()
 	if err != nil {
@@ -34,10 +51,7 @@ func goldenDigest(t *testing.T) *digest.Digest {
 		t.Fatal(err)
 	}
 	fs := cat.Flows()
-	c := generate(rand.New(rand.NewPCG(47, 2026)), fs, p, genSpec{
-		people: 400, genderWeights: []int{45, 35, 6, 2, 5, 7}, ethnicityWeights: []int{40, 8, 12, 10, 9, 6, 3, 5, 7},
-		answerRate: 0.85, bias: 0.3, quoteRate: 0.6, weeks: 10,
-	})
+	c := generate(rand.New(rand.NewPCG(47, 2026)), fs, p, spec)
 	q, err := digest.NewQuery(p, fs, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -54,32 +68,36 @@ func goldenDigest(t *testing.T) *digest.Digest {
 	return d
 }
 
-// TestGolden renders the digest in every format and compares it with
-// testdata/digest.FORMAT; go test -update rewrites them. A format with no
+// TestGolden renders the digests in every format and compares them with
+// testdata/NAME.FORMAT; go test -update rewrites them. A format with no
 // golden file fails, so a new renderer cannot go untested.
 func TestGolden(t *testing.T) {
-	d := goldenDigest(t)
-	for _, format := range digest.Formats {
-		t.Run(format, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := d.Render(&buf, format); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("testdata", "digest."+format)
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("no golden file for format %s: %v (run go test ./digest/ -update)", format, err)
-			}
-			if got := buf.String(); got != string(want) {
-				t.Errorf("%s differs from %s (run go test ./digest/ -update and review the diff):\n%s", format, path, firstDiff(got, string(want)))
-			}
-		})
+	for name, d := range map[string]*digest.Digest{"digest": goldenDigest(t), "small": smallDigest(t)} {
+		for _, format := range digest.Formats {
+			t.Run(name+"/"+format, func(t *testing.T) { golden(t, d, name, format) })
+		}
+	}
+}
+
+// golden compares d rendered in format with testdata/NAME.FORMAT.
+func golden(t *testing.T, d *digest.Digest, name, format string) {
+	var buf bytes.Buffer
+	if err := d.Render(&buf, format); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", name+"."+format)
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no golden file for format %s: %v (run go test ./digest/ -update)", format, err)
+	}
+	if got := buf.String(); got != string(want) {
+		t.Errorf("%s differs from %s (run go test ./digest/ -update and review the diff):\n%s", format, path, firstDiff(got, string(want)))
 	}
 }
 

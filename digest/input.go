@@ -55,6 +55,20 @@ type Data struct {
 	GroupSizes              []GroupSize
 	ThemeCounts             []ThemeCount
 	Quotes                  []QuoteText
+	// Versions name, for each question answered, the flow versions its
+	// answers were given on. A question is labelled with the wording of
+	// the version its answers were given on, whatever the current flows
+	// say; a question missing here is labelled from the newest flow that
+	// has it.
+	Versions []QuestionVersions
+}
+
+// QuestionVersions names the flow versions (by flows.Flow.Version, the
+// hash of the source) that a question's answers up to the end of the
+// period were given on, the most recently stored first.
+type QuestionVersions struct {
+	FlowID, QuestionID string
+	Versions           []string
 }
 
 // ActivityData counts new participants and sessions in a window.
@@ -158,14 +172,18 @@ func NewQuery(p Period, fs []*flows.Flow, subgroups []string) (Query, error) {
 
 // catalog finds questions among the current flows and older versions.
 type catalog struct {
-	byID  map[string][]*flows.Flow // current first
-	order []*flows.Flow            // every version, current first
+	byID   map[string][]*flows.Flow // current first
+	byHash map[string]*flows.Flow   // by flows.Flow.Version
+	order  []*flows.Flow            // every version, current first
 }
 
 func newCatalog(fs []*flows.Flow) *catalog {
-	c := &catalog{byID: map[string][]*flows.Flow{}, order: fs}
+	c := &catalog{byID: map[string][]*flows.Flow{}, byHash: map[string]*flows.Flow{}, order: fs}
 	for _, f := range fs {
 		c.byID[f.ID] = append(c.byID[f.ID], f)
+		if _, ok := c.byHash[f.Version]; !ok && f.Version != "" {
+			c.byHash[f.Version] = f
+		}
 	}
 	return c
 }

@@ -103,3 +103,20 @@ func (p Period) Label() string {
 	}
 	return p.Start.Format("2") + " to " + last.Format("2 January 2006")
 }
+
+// EmptyNotice says that period p has no answers, and names the week
+// that has: the week of latest, the time of the latest answer (zero
+// when nothing has been answered yet). ask says how to ask for a
+// period's digest, such as "peervoice digest --period 2026-W45".
+func EmptyNotice(p Period, latest time.Time, ask func(period string) string) string {
+	empty := fmt.Sprintf("No answers in %s (%s)", p.Name, p.Label())
+	if latest.IsZero() {
+		return empty + ": nothing has been answered yet. The digest fills in once participants answer a flow."
+	}
+	w := Week(latest, p.Start.Location())
+	if !w.Start.Before(p.End) {
+		// After p: the week under way, say, on a new setup.
+		return fmt.Sprintf("%s; the latest answers are in %s (%s): %s", empty, w.Name, w.Label(), ask(w.Name))
+	}
+	return fmt.Sprintf("%s; the latest week with answers is %s (%s): %s", empty, w.Name, w.Label(), ask(w.Name))
+}

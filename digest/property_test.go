@@ -215,6 +215,9 @@ func (o *oracle) count(raw int) string {
 
 // percent is the rule for a published percentage.
 func (o *oracle) percent(num, den int) string {
+	if den == 0 {
+		return "–" // a percentage of nobody: no data
+	}
 	n, d := o.count(num), o.count(den)
 	if den < o.k || n == "*" {
 		return "*"
@@ -226,6 +229,9 @@ func (o *oracle) percent(num, den int) string {
 
 // change is the rule for a change: from the published figures.
 func change(now, before string) string {
+	if now == "–" || before == "–" {
+		return "–"
+	}
 	if now == "*" || before == "*" {
 		return "*"
 	}
@@ -291,11 +297,13 @@ func (o *oracle) checkParticipation(d *digest.Digest) {
 }
 
 func (o *oracle) checkThemes(d *digest.Digest) {
-	if len(d.Themes) != len(o.q.Themes) {
-		o.errorf("%d themes; want %d", len(d.Themes), len(o.q.Themes))
-		return
+	var want []string
+	hidden := 0
+	byName := map[string]digest.Theme{}
+	for _, th := range d.Themes {
+		byName[th.Name] = th
 	}
-	for i, set := range o.q.Themes {
+	for _, set := range o.q.Themes {
 		var shown [2]string
 		for w := range digest.Window(2) {
 			answers, people := 0, 0
@@ -316,10 +324,21 @@ func (o *oracle) checkThemes(d *digest.Digest) {
 				shown[w] = "*" // many answers from a few people are not shown either
 			}
 		}
-		th := d.Themes[i]
+		if !numeric(shown[0], change(shown[0], shown[1])) {
+			hidden++ // nothing to show: left out
+			continue
+		}
+		want = append(want, set.Name)
+		th := byName[set.Name]
 		o.same("theme "+set.Name, th.Answers.String(), shown[0])
 		o.same("theme change "+set.Name, th.Change.String(), change(shown[0], shown[1]))
 	}
+	var got []string
+	for _, th := range d.Themes {
+		got = append(got, th.Name)
+	}
+	o.same("themes shown", fmt.Sprint(got), fmt.Sprint(want))
+	o.same("themes hidden", strconv.Itoa(d.HiddenThemes), strconv.Itoa(hidden))
 }
 
 // answersTo returns, for the people in who, their answer to ref in
@@ -359,12 +378,48 @@ func (o *oracle) checkShares(what string, respondents disclosure.Count, shares [
 				n++
 			}
 		}
-		wantCount, wantPercent := "*", "*"
-		if ok {
-			wantCount, wantPercent = o.count(n), o.percent(n, len(answers))
-		}
+		wantCount, wantPercent := o.share(n, answers, ok)
 		o.same(what+" "+s.ID, s.Count.String()+" "+s.Percent.String(), wantCount+" "+wantPercent)
 	}
+}
+
+// share is the rule for an option's count and percentage: withheld
+// unless the distribution is publishable, no data when nobody answered.
+func (o *oracle) share(n int, answers map[*person][]string, publishable bool) (string, string) {
+	switch {
+	case len(answers) == 0:
+		return "–", "–"
+	case publishable:
+		return o.count(n), o.percent(n, len(answers))
+	}
+	return "*", "*"
+}
+
+// numeric reports whether any of the figures is a number.
+func numeric(figures ...string) bool {
+	for _, f := range figures {
+		if f != "*" && f != "–" {
+			return true
+		}
+	}
+	return false
+}
+
+// optionIDs are the option ids of ref in the community's flows.
+func (o *oracle) optionIDs(ref digest.QuestionRef) []string {
+	for _, f := range o.c.flows {
+		if f.ID != ref.FlowID {
+			continue
+		}
+		if q := f.Question(ref.QuestionID); q != nil {
+			var ids []string
+			for _, op := range q.Options {
+				ids = append(ids, op.ID)
+			}
+			return ids
+		}
+	}
+	return nil
 }
 
 func everyone(*person) bool { return true }
@@ -383,10 +438,6 @@ func (o *oracle) checkQuestions(d *digest.Digest) {
 		}
 		o.checkShares(fmt.Sprint(ref, " period"), q.Period.Respondents, q.Period.Options, period)
 		o.checkShares(fmt.Sprint(ref, " total"), q.Total.Respondents, q.Total.Options, total)
-		prevShares := make([]digest.Share, len(q.Period.Options))
-		for i, s := range q.Period.Options {
-			prevShares[i] = digest.Share{ID: s.ID}
-		}
 		// The previous period's figures, by the rules, for the changes.
 		prevOK := o.publishable(previous)
 		o.same(fmt.Sprint(ref, " respondents change"), q.Change.Respondents.String(), change(q.Period.Respondents.String(), o.count(len(previous))))
@@ -397,12 +448,41 @@ func (o *oracle) checkQuestions(d *digest.Digest) {
 					n++
 				}
 			}
-			pc, pp := "*", "*"
-			if prevOK {
-				pc, pp = o.count(n), o.percent(n, len(previous))
-			}
+			pc, pp := o.share(n, previous, prevOK)
 			ch := q.Change.Options[i]
 			o.same(fmt.Sprint(ref, " change ", s.ID), ch.Count.String()+" "+ch.Points.String(), change(s.Count.String(), pc)+" "+change(s.Percent.String(), pp))
+		}
+		// An option is left out exactly when none of its figures is a
+		// number, by the test's own working of them.
+		var wantShown []string
+		hidden := 0
+		for _, id := range o.optionIDs(ref) {
+			figures := func(answers map[*person][]string) (string, string) {
+				n := 0
+				for _, a := range answers {
+					if slices.Contains(a, id) {
+						n++
+					}
+				}
+				return o.share(n, answers, o.publishable(answers))
+			}
+			c, p := figures(period)
+			pc, pp := figures(previous)
+			tc, tp := figures(total)
+			if numeric(c, p, change(c, pc), change(p, pp), tc, tp) {
+				wantShown = append(wantShown, id)
+			} else {
+				hidden++
+			}
+		}
+		var gotShown []string
+		for _, s := range q.Period.Options {
+			gotShown = append(gotShown, s.ID)
+		}
+		o.same(fmt.Sprint(ref, " options shown"), fmt.Sprint(gotShown), fmt.Sprint(wantShown))
+		o.same(fmt.Sprint(ref, " options hidden"), strconv.Itoa(q.Hidden), strconv.Itoa(hidden))
+		if len(q.Total.Options) != len(gotShown) || len(q.Change.Options) != len(gotShown) {
+			o.errorf("%v: %d options in the period, %d overall, %d changes; want the same", ref, len(gotShown), len(q.Total.Options), len(q.Change.Options))
 		}
 	}
 }
@@ -425,14 +505,21 @@ func (o *oracle) checkComparisons(d *digest.Digest) {
 	for _, c := range d.Comparisons {
 		ref := digest.QuestionRef{FlowID: c.FlowID, QuestionID: c.QuestionID}
 		dim := map[string]int{"Gender": 0, "Ethnic group": 1}[c.Demographic]
-		if len(c.Groups) < 2 {
-			o.errorf("comparison of %v by %s shows %d group; want at least two", ref, c.Demographic, len(c.Groups))
+		if len(c.Groups)+len(c.HiddenGroups) < 2 {
+			o.errorf("comparison of %v by %s has %d group; want at least two", ref, c.Demographic, len(c.Groups)+len(c.HiddenGroups))
 		}
+		// Groups left out for having no share to show are groups all the
+		// same: they are not merged into the other group.
 		shown := map[string]bool{}
+		groups := slices.Clone(c.Groups)
 		for _, g := range c.Groups {
 			shown[g.Name] = true
 		}
-		for _, g := range c.Groups {
+		for _, name := range c.HiddenGroups {
+			shown[name] = true
+			groups = append(groups, digest.GroupRow{Name: name})
+		}
+		for i, g := range groups {
 			var answers map[*person][]string
 			if g.Name == digest.OtherGroup {
 				// Everyone not in a group shown by name.
@@ -450,7 +537,21 @@ func (o *oracle) checkComparisons(d *digest.Digest) {
 				o.errorf("comparison of %v by %s shows group %q of %d people with answers %v: it must have %d and two different answers",
 					ref, c.Demographic, g.Name, len(answers), answers, o.k)
 			}
-			o.checkShares(fmt.Sprint(ref, " by ", c.Demographic, " ", g.Name), g.Respondents, g.Shares, answers)
+			if i < len(c.Groups) {
+				o.checkShares(fmt.Sprint(ref, " by ", c.Demographic, " ", g.Name), g.Respondents, g.Shares, answers)
+				continue
+			}
+			for _, id := range o.optionIDs(ref) {
+				n := 0
+				for _, a := range answers {
+					if slices.Contains(a, id) {
+						n++
+					}
+				}
+				if cnt, pct := o.share(n, answers, true); numeric(cnt, pct) {
+					o.errorf("comparison of %v by %s leaves out group %q, whose %s share is %s (%s)", ref, c.Demographic, g.Name, id, pct, cnt)
+				}
+			}
 		}
 	}
 }
@@ -579,7 +680,7 @@ func (o *oracle) checkRendering(d *digest.Digest, format, out string) {
 				}
 			case float64:
 				s := strconv.Itoa(int(max(x, -x)))
-				if path != ".rules.min_count" && path != ".rules.round_to" && !allowed[s] {
+				if path != ".rules.min_count" && path != ".rules.round_to" && path != ".hidden_themes" && path != ".questions[].hidden_options" && !allowed[s] {
 					o.errorf("the json rendering shows %s at %s, which is not a published figure", s, path)
 				}
 			}
@@ -598,6 +699,13 @@ func (o *oracle) checkRendering(d *digest.Digest, format, out string) {
 	}
 	static := []string{d.Title(), d.RulesText(), d.GroupsText(), d.InProgressText(), d.Period.Label, digest.MultiNote}
 	static = append(static, d.Notes...)
+	static = append(static, d.HiddenThemesText())
+	for _, q := range d.Questions {
+		static = append(static, d.HiddenText(q), q.WordingsText())
+	}
+	for _, c := range d.Comparisons {
+		static = append(static, d.HiddenGroupsText(c))
+	}
 	for _, q := range d.Quotes {
 		static = append(static, q.Text)
 	}

@@ -31,9 +31,11 @@ func (d *Digest) Render(w io.Writer, format string) error {
 }
 
 // WriteJSON writes the digest as indented JSON. Suppressed figures are
-// the string "*".
+// the string "*", figures with no data null; rules.legend says so.
 func (d *Digest) WriteJSON(w io.Writer) error {
-	buf, err := json.MarshalIndent(d, "", "  ")
+	c := *d
+	c.Rules.Legend = d.RulesText() + ` In this JSON, a withheld figure is the string "*" and a figure with no data is null.`
+	buf, err := json.MarshalIndent(&c, "", "  ")
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}
@@ -51,8 +53,66 @@ func (d *Digest) RulesText() string {
 	k, r := d.Rules.MinCount, d.Rules.RoundTo
 	return fmt.Sprintf("Anonymised. Counts from 1 to %d are shown as *; other counts are rounded to the nearest %d, "+
 		"and totals are rounded after adding up. Percentages are worked out from the rounded counts and shown only where "+
-		"%d or more people answered and not all of them gave the same answer. Changes are from the previous %s's published figures.",
-		k-1, r, k, d.Period.Unit)
+		"%d or more people answered and not all of them gave the same answer. Changes are from the previous %s's published figures. "+
+		"%s marks a figure with no data behind it: nobody answered, so there is nothing to show. "+
+		"Rows none of whose figures can be shown are left out, and each table says how many: that tells no more than their * did, "+
+		"and a row with a 0 in it is always kept.",
+		k-1, r, k, d.Period.Unit, disclosure.NoData)
+}
+
+// HiddenThemesText says how many themes are left out, or is "".
+func (d *Digest) HiddenThemesText() string {
+	if d.HiddenThemes == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s with answers from fewer than %d people %s not shown.",
+		plural(d.HiddenThemes, "theme", "themes"), d.Rules.MinCount, isAre(d.HiddenThemes))
+}
+
+// HiddenText says how many of q's answers are left out, or is "". When
+// every answer is left out, it says why instead, in place of the table.
+func (d *Digest) HiddenText(q Question) string {
+	switch {
+	case q.Hidden == 0:
+		return ""
+	case len(q.Period.Options) == 0:
+		return fmt.Sprintf("No answer can be shown: fewer than %d people gave each one, or everyone gave the same answer. People who answered: %s this %s (change %s), %s overall.",
+			d.Rules.MinCount, q.Period.Respondents, d.Period.Unit, changeText(q.Change.Respondents, false), q.Total.Respondents)
+	}
+	return fmt.Sprintf("%s chosen by fewer than %d people %s not shown.",
+		plural(q.Hidden, "answer", "answers"), d.Rules.MinCount, isAre(q.Hidden))
+}
+
+// WordingsText lists the other wordings q's answers were given to, or
+// is "".
+func (q Question) WordingsText() string {
+	if len(q.OtherWordings) == 0 {
+		return ""
+	}
+	quoted := make([]string, len(q.OtherWordings))
+	for i, w := range q.OtherWordings {
+		quoted[i] = "“" + w + "”"
+	}
+	return "Some answers were given to an earlier wording: " + strings.Join(quoted, "; ") + "."
+}
+
+// HiddenGroupsText says which groups of c are left out, or is "". When
+// every group is left out, it says so in place of the table.
+func (d *Digest) HiddenGroupsText(c Comparison) string {
+	switch {
+	case len(c.HiddenGroups) == 0:
+		return ""
+	case len(c.Groups) == 0:
+		return fmt.Sprintf("No group can be shown: in each (%s), every answer was given by fewer than %d people.", strings.Join(c.HiddenGroups, ", "), d.Rules.MinCount)
+	}
+	return fmt.Sprintf("Not shown, because every answer in them was given by fewer than %d people: %s.", d.Rules.MinCount, strings.Join(c.HiddenGroups, ", "))
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // InProgressText warns that the period is not over, or is "".
@@ -92,6 +152,9 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# %s\n\n_%s_\n\n", mdText(d.Title()), mdText(d.RulesText()))
+	if d.Notice != "" {
+		p("**%s**\n\n", mdText(d.Notice))
+	}
 	if t := d.InProgressText(); t != "" {
 		p("**%s**\n\n", mdText(t))
 	}
@@ -104,7 +167,7 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	p("| Completion rate | %s | %s | %s |\n\n", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true), a.Total.CompletionRate)
 
 	p("## Themes this %s\n\n", unit)
-	if len(d.Themes) == 0 {
+	if len(d.Themes) == 0 && d.HiddenThemes == 0 {
 		p("No themes.\n\n")
 	}
 	var themes []string
@@ -114,6 +177,9 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	if len(themes) > 0 {
 		p("Answers touching each theme (change): %s\n\n", strings.Join(themes, " · "))
 	}
+	if t := d.HiddenThemesText(); t != "" {
+		p("_%s_\n\n", mdText(t))
+	}
 
 	p("## Answers this %s\n\n", unit)
 	if len(d.Questions) == 0 {
@@ -121,6 +187,13 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	}
 	for _, q := range d.Questions {
 		p("### %s: %s\n\n", mdText(q.FlowTitle), mdText(q.Prompt))
+		if t := q.WordingsText(); t != "" {
+			p("_%s_\n\n", mdText(t))
+		}
+		if len(q.Period.Options) == 0 {
+			p("%s\n\n", mdText(d.HiddenText(q)))
+			continue
+		}
 		p("| answer | this %s | %% | change | %% change | overall | %% |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n", unit)
 		for i, s := range q.Period.Options {
 			ch := q.Change.Options[i]
@@ -128,6 +201,9 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 			p("| %s | %s | %s | %s | %s | %s | %s |\n", mdText(s.Label), s.Count, s.Percent, changeText(ch.Count, false), changeText(ch.Points, true), t.Count, t.Percent)
 		}
 		p("| _people who answered_ | %s | | %s | | %s | |\n\n", q.Period.Respondents, changeText(q.Change.Respondents, false), q.Total.Respondents)
+		if t := d.HiddenText(q); t != "" {
+			p("_%s_\n\n", mdText(t))
+		}
 		if q.Type == "multi" {
 			p("_%s_\n\n", mdText(MultiNote))
 		}
@@ -138,6 +214,10 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	}
 	for _, c := range d.Comparisons {
 		p("### By %s · %s: %s\n\n", mdText(strings.ToLower(c.Demographic)), mdText(c.FlowTitle), mdText(c.Prompt))
+		if len(c.Groups) == 0 {
+			p("%s\n\n", mdText(d.HiddenGroupsText(c)))
+			continue
+		}
 		p("| group | people |")
 		for _, o := range c.Options {
 			p(" %s |", mdText(o.Label))
@@ -149,6 +229,9 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 				p(" %s |", s.Percent)
 			}
 			p("\n")
+		}
+		if t := d.HiddenGroupsText(c); t != "" {
+			p("\n_%s_\n", mdText(t))
 		}
 		if c.Merged {
 			p("\n_Some groups were merged into %q or left out._\n", OtherGroup)

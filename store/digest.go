@@ -78,6 +78,17 @@ type DigestData struct {
 	SetCounts []SetCount
 	// Quotes are the quotable text answers of the period.
 	Quotes []QuoteText
+	// Versions name, for each choice, multi and scale question answered
+	// before the end of the period, the flow versions the answers were
+	// given on, so the digest can word the question as it was asked.
+	Versions []QuestionVersions
+}
+
+// QuestionVersions names the flow versions (hashes) a question's answers
+// were given on, the most recently stored version first.
+type QuestionVersions struct {
+	FlowID, QuestionID string
+	Versions           []string
 }
 
 // Activity counts new participants and sessions in a window.
@@ -160,10 +171,38 @@ func (db *DB) DigestData(ctx context.Context, q DigestQuery) (DigestData, error)
 		return DigestData{}, fmt.Errorf("digest data: answers: %w", err)
 	}
 	d := c.result()
+	if d.Versions, err = c.questionVersions(ctx, tx); err != nil {
+		return DigestData{}, fmt.Errorf("digest data: flow versions: %w", err)
+	}
 	if d.Quotes, err = db.quotes(ctx, tx, c); err != nil {
 		return DigestData{}, fmt.Errorf("digest data: quotes: %w", err)
 	}
 	return d, nil
+}
+
+// LatestAnswer returns when the latest answer (not skipped) of a
+// participant taking part was given, or the zero time when nobody taking
+// part has answered anything: so a digest of an empty period can name
+// the latest one with answers. It reads the time of every answer, one
+// pass as DigestData makes; the digest asks only when its period is
+// empty.
+func (db *DB) LatestAnswer(ctx context.Context) (time.Time, error) {
+	var latest sql.NullString
+	err := db.rd.QueryRowContext(ctx, `SELECT MAX(a.answered_at) FROM answers a
+		WHERE a.skipped = 0 AND a.session_id IN (
+			SELECT s.id FROM sessions s JOIN consents c ON c.participant_id = s.participant_id
+			WHERE c.id = (SELECT MAX(id) FROM consents WHERE participant_id = s.participant_id) AND c.take_part = 1)`).Scan(&latest)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("latest answer: %w", err)
+	}
+	if !latest.Valid {
+		return time.Time{}, nil
+	}
+	t, err := parseTime(latest.String)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("latest answer: %w", err)
+	}
+	return t, nil
 }
 
 // quotes returns the text answers to quotable questions given in the

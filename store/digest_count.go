@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -35,6 +36,16 @@ type digestCounter struct {
 
 	rows   []digestRow
 	latest map[digestLatestKey]digestLatest // answers of participants with several sessions of a flow
+
+	// versions[i] lists the flow versions question i's choice answers
+	// were given on, as indexes into versionIDs.
+	versions   [][]int
+	versionOf  map[string]int
+	versionIDs []string
+	// lastVersion caches the last version seen: a session's answers,
+	// streamed together, share one.
+	lastVersion      []byte
+	lastVersionIndex int
 
 	setAnswers [2][]int                // by window (period, previous) and set
 	setPeople  [2][]map[int64]struct{} // ditto
@@ -83,12 +94,13 @@ type digestLatest struct {
 
 func newDigestCounter(q DigestQuery) *digestCounter {
 	c := &digestCounter{
-		q:        q,
-		people:   map[int64]*digestPerson{},
-		sessions: map[string]digestSession{},
-		qid:      map[string]map[string]int{},
-		choice:   map[string]int{},
-		latest:   map[digestLatestKey]digestLatest{},
+		q:         q,
+		people:    map[int64]*digestPerson{},
+		sessions:  map[string]digestSession{},
+		qid:       map[string]map[string]int{},
+		choice:    map[string]int{},
+		latest:    map[digestLatestKey]digestLatest{},
+		versionOf: map[string]int{},
 	}
 	for w, s := range [3]Span{q.Period, q.Previous, {To: q.Period.To}} {
 		c.lo[w], c.hi[w] = spanStart(s), ""
@@ -145,7 +157,70 @@ func (c *digestCounter) intern(r QuestionRef) int {
 	c.refs = append(c.refs, r)
 	c.sets = append(c.sets, nil)
 	c.demo = append(c.demo, -1)
+	c.versions = append(c.versions, nil)
 	return n
+}
+
+// noteVersion records that question q was answered on flow version v.
+func (c *digestCounter) noteVersion(q int, v []byte) {
+	i := c.lastVersionIndex
+	if c.lastVersion == nil || !bytes.Equal(v, c.lastVersion) {
+		var ok bool
+		if i, ok = c.versionOf[string(v)]; !ok {
+			i = len(c.versionIDs)
+			c.versionOf[string(v)] = i
+			c.versionIDs = append(c.versionIDs, string(v))
+		}
+		c.lastVersion, c.lastVersionIndex = append(c.lastVersion[:0], v...), i
+	}
+	if !slices.Contains(c.versions[q], i) { // a question has few versions
+		c.versions[q] = append(c.versions[q], i)
+	}
+}
+
+// questionVersions lists the versions each question was answered on,
+// the most recently stored first.
+func (c *digestCounter) questionVersions(ctx context.Context, tx *sql.Tx) ([]QuestionVersions, error) {
+	if len(c.versionIDs) == 0 {
+		return nil, nil
+	}
+	stored := map[string]string{}
+	rows, err := tx.QueryContext(ctx, `SELECT hash, created_at FROM flow_versions`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var hash, created string
+		if err := rows.Scan(&hash, &created); err != nil {
+			return nil, err
+		}
+		stored[hash] = created
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []QuestionVersions
+	for q, vs := range c.versions {
+		if len(vs) == 0 {
+			continue
+		}
+		qv := QuestionVersions{FlowID: c.refs[q].FlowID, QuestionID: c.refs[q].QuestionID}
+		for _, v := range vs {
+			qv.Versions = append(qv.Versions, c.versionIDs[v])
+		}
+		slices.SortFunc(qv.Versions, func(a, b string) int {
+			if n := strings.Compare(stored[b], stored[a]); n != 0 {
+				return n // newest first
+			}
+			return strings.Compare(a, b)
+		})
+		out = append(out, qv)
+	}
+	slices.SortFunc(out, func(a, b QuestionVersions) int {
+		return strings.Compare(a.FlowID+"\x00"+a.QuestionID, b.FlowID+"\x00"+b.QuestionID)
+	})
+	return out, nil
 }
 
 // loadParticipants reads the participants whose latest consent is to
@@ -252,7 +327,7 @@ func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
 		since = c.lo[WindowPeriod]
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, flow_id, question_id, answered_at,
-			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END
+			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END, flow_version
 		FROM answers
 		WHERE answered_at < ? AND skipped = 0
 			AND ((choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale')) OR answered_at >= ?)`,
@@ -261,13 +336,13 @@ func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	defer rows.Close()
-	var sid, flow, qid, at, choices sql.RawBytes
+	var sid, flow, qid, at, choices, version sql.RawBytes
 	// A session's answers tend to be stored together: remember the last.
 	var lastID string
 	var last digestSession
 	var lastOK bool
 	for rows.Next() {
-		if err := rows.Scan(&sid, &flow, &qid, &at, &choices); err != nil {
+		if err := rows.Scan(&sid, &flow, &qid, &at, &choices, &version); err != nil {
 			return err
 		}
 		if string(sid) != lastID {
@@ -281,6 +356,9 @@ func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
 		q, ok := c.qid[string(flow)][string(qid)]
 		if !ok {
 			q = c.intern(QuestionRef{string(flow), string(qid)})
+		}
+		if choices != nil {
+			c.noteVersion(q, version)
 		}
 		if err := c.add(s, q, string(at), choices); err != nil {
 			return err

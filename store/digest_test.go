@@ -265,3 +265,60 @@ func TestFlowVersions(t *testing.T) {
 		t.Errorf("FlowVersions() = %+v", vs)
 	}
 }
+
+// TestDigestDataVersions checks that the digest data names the flow
+// versions each choice question was answered on, the most recently
+// stored first, and no version only text answers were given on.
+func TestDigestDataVersions(t *testing.T) {
+	w := newDigestWorld(t)
+	ctx := context.Background()
+	w.now = dgLongAgo.Add(time.Hour) // stored after v-recovery
+	if err := w.db.SaveFlowVersion(ctx, store.FlowVersion{Hash: "v2-recovery", FlowID: "recovery", Source: []byte("id: recovery # v2")}); err != nil {
+		t.Fatal(err)
+	}
+	done := store.StatusDone
+	p1 := w.participant(dgLastWeek, true, false)
+	w.step(p1, "s1", "recovery", done, dgLastWeek, dgLastWeek, dgChoice("word_fits", "fits_well"), dgText("own_words", "words"))
+	p2 := w.participant(dgThisWeek, true, false)
+	s := store.Session{ID: "s2", ParticipantID: p2, FlowID: "recovery", FlowVersion: "v2-recovery", Status: done, State: []byte("{}"), StartedAt: dgThisWeek, UpdatedAt: dgThisWeek}
+	a := dgChoice("word_fits", "not_sure")
+	a.AnsweredAt = dgThisWeek
+	if err := w.db.SaveStep(ctx, s, []store.Answer{a, {QuestionID: "notes", Kind: "text", Text: "x", AnsweredAt: dgThisWeek}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// After the period: not among the versions answered up to its end.
+	p3 := w.participant(dgAfterward, true, false)
+	w.step(p3, "s3", "about-you", done, dgAfterward, dgAfterward, dgChoice("gender", "woman"))
+
+	d, err := w.db.DigestData(ctx, dgQuery())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(d.Versions)
+	want := fmt.Sprint([]store.QuestionVersions{{FlowID: "recovery", QuestionID: "word_fits", Versions: []string{"v2-recovery", "v-recovery"}}})
+	if got != want {
+		t.Errorf("DigestData().Versions = %s; want %s", got, want)
+	}
+}
+
+// TestLatestAnswer checks the time of the latest answer of a participant
+// taking part: skipped answers and those of people who stopped taking
+// part do not count, and an empty store has none.
+func TestLatestAnswer(t *testing.T) {
+	w := newDigestWorld(t)
+	ctx := context.Background()
+	latest, err := w.db.LatestAnswer(ctx)
+	if err != nil || !latest.IsZero() {
+		t.Fatalf("LatestAnswer() of an empty store = %v, %v; want the zero time", latest, err)
+	}
+	done := store.StatusDone
+	p1 := w.participant(dgLongAgo, true, false)
+	w.step(p1, "s1", "recovery", done, dgLongAgo, dgLongAgo, dgChoice("word_fits", "fits_well"))
+	w.step(p1, "s1", "recovery", done, dgLongAgo, dgThisWeek, dgSkip("helps"))
+	p2 := w.participant(dgLastWeek, false, false) // answered, then withdrew consent
+	w.step(p2, "s2", "recovery", done, dgAfterward, dgAfterward, dgChoice("word_fits", "not_sure"))
+	latest, err = w.db.LatestAnswer(ctx)
+	if err != nil || !latest.Equal(dgLongAgo) {
+		t.Errorf("LatestAnswer() = %v, %v; want %v", latest, err, dgLongAgo)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/config"
 	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/digest/chart"
 	"github.com/peervoice/peervoice/digest/disclosure"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/participant"
@@ -23,8 +24,8 @@ import (
 )
 
 func (a *app) digestCmd() *cobra.Command {
-	var period, format, out string
-	var post, again bool
+	var period, format, out, charts string
+	var post, again, force bool
 	cmd := &cobra.Command{
 		Use:   "digest",
 		Short: "Write the anonymised research digest for a week or a month",
@@ -44,7 +45,15 @@ channel (discord.research_channel_id) through the bot's token, as /digest
 post does, over Discord's REST API alone: the bot may be running at the same
 time. A complete period is posted once, whoever posts it (the bot's schedule,
 /digest post or --post): if it was posted already, --post says where and
-posts nothing, unless --again.`,
+posts nothing, unless --again.
+
+--charts DIR writes the digest's PNG charts, the ones posted to Discord,
+to DIR (created if needed, readable by you alone), named 01-FLOW-QUESTION.png
+and so on, besides the digest itself; it refuses to overwrite a chart
+already there unless --force. The HTML digest embeds the same charts.
+
+When the default period has no answers, the digest says so and names the
+latest week that has.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(digest.Formats, format) {
@@ -70,6 +79,17 @@ posts nothing, unless --again.`,
 			if err != nil {
 				return err
 			}
+			if period == "" {
+				ask := func(p string) string { return "peervoice digest --period " + p }
+				if err := b.noticeEmpty(cmd.Context(), db, d, p, ask); err != nil {
+					return err
+				}
+			}
+			if charts != "" {
+				if err := a.writeCharts(d, charts, force); err != nil {
+					return err
+				}
+			}
 			if post {
 				if out != "" {
 					if err := writeDigest(d, format, out, a.stdout); err != nil {
@@ -87,6 +107,8 @@ posts nothing, unless --again.`,
 	cmd.Flags().StringVar(&out, "out", "", "write the digest to this file (default: standard output)")
 	cmd.Flags().BoolVar(&post, "post", false, "post the digest to the research channel through the bot's token (with --out, write the file too)")
 	cmd.Flags().BoolVar(&again, "again", false, "with --post: post the digest even if this period's was posted already")
+	cmd.Flags().StringVar(&charts, "charts", "", "also write the digest's PNG charts to this directory")
+	cmd.Flags().BoolVar(&force, "force", false, "with --charts: overwrite charts already in the directory")
 	cmd.Flags().String("flows", "", "directory of flow YAML files (default: the built-in pack)")
 	a.bind(cmd.Flags(), "flows", "flows_dir")
 	return cmd
@@ -131,8 +153,88 @@ func (a *app) digestSource(db *store.DB) (bot.DigestSource, error) {
 				return nil, err
 			}
 		}
-		return b.build(ctx, db, p, now)
+		d, err := b.build(ctx, db, p, now)
+		if err != nil || period != "" {
+			return d, err
+		}
+		ask := func(p string) string { return "/digest preview period:" + p }
+		return d, b.noticeEmpty(ctx, db, d, p, ask)
 	}, nil
+}
+
+// noticeEmpty tells, in d, when the default period p has no answers,
+// which week has: ask says how to ask for it.
+func (b *digestBuilder) noticeEmpty(ctx context.Context, db *store.DB, d *digest.Digest, p digest.Period, ask func(period string) string) error {
+	if !d.NoAnswers {
+		return nil
+	}
+	latest, err := db.LatestAnswer(ctx)
+	if err != nil {
+		return fmt.Errorf("digest %s: %w", p.Name, err)
+	}
+	d.Notice = digest.EmptyNotice(p, latest, ask)
+	return nil
+}
+
+// writeCharts writes d's charts (those posted to Discord) to dir as
+// 01-FLOW-QUESTION.png and so on, and says where. A chart already there
+// is not overwritten unless force; nothing is written then.
+func (a *app) writeCharts(d *digest.Digest, dir string, force bool) error {
+	files, err := chart.All(d, chart.Options{})
+	if err != nil {
+		return fmt.Errorf("--charts: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("--charts: %w", err)
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Join(dir, fmt.Sprintf("%02d-%s", i+1, f.Name))
+		if _, err := os.Lstat(names[i]); err == nil && !force {
+			return fmt.Errorf("--charts: %s already exists; choose an empty directory, or add --force to overwrite the charts in %s", names[i], dir)
+		}
+	}
+	for i, f := range files {
+		if err := writePrivate(names[i], f.PNG); err != nil {
+			return fmt.Errorf("--charts: %w", err)
+		}
+	}
+	if len(files) == 0 {
+		fmt.Fprintf(a.stderr, "No charts for %s: no distribution or comparison in it has a figure to show.\n", d.Period.Name)
+		return nil
+	}
+	fmt.Fprintf(a.stderr, "Wrote %s for %s to %s (%s to %s).\n", plural(len(files), "chart", "charts"), d.Period.Name, dir,
+		filepath.Base(names[0]), filepath.Base(names[len(names)-1]))
+	return nil
+}
+
+// writePrivate writes b to path, readable by the user alone, beside its
+// final name first, so a failure leaves no half-written chart.
+func writePrivate(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // digestBuilder builds digests with the configured rules. The CLI uses
@@ -248,14 +350,14 @@ func (b *digestBuilder) allFlows(ctx context.Context, db *store.DB) ([]*flows.Fl
 // failure never leaves half a digest.
 func writeDigest(d *digest.Digest, format, out string, stdout io.Writer) error {
 	if out == "" {
-		return d.Render(stdout, format)
+		return renderDigest(stdout, d, format)
 	}
 	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
-	if err := d.Render(f, format); err != nil {
+	if err := renderDigest(f, d, format); err != nil {
 		f.Close()
 		return err
 	}
@@ -270,6 +372,18 @@ func writeDigest(d *digest.Digest, format, out string, stdout io.Writer) error {
 		return fmt.Errorf("--out: %w", err)
 	}
 	return nil
+}
+
+// renderDigest writes d in format; the HTML digest embeds its charts.
+func renderDigest(w io.Writer, d *digest.Digest, format string) error {
+	if format != "html" {
+		return d.Render(w, format)
+	}
+	figs, err := chart.Figures(d, chart.Options{})
+	if err != nil {
+		return fmt.Errorf("digest charts: %w", err)
+	}
+	return d.WriteHTMLFigures(w, figs)
 }
 
 // digestStoreQuery and digestInput copy between the digest's types and the
@@ -314,6 +428,9 @@ func digestInput(s store.DigestData) digest.Data {
 	}
 	for _, q := range s.Quotes {
 		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, Text: q.Text, Groups: q.Groups})
+	}
+	for _, v := range s.Versions {
+		d.Versions = append(d.Versions, digest.QuestionVersions{FlowID: v.FlowID, QuestionID: v.QuestionID, Versions: v.Versions})
 	}
 	return d
 }

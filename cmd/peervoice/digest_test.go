@@ -147,8 +147,17 @@ func TestDigestSmallCommunity(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("digest: exit %d %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "| New participants | * | * | * |") || !strings.Contains(r.stdout, "| It fits well | * | * |") || strings.Contains(r.stdout, "| 3 |") {
+	if !strings.Contains(r.stdout, "| New participants | * | * | * |") || strings.Contains(r.stdout, "| It fits well |") || strings.Contains(r.stdout, "| 3 |") {
 		t.Errorf("a community of three shows figures:\n%s", r.stdout)
+	}
+	// Rows with nothing to show are left out: a question none of whose
+	// answers can be shown is one line, not a table of "*".
+	want := "No answer can be shown: fewer than 8 people gave each one, or everyone gave the same answer. People who answered: \\* this week (change \\*), \\* overall."
+	if !strings.Contains(r.stdout, want) || strings.Contains(r.stdout, "| answer |") {
+		t.Errorf("the small digest lacks %q, or shows a table of answers:\n%s", want, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "themes with answers from fewer than 8 people are not shown.") {
+		t.Errorf("the small digest does not say how many themes it leaves out:\n%s", r.stdout)
 	}
 	checkDigestAnonymous(t, "the small digest", r.stdout)
 }
@@ -157,7 +166,8 @@ func TestDigestDefaultPeriodAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	peervoice(t, dir, "", nil, "chat") // only chat and run create a database
 	r := peervoice(t, dir, "", nil, "digest")
-	if r.code != 0 || !strings.Contains(r.stdout, "No one answered a choice or scale question this week.") {
+	if r.code != 0 || !strings.Contains(r.stdout, "No one answered a choice or scale question this week.") ||
+		!strings.Contains(r.stdout, ": nothing has been answered yet.") {
 		t.Errorf("digest of an empty database: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	tests := []struct {
@@ -180,4 +190,111 @@ func TestDigestDefaultPeriodAndErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDigestEmptyDefaultPeriod checks that when the last complete week
+// has no answers, the digest says so and names the week that has, with
+// the command to see it; a period asked for by name gets no such hint.
+func TestDigestEmptyDefaultPeriod(t *testing.T) {
+	dir := t.TempDir()
+	if r := peervoice(t, dir, "1\n1\n1\n", nil, "chat", "--user", "sam", "--flow", "recovery"); r.code != 0 {
+		t.Fatalf("chat: %s", r.stderr)
+	}
+	loc, _ := time.LoadLocation("Europe/London")
+	now := time.Now().In(loc)
+	year, week := now.ISOWeek()
+	thisWeek := fmt.Sprintf("%04d-W%02d", year, week)
+	year, week = now.AddDate(0, 0, -7).ISOWeek()
+	lastWeek := fmt.Sprintf("%04d-W%02d", year, week)
+	r := peervoice(t, dir, "", nil, "digest")
+	want := "No answers in " + lastWeek
+	cmd := "peervoice digest --period " + thisWeek
+	if r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "the latest answers are in "+thisWeek) || !strings.Contains(r.stdout, cmd) {
+		t.Errorf("digest of an empty last week: exit %d; want %q naming %s and %q:\n%s\n%s", r.code, want, thisWeek, cmd, r.stdout, r.stderr)
+	}
+	j := peervoice(t, dir, "", nil, "digest", "--format", "json")
+	var d struct {
+		NoAnswers bool   `json:"no_answers"`
+		Notice    string `json:"notice"`
+	}
+	if err := json.Unmarshal([]byte(j.stdout), &d); err != nil || !d.NoAnswers || !strings.Contains(d.Notice, cmd) {
+		t.Errorf("json digest of an empty last week: %v, %+v", err, d)
+	}
+	if r := peervoice(t, dir, "", nil, "digest", "--period", lastWeek); strings.Contains(r.stdout, "No answers in") {
+		t.Errorf("digest --period %s gives the hint meant for the default period:\n%s", lastWeek, r.stdout)
+	}
+	if y, w := time.Now().In(loc).ISOWeek(); fmt.Sprintf("%04d-W%02d", y, w) != thisWeek {
+		t.Skip("the week changed during the test; run again")
+	}
+}
+
+// TestDigestCharts checks --charts (the PNGs posted to Discord, written
+// to a private directory, never over charts already there unless
+// --force) and the HTML digest, which embeds the same charts.
+func TestDigestCharts(t *testing.T) {
+	dir := t.TempDir()
+	week := digestCommunity(t, dir)
+	k5 := []string{"PEERVOICE_DISCLOSURE_MIN_COUNT=5"}
+	charts := filepath.Join(dir, "charts", "w")
+	r := peervoice(t, dir, "", k5, "digest", "--period", week, "--charts", charts)
+	if r.code != 0 || !strings.Contains(r.stdout, "# PeerVoice digest: week "+week) {
+		t.Fatalf("digest --charts: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	entries, err := os.ReadDir(charts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) < 2 || entries[0].Name() != "01-recovery-word_fits.png" {
+		t.Fatalf("charts written: %v; want several, the first 01-recovery-word_fits.png", entries)
+	}
+	if want := fmt.Sprintf("Wrote %d charts for %s to %s (01-recovery-word_fits.png to %s).", len(entries), week, charts, entries[len(entries)-1].Name()); !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q lacks %q", r.stderr, want)
+	}
+	if fi, err := os.Stat(charts); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("the charts directory: %v, mode %v; want 0700", err, fi.Mode().Perm())
+	}
+	first := filepath.Join(charts, entries[0].Name())
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil || fi.Mode().Perm() != 0o600 || !strings.HasSuffix(e.Name(), ".png") {
+			t.Errorf("chart %s: %v, mode %v; want a .png with mode 0600", e.Name(), err, fi.Mode().Perm())
+		}
+		b, err := os.ReadFile(filepath.Join(charts, e.Name()))
+		if err != nil || !strings.HasPrefix(string(b), "\x89PNG") {
+			t.Errorf("chart %s is not a PNG: %v", e.Name(), err)
+		}
+	}
+	// Again: refused, and nothing is touched, unless --force.
+	if err := os.WriteFile(first, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = peervoice(t, dir, "", k5, "digest", "--period", week, "--charts", charts)
+	if b, _ := os.ReadFile(first); r.code != 1 || !strings.Contains(r.stderr, first+" already exists; choose an empty directory, or add --force") || string(b) != "mine" {
+		t.Errorf("digest --charts over existing charts: exit %d, stderr %q, first chart now %.8q", r.code, r.stderr, b)
+	}
+	r = peervoice(t, dir, "", k5, "digest", "--period", week, "--charts", charts, "--force")
+	if b, _ := os.ReadFile(first); r.code != 0 || !strings.HasPrefix(string(b), "\x89PNG") {
+		t.Errorf("digest --charts --force: exit %d, stderr %q; the chart was not rewritten", r.code, r.stderr)
+	}
+
+	// The HTML digest embeds one image a chart, as data: URIs.
+	out := filepath.Join(dir, "digest.html")
+	r = peervoice(t, dir, "", k5, "digest", "--period", week, "--format", "html", "--out", out)
+	page, err := os.ReadFile(out)
+	if r.code != 0 || err != nil {
+		t.Fatalf("digest --format html: exit %d, %v\n%s", r.code, err, r.stderr)
+	}
+	html := string(page)
+	if n := strings.Count(html, `<img src="data:image/png;base64,`); n != len(entries) {
+		t.Errorf("the HTML digest embeds %d charts; want %d, as --charts writes", n, len(entries))
+	}
+	if n := strings.Count(html, `alt="Bar chart `); n != len(entries) {
+		t.Errorf("the HTML digest has %d charts described in alt text; want %d", n, len(entries))
+	}
+	for _, external := range []string{"http:", "https:", `src="//`, "<link", "<script"} {
+		if strings.Contains(html, external) {
+			t.Errorf("the HTML digest refers to something outside it: %q", external)
+		}
+	}
+	checkDigestAnonymous(t, "the html digest with charts", strings.Join(regexp.MustCompile(`data:image/png;base64,[^"]*`).Split(html, -1), ""))
 }

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"gonum.org/v1/plot/vg/vgimg"
 
@@ -127,29 +128,79 @@ type File struct {
 // digest's order, skipping those with nothing published.
 func All(d *digest.Digest, opt Options) ([]File, error) {
 	var out []File
-	add := func(name string, png []byte, err error) error {
-		if errors.Is(err, ErrNothingShown) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	err := each(d, opt, func(name string, _ digest.Figure, png []byte) {
 		out = append(out, File{Name: name, PNG: png})
-		return nil
-	}
+	})
+	return out, err
+}
+
+// Figures draws the charts of All for the HTML digest, each keyed to its
+// table and with a text alternative that reads out the figures it draws,
+// as published.
+func Figures(d *digest.Digest, opt Options) ([]digest.Figure, error) {
+	var out []digest.Figure
+	err := each(d, opt, func(_ string, f digest.Figure, png []byte) {
+		f.PNG = png
+		out = append(out, f)
+	})
+	return out, err
+}
+
+// each draws the charts of All, in order, and passes each to fn with its
+// file name and its figure's key and text alternative.
+func each(d *digest.Digest, opt Options, fn func(name string, f digest.Figure, png []byte)) error {
 	for _, q := range d.Questions {
 		png, err := Question(d, q, opt)
-		if err := add(fmt.Sprintf("%s-%s.png", q.FlowID, q.QuestionID), png, err); err != nil {
-			return nil, err
+		if errors.Is(err, ErrNothingShown) {
+			continue
+		} else if err != nil {
+			return err
 		}
+		fn(fmt.Sprintf("%s-%s.png", q.FlowID, q.QuestionID), digest.Figure{Key: digest.QuestionKey(q), Alt: questionAlt(d, q, opt)}, png)
 	}
 	for _, c := range d.Comparisons {
 		png, err := Comparison(d, c, opt)
-		if err := add(fmt.Sprintf("%s-%s-by-%s.png", c.FlowID, c.QuestionID, slug(c.Demographic)), png, err); err != nil {
-			return nil, err
+		if errors.Is(err, ErrNothingShown) {
+			continue
+		} else if err != nil {
+			return err
 		}
+		fn(fmt.Sprintf("%s-%s-by-%s.png", c.FlowID, c.QuestionID, slug(c.Demographic)), digest.Figure{Key: digest.ComparisonKey(c), Alt: comparisonAlt(d, c)}, png)
 	}
-	return out, nil
+	return nil
+}
+
+// questionAlt says in words what question q's chart shows: the
+// published percentages, "*" where withheld.
+func questionAlt(d *digest.Digest, q digest.Question, opt Options) string {
+	dist, when := q.Period, d.Period.Label
+	if opt.Overall {
+		dist, when = q.Total, "all answers to "+day(d.Period.Last)
+	}
+	var bars []string
+	for _, s := range dist.Options {
+		bars = append(bars, s.Label+" "+s.Percent.String())
+	}
+	alt := fmt.Sprintf("Bar chart of the answers to “%s”, %s, about %s people: %s.", q.Prompt, when, dist.Respondents, strings.Join(bars, "; "))
+	return strings.TrimSpace(alt + " " + strings.Join(questionNotes(d, q, opt), " "))
+}
+
+// comparisonAlt says in words what comparison c's chart shows.
+func comparisonAlt(d *digest.Digest, c digest.Comparison) string {
+	var groups []string
+	for _, g := range c.Groups {
+		var shares []string
+		for i, s := range g.Shares {
+			label := s.Label
+			if label == "" && i < len(c.Options) {
+				label = c.Options[i].Label
+			}
+			shares = append(shares, label+" "+s.Percent.String())
+		}
+		groups = append(groups, fmt.Sprintf("%s (about %s people): %s", g.Name, g.Respondents, strings.Join(shares, ", ")))
+	}
+	alt := fmt.Sprintf("Bar chart by %s of the answers to “%s”, all answers to %s: %s.", lower(c.Demographic), c.Prompt, day(d.Period.Last), strings.Join(groups, "; "))
+	return strings.TrimSpace(alt + " " + strings.Join(comparisonNotes(d, c), " "))
 }
 
 // questionNotes are the footnotes of question q's chart.
@@ -165,6 +216,9 @@ func questionNotes(d *digest.Digest, q digest.Question, opt Options) []string {
 	if withheld(dist.Options) {
 		notes = append(notes, withheldNote(d.Rules))
 	}
+	if t := d.HiddenText(q); t != "" {
+		notes = append(notes, t)
+	}
 	return notes
 }
 
@@ -176,6 +230,9 @@ func comparisonNotes(d *digest.Digest, c digest.Comparison) []string {
 			notes = append(notes, withheldNote(d.Rules))
 			break
 		}
+	}
+	if t := d.HiddenGroupsText(c); t != "" {
+		notes = append(notes, t)
 	}
 	if c.Merged {
 		notes = append(notes, fmt.Sprintf("Smaller groups are merged into %q or left out.", digest.OtherGroup))

@@ -2,11 +2,15 @@ package chart_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"flag"
+	stdhtml "html"
+	"html/template"
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,8 +178,9 @@ func TestCharts(t *testing.T) {
 	}
 }
 
-// TestWithheld checks that a withheld share gets the footnote, and a
-// chart with every share published does not.
+// TestWithheld checks that a withheld share, or an answer left out for
+// having no published figure, gets a footnote, and a chart with every
+// share published does not.
 func TestWithheld(t *testing.T) {
 	fx := fixtures(t)
 	for _, tt := range []struct {
@@ -184,7 +189,8 @@ func TestWithheld(t *testing.T) {
 	}{{"withheld", true}, {"large", false}} {
 		d := fx[tt.name]
 		q := question(t, d, teamAgrees)
-		if got := chart.QuestionNotes(d, q, chart.Options{}); contains(got, "* fewer than 8 people: not shown") != tt.want {
+		got := chart.QuestionNotes(d, q, chart.Options{})
+		if noted := contains(got, "* fewer than 8 people: not shown") || contains(got, d.HiddenText(q)); noted != tt.want {
 			t.Errorf("%s: Notes = %q; want the footnote %v", tt.name, got, tt.want)
 		}
 	}
@@ -269,5 +275,61 @@ func TestScale(t *testing.T) {
 		if err != nil || cfg.Width != tt.w || cfg.Height != tt.h {
 			t.Errorf("Question(Scale: %d) = %dx%d, %v; want %dx%d", tt.scale, cfg.Width, cfg.Height, err, tt.w, tt.h)
 		}
+	}
+}
+
+// TestHTMLFigures checks that the HTML digest embeds every chart All
+// draws, as a data: URI beside its table, with a text alternative that
+// reads out the published figures, and makes no request of its own.
+func TestHTMLFigures(t *testing.T) {
+	d := fixtures(t)["large"]
+	files, err := chart.All(d, chart.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs, err := chart.Figures(d, chart.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(figs) != len(files) || len(figs) == 0 {
+		t.Fatalf("Figures gave %d figures, All %d files; want the same, more than 0", len(figs), len(files))
+	}
+	var page bytes.Buffer
+	if err := d.WriteHTMLFigures(&page, figs); err != nil {
+		t.Fatal(err)
+	}
+	html := page.String()
+	for i, f := range figs {
+		if !bytes.Equal(f.PNG, files[i].PNG) {
+			t.Errorf("figure %s is not the chart All draws (%s)", f.Key, files[i].Name)
+		}
+		src := `src="data:image/png;base64,` + base64.StdEncoding.EncodeToString(f.PNG) + `"`
+		// html/template writes a + in an attribute as &#43;, which the
+		// browser reads back as +.
+		if !strings.Contains(stdhtml.UnescapeString(html), src) {
+			t.Errorf("the page does not embed figure %s as a data: URI", f.Key)
+		}
+		if !strings.Contains(html, `alt="`+template.HTMLEscapeString(f.Alt)+`"`) || !strings.HasPrefix(f.Alt, "Bar chart") {
+			t.Errorf("figure %s: alt %q is not on the page, or says nothing", f.Key, f.Alt)
+		}
+	}
+	q := d.Questions[0]
+	alt := figs[0].Alt
+	for _, s := range q.Period.Options {
+		if !strings.Contains(alt, s.Label+" "+s.Percent.String()) {
+			t.Errorf("alt %q lacks %s's published %s", alt, s.Label, s.Percent)
+		}
+	}
+	if n := strings.Count(html, "<img "); n != len(figs) {
+		t.Errorf("%d images on the page; want %d", n, len(figs))
+	}
+	for _, external := range []string{"http:", "https:", `src="//`, "<link", "<script", "url("} {
+		if strings.Contains(html, external) {
+			t.Errorf("the page refers to something outside it: %q", external)
+		}
+	}
+	var plain bytes.Buffer
+	if err := d.WriteHTML(&plain); err != nil || strings.Contains(plain.String(), "<img") {
+		t.Errorf("WriteHTML without figures: %v, images %d", err, strings.Count(plain.String(), "<img"))
 	}
 }

@@ -252,3 +252,39 @@ func TestPartitionProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestNoData checks the no-data mark: a percentage of nobody, and a
+// change from or to a figure with no data, show as "–" (null in JSON),
+// apart from "*", which still marks every figure withheld.
+func TestNoData(t *testing.T) {
+	var p disclosure.Policy
+	tests := []struct {
+		name string
+		got  interface {
+			String() string
+			MarshalJSON() ([]byte, error)
+		}
+		want, wantJSON string
+	}{
+		{"percent of nobody", p.Percent(0, 0), "–", "null"},
+		{"percent of a few", p.Percent(0, 3), "*", `"*"`},
+		{"percent of nobody out of range", p.Percent(2, 0), "*", `"*"`},
+		{"zero of many", p.Percent(0, 20), "0%", "0"},
+		{"no count", disclosure.NoCount(), "–", "null"},
+		{"count of nobody", p.Count(0), "0", "0"},
+		{"change to no data", p.Percent(0, 0).Minus(p.Percent(5, 20)), "–", "null"},
+		{"change from no data", p.Percent(5, 20).Minus(disclosure.NoPercent()), "–", "null"},
+		{"change from withheld", p.Percent(5, 20).Minus(p.Percent(1, 3)), "*", `"*"`},
+		{"count change from no data", p.Count(10).Minus(disclosure.NoCount()), "–", "null"},
+		{"count change from withheld", p.Count(10).Minus(p.Count(3)), "*", `"*"`},
+	}
+	for _, tt := range tests {
+		j, err := tt.got.MarshalJSON()
+		if got := tt.got.String(); got != tt.want || err != nil || string(j) != tt.wantJSON {
+			t.Errorf("%s: %q, JSON %s (%v); want %q, JSON %s", tt.name, got, j, err, tt.want, tt.wantJSON)
+		}
+	}
+	if c := disclosure.NoCount(); c.Shown() || !c.NoData() {
+		t.Errorf("NoCount() shown %v, no data %v; want false, true", c.Shown(), c.NoData())
+	}
+}
