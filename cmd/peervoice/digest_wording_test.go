@@ -25,7 +25,7 @@ questions:
 `
 }
 
-// flowsDir writes a flows directory holding about-you (for the default
+// moodFlowsDir writes a flows directory holding about-you (for the default
 // subgroups) and the mood flow worded as prompt.
 func moodFlowsDir(t *testing.T, prompt string) string {
 	t.Helper()
