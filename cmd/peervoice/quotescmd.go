@@ -37,6 +37,15 @@ channel, or here.
 A decision made here is the same as a moderator's click: the bot does not
 ask the moderators about a quote decided here, and a decision can be changed
 either way. A digest already posted is not changed.`,
+		// Without a Run, cobra would show the help for a mistyped
+		// subcommand and exit 0.
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q for peervoice quotes: use list, approve, reject or undo", args[0])
+			}
+			return cmd.Help()
+		},
 	}
 	cmd.AddCommand(a.quotesListCmd())
 	for _, d := range quoteDecisions {

@@ -120,6 +120,9 @@ func TestQuotesCommand(t *testing.T) {
 	if got := publishedQuotes(t, dir, week, nil); len(got) != 0 {
 		t.Errorf("after a failed approve the digest publishes %q; want none", got)
 	}
+	if r := peervoice(t, dir, "", nil, "quotes", "lst"); r.code != 1 || !strings.Contains(r.stderr, `unknown command "lst"`) {
+		t.Errorf("quotes lst: exit %d, %q; want 1, naming the unknown command", r.code, r.stderr)
+	}
 	if r := peervoice(t, dir, "", nil, "quotes", "approve"); r.code != 1 || !strings.Contains(r.stderr, "peervoice quotes list shows them") {
 		t.Errorf("quotes approve with no id: exit %d, %q; want 1 and how to find the ids", r.code, r.stderr)
 	}
@@ -153,6 +156,12 @@ func TestQuotesCommand(t *testing.T) {
 		if !strings.HasPrefix(quotes[q.who].decision, q.decision) {
 			t.Errorf("quotes list --period %s shows %s's quote %q; want %q", week, q.who, quotes[q.who].decision, q.decision)
 		}
+	}
+	if all, out := listQuotes(t, dir, nil, "--all"); len(all) != 3 || all["Bravo"] != quotes["Bravo"] || !strings.Contains(out, "3 quote candidate(s) in "+week+";") {
+		t.Errorf("quotes list --all shows %+v; want the 3 quotes of %s, the one week with answers:\n%s", all, week, out)
+	}
+	if r := peervoice(t, dir, "", nil, "quotes", "list", "--all", "--period", week); r.code != 1 || !strings.Contains(r.stderr, "give one of them") {
+		t.Errorf("quotes list --all --period: exit %d, %q; want 1", r.code, r.stderr)
 	}
 	if r := peervoice(t, dir, "", nil, "quotes", "list", "--period", "2026-W99"); r.code != 1 || !strings.Contains(r.stderr, "--period") {
 		t.Errorf("quotes list --period 2026-W99: exit %d, %q; want 1, naming --period", r.code, r.stderr)
