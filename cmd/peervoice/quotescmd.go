@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -172,7 +173,7 @@ decision. No one is named.`,
 				}
 				slices.Reverse(ps)
 			}
-			return q.list(cmd.Context(), a, ps, all || period != "")
+			return q.list(cmd.Context(), a.stdout, ps, all || period != "")
 		},
 	}
 	a.quoteFlags(cmd)
@@ -181,9 +182,9 @@ decision. No one is named.`,
 	return cmd
 }
 
-// list prints the candidates of ps, each with its decision.
-func (q *quoteDesk) list(ctx context.Context, a *app, ps []digest.Period, chosen bool) error {
-	w := a.stdout
+// list prints the candidates of ps, each with its decision; chosen says
+// the periods were asked for, so there is no hint about earlier weeks.
+func (q *quoteDesk) list(ctx context.Context, w io.Writer, ps []digest.Period, chosen bool) error {
 	if q.b.settings.QuoteApproval {
 		fmt.Fprintln(w, "Quote approval is on: the digest publishes a quote once it is approved (peervoice quotes approve ID).")
 	} else {
@@ -278,7 +279,7 @@ answer, nothing is changed.`,
 				return err
 			}
 			defer q.db.Close()
-			return q.decide(cmd.Context(), a, qd, args)
+			return q.decide(cmd.Context(), a.stdout, qd, args)
 		},
 	}
 	a.quoteFlags(cmd)
@@ -287,7 +288,7 @@ answer, nothing is changed.`,
 
 // decide records qd on every quote of ids, once all of them are found to
 // be candidates that can take a decision; otherwise it changes nothing.
-func (q *quoteDesk) decide(ctx context.Context, a *app, qd quoteDecision, ids []string) error {
+func (q *quoteDesk) decide(ctx context.Context, w io.Writer, qd quoteDecision, ids []string) error {
 	var want []string
 	for _, id := range ids {
 		if id = strings.ToLower(strings.TrimSpace(id)); !slices.Contains(want, id) {
@@ -306,7 +307,7 @@ func (q *quoteDesk) decide(ctx context.Context, a *app, qd quoteDecision, ids []
 		}
 		switch _, ok := found[id]; {
 		case !ok && err == nil:
-			problems = append(problems, fmt.Sprintf("quote %s is no longer a candidate: its author withdrew, stopped allowing quotes or changed the answer, so it is not published whatever its decision", id))
+			problems = append(problems, fmt.Sprintf("quote %s is no longer a candidate: its author withdrew, stopped allowing quotes or changed the answer (or the crisis check flags it), so it is not published whatever its decision", id))
 		case !ok:
 			problems = append(problems, fmt.Sprintf("there is no quote candidate %s: peervoice quotes list shows the ids of the current and the last week's candidates, and peervoice quotes list --all those of every week", id))
 		case rev.Status == store.QuoteWithdrawn:
@@ -318,7 +319,7 @@ func (q *quoteDesk) decide(ctx context.Context, a *app, qd quoteDecision, ids []
 	}
 	if !q.b.settings.QuoteApproval {
 		if qd.to == store.QuoteApproved {
-			fmt.Fprintf(a.stdout, "Quote approval is off (digest.quote_approval: false): the digest publishes every candidate without review, up to digest.max_quotes, so there is nothing to approve; nothing was recorded.\n")
+			fmt.Fprintf(w, "Quote approval is off (digest.quote_approval: false): the digest publishes every candidate without review, up to digest.max_quotes, so there is nothing to approve; nothing was recorded.\n")
 			return nil
 		}
 		return fmt.Errorf("quote approval is off (digest.quote_approval: false): the digest publishes every candidate without review, so %s would not keep a quote out; nothing was recorded. To review quotes, set digest.quote_approval to true (or PEERVOICE_DIGEST_QUOTE_APPROVAL=true), then decide them", map[bool]string{true: "a rejection", false: "an undo"}[qd.to == store.QuoteRejected])
@@ -329,7 +330,7 @@ func (q *quoteDesk) decide(ctx context.Context, a *app, qd quoteDecision, ids []
 		if err != nil {
 			return fmt.Errorf("quotes %s: %w", qd.name, err)
 		}
-		fmt.Fprintln(a.stdout, q.decided(id, period, before, after))
+		fmt.Fprintln(w, q.decided(id, period, before, after))
 	}
 	return nil
 }
