@@ -246,6 +246,12 @@ func moderatorChannelFix(err error, channel, fix string) string {
 	return fix
 }
 
+// QuoteNonce is the nonce of a quote's review request, the same in every
+// process: a quote claimed outside the bot (a decision made with peervoice
+// quotes) is claimed with it, so that a request the bot posts for it
+// later, after an undo, is still posted once.
+func QuoteNonce(quoteID string) string { return quoteNonce(quoteID) }
+
 // quoteNonce is the nonce of a quote's review request: the same in every
 // process.
 func quoteNonce(quoteID string) string {

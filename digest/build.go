@@ -19,6 +19,12 @@ type Scrubber interface {
 	Text(text string) string
 }
 
+// CrisisCheck flags crisis language (suicidal intent, self-harm) in
+// text; *safety.Detector is one.
+type CrisisCheck interface {
+	Check(text string) bool
+}
+
 // Options configure Build. The zero value is safe: default disclosure
 // rules, default subgroups, and no quote published without approval.
 type Options struct {
@@ -43,6 +49,11 @@ type Options struct {
 	// Scrubber removes personal details from quotes. Quotes are dropped,
 	// never published raw, when it is nil.
 	Scrubber Scrubber
+	// Crisis flags crisis language: an answer it flags is never a quote
+	// candidate, whether approval is on or off, so it is neither published
+	// nor put to the moderators.
+	// Quotes are dropped, never published unchecked, when it is nil.
+	Crisis CrisisCheck
 	// Today is the day the digest is made, so a period not yet over is
 	// marked as such; zero treats the period as over.
 	Today time.Time
@@ -369,4 +380,7 @@ func (b *builder) protect(options []Option, answers map[string]int) Distribution
 	return d
 }
 
-var errNoScrubber = errors.New("digest: quotes need a scrubber to remove personal details")
+var (
+	errNoScrubber = errors.New("digest: quotes need a scrubber to remove personal details")
+	errNoCrisis   = errors.New("digest: quotes need a crisis check, so that no crisis text is published")
+)

@@ -82,6 +82,9 @@ func tiny(t *testing.T, data digest.Data, opt digest.Options) *digest.Digest {
 	if opt.Scrubber == nil {
 		opt.Scrubber = fakeScrubber{}
 	}
+	if opt.Crisis == nil {
+		opt.Crisis = fakeCrisis{}
+	}
 	d, err := digest.Build(p, propertyFlows(t), data, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -153,8 +156,40 @@ func TestQuotes(t *testing.T) {
 func TestQuotesNeedAScrubber(t *testing.T) {
 	p, _ := digest.ParsePeriod("2026-W47", london(t))
 	data := digest.Data{Quotes: []digest.QuoteText{{Ref: "a", FlowID: "alpha", QuestionID: "own_words", Text: "hello"}}}
-	if _, err := digest.Build(p, propertyFlows(t), data, digest.Options{}); err == nil || !strings.Contains(err.Error(), "scrubber") {
+	if _, err := digest.Build(p, propertyFlows(t), data, digest.Options{Crisis: fakeCrisis{}}); err == nil || !strings.Contains(err.Error(), "scrubber") {
 		t.Errorf("Build without a scrubber = %v; want an error", err)
+	}
+	if _, err := digest.Build(p, propertyFlows(t), data, digest.Options{Scrubber: fakeScrubber{}}); err == nil || !strings.Contains(err.Error(), "crisis check") {
+		t.Errorf("Build without a crisis check = %v; want an error", err)
+	}
+}
+
+// TestQuotesNeverCrisis: an answer the crisis check flags is no quote
+// candidate, so it is neither published nor put to the moderators,
+// whether approval is on (even if its id were approved) or off; the
+// other answers are candidates as before.
+func TestQuotesNeverCrisis(t *testing.T) {
+	data := digest.Data{Quotes: []digest.QuoteText{
+		{Ref: "a", FlowID: "alpha", QuestionID: "own_words", Text: "Honestly I want to KILL MYSELF most days"},
+		{Ref: "b", FlowID: "alpha", QuestionID: "own_words", Text: "Walking with the group helps"},
+	}}
+	for _, opt := range []digest.Options{
+		{PublishUnapproved: true},
+		{Approved: func(string) bool { return true }},
+	} {
+		d := tiny(t, data, opt)
+		var got []string
+		for _, q := range d.Candidates() {
+			got = append(got, q.Text)
+		}
+		var published []string
+		for _, q := range d.Quotes {
+			published = append(published, q.Text)
+		}
+		want := "Walking with the group helps"
+		if strings.Join(got, "|") != want || strings.Join(published, "|") != want {
+			t.Errorf("PublishUnapproved %v: candidates %q, published %q; want %q alone", opt.PublishUnapproved, got, published, want)
+		}
 	}
 }
 

@@ -58,6 +58,7 @@ func goldenCommunity(t *testing.T, spec genSpec) *digest.Digest {
 	}
 	d, err := digest.Build(p, fs, c.data(q), digest.Options{
 		Scrubber: fakeScrubber{},
+		Crisis:   fakeCrisis{},
 		// A moderator approved the quotes whose ids start with a digit.
 		Approved:  func(id string) bool { return id[0] >= '0' && id[0] <= '9' },
 		MaxQuotes: 4,

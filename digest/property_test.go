@@ -162,7 +162,7 @@ func TestDisclosureProperty(t *testing.T) {
 		}
 		approveAll := rng.IntN(3) == 0
 		opt := digest.Options{
-			Policy: pol, Scrubber: fakeScrubber{}, PublishUnapproved: rng.IntN(3) == 0, MaxQuotes: 1 + rng.IntN(5),
+			Policy: pol, Scrubber: fakeScrubber{}, Crisis: fakeCrisis{}, PublishUnapproved: rng.IntN(3) == 0, MaxQuotes: 1 + rng.IntN(5),
 			Approved: func(id string) bool { return approveAll || id[len(id)-1] < '8' },
 			Rejected: func(id string) bool { return !approveAll && id[len(id)-1] >= 'c' },
 		}

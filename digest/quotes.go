@@ -12,8 +12,9 @@ import (
 )
 
 // quotes makes the period's quote candidates: text answers to quotable
-// questions from participants who allowed quotes, scrubbed, capped, and
-// labelled only with groups of at least k participants. Candidates go in
+// questions from participants who allowed quotes, with no crisis language,
+// scrubbed, capped, and labelled only with groups of at least k
+// participants. Candidates go in
 // the digest; only approved ones (or all, with approval off) are
 // published.
 func (b *builder) quotes(d *Digest) error {
@@ -26,9 +27,12 @@ func (b *builder) quotes(d *Digest) error {
 		if b.opt.Scrubber == nil {
 			return errNoScrubber
 		}
+		if b.opt.Crisis == nil {
+			return errNoCrisis
+		}
 		text := capText(strings.TrimSpace(b.opt.Scrubber.Text(qt.Text)), MaxQuoteLen)
-		if text == "" {
-			continue
+		if text == "" || b.opt.Crisis.Check(qt.Text) {
+			continue // nothing left, or crisis language: never a quote
 		}
 		c := Quote{ID: quoteID(qt.Ref, text), Text: text, FlowTitle: f.Title.String(), Prompt: q.Prompt.String(), Label: b.label(qt.Groups)}
 		c.Approved = b.opt.Approved != nil && b.opt.Approved(c.ID)

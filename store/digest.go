@@ -291,3 +291,21 @@ func (db *DB) FlowVersions(ctx context.Context) ([]FlowVersion, error) {
 	}
 	return out, nil
 }
+
+// FirstAnswerAt returns when the earliest stored answer was given, or the
+// zero time when there is none: where a look through every period of the
+// study (peervoice quotes list --all) starts.
+func (db *DB) FirstAnswerAt(ctx context.Context) (time.Time, error) {
+	var s sql.NullString
+	if err := db.rd.QueryRowContext(ctx, `SELECT MIN(answered_at) FROM answers`).Scan(&s); err != nil {
+		return time.Time{}, fmt.Errorf("first answer: %w", err)
+	}
+	if !s.Valid {
+		return time.Time{}, nil
+	}
+	t, err := parseTime(s.String)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("first answer: %w", err)
+	}
+	return t, nil
+}

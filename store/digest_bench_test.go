@@ -10,6 +10,7 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/safety"
 	"github.com/peervoice/peervoice/scrub"
 	"github.com/peervoice/peervoice/store"
 )
@@ -75,6 +76,10 @@ func BenchmarkDigest(b *testing.B) {
 	loc, _ := time.LoadLocation("Europe/London")
 	p, _ := digest.ParsePeriod("2026-W47", loc)
 	fs := cat.Flows()
+	crisis, err := safety.New(safety.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	var query, build, render time.Duration
 	for b.Loop() {
 		t0 := time.Now()
@@ -90,7 +95,7 @@ func BenchmarkDigest(b *testing.B) {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		d, err := digest.Build(p, fs, dgToDigest(data), digest.Options{Scrubber: scrub.New(nil)})
+		d, err := digest.Build(p, fs, dgToDigest(data), digest.Options{Scrubber: scrub.New(nil), Crisis: crisis})
 		if err != nil {
 			b.Fatal(err)
 		}

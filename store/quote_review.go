@@ -84,11 +84,13 @@ func (db *DB) ClaimQuoteReview(ctx context.Context, r QuoteReview) (bool, error)
 	return n == 1, nil
 }
 
-// UnpostedQuoteReviews returns the claims whose request is not known to be
-// in the moderator channel, oldest first: posts that failed, or whose
-// process stopped before recording them.
+// UnpostedQuoteReviews returns the claims waiting for a decision whose
+// request is not known to be in the moderator channel, oldest first:
+// posts that failed, or whose process stopped before recording them. A
+// quote decided without the moderator channel (SetQuoteDecision) needs
+// no request, so it is not among them.
 func (db *DB) UnpostedQuoteReviews(ctx context.Context) ([]QuoteReview, error) {
-	return db.quoteReviews(ctx, "unposted quote reviews", `WHERE message_id IS NULL ORDER BY claimed_at, quote_id`)
+	return db.quoteReviews(ctx, "unposted quote reviews", `WHERE message_id IS NULL AND status = 'pending' ORDER BY claimed_at, quote_id`)
 }
 
 // UnredactedQuoteReviews returns the requests posted in the moderator
@@ -216,6 +218,73 @@ func (db *DB) DecideQuote(ctx context.Context, quoteID string, from, to QuoteSta
 	return r, changed, err
 }
 
+// ErrQuoteWithdrawn is returned, wrapped, by SetQuoteDecision for a quote
+// withdrawn from review: no decision is recorded on it any more.
+var ErrQuoteWithdrawn = errors.New("store: quote withdrawn from review")
+
+// SetQuoteDecision records a decision on a quote made without the
+// moderator channel (peervoice quotes approve, reject and undo), in one
+// transaction: r's quote is claimed first, as the bot claims it (r's
+// QuoteID, Period and Nonce), if it never was, so the bot never posts a
+// request for it; then its review moves to to from whatever it was, as a
+// moderator's decision, or an Undo, would. It returns the review before
+// (a zero Status when there was none) and after. A quote already in to
+// is left as it is, and one never claimed is not claimed to be undone.
+// Like every review, it records no participant, nor who decided.
+func (db *DB) SetQuoteDecision(ctx context.Context, r QuoteReview, to QuoteStatus, at time.Time) (before, after QuoteReview, err error) {
+	if r.QuoteID == "" || r.Period == "" || r.Nonce == "" || !validQuoteStatus(to) {
+		return QuoteReview{}, QuoteReview{}, fmt.Errorf("set quote decision: quote %q, period %q, nonce %q, decision %q: want all three, and pending, approved or rejected", r.QuoteID, r.Period, r.Nonce, to)
+	}
+	at = db.orNow(at)
+	tx, err := db.wr.BeginTx(ctx, nil)
+	if err != nil {
+		return QuoteReview{}, QuoteReview{}, fmt.Errorf("set quote decision: %w", err)
+	}
+	defer tx.Rollback()
+	what := "set quote decision " + r.QuoteID
+	before, err = db.quoteReviewIn(ctx, tx, what, r.QuoteID)
+	switch {
+	case errors.Is(err, ErrNotFound) && to == QuotePending:
+		return QuoteReview{}, QuoteReview{QuoteID: r.QuoteID, Period: r.Period, Status: QuotePending}, nil
+	case errors.Is(err, ErrNotFound):
+		before = QuoteReview{}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_reviews (quote_id, period, nonce, status, claimed_at)
+			VALUES (?, ?, ?, 'pending', ?)`, r.QuoteID, r.Period, r.Nonce, formatTime(at)); err != nil {
+			return QuoteReview{}, QuoteReview{}, fmt.Errorf("%s: %w", what, err)
+		}
+	case err != nil:
+		return QuoteReview{}, QuoteReview{}, err
+	case before.Status == QuoteWithdrawn:
+		return before, before, fmt.Errorf("%s: %w", what, ErrQuoteWithdrawn)
+	case before.Status == to:
+		return before, before, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE quote_reviews SET status = ?, decided_at = ?, decisions = decisions + 1 WHERE quote_id = ?`,
+		string(to), formatTime(at), r.QuoteID); err != nil {
+		return QuoteReview{}, QuoteReview{}, fmt.Errorf("%s: %w", what, err)
+	}
+	if after, err = db.quoteReviewIn(ctx, tx, what, r.QuoteID); err != nil {
+		return QuoteReview{}, QuoteReview{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return QuoteReview{}, QuoteReview{}, fmt.Errorf("set quote decision: %w", err)
+	}
+	return before, after, nil
+}
+
+// quoteReviewIn returns the review of one quote as tx sees it, or
+// ErrNotFound.
+func (db *DB) quoteReviewIn(ctx context.Context, tx *sql.Tx, what, quoteID string) (QuoteReview, error) {
+	rs, err := scanQuoteReviews(ctx, tx, what, `WHERE quote_id = ?`, quoteID)
+	if err != nil {
+		return QuoteReview{}, err
+	}
+	if len(rs) == 0 {
+		return QuoteReview{}, fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return rs[0], nil
+}
+
 func validQuoteStatus(s QuoteStatus) bool {
 	return s == QuotePending || s == QuoteApproved || s == QuoteRejected
 }
@@ -253,7 +322,15 @@ func (db *DB) updateQuoteReview(ctx context.Context, what, quoteID, query string
 
 // quoteReviews lists the quote reviews matching where.
 func (db *DB) quoteReviews(ctx context.Context, what, where string, args ...any) ([]QuoteReview, error) {
-	rows, err := db.rd.QueryContext(ctx, `SELECT quote_id, period, nonce, status, claimed_at, attempts, last_error,
+	return scanQuoteReviews(ctx, db.rd, what, where, args...)
+}
+
+// scanQuoteReviews lists the quote reviews matching where, read through q:
+// the reading pool, or a transaction.
+func scanQuoteReviews(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, what, where string, args ...any) ([]QuoteReview, error) {
+	rows, err := q.QueryContext(ctx, `SELECT quote_id, period, nonce, status, claimed_at, attempts, last_error,
 		COALESCE(channel_id, ''), COALESCE(message_id, ''), COALESCE(posted_at, ''), COALESCE(decided_at, ''), decisions, COALESCE(redacted_at, '')
 		FROM quote_reviews `+where, args...)
 	if err != nil {

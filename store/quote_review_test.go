@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -244,5 +245,93 @@ func TestQuoteWithdrawn(t *testing.T) {
 	}
 	if ok, err := db.ClaimQuoteReview(ctx, store.QuoteReview{QuoteID: "aaaaaaaaaaaa", Period: "2026-W49", Nonce: "x"}); err != nil || ok {
 		t.Errorf("ClaimQuoteReview of a withdrawn quote = %v, %v; want false", ok, err)
+	}
+}
+
+// TestSetQuoteDecision: a decision made without the moderator channel
+// (peervoice quotes) claims the quote if it never was, so the bot never
+// posts a request for it, and moves it as a moderator's click or Undo
+// would: recorded once, changed on a second different decision, reopened
+// by an undo (and then waiting to be posted like any claim). An undo of a
+// quote never decided stores nothing; a withdrawn quote takes no
+// decision.
+func TestSetQuoteDecision(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, newPath(t), store.Options{})
+	day := time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)
+	r := store.QuoteReview{QuoteID: "aaaaaaaaaaaa", Period: "2026-W49", Nonce: "42"}
+	status := func(rev store.QuoteReview) string {
+		return fmt.Sprintf("%s/%d/%s/posted=%v", rev.Status, rev.Decisions, rev.DecidedAt.Format(time.DateOnly), rev.Posted())
+	}
+	steps := []struct {
+		to             store.QuoteStatus
+		at             time.Time
+		before, after  string
+		approved, gone bool
+	}{
+		{store.QuoteApproved, day, "/0/0001-01-01/posted=false", "approved/1/2026-12-03/posted=false", true, false},
+		{store.QuoteApproved, day.AddDate(0, 0, 1), "approved/1/2026-12-03/posted=false", "approved/1/2026-12-03/posted=false", true, false},
+		{store.QuoteRejected, day.AddDate(0, 0, 2), "approved/1/2026-12-03/posted=false", "rejected/2/2026-12-05/posted=false", false, true},
+		{store.QuotePending, day.AddDate(0, 0, 3), "rejected/2/2026-12-05/posted=false", "pending/3/2026-12-06/posted=false", false, false},
+	}
+	for i, st := range steps {
+		before, after, err := db.SetQuoteDecision(ctx, r, st.to, st.at)
+		if err != nil {
+			t.Fatalf("step %d: SetQuoteDecision(%s): %v", i, st.to, err)
+		}
+		if got := status(before) + " -> " + status(after); got != st.before+" -> "+st.after {
+			t.Errorf("step %d: SetQuoteDecision(%s) = %s; want %s -> %s", i, st.to, got, st.before, st.after)
+		}
+		approved, _ := db.ApprovedQuotes(ctx)
+		rejected, _ := db.RejectedQuotes(ctx)
+		if approved[r.QuoteID] != st.approved || rejected[r.QuoteID] != st.gone {
+			t.Errorf("step %d: approved %v, rejected %v; want %v, %v", i, approved[r.QuoteID], rejected[r.QuoteID], st.approved, st.gone)
+		}
+		unposted, _ := db.UnpostedQuoteReviews(ctx)
+		if waiting := len(unposted) == 1; waiting != (st.to == store.QuotePending) {
+			t.Errorf("step %d: unposted requests %+v; want one only once it waits for a decision again", i, unposted)
+		}
+		if claimed, err := db.ClaimQuoteReview(ctx, r); claimed || err != nil {
+			t.Errorf("step %d: the bot's ClaimQuoteReview = %v, %v; want false: it is claimed", i, claimed, err)
+		}
+	}
+
+	// Undo of a quote never decided: nothing stored.
+	other := store.QuoteReview{QuoteID: "bbbbbbbbbbbb", Period: "2026-W49", Nonce: "43"}
+	if before, after, err := db.SetQuoteDecision(ctx, other, store.QuotePending, day); err != nil || before.Status != "" || after.Status != store.QuotePending {
+		t.Errorf("undo of a quote never decided = %+v, %+v, %v; want none before, pending after", before, after, err)
+	}
+	if _, err := db.QuoteReviewOf(ctx, other.QuoteID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after an undo of a quote never decided, QuoteReviewOf = %v; want ErrNotFound", err)
+	}
+
+	// A posted request keeps its message; a withdrawn quote takes no decision.
+	posted := store.QuoteReview{QuoteID: "cccccccccccc", Period: "2026-W49", Nonce: "44"}
+	if _, err := db.ClaimQuoteReview(ctx, posted); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QuoteReviewPosted(ctx, posted.QuoteID, "7", "100", day); err != nil {
+		t.Fatal(err)
+	}
+	if _, after, err := db.SetQuoteDecision(ctx, posted, store.QuoteApproved, day); err != nil || after.Status != store.QuoteApproved || after.MessageID != "100" {
+		t.Errorf("approving a posted quote = %+v, %v; want approved, message 100 kept", after, err)
+	}
+	if _, err := db.WithdrawQuote(ctx, posted.QuoteID); err != nil {
+		t.Fatal(err)
+	}
+	if _, after, err := db.SetQuoteDecision(ctx, posted, store.QuoteRejected, day); !errors.Is(err, store.ErrQuoteWithdrawn) || after.Status != store.QuoteWithdrawn {
+		t.Errorf("rejecting a withdrawn quote = %+v, %v; want ErrQuoteWithdrawn, still withdrawn", after, err)
+	}
+
+	for _, bad := range []struct {
+		r  store.QuoteReview
+		to store.QuoteStatus
+	}{
+		{store.QuoteReview{QuoteID: "x", Period: "2026-W49"}, store.QuoteApproved},
+		{r, store.QuoteWithdrawn},
+	} {
+		if _, _, err := db.SetQuoteDecision(ctx, bad.r, bad.to, day); err == nil {
+			t.Errorf("SetQuoteDecision(%+v, %s) = nil error; want one", bad.r, bad.to)
+		}
 	}
 }

@@ -43,6 +43,8 @@ type app struct {
 	cleanups []func()
 	// catalog is the flows source, made by the first call of flows.
 	catalog func() *flows.Catalog
+	// det is the crisis detector, built once, by detector.
+	det *safety.Detector
 }
 
 type binding struct {
@@ -227,11 +229,11 @@ func (a *app) service(db *store.DB) (*participant.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := a.cfg.Safety
-	det, err := safety.New(safety.Options{Phrases: s.Phrases, Patterns: s.Patterns, Ignore: s.Ignore, NoDefaults: !s.Defaults})
+	det, err := a.detector()
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, err
 	}
+	s := a.cfg.Safety
 	var res []safety.Resource
 	for _, r := range s.Resources {
 		res = append(res, safety.Resource{Name: r.Name, Contact: r.Contact, Description: r.Description})
@@ -252,6 +254,21 @@ func (a *app) service(db *store.DB) (*participant.Service, error) {
 		Signpost:       s.Message,
 		Resources:      res,
 	})
+}
+
+// detector returns the crisis detector of the safety.* settings, built
+// once: the participant service signposts with it, and the digest leaves
+// out every quote it flags.
+func (a *app) detector() (*safety.Detector, error) {
+	if a.det == nil {
+		s := a.cfg.Safety
+		det, err := safety.New(safety.Options{Phrases: s.Phrases, Patterns: s.Patterns, Ignore: s.Ignore, NoDefaults: !s.Defaults})
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		a.det = det
+	}
+	return a.det, nil
 }
 
 // osUser is the default terminal participant: the person at the keyboard.

@@ -246,6 +246,7 @@ type digestBuilder struct {
 	loc      *time.Location
 	flows    func() *flows.Catalog
 	scrubber *scrub.Scrubber
+	crisis   digest.CrisisCheck // the participant service's detector: flagged answers are never quotes
 }
 
 func (a *app) newDigestBuilder() (*digestBuilder, error) {
@@ -262,7 +263,11 @@ func (a *app) newDigestBuilder() (*digestBuilder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &digestBuilder{settings: settings, policy: policy, loc: loc, flows: cat, scrubber: scrub.New(settings.ScrubNames)}, nil
+	det, err := a.detector()
+	if err != nil {
+		return nil, err
+	}
+	return &digestBuilder{settings: settings, policy: policy, loc: loc, flows: cat, scrubber: scrub.New(settings.ScrubNames), crisis: det}, nil
 }
 
 // period reads --period, or returns the last complete week.
@@ -310,6 +315,7 @@ func (b *digestBuilder) build(ctx context.Context, db *store.DB, p digest.Period
 		Rejected:          func(id string) bool { return rejected[id] },
 		MaxQuotes:         b.settings.MaxQuotes,
 		Scrubber:          b.scrubber,
+		Crisis:            b.crisis,
 		Today:             now,
 	})
 	if err != nil {
