@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Errors a host may meet when driving a session.
@@ -75,7 +77,7 @@ func Resume(f *Flow, s Session, in Input, now time.Time) (Session, []Output, err
 		return s, []Output{Stopped{}}, nil
 	case Back:
 		if len(s.Path) < 2 {
-			return s, []Output{Invalid{Question: q, Reason: "This is the first question, so there is nothing to go back to."}, ask(f, s)}, nil
+			return s, []Output{Invalid{Question: q, Reason: uitext.T(s.Lang, uitext.ReasonFirstQuestion)}, ask(f, s)}, nil
 		}
 		s.Path = s.Path[:len(s.Path)-1]
 		s.Current = s.Path[len(s.Path)-1]
