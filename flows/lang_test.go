@@ -134,3 +134,46 @@ questions:
 		t.Errorf("Format(skipped, cy) = %q", got)
 	}
 }
+
+// TestRelangKeepsAnswers checks that switching language mid-flow keeps
+// the answers and the question, and survives a JSON round trip.
+func TestRelangKeepsAnswers(t *testing.T) {
+	f := mustParse(t, "cy.yaml", `id: cy
+title: {en: Recovery, cy: Adferiad}
+theme: Testing
+languages: [en, cy]
+questions:
+  - id: ok
+    type: choice
+    prompt: {en: "All right?", cy: "Iawn?"}
+    options:
+      - {id: yes, label: {en: "Yes", cy: "Ydw"}}
+      - {id: no, label: {en: "No", cy: "Nac ydw"}}
+  - id: words
+    type: text
+    prompt: {en: "In your words?", cy: "Yn eich geiriau chi?"}
+`)
+	s, _ := flows.Start(f, "s", "en-GB", t0)
+	s, _, err := flows.Resume(f, roundTrip(t, s), flows.Typed("yes"), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, outs, err := flows.Relang(f, roundTrip(t, s), "cy", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := outs[0].(flows.Ask)
+	if s.Lang != "cy" || ask.Question.ID != "words" || ask.Question.Prompt.In(ask.Lang) != "Yn eich geiriau chi?" {
+		t.Errorf("Relang(cy) = lang %q, asks %s %q", s.Lang, ask.Question.ID, ask.Question.Prompt.In(ask.Lang))
+	}
+	if got := s.Answers["ok"].Choices0(); got != "yes" {
+		t.Errorf("after Relang the answer to ok is %q; want yes", got)
+	}
+	s, outs, _ = flows.Resume(f, roundTrip(t, s), flows.Typed("nôl"), t0)
+	if ask := outs[0].(flows.Ask); ask.Question.ID != "ok" || ask.Default == nil || ask.Default.Choices0() != "yes" || ask.Lang != "cy" {
+		t.Errorf("back after Relang = %+v", ask)
+	}
+	if s2, _, _ := flows.Relang(f, s, "es-ES", t0); s2.Lang != "en" {
+		t.Errorf("Relang(es-ES) = %q; want the default, en", s2.Lang)
+	}
+}
