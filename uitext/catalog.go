@@ -75,6 +75,7 @@ const (
 	BotDMClosed     Key = "bot.dm_closed"
 	BotHello        Key = "bot.hello"
 	BotSorry        Key = "bot.sorry"
+	BotHelpText     Key = "bot.help_text"
 	AnswerPrivately Key = "prompt.answer_privately"
 	PromptPrivacy   Key = "prompt.privacy"
 	PromptDefault   Key = "prompt.default"
@@ -230,6 +231,10 @@ var catalog = map[Key]map[string]string{
 	BotSorry: {
 		"en": "Sorry, something went wrong on our side. Your earlier answers are safe. Please try again in a moment.",
 		"cy": "Mae'n ddrwg gen i, aeth rhywbeth o'i le ar ein hochr ni. Mae eich atebion cynharach yn ddiogel. Rhowch gynnig arall arni mewn munud.",
+	},
+	BotHelpText: {
+		"en": "**How PeerVoice uses your answers**\n• Your answers are stored under a code, never your Discord name or id. Written answers are encrypted.\n• Researchers see only anonymised summaries; small numbers are hidden so no one can be picked out.\n• Quotes are used only if you agreed, with personal details removed, after a moderator checks them.\n• `/mydata` shows everything stored about you; `/withdraw` deletes it.\n• In a set of questions you can type **skip**, **back**, **stop** or **help** at any time.",
+		"cy": "**Sut mae PeerVoice yn defnyddio eich atebion**\n• Mae eich atebion yn cael eu cadw o dan god, byth o dan eich enw na'ch id Discord. Mae atebion ysgrifenedig wedi'u hamgryptio.\n• Dim ond crynodebau dienw y mae ymchwilwyr yn eu gweld; mae niferoedd bach yn cael eu cuddio fel nad oes modd adnabod neb.\n• Dim ond os ydych chi wedi cytuno y bydd dyfyniadau'n cael eu defnyddio, heb fanylion personol, ar ôl i gymedrolwr eu gwirio.\n• Mae `/mydata` yn dangos popeth sy'n cael ei gadw amdanoch chi; mae `/withdraw` yn ei ddileu.\n• Mewn set o gwestiynau gallwch deipio **hepgor**, **nôl**, **stopio** neu **help** unrhyw bryd.",
 	},
 	AnswerPrivately: {"en": "Answer privately", "cy": "Ateb yn breifat"},
 	PromptPrivacy: {
