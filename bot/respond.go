@@ -25,7 +25,6 @@ type userError struct{ msg string }
 
 func (e userError) Error() string { return e.msg }
 
-
 // respond runs work and answers the interaction with its result. If the
 // work is slow, it first sends a deferred response (ephemeral for
 // commands when asked), so the 3-second deadline is always met, then

@@ -16,7 +16,7 @@ type User struct {
 	dm          *Channel
 	dmClosed    bool
 	locale      string // the client's language; "" reads en-US
-	inbox       feed // what the bot sent that this user can see
+	inbox       feed   // what the bot sent that this user can see
 	modals      []*Modal
 	modalsTaken int
 }
