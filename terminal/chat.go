@@ -15,6 +15,7 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Chat is one terminal conversation.
@@ -29,6 +30,11 @@ type Chat struct {
 	// Echo writes each input line after its prompt, so a transcript of
 	// piped input reads like the conversation it was.
 	Echo bool
+	// Lang, if set, is the language the participant chose (chat --lang):
+	// flows are shown in it where they have it, the flow under way is
+	// switched to it, and the choice is remembered for later flows.
+	// Interface strings follow the flow's language (see package uitext).
+	Lang string
 }
 
 // errQuit ends the conversation at the participant's request.
@@ -44,12 +50,12 @@ func (c *Chat) Run(ctx context.Context) error {
 	for {
 		if errors.Is(err, participant.ErrNoSession) {
 			if c.Flow != "" {
-				reply, err = c.Service.Begin(ctx, c.User, c.Flow, "")
+				reply, err = c.begin(ctx, c.Flow)
 				continue
 			}
 			reply, err = c.menu(ctx, w, lines)
 			if errors.Is(err, errQuit) {
-				w.printf("Goodbye. Thank you for being here.\n")
+				w.printf("%s\n", uitext.T(c.Lang, uitext.TermGoodbye))
 				return w.err
 			}
 			continue
@@ -75,7 +81,7 @@ func (c *Chat) Run(ctx context.Context) error {
 		if !ok || isQuit(line) {
 			return c.pause(ctx, w)
 		}
-		reply, err = c.Service.Input(ctx, c.User, participant.Step{Input: c.input(reply, line)})
+		reply, err = c.Service.Input(ctx, c.User, participant.Step{Input: c.input(reply, line), Lang: c.Lang})
 		if errors.Is(err, participant.ErrNoSession) && reply.Signpost != "" {
 			w.printf("\n%s\n", reply.Signpost)
 		}
@@ -88,9 +94,21 @@ func (c *Chat) open(ctx context.Context) (participant.Reply, error) {
 		if _, err := c.Service.Flows().Get(c.Flow); err != nil {
 			return participant.Reply{}, err
 		}
-		return c.Service.Begin(ctx, c.User, c.Flow, "")
+		return c.begin(ctx, c.Flow)
 	}
-	return c.Service.Continue(ctx, c.User)
+	reply, err := c.Service.Continue(ctx, c.User)
+	if err == nil && c.Lang != "" {
+		return c.Service.SetLanguage(ctx, c.User, reply.Session.ID, c.Lang)
+	}
+	return reply, err
+}
+
+// begin starts or resumes flowID, in the language the participant chose.
+func (c *Chat) begin(ctx context.Context, flowID string) (participant.Reply, error) {
+	if c.Lang != "" {
+		return c.Service.BeginIn(ctx, c.User, flowID, c.Lang)
+	}
+	return c.Service.Begin(ctx, c.User, flowID, "")
 }
 
 // input turns a typed line into engine input. An empty line keeps the
@@ -119,7 +137,7 @@ func (c *Chat) pause(ctx context.Context, w *writer) error {
 		return err
 	}
 	if err == nil {
-		w.printf("\nPaused. Your answers so far are saved; run the same command again to carry on where you left off.\n")
+		w.printf("\n%s\n", uitext.T(c.Lang, uitext.TermQuitPaused))
 	}
 	return w.err
 }
@@ -132,11 +150,11 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (partic
 		if err != nil {
 			return participant.Reply{}, err
 		}
-		w.printf("\nWhich would you like to answer?\n")
+		w.printf("\n%s\n", uitext.T(c.Lang, uitext.MenuTitle))
 		for i, fs := range list {
-			w.printf("  %d. %s (%s)\n", i+1, fs.Flow.Title.String(), fs.Progress)
+			w.printf("  %d. %s (%s)\n", i+1, fs.Flow.Title.In(fs.Flow.Lang(c.Lang)), fs.Progress.In(c.Lang))
 		}
-		w.printf("Type a number, or quit. Type help at any time for support.\n")
+		w.printf("%s\n", uitext.T(c.Lang, uitext.TermMenuHint))
 		line, ok := c.read(ctx, w, lines)
 		if !ok {
 			return participant.Reply{}, errQuit
@@ -147,8 +165,8 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (partic
 			return participant.Reply{}, errQuit
 		case choice == "":
 			continue
-		case choice == "help":
-			w.printf("\n%s\n", c.Service.Help())
+		case uitext.Typed(choice) == uitext.CmdHelp:
+			w.printf("\n%s\n", c.Service.HelpIn(c.Lang))
 			continue
 		}
 		id := choice
@@ -156,20 +174,17 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (partic
 			id = list[n-1].Flow.ID
 		}
 		if _, err := c.Service.Flows().Get(id); err != nil {
-			w.printf("Sorry, I didn't recognise %q. Type a number from 1 to %d.\n", line, len(list))
+			w.printf("%s\n", uitext.T(c.Lang, uitext.TermNotRecognise, line, len(list)))
 			continue
 		}
-		return c.Service.Begin(ctx, c.User, id, "")
+		return c.begin(ctx, id)
 	}
 }
 
-// isQuit reports whether a typed line asks to leave the terminal.
+// isQuit reports whether a typed line asks to leave the terminal (quit,
+// exit, q, or gadael: see uitext.WordsQuit).
 func isQuit(line string) bool {
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "quit", "exit", "q":
-		return true
-	}
-	return false
+	return uitext.Typed(line) == uitext.CmdQuit
 }
 
 // read prompts and waits for a line; false means input ended or ctx was
