@@ -30,7 +30,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		c, ok := b.commands[name]
 		if !ok {
 			b.respond(i, true, func(context.Context) (response, error) {
-				return response{}, userError{"Sorry, I don't know that command any more."}
+				return response{}, userError{uitext.T(string(i.Locale), uitext.BotUnknownCmd)}
 			})
 			return
 		}
@@ -277,8 +277,8 @@ func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *d
 	{
 		reply, err := b.svc.Begin(ctx, person(u), flowID, string(i.Locale))
 		if err != nil {
-			if strings.HasPrefix(err.Error(), "unknown flow") {
-				return response{}, userError{"Sorry, " + err.Error() + "."} // names a flow id: for moderators' links
+			if _, unknown := b.svc.Flows().Get(flowID); unknown != nil {
+				return response{}, userError{uitext.T(string(i.Locale), uitext.BotUnknownFlow, flowID, strings.Join(b.svc.Flows().IDs(), ", "))}
 			}
 			return response{}, err
 		}

@@ -76,6 +76,8 @@ const (
 	BotHello        Key = "bot.hello"
 	BotSorry        Key = "bot.sorry"
 	BotHelpText     Key = "bot.help_text"
+	BotUnknownCmd   Key = "bot.unknown_command"
+	BotUnknownFlow  Key = "bot.unknown_flow" // %q, the flow id; %s, the flows there are
 	AnswerPrivately Key = "prompt.answer_privately"
 	PromptPrivacy   Key = "prompt.privacy"
 	PromptDefault   Key = "prompt.default"
@@ -235,6 +237,11 @@ var catalog = map[Key]map[string]string{
 	BotHelpText: {
 		"en": "**How PeerVoice uses your answers**\n• Your answers are stored under a code, never your Discord name or id. Written answers are encrypted.\n• Researchers see only anonymised summaries; small numbers are hidden so no one can be picked out.\n• Quotes are used only if you agreed, with personal details removed, after a moderator checks them.\n• `/mydata` shows everything stored about you; `/withdraw` deletes it.\n• In a set of questions you can type **skip**, **back**, **stop** or **help** at any time.",
 		"cy": "**Sut mae PeerVoice yn defnyddio eich atebion**\n• Mae eich atebion yn cael eu cadw o dan god, byth o dan eich enw na'ch id Discord. Mae atebion ysgrifenedig wedi'u hamgryptio.\n• Dim ond crynodebau dienw y mae ymchwilwyr yn eu gweld; mae niferoedd bach yn cael eu cuddio fel nad oes modd adnabod neb.\n• Dim ond os ydych chi wedi cytuno y bydd dyfyniadau'n cael eu defnyddio, heb fanylion personol, ar ôl i gymedrolwr eu gwirio.\n• Mae `/mydata` yn dangos popeth sy'n cael ei gadw amdanoch chi; mae `/withdraw` yn ei ddileu.\n• Mewn set o gwestiynau gallwch deipio **hepgor**, **nôl**, **stopio** neu **help** unrhyw bryd.",
+	},
+	BotUnknownCmd: {"en": "Sorry, I don't know that command any more.", "cy": "Mae'n ddrwg gen i, dydw i ddim yn adnabod y gorchymyn hwnnw bellach."},
+	BotUnknownFlow: {
+		"en": "Sorry, there is no set of questions called %q any more. The sets there are: %s.",
+		"cy": "Mae'n ddrwg gen i, does dim set o gwestiynau o'r enw %q bellach. Y setiau sydd ar gael: %s.",
 	},
 	AnswerPrivately: {"en": "Answer privately", "cy": "Ateb yn breifat"},
 	PromptPrivacy: {
