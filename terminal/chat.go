@@ -35,6 +35,17 @@ type Chat struct {
 	// switched to it, and the choice is remembered for later flows.
 	// Interface strings follow the flow's language (see package uitext).
 	Lang string
+
+	shown string // the language of the last flow shown, for what follows it
+}
+
+// ui is the language of the terminal's own words outside a flow: the
+// last flow's, else Lang.
+func (c *Chat) ui() string {
+	if c.shown != "" {
+		return c.shown
+	}
+	return c.Lang
 }
 
 // errQuit ends the conversation at the participant's request.
@@ -55,7 +66,7 @@ func (c *Chat) Run(ctx context.Context) error {
 			}
 			reply, err = c.menu(ctx, w, lines)
 			if errors.Is(err, errQuit) {
-				w.printf("%s\n", uitext.T(c.Lang, uitext.TermGoodbye))
+				w.printf("%s\n", uitext.T(c.ui(), uitext.TermGoodbye))
 				return w.err
 			}
 			continue
@@ -137,7 +148,7 @@ func (c *Chat) pause(ctx context.Context, w *writer) error {
 		return err
 	}
 	if err == nil {
-		w.printf("\n%s\n", uitext.T(c.Lang, uitext.TermQuitPaused))
+		w.printf("\n%s\n", uitext.T(c.ui(), uitext.TermQuitPaused))
 	}
 	return w.err
 }
@@ -150,11 +161,11 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (partic
 		if err != nil {
 			return participant.Reply{}, err
 		}
-		w.printf("\n%s\n", uitext.T(c.Lang, uitext.MenuTitle))
+		w.printf("\n%s\n", uitext.T(c.ui(), uitext.MenuTitle))
 		for i, fs := range list {
-			w.printf("  %d. %s (%s)\n", i+1, fs.Flow.Title.In(fs.Flow.Lang(c.Lang)), fs.Progress.In(c.Lang))
+			w.printf("  %d. %s (%s)\n", i+1, fs.Flow.Title.In(fs.Flow.Lang(c.Lang)), fs.Progress.In(c.ui()))
 		}
-		w.printf("%s\n", uitext.T(c.Lang, uitext.TermMenuHint))
+		w.printf("%s\n", uitext.T(c.ui(), uitext.TermMenuHint))
 		line, ok := c.read(ctx, w, lines)
 		if !ok {
 			return participant.Reply{}, errQuit
@@ -166,7 +177,7 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (partic
 		case choice == "":
 			continue
 		case uitext.Typed(choice) == uitext.CmdHelp:
-			w.printf("\n%s\n", c.Service.HelpIn(c.Lang))
+			w.printf("\n%s\n", c.Service.HelpIn(c.ui()))
 			continue
 		}
 		id := choice
@@ -174,7 +185,7 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan string) (partic
 			id = list[n-1].Flow.ID
 		}
 		if _, err := c.Service.Flows().Get(id); err != nil {
-			w.printf("%s\n", uitext.T(c.Lang, uitext.TermNotRecognise, line, len(list)))
+			w.printf("%s\n", uitext.T(c.ui(), uitext.TermNotRecognise, line, len(list)))
 			continue
 		}
 		return c.begin(ctx, id)

@@ -13,7 +13,9 @@ import (
 func (c *Chat) show(w *writer, r participant.Reply) (finished, stopped bool) {
 	lang := r.Session.Lang
 	if lang == "" {
-		lang = c.Lang
+		lang = c.ui()
+	} else {
+		c.shown = lang
 	}
 	if r.Signpost != "" {
 		w.printf("\n%s\n", r.Signpost)

@@ -55,7 +55,7 @@ func TestChatLang(t *testing.T) {
 
 	// The choice is remembered: no --lang, still Welsh; "nôl" goes back.
 	r = peervoice(t, dir, "nôl\n\n", nil, args...)
-	if !strings.Contains(r.stdout, "Yn eich geiriau chi?") || !strings.Contains(r.stdout, "Eich ateb blaenorol: Da") {
+	if !strings.Contains(r.stdout, "Yn eich geiriau chi?") || !strings.Contains(r.stdout, "Eich ateb blaenorol: Da") || !strings.Contains(r.stdout, "rhedwch yr un gorchymyn eto") {
 		t.Errorf("chat without --lang after choosing cy:\n%s\n%s", r.stdout, r.stderr)
 	}
 
