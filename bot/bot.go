@@ -30,6 +30,8 @@ type Participants interface {
 	MyData(ctx context.Context, u participant.User) (participant.Data, error)
 	Withdraw(ctx context.Context, u participant.User) (bool, error)
 	Help() string
+	HelpIn(lang string) string
+	SetLanguage(ctx context.Context, u participant.User, sessionID, lang string) (participant.Reply, error)
 	Flows() *flows.Catalog
 }
 

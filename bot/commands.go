@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // command is a slash command: its definition beside its handler.
@@ -112,18 +113,14 @@ func (b *Bot) showMenu(ic *discordgo.InteractionCreate) {
 		if err != nil {
 			return response{}, err
 		}
-		return response{initial: ephemeralReply(flowMenu(list))}, nil
+		return response{initial: ephemeralReply(flowMenu(list, string(ic.Locale)))}, nil
 	})
 }
 
 // HelpText says how PeerVoice uses answers, shown with the support
-// resources by /help.
-const HelpText = `**How PeerVoice uses your answers**
-• Your answers are stored under a code, never your Discord name or id. Written answers are encrypted.
-• Researchers see only anonymised summaries; small numbers are hidden so no one can be picked out.
-• Quotes are used only if you agreed, with personal details removed, after a moderator checks them.
-• ` + "`/mydata`" + ` shows everything stored about you; ` + "`/withdraw`" + ` deletes it.
-• In a set of questions you can type **skip**, **back**, **stop** or **help** at any time.`
+// resources by /help, in English; /help shows it in the participant's
+// language (uitext.BotHelpText).
+var HelpText = uitext.T(uitext.English, uitext.BotHelpText)
 
 func (b *Bot) helpCommand() command {
 	dm := true
@@ -131,8 +128,9 @@ func (b *Bot) helpCommand() command {
 		def: &discordgo.ApplicationCommand{Name: "help", Description: "Where to find support, and how PeerVoice uses your answers", DMPermission: &dm},
 		handle: func(ic *discordgo.InteractionCreate) {
 			b.respond(ic.Interaction, true, func(context.Context) (response, error) {
-				m := supportMessage(b.svc.Help())
-				m.Embeds = append(m.Embeds, &discordgo.MessageEmbed{Description: HelpText, Color: colourQuestion})
+				lang := string(ic.Locale)
+				m := supportMessage(b.svc.HelpIn(lang), lang)
+				m.Embeds = append(m.Embeds, &discordgo.MessageEmbed{Description: uitext.T(lang, uitext.BotHelpText), Color: colourQuestion})
 				return response{initial: ephemeralReply(m)}, nil
 			})
 		},

@@ -24,6 +24,7 @@ const (
 	ActPrompt   Action = 'p' // "Answer privately" on a community prompt: Value is the flow id
 	ActMenu     Action = 'f' // the menu of flows: the flow id comes as the select value
 	ActWithdraw Action = 'w' // withdraw confirmation: Value is yes or no
+	ActLang     Action = 'l' // switches a session's language: Value is the language, or the select's value
 	// A moderator's review of a quote candidate: Value is the quote id.
 	ActApproveQuote Action = 'A'
 	ActRejectQuote  Action = 'R'
@@ -64,7 +65,7 @@ func ParseID(s string) (ID, error) {
 	}
 	id := ID{Action: Action(parts[1][0]), Session: parts[2], Question: parts[3], Value: parts[4]}
 	switch id.Action {
-	case ActAnswer, ActSelect, ActSkip, ActBack, ActStop, ActContinue, ActWrite, ActModal:
+	case ActAnswer, ActSelect, ActSkip, ActBack, ActStop, ActContinue, ActWrite, ActModal, ActLang:
 		if id.Session == "" || id.Question == "" {
 			return ID{}, fmt.Errorf("%w: %q has no session or question", ErrBadID, s)
 		}

@@ -17,6 +17,9 @@ func TestIDRoundTrip(t *testing.T) {
 		{Action: bot.ActModal, Session: "0123456789abcdef01234567", Question: long, Value: ""},
 		{Action: bot.ActPrompt, Value: "what-matters"},
 		{Action: bot.ActWithdraw, Value: "yes"},
+		{Action: bot.ActLang, Session: "s", Question: "q", Value: "cy"},
+		{Action: bot.ActLang, Session: "s", Question: "q", Value: "pt-BR"},
+		{Action: bot.ActLang, Session: "s", Question: "q"}, // the language menu: the value comes with the interaction
 		{Action: bot.ActApproveQuote, Value: "0123456789ab"},
 		{Action: bot.ActRejectQuote, Value: "0123456789ab"},
 		{Action: bot.ActUndoQuote, Value: "0123456789ab"},
@@ -36,7 +39,7 @@ func TestIDRoundTrip(t *testing.T) {
 }
 
 func TestParseIDRejects(t *testing.T) {
-	for _, s := range []string{"", "pv1", "pv2:a:s:q:v", "pv1:a:s:q", "pv1:a:s:q:v:extra", "pv1:z:s:q:v", "pv1:a::q:v", "pv1:a:s:q:v w", "pv1:ab:s:q:v", "pv1:s:s::", "pv1:A:::", "pv1:R:s:q:", "pv1:U:::"} {
+	for _, s := range []string{"", "pv1", "pv2:a:s:q:v", "pv1:a:s:q", "pv1:a:s:q:v:extra", "pv1:z:s:q:v", "pv1:a::q:v", "pv1:a:s:q:v w", "pv1:ab:s:q:v", "pv1:s:s::", "pv1:A:::", "pv1:R:s:q:", "pv1:U:::", "pv1:l::q:cy"} {
 		if _, err := bot.ParseID(s); !errors.Is(err, bot.ErrBadID) {
 			t.Errorf("ParseID(%q) = %v; want ErrBadID", s, err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // onMessage handles what a participant types in their DM with the bot:
@@ -30,20 +31,20 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	reply, err := b.svc.Input(ctx, u, participant.Step{Input: flows.Typed(m.Content)})
 	if errors.Is(err, participant.ErrNoSession) {
 		if reply.Signpost != "" {
-			b.sendDMOrLog(m.ChannelID, supportMessage(reply.Signpost))
+			b.sendDMOrLog(m.ChannelID, supportMessage(reply.Signpost, ""))
 		}
-		b.sendDMOrLog(m.ChannelID, message{Content: "Hello! Use `/survey` to start or carry on with a set of questions, or `/help` for support and how PeerVoice uses your answers."})
+		b.sendDMOrLog(m.ChannelID, message{Content: uitext.T("", uitext.BotHello)})
 		return
 	}
 	if err != nil {
 		b.log.Error("typed answer", "err", err)
-		b.sendDMOrLog(m.ChannelID, message{Content: sorry})
+		b.sendDMOrLog(m.ChannelID, message{Content: uitext.T(reply.Session.Lang, uitext.BotSorry)})
 		return
 	}
 	if len(reply.Outputs) > 0 {
 		b.markAnswered(reply)
 	}
-	for _, msg := range renderReply(reply, true) {
+	for _, msg := range renderReply(reply, true, "") {
 		if _, err := b.sendDM(m.ChannelID, msg); err != nil {
 			b.log.Error("send DM", "err", err)
 			return

@@ -10,6 +10,7 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // onInteraction dispatches slash commands, clicks and form submissions.
@@ -29,7 +30,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		c, ok := b.commands[name]
 		if !ok {
 			b.respond(i, true, func(context.Context) (response, error) {
-				return response{}, userError{"Sorry, I don't know that command any more."}
+				return response{}, userError{uitext.T(string(i.Locale), uitext.BotUnknownCmd)}
 			})
 			return
 		}
@@ -48,7 +49,7 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 	id, err := ParseID(cd.CustomID)
 	if err != nil {
 		b.respond(i, true, func(context.Context) (response, error) {
-			return response{}, userError{"Sorry, that button is out of date. Use `/survey` to carry on."}
+			return response{}, userError{uitext.T(string(i.Locale), uitext.BotOutOfDate)}
 		})
 		return
 	}
@@ -59,7 +60,7 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 	case ActMenu:
 		if len(cd.Values) != 1 {
 			b.respond(i, true, func(context.Context) (response, error) {
-				return response{}, userError{"Please choose one set of questions."}
+				return response{}, userError{uitext.T(string(i.Locale), uitext.MenuOneSet)}
 			})
 			return
 		}
@@ -70,6 +71,15 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 		return
 	case ActWrite:
 		b.openModal(ic, id)
+		return
+	case ActLang:
+		lang := id.Value
+		if len(cd.Values) == 1 {
+			lang = cd.Values[0]
+		}
+		b.stepWith(ic, id, func(ctx context.Context, u participant.User) (participant.Reply, error) {
+			return b.svc.SetLanguage(ctx, u, id.Session, lang)
+		})
 		return
 	case ActApproveQuote, ActRejectQuote, ActUndoQuote:
 		b.reviewQuote(ic, id)
@@ -102,7 +112,7 @@ func (b *Bot) onModal(ic *discordgo.InteractionCreate) {
 	id, err := ParseID(md.CustomID)
 	if err != nil || id.Action != ActModal {
 		b.respond(i, true, func(context.Context) (response, error) {
-			return response{}, userError{"Sorry, that form is out of date. Use `/survey` to carry on."}
+			return response{}, userError{uitext.T(string(i.Locale), uitext.BotFormOutdated)}
 		})
 		return
 	}
@@ -121,21 +131,30 @@ func (b *Bot) onModal(ic *discordgo.InteractionCreate) {
 	b.step(ic, id, participant.Step{SessionID: id.Session, QuestionID: id.Question, Input: flows.Input{Kind: flows.Enter, Text: text}})
 }
 
-// step applies one input from a component or form and shows the result:
-// the old question is marked answered and disabled, and what follows is
-// sent after it, in the DM or as ephemeral follow-ups.
+// step applies one input from a component or form; see stepWith.
 func (b *Bot) step(ic *discordgo.InteractionCreate, id ID, st participant.Step) {
+	st.Lang = string(ic.Locale)
+	b.stepWith(ic, id, func(ctx context.Context, u participant.User) (participant.Reply, error) {
+		return b.svc.Input(ctx, u, st)
+	})
+}
+
+// stepWith applies one step from a component or form (do) and shows the
+// result: the old question is marked answered and disabled, and what
+// follows is sent after it, in the DM or as ephemeral follow-ups.
+func (b *Bot) stepWith(ic *discordgo.InteractionCreate, id ID, do func(context.Context, participant.User) (participant.Reply, error)) {
 	i := ic.Interaction
 	u := userOf(ic)
 	dm := i.GuildID == ""
+	locale := string(i.Locale)
 	b.respond(i, true, func(ctx context.Context) (response, error) {
 		// Locked here, after respond has armed its deferral timer, and
 		// released once the replies are delivered.
 		unlock := b.lockUser(u.ID)
-		reply, err := b.svc.Input(ctx, person(u), st)
+		reply, err := do(ctx, person(u))
 		if errors.Is(err, participant.ErrNoSession) {
 			unlock()
-			return response{initial: ephemeralReply(message{Content: "You have no questions in progress. Use `/survey` to start."})}, nil
+			return response{initial: ephemeralReply(message{Content: uitext.T(locale, uitext.BotNoSession)})}, nil
 		}
 		if err != nil {
 			unlock()
@@ -143,10 +162,10 @@ func (b *Bot) step(ic *discordgo.InteractionCreate, id ID, st participant.Step) 
 		}
 		if reply.Stale {
 			unlock()
-			return response{initial: ephemeralReply(message{Content: "That question has already been answered, so nothing changed. Your latest question is further down; or use `/survey` to carry on."})}, nil
+			return response{initial: ephemeralReply(message{Content: uitext.T(pick(reply.Session.Lang, locale), uitext.BotStale)})}, nil
 		}
 		b.forget(id.Session) // the click's message is updated below; no typed answer will mark it
-		msgs := renderReply(reply, dm)
+		msgs := renderReply(reply, dm, locale)
 		var initial *discordgo.InteractionResponse
 		if i.Message != nil {
 			embeds, comps := answered(i.Message, note(reply, id.Action))
@@ -212,13 +231,13 @@ func (b *Bot) openModal(ic *discordgo.InteractionCreate, id ID) {
 		// Continue shows where the participant is without changing it.
 		reply, err := b.svc.Continue(ctx, person(userOf(ic)))
 		if errors.Is(err, participant.ErrNoSession) {
-			return response{initial: ephemeralReply(message{Content: "You have no questions in progress. Use `/survey` to start."})}, nil
+			return response{initial: ephemeralReply(message{Content: uitext.T(string(i.Locale), uitext.BotNoSession)})}, nil
 		}
 		if err != nil {
 			return response{}, err
 		}
 		if reply.Session.ID != id.Session || reply.Session.Current != id.Question {
-			return response{initial: ephemeralReply(message{Content: "That question has already been answered, so nothing changed. Use `/survey` to carry on."})}, nil
+			return response{initial: ephemeralReply(message{Content: uitext.T(pick(reply.Session.Lang, string(i.Locale)), uitext.BotStaleForm)})}, nil
 		}
 		q := reply.Flow.Question(id.Question)
 		var def *flows.Answer
@@ -258,17 +277,18 @@ func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *d
 	{
 		reply, err := b.svc.Begin(ctx, person(u), flowID, string(i.Locale))
 		if err != nil {
-			if strings.HasPrefix(err.Error(), "unknown flow") {
-				return response{}, userError{"Sorry, " + err.Error() + "."}
+			if _, unknown := b.svc.Flows().Get(flowID); unknown != nil {
+				return response{}, userError{uitext.T(string(i.Locale), uitext.BotUnknownFlow, flowID, strings.Join(b.svc.Flows().IDs(), ", "))}
 			}
 			return response{}, err
 		}
+		lang := pick(reply.Session.Lang, string(i.Locale))
 		if inDM {
-			msgs := renderReply(reply, true)
-			title := reply.Flow.Title.String()
-			initial := publicReply(message{Content: "Here are the questions: **" + title + "**"})
+			msgs := renderReply(reply, true, lang)
+			title := reply.Flow.Title.In(reply.Session.Lang)
+			initial := publicReply(message{Content: uitext.T(lang, uitext.BotHereAre, title)})
 			if i.Type == discordgo.InteractionMessageComponent && i.Message != nil {
-				embeds, comps := answered(i.Message, "Chosen: "+title)
+				embeds, comps := answered(i.Message, uitext.T(lang, uitext.NoteChosenFlow, title))
 				initial = updateReply(message{Content: i.Message.Content, Embeds: embeds, Components: comps})
 			}
 			return response{initial: initial, after: func() {
@@ -279,17 +299,17 @@ func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *d
 		}
 		ch, err := b.s.UserChannelCreate(u.ID)
 		if err == nil {
-			msgs := renderReply(reply, true)
+			msgs := renderReply(reply, true, lang)
 			if err = b.sendAllDM(ch.ID, msgs); err == nil {
-				return response{initial: ephemeralReply(message{Content: "I've sent you a private message with the questions. ✉️"})}, nil
+				return response{initial: ephemeralReply(message{Content: uitext.T(lang, uitext.BotSentDM)})}, nil
 			}
 		}
 		if !isDMClosed(err) {
 			return response{}, fmt.Errorf("open DM: %w", err)
 		}
-		msgs := renderReply(reply, false)
+		msgs := renderReply(reply, false, lang)
 		first := msgs[0]
-		first.Content = dmClosedNote + "\n\n" + first.Content
+		first.Content = uitext.T(lang, uitext.BotDMClosed) + "\n\n" + first.Content
 		return response{initial: ephemeralReply(first), after: func() {
 			for _, m := range msgs[1:] {
 				if _, err := b.followup(i, m, true); err != nil {
@@ -310,7 +330,13 @@ func (b *Bot) sendAllDM(channelID string, msgs []message) error {
 	return nil
 }
 
-const dmClosedNote = "I couldn't send you a direct message: your privacy settings don't allow DMs from this server. You can turn them on in the server's menu under **Privacy Settings → Direct Messages**. Meanwhile you can answer right here: only you can see these messages."
+// pick returns the session's language, or the locale when it has none.
+func pick(session, locale string) string {
+	if session != "" {
+		return session
+	}
+	return locale
+}
 
 // isDMClosed reports Discord's "Cannot send messages to this user".
 func isDMClosed(err error) bool {

@@ -3,8 +3,13 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // moderatorPerms are the permissions that make a member a moderator
@@ -108,20 +113,52 @@ func (b *Bot) invitation(flowID, text string) (message, error) {
 	if err != nil {
 		return message{}, err
 	}
+	// Everyone sees the invitation, so it is in the flow's default
+	// language, and its interface strings in each of the flow's languages
+	// PeerVoice has a catalog for ("Answer privately / Ateb yn breifat").
+	def := f.DefaultLang()
+	langs := promptLangs(f)
 	if text == "" {
-		text = f.Intro.String()
+		text = f.Intro.In(def)
 	}
 	if text == "" {
-		text = "We'd like to hear from you."
+		text = uitext.T(def, uitext.PromptDefault)
+	}
+	var privacy, label []string
+	for _, l := range langs {
+		privacy = append(privacy, uitext.T(l, uitext.PromptPrivacy))
+		label = append(label, uitext.T(l, uitext.AnswerPrivately))
 	}
 	return message{
 		Embeds: []*discordgo.MessageEmbed{{
-			Title:       clip(f.Title.String(), maxEmbedTitle),
-			Description: clip(text+"\n\nYour answers are private: only you see the questions, and researchers see only anonymised summaries.", maxEmbedDesc),
+			Title:       clip(f.Title.In(def), maxEmbedTitle),
+			Description: clip(text+"\n\n"+strings.Join(privacy, "\n"), maxEmbedDesc),
 			Color:       colourQuestion,
 		}},
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "Answer privately", Style: discordgo.PrimaryButton, CustomID: ID{Action: ActPrompt, Value: f.ID}.String()},
+			discordgo.Button{Label: clip(strings.Join(label, " / "), maxButtonLabel), Style: discordgo.PrimaryButton, CustomID: ID{Action: ActPrompt, Value: f.ID}.String()},
 		}}},
 	}, nil
+}
+
+// maxButtonLabel is Discord's limit on a button's label.
+const maxButtonLabel = 80
+
+// promptLangs returns the catalogued languages of f, its default first,
+// each once; English for a flow with none.
+func promptLangs(f *flows.Flow) []string {
+	var out []string
+	add := func(l string) {
+		if uitext.Has(l) && !slices.Contains(out, uitext.Lang(l)) {
+			out = append(out, uitext.Lang(l))
+		}
+	}
+	add(f.DefaultLang())
+	for _, l := range f.Languages {
+		add(l)
+	}
+	if len(out) == 0 {
+		out = []string{uitext.English}
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Discord's limits that rendering must respect.
@@ -49,11 +50,16 @@ type askRef struct {
 }
 
 // renderReply turns a service reply into messages, in order: the
-// signpost first, then reasons, questions and endings.
-func renderReply(r participant.Reply, dm bool) []message {
+// signpost first, then reasons, questions and endings. The interface
+// strings are in the session's language, or in lang (the interaction's
+// locale) when the reply has none.
+func renderReply(r participant.Reply, dm bool, lang string) []message {
+	if r.Session.Lang != "" {
+		lang = r.Session.Lang
+	}
 	var out []message
 	if r.Signpost != "" {
-		out = append(out, supportMessage(r.Signpost))
+		out = append(out, supportMessage(r.Signpost, lang))
 	}
 	for _, o := range r.Outputs {
 		switch o := o.(type) {
@@ -62,33 +68,33 @@ func renderReply(r participant.Reply, dm bool) []message {
 		case flows.Ask:
 			out = append(out, renderAsk(r.Flow, r.Session.ID, o, dm))
 		case flows.Stopped:
-			out = append(out, message{Content: "Paused. Your answers so far are saved. Use `/survey` whenever you'd like to carry on from here."})
+			out = append(out, message{Content: uitext.T(lang, uitext.BotPaused)})
 		case flows.Finished:
-			out = append(out, renderFinished(r, o))
+			out = append(out, renderFinished(r, o, lang))
 		}
 	}
 	return out
 }
 
-func supportMessage(text string) message {
+func supportMessage(text, lang string) message {
 	return message{Embeds: []*discordgo.MessageEmbed{{
-		Title:       "Support",
+		Title:       uitext.T(lang, uitext.SupportTitle),
 		Description: clip(text, maxEmbedDesc),
 		Color:       colourSupport,
 	}}}
 }
 
-func renderFinished(r participant.Reply, f flows.Finished) message {
+func renderFinished(r participant.Reply, f flows.Finished, lang string) message {
 	var text string
 	switch {
 	case r.Declined:
-		text = "That's fine. Nothing about you has been kept. If you change your mind, you're welcome to run `/survey` any time."
+		text = uitext.T(lang, uitext.Declined)
 	case r.Flow != nil && r.Flow.ID == participant.ConsentFlowID:
-		text = "Thank you. Use `/survey` to choose a set of questions. You can see your data with `/mydata` and withdraw it with `/withdraw` at any time."
+		text = uitext.T(lang, uitext.ConsentDone)
 	case f.Outro != "":
-		text = f.Outro + "\n\nUse `/survey` to answer another set of questions."
+		text = f.Outro + "\n\n" + uitext.T(lang, uitext.AnotherSet)
 	default:
-		text = "That's the end of this set of questions. Thank you for your answers.\n\nUse `/survey` to answer another set."
+		text = uitext.T(lang, uitext.Finished) + "\n\n" + uitext.T(lang, uitext.AnotherSet)
 	}
 	return message{Embeds: []*discordgo.MessageEmbed{{Description: clip(text, maxEmbedDesc), Color: colourDone}}}
 }
@@ -109,33 +115,35 @@ func renderAsk(f *flows.Flow, session string, a flows.Ask, dm bool) message {
 		Title:       clip(title, maxEmbedTitle),
 		Description: q.Prompt.In(a.Lang),
 		Color:       colourQuestion,
-		Footer:      &discordgo.MessageEmbedFooter{Text: a.Progress.String()},
+		Footer:      &discordgo.MessageEmbedFooter{Text: a.Progress.In(a.Lang)},
 	}
 	if a.Intro != "" {
 		e.Title = ""
 	}
 	if a.Default != nil {
-		e.Fields = []*discordgo.MessageEmbedField{{Name: "Your earlier answer", Value: clip(q.Format(*a.Default, a.Lang), 1024)}}
+		e.Fields = []*discordgo.MessageEmbedField{{Name: uitext.T(a.Lang, uitext.EarlierAnswer), Value: clip(q.Format(*a.Default, a.Lang), 1024)}}
 	}
 	switch q.Type {
 	case flows.TypeText:
 		if dm {
-			e.Footer.Text += " · type your answer as a message, or use the button"
+			e.Footer.Text += uitext.T(a.Lang, uitext.DMTextHint)
 		}
 	case flows.TypeNumber:
 		if dm {
-			e.Footer.Text += " · type a number as a message, or use the button"
+			e.Footer.Text += uitext.T(a.Lang, uitext.DMNumberHint)
 		}
 	}
 	embeds = append(embeds, e)
-	return message{Embeds: embeds, Components: askComponents(session, a), Ask: &askRef{Session: session, Question: q.ID}}
+	return message{Embeds: embeds, Components: askComponents(f, session, a), Ask: &askRef{Session: session, Question: q.ID}}
 }
 
 // askComponents lays out the answers within Discord's limits: options as
 // buttons (five a row) up to ten, a select menu beyond that and for
 // multi-choice; a button that opens a form for text and numbers; and
-// Skip, Back and Stop for now on every question.
-func askComponents(session string, a flows.Ask) []discordgo.MessageComponent {
+// Skip, Back and Stop for now on every question; and in a flow with more
+// than one language, a way to switch: a button for the other language,
+// or a menu of them all.
+func askComponents(f *flows.Flow, session string, a flows.Ask) []discordgo.MessageComponent {
 	q := a.Question
 	id := func(act Action, value string) string {
 		return ID{Action: act, Session: session, Question: q.ID, Value: value}.String()
@@ -166,7 +174,7 @@ func askComponents(session string, a flows.Ask) []discordgo.MessageComponent {
 		}
 	case q.HasOptions():
 		minV, maxV := 1, 1
-		placeholder := "Choose one"
+		placeholder := uitext.T(a.Lang, uitext.ChooseOne)
 		if q.Type == flows.TypeMulti {
 			maxV = len(q.Options)
 			if q.Max != nil {
@@ -175,7 +183,7 @@ func askComponents(session string, a flows.Ask) []discordgo.MessageComponent {
 			if q.Min != nil {
 				minV = max(int(*q.Min), 1)
 			}
-			placeholder = fmt.Sprintf("Choose up to %d", maxV)
+			placeholder = uitext.T(a.Lang, uitext.ChooseUpTo, maxV)
 		}
 		var opts []discordgo.SelectMenuOption
 		for _, o := range q.Options {
@@ -189,18 +197,37 @@ func askComponents(session string, a flows.Ask) []discordgo.MessageComponent {
 	var controls []discordgo.MessageComponent
 	switch q.Type {
 	case flows.TypeText, flows.TypeNumber:
-		controls = append(controls, discordgo.Button{Label: "Write my answer", Style: discordgo.PrimaryButton, CustomID: id(ActWrite, "")})
+		controls = append(controls, discordgo.Button{Label: uitext.T(a.Lang, uitext.WriteAnswer), Style: discordgo.PrimaryButton, CustomID: id(ActWrite, "")})
 	case flows.TypeInfo:
-		controls = append(controls, discordgo.Button{Label: "Continue", Style: discordgo.PrimaryButton, CustomID: id(ActContinue, "")})
+		controls = append(controls, discordgo.Button{Label: uitext.T(a.Lang, uitext.Continue), Style: discordgo.PrimaryButton, CustomID: id(ActContinue, "")})
 	}
 	if q.Type != flows.TypeInfo {
-		controls = append(controls, discordgo.Button{Label: "Skip", Style: discordgo.SecondaryButton, CustomID: id(ActSkip, "")})
+		controls = append(controls, discordgo.Button{Label: uitext.T(a.Lang, uitext.Skip), Style: discordgo.SecondaryButton, CustomID: id(ActSkip, "")})
 	}
 	if a.Progress.Number > 1 {
-		controls = append(controls, discordgo.Button{Label: "Back", Style: discordgo.SecondaryButton, CustomID: id(ActBack, "")})
+		controls = append(controls, discordgo.Button{Label: uitext.T(a.Lang, uitext.Back), Style: discordgo.SecondaryButton, CustomID: id(ActBack, "")})
 	}
-	controls = append(controls, discordgo.Button{Label: "Stop for now", Style: discordgo.SecondaryButton, CustomID: id(ActStop, "")})
-	return append(rows, discordgo.ActionsRow{Components: controls})
+	controls = append(controls, discordgo.Button{Label: uitext.T(a.Lang, uitext.StopForNow), Style: discordgo.SecondaryButton, CustomID: id(ActStop, "")})
+	if f != nil && len(f.Languages) == 2 {
+		other := f.Languages[0]
+		if other == a.Lang {
+			other = f.Languages[1]
+		}
+		// Named in its own language, so someone who cannot read the
+		// current one still finds theirs.
+		controls = append(controls, discordgo.Button{Label: uitext.Name(other), Style: discordgo.SecondaryButton, CustomID: id(ActLang, other), Emoji: &discordgo.ComponentEmoji{Name: "🌐"}})
+	}
+	rows = append(rows, discordgo.ActionsRow{Components: controls})
+	if f != nil && len(f.Languages) > 2 {
+		var opts []discordgo.SelectMenuOption
+		for _, l := range f.Languages {
+			opts = append(opts, discordgo.SelectMenuOption{Label: clip(uitext.Name(l), maxSelectLabel), Value: l, Default: l == a.Lang})
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+			MenuType: discordgo.StringSelectMenu, CustomID: id(ActLang, ""), Placeholder: "🌐 " + uitext.T(a.Lang, uitext.Language), Options: opts,
+		}}})
+	}
+	return rows
 }
 
 // answerModal is the form for a typed answer, for participants who would
@@ -214,7 +241,7 @@ func answerModal(f *flows.Flow, session string, q *flows.Question, lang string, 
 	if def != nil {
 		value = q.Format(*def, lang)
 	}
-	title := "Your answer"
+	title := uitext.T(lang, uitext.YourAnswer)
 	if f != nil {
 		title = clip(f.Title.In(lang), maxModalTitle)
 	}
@@ -226,7 +253,7 @@ func answerModal(f *flows.Flow, session string, q *flows.Question, lang string, 
 			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 				discordgo.TextInput{
 					CustomID:    "answer",
-					Label:       "Your answer",
+					Label:       uitext.T(lang, uitext.YourAnswer),
 					Style:       style,
 					Placeholder: clip(q.Prompt.In(lang), maxPlaceholder),
 					Value:       value,
@@ -285,23 +312,27 @@ func disable(cs []discordgo.MessageComponent) []discordgo.MessageComponent {
 	return out
 }
 
-// note says what a step did to the question it left.
+// note says what a step did to the question it left, in the session's
+// language.
 func note(r participant.Reply, act Action) string {
+	lang := r.Session.Lang
 	for _, o := range r.Outputs {
 		if a, ok := o.(flows.Answered); ok {
 			if a.Answer.Skipped {
-				return "Skipped"
+				return uitext.T(lang, uitext.NoteSkipped)
 			}
-			return "Your answer: " + a.Question.Format(a.Answer, r.Session.Lang)
+			return uitext.T(lang, uitext.NoteAnswer, a.Question.Format(a.Answer, lang))
 		}
 	}
 	switch act {
 	case ActBack:
-		return "Went back"
+		return uitext.T(lang, uitext.NoteBack)
 	case ActStop:
-		return "Paused"
+		return uitext.T(lang, uitext.NotePaused)
 	case ActContinue:
-		return "Read"
+		return uitext.T(lang, uitext.NoteRead)
+	case ActLang:
+		return uitext.T(lang, uitext.NoteLanguage, uitext.Name(lang))
 	}
 	return ""
 }
@@ -315,27 +346,28 @@ func clip(s string, n int) string {
 }
 
 // flowMenu lists the flows with the participant's progress in a select
-// menu.
-func flowMenu(list []participant.FlowStatus) message {
+// menu: each flow's title in its language for lang (the participant's
+// locale), the rest in lang.
+func flowMenu(list []participant.FlowStatus, lang string) message {
 	var opts []discordgo.SelectMenuOption
 	for i, fs := range list {
 		if i == 25 {
 			break
 		}
-		opts = append(opts, discordgo.SelectMenuOption{Label: clip(fs.Flow.Title.String(), maxSelectLabel), Value: fs.Flow.ID, Description: string(fs.Progress)})
+		opts = append(opts, discordgo.SelectMenuOption{Label: clip(fs.Flow.Title.In(fs.Flow.Lang(lang)), maxSelectLabel), Value: fs.Flow.ID, Description: fs.Progress.In(lang)})
 	}
 	var lines []string
 	for _, fs := range list {
-		lines = append(lines, fmt.Sprintf("• **%s** (%s)", fs.Flow.Title.String(), fs.Progress))
+		lines = append(lines, fmt.Sprintf("• **%s** (%s)", fs.Flow.Title.In(fs.Flow.Lang(lang)), fs.Progress.In(lang)))
 	}
 	return message{
 		Embeds: []*discordgo.MessageEmbed{{
-			Title:       "Which would you like to answer?",
-			Description: clip(strings.Join(lines, "\n")+"\n\nYour answers are private. You can skip any question and stop whenever you like.", maxEmbedDesc),
+			Title:       uitext.T(lang, uitext.MenuTitle),
+			Description: clip(strings.Join(lines, "\n")+"\n\n"+uitext.T(lang, uitext.MenuPrivacy), maxEmbedDesc),
 			Color:       colourQuestion,
 		}},
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
-			MenuType: discordgo.StringSelectMenu, CustomID: ID{Action: ActMenu}.String(), Placeholder: "Choose a set of questions", Options: opts,
+			MenuType: discordgo.StringSelectMenu, CustomID: ID{Action: ActMenu}.String(), Placeholder: uitext.T(lang, uitext.MenuPlaceholder), Options: opts,
 		}}}},
 	}
 }

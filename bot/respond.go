@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // ackAfter is how long a handler may work before the bot defers its
@@ -22,9 +24,6 @@ type response struct {
 type userError struct{ msg string }
 
 func (e userError) Error() string { return e.msg }
-
-// sorry is what a participant reads when something failed on our side.
-const sorry = "Sorry, something went wrong on our side. Your earlier answers are safe. Please try again in a moment."
 
 // respond runs work and answers the interaction with its result. If the
 // work is slow, it first sends a deferred response (ephemeral for
@@ -96,7 +95,8 @@ func (b *Bot) respond(i *discordgo.Interaction, ephemeral bool, work func(ctx co
 
 // fail tells the participant kindly and logs the detail.
 func (b *Bot) fail(i *discordgo.Interaction, err error, deferred bool) {
-	text := sorry
+	// What a participant reads when something failed on our side.
+	text := uitext.T(string(i.Locale), uitext.BotSorry)
 	var ue userError
 	if errors.As(err, &ue) {
 		text = ue.msg

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Errors a host may meet when driving a session.
@@ -53,6 +55,19 @@ func Reopen(f *Flow, s Session, now time.Time) (Session, []Output, error) {
 	return s, []Output{ask(f, s)}, nil
 }
 
+// Relang shows the current question of a session again in the flow's
+// language for want (matched as by Flow.Lang), as when a participant picks
+// another language mid-flow. Answers, the path and the question stay as
+// they were; only the language changes.
+func Relang(f *Flow, s Session, want string, now time.Time) (Session, []Output, error) {
+	if err := check(f, s); err != nil {
+		return s, nil, err
+	}
+	s = clone(s)
+	s.Lang, s.Status, s.Updated = f.Lang(want), Active, now
+	return s, []Output{ask(f, s)}, nil
+}
+
 // Resume applies one input to a session and returns the next session
 // and what to show. Invalid input changes nothing but the outputs, which
 // then say why and ask again. The session passed in is not modified.
@@ -75,7 +90,7 @@ func Resume(f *Flow, s Session, in Input, now time.Time) (Session, []Output, err
 		return s, []Output{Stopped{}}, nil
 	case Back:
 		if len(s.Path) < 2 {
-			return s, []Output{Invalid{Question: q, Reason: "This is the first question, so there is nothing to go back to."}, ask(f, s)}, nil
+			return s, []Output{Invalid{Question: q, Reason: uitext.T(s.Lang, uitext.ReasonFirstQuestion)}, ask(f, s)}, nil
 		}
 		s.Path = s.Path[:len(s.Path)-1]
 		s.Current = s.Path[len(s.Path)-1]

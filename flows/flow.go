@@ -8,7 +8,11 @@
 package flows
 
 import (
+	"strings"
+
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Type is the kind of a question.
@@ -48,7 +52,10 @@ type Flow struct {
 	Outro     Text
 	Theme     string
 	Languages []string
-	Questions []*Question
+	// DefaultLanguage is the flow's `default_language:`, or "" when the
+	// flow does not declare one; see DefaultLang.
+	DefaultLanguage string
+	Questions       []*Question
 
 	// Version identifies the exact source the flow was parsed from (a
 	// content hash), so sessions can finish on the version they started.
@@ -124,16 +131,50 @@ func (q *Question) HasOptions() bool {
 	return q.Type == TypeChoice || q.Type == TypeMulti || q.Type == TypeScale
 }
 
-// Lang returns the language to show f in for a participant who asked for
-// want: want itself if f has it, else f's first language, else "".
-func (f *Flow) Lang(want string) string {
-	if len(f.Languages) == 0 {
+// DefaultLang returns the language f is shown in to a participant whose
+// language it does not have: its declared default_language, else English
+// if f has it, else its first language ("" for a flow with no languages).
+func (f *Flow) DefaultLang() string {
+	switch {
+	case len(f.Languages) == 0:
 		return ""
+	case f.DefaultLanguage != "":
+		return f.DefaultLanguage
 	}
 	for _, l := range f.Languages {
-		if l == want {
+		if uitext.Base(l) == uitext.English {
 			return l
 		}
 	}
 	return f.Languages[0]
+}
+
+// Lang returns the language, one of f's, to show f in for a participant
+// who asked for want (a language tag such as a Discord locale): the one
+// that is want itself, ignoring case; else one with want's base language
+// (en-GB reads en, pt-BR reads pt, and en reads en-GB if that is what f
+// has); else f's DefaultLang. A flow with no languages returns "".
+func (f *Flow) Lang(want string) string {
+	if len(f.Languages) == 0 {
+		return ""
+	}
+	want = strings.TrimSpace(want)
+	for _, l := range f.Languages {
+		if strings.EqualFold(l, want) {
+			return l
+		}
+	}
+	if base := uitext.Base(want); base != "" {
+		for _, l := range f.Languages {
+			if l == base {
+				return l
+			}
+		}
+		for _, l := range f.Languages {
+			if uitext.Base(l) == base {
+				return l
+			}
+		}
+	}
+	return f.DefaultLang()
 }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // InputKind is what a participant did.
@@ -31,15 +33,17 @@ type Input struct {
 	Text    string   // for Enter
 }
 
-// Typed turns a typed line into an Input: the words skip, back and stop
-// (on their own, any case) are commands; anything else is Enter.
+// Typed turns a typed line into an Input: the words for skip, back and
+// stop in any catalogued language (skip, hepgor; back, nôl; stop, stopio:
+// see package uitext), on their own and in any case, are commands;
+// anything else is Enter.
 func Typed(line string) Input {
-	switch strings.ToLower(strings.Trim(strings.TrimSpace(line), ".!")) {
-	case "skip":
+	switch uitext.Typed(line) {
+	case uitext.CmdSkip:
 		return Input{Kind: Skip}
-	case "back":
+	case uitext.CmdBack:
 		return Input{Kind: Back}
-	case "stop", "pause", "stop for now":
+	case uitext.CmdStop:
 		return Input{Kind: Stop}
 	}
 	return Input{Kind: Enter, Text: line}
@@ -54,7 +58,7 @@ func (q *Question) parse(in Input, lang string) (Answer, string) {
 			return Answer{}, why
 		}
 		if len(ids) != 1 {
-			return Answer{}, "Please choose just one answer."
+			return Answer{}, uitext.T(lang, uitext.ReasonJustOne)
 		}
 		return Answer{Choices: ids}, ""
 	case TypeMulti:
@@ -63,34 +67,34 @@ func (q *Question) parse(in Input, lang string) (Answer, string) {
 			return Answer{}, why
 		}
 		if q.Min != nil && len(ids) < int(*q.Min) {
-			return Answer{}, "Please choose at least " + count(int(*q.Min)) + "."
+			return Answer{}, count(lang, int(*q.Min), uitext.ReasonAtLeastOne, uitext.ReasonAtLeast)
 		}
 		if q.Max != nil && len(ids) > int(*q.Max) {
-			return Answer{}, "Please choose no more than " + count(int(*q.Max)) + "."
+			return Answer{}, count(lang, int(*q.Max), uitext.ReasonAtMostOne, uitext.ReasonAtMost)
 		}
 		return Answer{Choices: ids}, ""
 	case TypeText:
 		if in.Kind != Enter {
-			return Answer{}, "Please type your answer."
+			return Answer{}, uitext.T(lang, uitext.ReasonTypeAnswer)
 		}
 		text := strings.TrimSpace(in.Text)
 		if text == "" {
-			return Answer{}, "That looked empty. Please type your answer, or skip this question."
+			return Answer{}, uitext.T(lang, uitext.ReasonEmpty)
 		}
 		if n := utf8.RuneCountInString(text); n > q.MaxLength {
-			return Answer{}, "That answer is " + strconv.Itoa(n) + " characters, and the limit here is " + strconv.Itoa(q.MaxLength) + ". Could you shorten it, or send the rest as your answer to a later question?"
+			return Answer{}, uitext.T(lang, uitext.ReasonTooLong, n, q.MaxLength)
 		}
 		return Answer{Text: text}, ""
 	case TypeNumber:
 		if in.Kind != Enter {
-			return Answer{}, "Please type a number."
+			return Answer{}, uitext.T(lang, uitext.ReasonTypeNumber)
 		}
 		x, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(in.Text), ",", ""), 64)
 		if err != nil {
-			return Answer{}, "Please type a number, such as 3."
+			return Answer{}, uitext.T(lang, uitext.ReasonNotNumber)
 		}
 		if q.Min != nil && x < *q.Min || q.Max != nil && x > *q.Max {
-			return Answer{}, "Please type a number " + q.rangeText() + "."
+			return Answer{}, q.rangeReason(lang)
 		}
 		return Answer{Number: &x}, ""
 	}
@@ -106,7 +110,7 @@ func (q *Question) choices(in Input, lang string) ([]string, string) {
 	case Choose:
 		for _, id := range in.Choices {
 			if q.Option(id) == nil {
-				return nil, "That isn't one of the answers to this question. Please choose from the list."
+				return nil, uitext.T(lang, uitext.ReasonNotAnOption)
 			}
 			ids = appendUnique(ids, id)
 		}
@@ -118,13 +122,13 @@ func (q *Question) choices(in Input, lang string) ([]string, string) {
 		for _, part := range parts {
 			id := q.match(part, lang)
 			if id == "" {
-				return nil, "Sorry, I didn't recognise " + strconv.Quote(shorten(strings.TrimSpace(part), 40)) + ". Please choose a number from 1 to " + strconv.Itoa(len(q.Options)) + ", or type skip."
+				return nil, uitext.T(lang, uitext.ReasonNotRecognised, strconv.Quote(shorten(strings.TrimSpace(part), 40)), len(q.Options))
 			}
 			ids = appendUnique(ids, id)
 		}
 	}
 	if len(ids) == 0 {
-		return nil, "Please choose an answer, or skip this question."
+		return nil, uitext.T(lang, uitext.ReasonChoose)
 	}
 	return ids, ""
 }
@@ -177,25 +181,27 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-func count(n int) string {
+// count picks the reason for a limit of n answers: one for 1, another
+// taking the number.
+func count(lang string, n int, one, many uitext.Key) string {
 	if n == 1 {
-		return "1 answer"
+		return uitext.T(lang, one)
 	}
-	return strconv.Itoa(n) + " answers"
+	return uitext.T(lang, many, n)
 }
 
-// rangeText says which numbers q accepts: "from 0 to 80", "of at least 1".
-func (q *Question) rangeText() string {
+// rangeReason asks for a number within q's limits, in lang.
+func (q *Question) rangeReason(lang string) string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	switch {
 	case q.Min != nil && q.Max != nil:
-		return "from " + f(*q.Min) + " to " + f(*q.Max)
+		return uitext.T(lang, uitext.ReasonBetween, f(*q.Min), f(*q.Max))
 	case q.Min != nil:
-		return "of at least " + f(*q.Min)
+		return uitext.T(lang, uitext.ReasonAtLeastN, f(*q.Min))
 	case q.Max != nil:
-		return "of no more than " + f(*q.Max)
+		return uitext.T(lang, uitext.ReasonAtMostN, f(*q.Max))
 	}
-	return ""
+	return uitext.T(lang, uitext.ReasonTypeNumber)
 }
 
 // shorten cuts s to n characters, so a reply quoting a long mistyped

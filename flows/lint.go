@@ -51,6 +51,14 @@ func (p *parser) checkLanguages(f *Flow) {
 		}
 		seen[l] = true
 	}
+	if at, ok := p.flowPos["default_language"]; ok {
+		switch {
+		case len(f.Languages) == 0:
+			p.errorf(at, "default_language %q is set, but the flow declares no languages; add languages: [%s, ...] at the top, or remove default_language", f.DefaultLanguage, f.DefaultLanguage)
+		case !seen[f.DefaultLanguage]:
+			p.errorf(at, "default_language %q is not in languages: [%s]; use one of them", f.DefaultLanguage, strings.Join(f.Languages, ", "))
+		}
+	}
 	for _, lt := range p.langTexts {
 		if len(f.Languages) == 0 {
 			p.errorf(lt.at, "%s is given per language, but the flow declares no languages; add languages: [%s] at the top", lt.where, strings.Join(sortedKeys(lt.text), ", "))

@@ -82,6 +82,8 @@ func TestLintRules(t *testing.T) {
 		{"missing-translation.yaml", "prompt has no cy translation"},
 		{"missing-translation.yaml", `prompt has text in "fr"`},
 		{"missing-translation.yaml", `built-in scale "agree5" is in English only`},
+		{"default-language.yaml", `default-language.yaml:5:19: default_language "fr" is not in languages: [en, cy]`},
+		{"default-language-alone.yaml", `default-language-alone.yaml:4:19: default_language "cy" is set, but the flow declares no languages`},
 		{"types.yaml", `flow id "wrong-name" does not match the file name types.yaml`},
 		{"types.yaml", `question id "Bad-ID" may use only`},
 		{"types.yaml", `unknown type "essay"`},

@@ -22,7 +22,7 @@ type pos struct{ line, col int }
 // flowKeys and questionKeys are the keys a moderator may write, so a typo
 // ("promt:") is an error with a suggestion rather than silently ignored.
 var (
-	flowKeys     = []string{"id", "title", "intro", "outro", "theme", "languages", "questions"}
+	flowKeys     = []string{"id", "title", "intro", "outro", "theme", "languages", "default_language", "questions"}
 	questionKeys = []string{"id", "type", "prompt", "theme", "quotable", "when", "next", "options", "scale", "min", "max", "max_length"}
 	optionKeys   = []string{"id", "label"}
 )
@@ -129,6 +129,8 @@ func (p *parser) parse(src []byte) *Flow {
 			f.Theme = p.scalar(v, "theme")
 		case "languages":
 			f.Languages = p.stringList(v, "languages")
+		case "default_language":
+			f.DefaultLanguage = p.scalar(v, "default_language")
 		case "questions":
 			questions = v
 		}

@@ -1,6 +1,6 @@
 package flows
 
-import "fmt"
+import "github.com/peervoice/peervoice/uitext"
 
 // Progress says where a participant is in a flow.
 type Progress struct {
@@ -11,15 +11,19 @@ type Progress struct {
 }
 
 // String reads "3 of 9", or "about 4 left" where branches make the
-// total uncertain.
-func (p Progress) String() string {
+// total uncertain, in English.
+func (p Progress) String() string { return p.In(uitext.English) }
+
+// In is String in lang ("3 o 9" in Welsh); a language without a catalog
+// reads English.
+func (p Progress) In(lang string) string {
 	switch {
 	case p.Exact:
-		return fmt.Sprintf("%d of %d", p.Number, p.Total)
+		return uitext.T(lang, uitext.ProgressOf, p.Number, p.Total)
 	case p.Left <= 1:
-		return "nearly done"
+		return uitext.T(lang, uitext.ProgressNearly)
 	default:
-		return fmt.Sprintf("about %d left", p.Left)
+		return uitext.T(lang, uitext.ProgressLeft, p.Left)
 	}
 }
 

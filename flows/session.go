@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Status is where a session stands.
@@ -125,10 +127,10 @@ func (Stopped) isOutput()  {}
 func (Finished) isOutput() {}
 
 // Format shows an answer to q as a participant reads it: option labels,
-// the text, the number, or "(skipped)".
+// the text, the number, or "(skipped)", in lang.
 func (q *Question) Format(a Answer, lang string) string {
 	if a.Skipped {
-		return "(skipped)"
+		return uitext.T(lang, uitext.SkippedAnswer)
 	}
 	switch q.Type {
 	case TypeChoice, TypeScale, TypeMulti:

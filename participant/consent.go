@@ -32,49 +32,76 @@ This community is running its own research into what recovery means to the peopl
 - You can see everything stored about you, and withdraw it, at any time.
 - This is research, not a support service. Type help at any time to see where to get support.`
 
+// DefaultStudyInfoCy is DefaultStudyInfo in Welsh, shown to Welsh
+// speakers while the config names no study information of its own.
+const DefaultStudyInfoCy = `**Ynglŷn â'r astudiaeth hon**
+
+Mae'r gymuned hon yn cynnal ei hymchwil ei hun i beth mae adferiad yn ei olygu i'r bobl sy'n defnyddio gwasanaethau iechyd meddwl, yn ysbryd ymchwil dan arweiniad defnyddwyr: pobl sydd â phrofiad bywyd yn gofyn y cwestiynau, ac yn gwrando ar yr atebion.
+
+- Mae cymryd rhan yn golygu ateb setiau byr o gwestiynau yn breifat. Does neb arall yn y gweinydd yn gweld eich atebion.
+- Gallwch hepgor unrhyw gwestiwn, stopio pryd bynnag y mynnwch chi, a pharhau yn nes ymlaen.
+- Dydy eich enw a'ch id Discord byth yn cael eu cadw gyda'ch atebion. Dim ond crynodebau dienw y mae ymchwilwyr yn eu gweld, ac mae niferoedd bach yn cael eu cuddio fel nad oes modd adnabod neb.
+- Os ydych chi'n cytuno, gall dyfyniadau byr o'ch atebion ysgrifenedig ymddangos yn y crynodebau hynny, heb fanylion personol, a dim ond ar ôl i gymedrolwr eu gwirio.
+- Gallwch weld popeth sy'n cael ei gadw amdanoch chi, a'i dynnu'n ôl, unrhyw bryd.
+- Ymchwil yw hyn, nid gwasanaeth cymorth. Teipiwch help unrhyw bryd i weld ble i gael cymorth.`
+
 // consentFlow builds the consent flow: two choice questions, the study
 // information shown with the first. It goes through the same parser as
 // every flow, so front ends render it like any other, and its version
-// (a hash of its text) changes whenever the information does.
+// (a hash of its text) changes whenever the information does. It is in
+// English and Welsh; study information from the config (info != the
+// default) is shown as written, in every language.
 func consentFlow(info string) (*flows.Flow, error) {
+	type text = map[string]string
 	type option struct {
 		ID    string `yaml:"id"`
-		Label string `yaml:"label"`
+		Label text   `yaml:"label"`
 	}
 	type question struct {
 		ID      string            `yaml:"id"`
 		Type    string            `yaml:"type"`
-		Prompt  string            `yaml:"prompt"`
+		Prompt  text              `yaml:"prompt"`
 		Options []option          `yaml:"options"`
 		Next    map[string]string `yaml:"next,omitempty"`
 	}
+	var intro any = info
+	if info == DefaultStudyInfo {
+		intro = text{"en": DefaultStudyInfo, "cy": DefaultStudyInfoCy}
+	}
 	doc := struct {
 		ID        string     `yaml:"id"`
-		Title     string     `yaml:"title"`
-		Intro     string     `yaml:"intro"`
+		Title     text       `yaml:"title"`
+		Intro     any        `yaml:"intro"`
 		Theme     string     `yaml:"theme"`
+		Languages []string   `yaml:"languages"`
+		Default   string     `yaml:"default_language"`
 		Questions []question `yaml:"questions"`
 	}{
-		ID:    ConsentFlowID,
-		Title: "Taking part",
-		Intro: info,
-		Theme: "Consent",
+		ID:        ConsentFlowID,
+		Title:     text{"en": "Taking part", "cy": "Cymryd rhan"},
+		Intro:     intro,
+		Theme:     "Consent",
+		Languages: []string{"en", "cy"},
+		Default:   "en",
 		Questions: []question{{
 			ID:     consentTakePart,
 			Type:   "choice",
-			Prompt: "Would you like to take part?",
+			Prompt: text{"en": "Would you like to take part?", "cy": "Hoffech chi gymryd rhan?"},
 			Options: []option{
-				{ID: "yes", Label: "Yes, I'd like to take part"},
-				{ID: "no", Label: "No, not now"},
+				{ID: "yes", Label: text{"en": "Yes, I'd like to take part", "cy": "Hoffwn, hoffwn gymryd rhan"}},
+				{ID: "no", Label: text{"en": "No, not now", "cy": "Dim diolch, ddim nawr"}},
 			},
 			Next: map[string]string{"no": flows.End},
 		}, {
-			ID:     consentQuotes,
-			Type:   "choice",
-			Prompt: "May we quote your written answers, anonymously, in research summaries? This is separate: you can take part either way.",
+			ID:   consentQuotes,
+			Type: "choice",
+			Prompt: text{
+				"en": "May we quote your written answers, anonymously, in research summaries? This is separate: you can take part either way.",
+				"cy": "Gawn ni ddyfynnu eich atebion ysgrifenedig, yn ddienw, mewn crynodebau ymchwil? Mae hyn ar wahân: gallwch gymryd rhan y naill ffordd neu'r llall.",
+			},
 			Options: []option{
-				{ID: "yes", Label: "Yes, you may quote me anonymously"},
-				{ID: "no", Label: "No, please don't quote me"},
+				{ID: "yes", Label: text{"en": "Yes, you may quote me anonymously", "cy": "Cewch, cewch fy nyfynnu'n ddienw"}},
+				{ID: "no", Label: text{"en": "No, please don't quote me", "cy": "Na chewch, peidiwch â'm dyfynnu i"}},
 			},
 		}},
 	}

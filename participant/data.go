@@ -9,6 +9,7 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/store"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Progress is how far a participant is with one flow.
@@ -20,6 +21,20 @@ const (
 	InProgress Progress = "in progress"
 	Completed  Progress = "done"
 )
+
+// In returns the progress as a participant reads it in lang ("ar y
+// gweill" in Welsh); English where PeerVoice has no catalog.
+func (p Progress) In(lang string) string {
+	switch p {
+	case NotStarted:
+		return uitext.T(lang, uitext.NotStarted)
+	case InProgress:
+		return uitext.T(lang, uitext.InProgress)
+	case Completed:
+		return uitext.T(lang, uitext.Completed)
+	}
+	return string(p)
+}
 
 // FlowStatus is one line of a participant's menu of flows.
 type FlowStatus struct {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/store"
@@ -18,12 +20,30 @@ type Step struct {
 	SessionID  string
 	QuestionID string
 	Input      flows.Input
+	// Lang is the participant's language tag where the front end knows
+	// it (a Discord interaction's locale), for a signpost given when they
+	// have no flow under way.
+	Lang string
 }
 
 // Begin starts or resumes flowID for u. A participant who has not given
 // consent (or gave it to an older version) is asked first, and the flow
-// starts once they agree.
+// starts once they agree. A new session is shown in the flow's language
+// for lang (a tag such as a Discord locale, matched by flows.Flow.Lang),
+// unless the participant chose a language themselves in an earlier
+// session, which outranks lang; a session under way keeps its language.
 func (s *Service) Begin(ctx context.Context, u User, flowID, lang string) (Reply, error) {
+	return s.begin(ctx, u, flowID, lang, "", false)
+}
+
+// BeginIn is Begin for a participant who chose lang themselves (as with
+// `peervoice chat --lang`): it outranks an earlier choice, applies to the
+// flow under way too, and is remembered for their later flows.
+func (s *Service) BeginIn(ctx context.Context, u User, flowID, lang string) (Reply, error) {
+	return s.begin(ctx, u, flowID, lang, lang, true)
+}
+
+func (s *Service) begin(ctx context.Context, u User, flowID, lang, chose string, now bool) (Reply, error) {
 	f, err := s.cfg.Flows().Get(flowID)
 	if err != nil {
 		return Reply{}, err
@@ -34,13 +54,60 @@ func (s *Service) Begin(ctx context.Context, u User, flowID, lang string) (Reply
 	if err != nil {
 		return Reply{}, fmt.Errorf("begin: %w", err)
 	}
-	if s.needsConsent(p) {
-		return s.beginConsent(ctx, p, flowID, lang)
+	if chose == "" {
+		if chose, err = s.chosen(ctx, p); err != nil {
+			return Reply{}, fmt.Errorf("begin: %w", err)
+		}
+	} else if chose = strings.TrimSpace(chose); !langTagRe.MatchString(chose) {
+		return Reply{}, fmt.Errorf("language %q is not a language code such as en, cy or en-GB", chose)
 	}
-	return s.beginFlow(ctx, p, f, lang)
+	if s.needsConsent(p) {
+		return s.beginConsent(ctx, p, flowID, lang, chose, now)
+	}
+	return s.beginFlow(ctx, p, f, lang, chose, now)
 }
 
-func (s *Service) beginConsent(ctx context.Context, p store.Participant, then, lang string) (Reply, error) {
+// langTagRe is what a language a participant chooses must look like.
+var langTagRe = regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$`)
+
+// chosen returns the language the participant last chose themselves,
+// from their sessions (newest first), or "".
+func (s *Service) chosen(ctx context.Context, p store.Participant) (string, error) {
+	all, err := s.st.Sessions(ctx, p.ID)
+	if err != nil {
+		return "", fmt.Errorf("list sessions: %w", err)
+	}
+	for _, rec := range all {
+		r, err := decode(rec)
+		if err != nil {
+			return "", err
+		}
+		if r.Chose != "" {
+			return r.Chose, nil
+		}
+	}
+	return "", nil
+}
+
+// pick is the language a new session asks for: the participant's own
+// choice, else what the front end says (their locale).
+func pick(lang, chose string) string {
+	if chose != "" {
+		return chose
+	}
+	return lang
+}
+
+// reopen shows a session under way again: in the language just chosen
+// when now is set, else in its own.
+func (s *Service) reopen(f *flows.Flow, r record, chose string, now bool) (flows.Session, []flows.Output, error) {
+	if now {
+		return flows.Relang(f, r.Session, chose, s.cfg.Now())
+	}
+	return flows.Reopen(f, r.Session, s.cfg.Now())
+}
+
+func (s *Service) beginConsent(ctx context.Context, p store.Participant, then, lang, chose string, now bool) (Reply, error) {
 	rec, err := s.current(ctx, p.ID)
 	if err == nil && rec.FlowID == ConsentFlowID {
 		r, err := decode(rec)
@@ -48,18 +115,18 @@ func (s *Service) beginConsent(ctx context.Context, p store.Participant, then, l
 			return Reply{}, err
 		}
 		if r.Session.Version == s.consent.Version {
-			ns, outs, err := flows.Reopen(s.consent, r.Session, s.cfg.Now())
+			ns, outs, err := s.reopen(s.consent, r, chose, now)
 			if err != nil {
 				return Reply{}, fmt.Errorf("reopen consent: %w", err)
 			}
-			return s.save(ctx, p, s.consent, record{Session: ns, Then: then}, outs)
+			return s.save(ctx, p, s.consent, record{Session: ns, Then: then, Chose: chose}, outs)
 		}
 	}
-	ns, outs := flows.Start(s.consent, s.cfg.NewID(), lang, s.cfg.Now())
-	return s.save(ctx, p, s.consent, record{Session: ns, Then: then}, outs)
+	ns, outs := flows.Start(s.consent, s.cfg.NewID(), pick(lang, chose), s.cfg.Now())
+	return s.save(ctx, p, s.consent, record{Session: ns, Then: then, Chose: chose}, outs)
 }
 
-func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.Flow, lang string) (Reply, error) {
+func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.Flow, lang, chose string, now bool) (Reply, error) {
 	all, err := s.st.Sessions(ctx, p.ID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("begin %s: %w", f.ID, err)
@@ -76,14 +143,62 @@ func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.F
 		if err != nil {
 			return Reply{}, err
 		}
-		ns, outs, err := flows.Reopen(fv, r.Session, s.cfg.Now())
+		ns, outs, err := s.reopen(fv, r, chose, now)
 		if err != nil {
 			return Reply{}, fmt.Errorf("reopen %s: %w", f.ID, err)
 		}
-		return s.save(ctx, p, fv, record{Session: ns}, outs)
+		if !now {
+			chose = r.Chose
+		}
+		return s.save(ctx, p, fv, record{Session: ns, Chose: chose}, outs)
 	}
-	ns, outs := flows.Start(f, s.cfg.NewID(), lang, s.cfg.Now())
-	return s.save(ctx, p, f, record{Session: ns}, outs)
+	ns, outs := flows.Start(f, s.cfg.NewID(), pick(lang, chose), s.cfg.Now())
+	return s.save(ctx, p, f, record{Session: ns, Chose: chose}, outs)
+}
+
+// SetLanguage switches the participant's session sessionID (the consent
+// flow's included) to the flow's language for lang, and shows its
+// current question again in it. The answers are kept. The choice is
+// remembered: it outranks the participant's locale in the flows they
+// start later. A session that is not theirs, or is finished, is stale.
+func (s *Service) SetLanguage(ctx context.Context, u User, sessionID, lang string) (Reply, error) {
+	lang = strings.TrimSpace(lang)
+	if !langTagRe.MatchString(lang) {
+		return Reply{}, fmt.Errorf("language %q is not a language code such as en, cy or en-GB", lang)
+	}
+	pseud := s.st.Pseudonym(u.Platform, u.ID)
+	defer s.lock(pseud)()
+	p, err := s.st.FindParticipant(ctx, pseud)
+	if errors.Is(err, store.ErrNotFound) {
+		return Reply{}, ErrNoSession
+	}
+	if err != nil {
+		return Reply{}, fmt.Errorf("set language: %w", err)
+	}
+	rec, err := s.st.Session(ctx, sessionID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && rec.ParticipantID != p.ID {
+		return Reply{Stale: true}, nil
+	}
+	if err != nil {
+		return Reply{}, fmt.Errorf("set language: %w", err)
+	}
+	r, err := decode(rec)
+	if err != nil {
+		return Reply{}, err
+	}
+	if r.Session.Status == flows.Done {
+		return Reply{Stale: true, Session: r.Session}, nil
+	}
+	f, err := s.flow(ctx, rec.FlowID, rec.FlowVersion)
+	if err != nil {
+		return Reply{}, err
+	}
+	ns, outs, err := flows.Relang(f, r.Session, lang, s.cfg.Now())
+	if err != nil {
+		return Reply{}, fmt.Errorf("set language: %w", err)
+	}
+	r.Session, r.Chose = ns, lang
+	return s.save(ctx, p, f, r, outs)
 }
 
 // Input applies one thing a participant typed or clicked to their flow
@@ -92,17 +207,18 @@ func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.F
 // error is ErrNoSession.
 func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	var reply Reply
-	if step.Input.Kind == flows.Enter {
-		if IsHelp(step.Input.Text) {
-			return Reply{Signpost: s.Help()}, nil
-		}
-		if s.cfg.Detector.Check(step.Input.Text) {
-			reply.Signpost = s.crisis()
-		}
+	help := step.Input.Kind == flows.Enter && IsHelp(step.Input.Text)
+	crisis := step.Input.Kind == flows.Enter && !help && s.cfg.Detector.Check(step.Input.Text)
+	if crisis {
+		reply.Signpost = s.crisis(step.Lang)
 	}
 	pseud := s.st.Pseudonym(u.Platform, u.ID)
 	defer s.lock(pseud)()
 	p, err := s.st.FindParticipant(ctx, pseud)
+	if help {
+		// Help always works, in the language of the flow under way.
+		return Reply{Signpost: s.HelpIn(s.langNow(ctx, p, err, step.Lang))}, nil
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return reply, ErrNoSession
 	}
@@ -129,6 +245,9 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	if err != nil {
 		return reply, err
 	}
+	if crisis {
+		reply.Signpost = s.crisis(r.lang(step.Lang))
+	}
 	if r.Session.Status == flows.Done || step.QuestionID != "" && step.QuestionID != r.Session.Current {
 		reply.Stale = true
 		reply.Session = r.Session
@@ -154,6 +273,26 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	saved, err := s.save(ctx, p, f, r, outs)
 	saved.Signpost = reply.Signpost
 	return saved, err
+}
+
+// langNow is the language of p's flow under way, or the one they chose,
+// or fallback; it never fails, so help is shown whatever happens.
+func (s *Service) langNow(ctx context.Context, p store.Participant, findErr error, fallback string) string {
+	if findErr != nil {
+		return fallback
+	}
+	rec, err := s.current(ctx, p.ID)
+	if err != nil {
+		if chose, err := s.chosen(ctx, p); err == nil && chose != "" {
+			return chose
+		}
+		return fallback
+	}
+	r, err := decode(rec)
+	if err != nil {
+		return fallback
+	}
+	return r.lang(fallback)
 }
 
 // Pause stops the participant's flow under way for now.
@@ -205,7 +344,7 @@ func (s *Service) decide(ctx context.Context, p store.Participant, r record, out
 		reply.Outputs = outs
 		return reply, nil // the flow was removed meanwhile; the front end offers the list
 	}
-	next, err := s.beginFlow(ctx, p, f, r.Session.Lang)
+	next, err := s.beginFlow(ctx, p, f, r.Session.Lang, r.Chose, false)
 	next.Signpost, next.Consent = reply.Signpost, &c
 	return next, err
 }

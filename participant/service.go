@@ -20,6 +20,7 @@ import (
 	"github.com/peervoice/peervoice/internal/keylock"
 	"github.com/peervoice/peervoice/safety"
 	"github.com/peervoice/peervoice/store"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Store is the storage the service needs; *store.DB satisfies it.
@@ -143,17 +144,27 @@ type Reply struct {
 }
 
 // HelpMessage introduces the resources when a participant asks for help.
-// Unlike the crisis signpost it assumes nothing about how they feel.
+// Unlike the crisis signpost it assumes nothing about how they feel. It
+// is the English of uitext.HelpIntro.
 const HelpMessage = "PeerVoice is a research tool run by this community, not a support service, and it can't give advice. If you'd like support, now or at any time, these services are there for you:"
 
 // Help returns the resources with a neutral introduction, for `help`.
-func (s *Service) Help() string {
-	return safety.Signpost(HelpMessage, s.cfg.Resources)
+func (s *Service) Help() string { return s.HelpIn(uitext.English) }
+
+// HelpIn is Help with the introduction in lang (any tag; English where
+// PeerVoice has no catalog). The resources are shown as configured.
+func (s *Service) HelpIn(lang string) string {
+	return safety.Signpost(uitext.T(lang, uitext.HelpIntro), s.cfg.Resources)
 }
 
-// crisis returns the signpost for words that suggest crisis.
-func (s *Service) crisis() string {
-	return safety.Signpost(s.cfg.Signpost, s.cfg.Resources)
+// crisis returns the signpost for words that suggest crisis, its
+// framing in lang unless the config gives a message of its own.
+func (s *Service) crisis(lang string) string {
+	msg := s.cfg.Signpost
+	if msg == safety.DefaultMessage {
+		msg = uitext.T(lang, uitext.CrisisFraming)
+	}
+	return safety.Signpost(msg, s.cfg.Resources)
 }
 
 // Flows returns the current catalog.
@@ -164,6 +175,22 @@ func (s *Service) Flows() *flows.Catalog { return s.cfg.Flows() }
 type record struct {
 	Session flows.Session `json:"session"`
 	Then    string        `json:"then,omitempty"`
+	// Chose is the language the participant picked themselves (a
+	// language button, chat --lang); it outranks their Discord locale in
+	// this session and in the flows they start after it.
+	Chose string `json:"chose,omitempty"`
+}
+
+// lang is the language to reply in outside the flow's own wording: the
+// session's, else the one the participant chose, else fallback.
+func (r record) lang(fallback string) string {
+	switch {
+	case r.Session.Lang != "":
+		return r.Session.Lang
+	case r.Chose != "":
+		return r.Chose
+	}
+	return fallback
 }
 
 func (s *Service) lock(pseudonym string) func() { return s.locks.Lock(pseudonym) }
@@ -235,9 +262,9 @@ func (s *Service) current(ctx context.Context, pid int64) (store.Session, error)
 }
 
 // IsHelp reports whether typed text is a request for help ("help",
-// "support", any case), which Input answers with the support resources
-// and which front ends may answer with their own commands as well.
+// "support", "cymorth", any case, in any catalogued language), which Input
+// answers with the support resources and which front ends may answer with
+// their own commands as well.
 func IsHelp(text string) bool {
-	t := strings.ToLower(strings.Trim(strings.TrimSpace(text), ".!?/"))
-	return t == "help" || t == "support"
+	return uitext.Typed(strings.TrimRight(strings.TrimSpace(text), "?")) == uitext.CmdHelp
 }

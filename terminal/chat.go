@@ -15,6 +15,7 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // Chat is one terminal conversation.
@@ -36,6 +37,22 @@ type Chat struct {
 	// without a final newline, since nobody is part-way through typing
 	// it: `printf 'words'` and `echo -n` are a common way to write one.
 	Interactive bool
+	// Lang, if set, is the language the participant chose (chat --lang):
+	// flows are shown in it where they have it, the flow under way is
+	// switched to it, and the choice is remembered for later flows.
+	// Interface strings follow the flow's language (see package uitext).
+	Lang string
+
+	shown string // the language of the last flow shown, for what follows it
+}
+
+// ui is the language of the terminal's own words outside a flow: the
+// last flow's, else Lang.
+func (c *Chat) ui() string {
+	if c.shown != "" {
+		return c.shown
+	}
+	return c.Lang
 }
 
 var (
@@ -55,7 +72,7 @@ func (c *Chat) Run(ctx context.Context) error {
 	for {
 		switch {
 		case errors.Is(err, errQuit), errors.Is(err, errBack):
-			w.printf("%s\n", msgGoodbye)
+			w.printf("%s\n", uitext.T(c.ui(), uitext.TermGoodbye))
 			return w.err
 		case errors.Is(err, participant.ErrNoSession):
 			reply, err = c.choose(ctx, w, lines)
@@ -79,11 +96,11 @@ func (c *Chat) Run(ctx context.Context) error {
 			return c.pause(ctx, w)
 		}
 		if participant.IsHelp(line) {
-			c.help(w, msgQuestionHelp)
+			c.help(w, uitext.TermQuestionHelp)
 			reply = again(reply)
 			continue
 		}
-		reply, err = c.Service.Input(ctx, c.User, participant.Step{Input: c.input(reply, line)})
+		reply, err = c.Service.Input(ctx, c.User, participant.Step{Input: c.input(reply, line), Lang: c.Lang})
 		if errors.Is(err, participant.ErrNoSession) && reply.Signpost != "" {
 			w.printf("\n%s\n", reply.Signpost)
 		}
@@ -98,9 +115,10 @@ func (c *Chat) choose(ctx context.Context, w *writer, lines <-chan line) (partic
 	return c.menu(ctx, w, lines)
 }
 
-// help shows how to answer here, then where to find support.
-func (c *Chat) help(w *writer, commands string) {
-	w.printf("\n%s\n\n%s\n", commands, c.Service.Help())
+// help shows how to answer here (commands, a catalog key), then where
+// to find support.
+func (c *Chat) help(w *writer, commands uitext.Key) {
+	w.printf("\n%s\n\n%s\n", uitext.T(c.ui(), commands), c.Service.HelpIn(c.ui()))
 }
 
 // again is reply cut down to its question, shown without the flow's
@@ -122,7 +140,19 @@ func (c *Chat) open(ctx context.Context, w *writer, lines <-chan line) (particip
 		}
 		return c.start(ctx, w, lines, c.Flow)
 	}
-	return c.Service.Continue(ctx, c.User)
+	reply, err := c.Service.Continue(ctx, c.User)
+	if err == nil && c.Lang != "" {
+		return c.Service.SetLanguage(ctx, c.User, reply.Session.ID, c.Lang)
+	}
+	return reply, err
+}
+
+// begin starts or resumes flowID, in the language the participant chose.
+func (c *Chat) begin(ctx context.Context, flowID string) (participant.Reply, error) {
+	if c.Lang != "" {
+		return c.Service.BeginIn(ctx, c.User, flowID, c.Lang)
+	}
+	return c.Service.Begin(ctx, c.User, flowID, "")
 }
 
 // input turns a typed line into engine input. An empty line keeps the
@@ -151,7 +181,7 @@ func (c *Chat) pause(ctx context.Context, w *writer) error {
 		return err
 	}
 	if err == nil {
-		w.printf("\n%s\n", msgPaused)
+		w.printf("\n%s\n", uitext.T(c.ui(), uitext.TermQuitPaused))
 	}
 	return w.err
 }
@@ -164,11 +194,11 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan line) (particip
 		if err != nil {
 			return participant.Reply{}, err
 		}
-		w.printf("\n%s\n", msgMenuTitle)
+		w.printf("\n%s\n", uitext.T(c.ui(), uitext.MenuTitle))
 		for i, fs := range list {
-			w.printf("  %d. %s (%s)\n", i+1, fs.Flow.Title.String(), fs.Progress)
+			w.printf("  %d. %s (%s)\n", i+1, fs.Flow.Title.In(fs.Flow.Lang(c.Lang)), fs.Progress.In(c.ui()))
 		}
-		w.printf("%s\n", msgMenuPrompt)
+		w.printf("%s\n", uitext.T(c.ui(), uitext.TermMenuHint))
 		line, ok := c.read(ctx, w, lines)
 		if !ok {
 			return participant.Reply{}, errQuit
@@ -180,7 +210,7 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan line) (particip
 		case choice == "":
 			continue
 		case participant.IsHelp(choice):
-			c.help(w, msgMenuHelp)
+			c.help(w, uitext.TermMenuHelp)
 			continue
 		}
 		id := choice
@@ -188,7 +218,7 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan line) (particip
 			id = list[n-1].Flow.ID
 		}
 		if _, err := c.Service.Flows().Get(id); err != nil {
-			w.printf(msgMenuUnknown+"\n", line, len(list))
+			w.printf("%s\n", uitext.T(c.ui(), uitext.TermNotRecognise, line, len(list)))
 			continue
 		}
 		reply, err := c.start(ctx, w, lines, id)
@@ -199,13 +229,10 @@ func (c *Chat) menu(ctx context.Context, w *writer, lines <-chan line) (particip
 	}
 }
 
-// isQuit reports whether a typed line asks to leave the terminal.
+// isQuit reports whether a typed line asks to leave the terminal (quit,
+// exit, q, or gadael: see uitext.WordsQuit).
 func isQuit(line string) bool {
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "quit", "exit", "q":
-		return true
-	}
-	return false
+	return uitext.Typed(line) == uitext.CmdQuit
 }
 
 // read prompts and waits for a line; false means input ended or ctx was
@@ -225,13 +252,13 @@ func (c *Chat) read(ctx context.Context, w *writer, lines <-chan line) (string, 
 		}
 		switch {
 		case l.partial && c.Interactive:
-			w.printf("\n%s\n", msgUnsent)
+			w.printf("\n%s\n", uitext.T(c.ui(), uitext.TermUnsent))
 			return "", false
 		case l.tooLong:
 			if c.Echo {
-				w.printf(msgEchoTooLong+"\n", l.runes)
+				w.printf("%s\n", uitext.T(c.ui(), uitext.TermEchoTooLong, l.runes))
 			}
-			w.printf(msgTooLong+"\n", l.runes, flows.MaxMaxLength)
+			w.printf("%s\n", uitext.T(c.ui(), uitext.TermTooLong, l.runes, flows.MaxMaxLength))
 			continue
 		}
 		if c.Echo {

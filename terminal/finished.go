@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // start begins or resumes flow id. A flow the participant has finished
@@ -21,7 +22,7 @@ func (c *Chat) start(ctx context.Context, w *writer, lines <-chan line, id strin
 			return participant.Reply{}, err
 		}
 	}
-	return c.Service.Begin(ctx, c.User, id, "")
+	return c.begin(ctx, id)
 }
 
 // status is the participant's progress in flow id.
@@ -43,19 +44,20 @@ func (c *Chat) status(ctx context.Context, id string) (participant.FlowStatus, e
 // the menu (errQuit with --flow, where there is no menu), and errQuit
 // when they quit or input ends.
 func (c *Chat) finished(ctx context.Context, w *writer, lines <-chan line, st participant.FlowStatus) error {
-	title := st.Flow.Title.String()
-	back, leave := msgBackToMenu, errBack
+	lang := st.Flow.Lang(c.Lang)
+	title := st.Flow.Title.In(lang)
+	back, leave := uitext.T(lang, uitext.TermBackToList), errBack
 	if c.Flow != "" {
-		back, leave = msgLeave, errQuit
+		back, leave = uitext.T(lang, uitext.TermLeave), errQuit
 	}
 	for {
 		w.printf("\n")
 		if st.Finished.IsZero() {
-			w.printf(msgFinishedNever+"\n", title)
+			w.printf("%s\n", uitext.T(lang, uitext.TermFinishedBefore, title))
 		} else {
-			w.printf(msgFinished+"\n", title, st.Finished.Local().Format("2 January 2006"))
+			w.printf("%s\n", uitext.T(lang, uitext.TermFinished, title, uitext.Date(lang, st.Finished.Local())))
 		}
-		w.printf("  1. %s\n  2. %s\n  3. %s\n%s\n", msgSeeAnswers, msgAnswerAgain, back, msgFinishedHint)
+		w.printf("  1. %s\n  2. %s\n  3. %s\n%s\n", uitext.T(lang, uitext.TermSeeAnswers), uitext.T(lang, uitext.TermAnswerAgain), back, uitext.T(lang, uitext.TermFinishedHint))
 		line, ok := c.read(ctx, w, lines)
 		if !ok {
 			return errQuit
@@ -67,15 +69,15 @@ func (c *Chat) finished(ctx context.Context, w *writer, lines <-chan line, st pa
 			}
 		case choice == "2":
 			return nil
-		case choice == "3", choice == "back":
+		case choice == "3", uitext.Typed(choice) == uitext.CmdBack:
 			return leave
 		case isQuit(choice):
 			return errQuit
 		case choice == "":
 		case participant.IsHelp(choice):
-			c.help(w, msgMenuHelp)
+			c.help(w, uitext.TermMenuHelp)
 		default:
-			w.printf(msgFinishedUnknown+"\n", line)
+			w.printf("%s\n", uitext.T(lang, uitext.TermFinishedUnknown, line))
 		}
 	}
 }
@@ -93,10 +95,10 @@ func (c *Chat) answers(ctx context.Context, w *writer, st participant.FlowStatus
 		}
 	}
 	if len(mine) == 0 {
-		w.printf("\n%s\n", msgNoAnswers)
+		w.printf("\n%s\n", uitext.T(c.ui(), uitext.TermNoAnswers))
 		return w.err
 	}
-	w.printf("\n"+msgYourAnswers+"\n", st.Flow.Title.String())
+	w.printf("\n%s\n", uitext.T(c.ui(), uitext.TermYourAnswers, st.Flow.Title.In(st.Flow.Lang(c.Lang))))
 	for _, a := range mine {
 		writeAnswer(w, a)
 	}

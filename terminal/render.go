@@ -6,15 +6,22 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/uitext"
 )
 
 // show writes a reply and reports whether the flow finished or paused.
 func (c *Chat) show(w *writer, r participant.Reply) (finished, stopped bool) {
+	lang := r.Session.Lang
+	if lang == "" {
+		lang = c.ui()
+	} else {
+		c.shown = lang
+	}
 	if r.Signpost != "" {
 		w.printf("\n%s\n", r.Signpost)
 	}
 	if r.Stale {
-		w.printf("That answer was for an earlier question, so nothing changed.\n")
+		w.printf("%s\n", uitext.T(lang, uitext.TermStale))
 	}
 	for _, o := range r.Outputs {
 		switch o := o.(type) {
@@ -24,18 +31,18 @@ func (c *Chat) show(w *writer, r participant.Reply) (finished, stopped bool) {
 			w.printf("%s\n", o.Reason)
 		case flows.Stopped:
 			stopped = true
-			w.printf("Paused. Your answers so far are saved; you can carry on at the same question later.\n")
+			w.printf("%s\n", uitext.T(lang, uitext.TermPaused))
 		case flows.Finished:
 			finished = true
 			switch {
 			case r.Declined:
-				w.printf("\nThat's fine. Nothing about you has been kept. If you change your mind, you're welcome back any time.\n")
+				w.printf("\n%s\n", uitext.T(lang, uitext.TermDeclined))
 			case r.Flow != nil && r.Flow.ID == participant.ConsentFlowID:
-				w.printf("\nThank you. You can see or withdraw your data at any time.\n")
+				w.printf("\n%s\n", uitext.T(lang, uitext.TermConsentDone))
 			case o.Outro != "":
 				w.printf("\n%s\n", plain(o.Outro))
 			default:
-				w.printf("\nThat's the end of this set of questions. Thank you for your answers.\n")
+				w.printf("\n%s\n", uitext.T(lang, uitext.Finished))
 			}
 		}
 	}
@@ -48,7 +55,7 @@ func (c *Chat) ask(w *writer, r participant.Reply, a flows.Ask) {
 	if r.Flow != nil {
 		title = r.Flow.Title.In(a.Lang)
 	}
-	w.printf("\n── %s · %s ──\n", title, a.Progress)
+	w.printf("\n── %s · %s ──\n", title, a.Progress.In(a.Lang))
 	if a.Intro != "" {
 		w.printf("%s\n\n", plain(strings.TrimSpace(a.Intro)))
 	}
@@ -57,20 +64,20 @@ func (c *Chat) ask(w *writer, r participant.Reply, a flows.Ask) {
 		w.printf("  %d. %s\n", i+1, o.Label.In(a.Lang))
 	}
 	if a.Default != nil {
-		w.printf("Your earlier answer: %s (press Enter to keep it)\n", q.Format(*a.Default, a.Lang))
+		w.printf("%s\n", uitext.T(a.Lang, uitext.TermKeepEarlier, q.Format(*a.Default, a.Lang)))
 	}
+	hint := uitext.TermHintText
 	switch q.Type {
 	case flows.TypeInfo:
-		w.printf("Press Enter to continue, or type back, stop or help.\n")
+		hint = uitext.TermHintInfo
 	case flows.TypeMulti:
-		w.printf("Type one or more numbers separated by commas, or skip, back, stop, help.\n")
+		hint = uitext.TermHintMulti
 	case flows.TypeChoice, flows.TypeScale:
-		w.printf("Type a number, or skip, back, stop, help.\n")
+		hint = uitext.TermHintChoice
 	case flows.TypeNumber:
-		w.printf("Type a number, or skip, back, stop, help.\n")
-	default:
-		w.printf("Type your answer, or skip, back, stop, help (quit to leave).\n")
+		hint = uitext.TermHintNumber
 	}
+	w.printf("%s\n", uitext.T(a.Lang, hint))
 }
 
 func lastAsk(r participant.Reply) (flows.Ask, bool) {

@@ -12,7 +12,7 @@ import (
 )
 
 func (a *app) chatCmd() *cobra.Command {
-	var flowID, name string
+	var flowID, name, lang string
 	var scratch bool
 	cmd := &cobra.Command{
 		Use:   "chat",
@@ -23,6 +23,8 @@ stop or help at any question. Input can be piped, one answer per line
 (a last line without a newline counts; at a terminal, text not sent with
 Enter does not); when input ends the session pauses, and the next run
 carries on.
+--lang cy shows flows in Welsh where they have it (and PeerVoice's own
+words in Welsh: hepgor, nôl and stopio work too); the choice is kept.
 
 The answers go to the study's database (--db, default ./peervoice.db),
 created if there is none. To try PeerVoice without touching a study, use
@@ -60,6 +62,7 @@ directory, removed at exit.`,
 				Echo:    !isTerminal(a.stdin),
 				// At a terminal, text left without Enter at Ctrl-D is no answer.
 				Interactive: isTerminal(a.stdin),
+				Lang:        lang,
 			}
 			err = c.Run(cmd.Context())
 			if a.scratch || a.cfg.DB == scratchDB {
@@ -77,6 +80,7 @@ directory, removed at exit.`,
 	cmd.Flags().StringVar(&flowID, "flow", "", "run this flow only (default: choose from a menu)")
 	cmd.Flags().StringVar(&name, "user", "", "participant name (default: your OS user name)")
 	cmd.Flags().BoolVar(&scratch, "scratch", false, "use a throwaway database, removed at exit (same as --db :memory:)")
+	cmd.Flags().StringVar(&lang, "lang", "", "language to answer in, such as cy or en (default: each flow's default language, or the one chosen before)")
 	cmd.Flags().String("flows", "", "directory of flow YAML files (default: the built-in pack)")
 	a.bind(cmd.Flags(), "flows", "flows_dir")
 	return cmd

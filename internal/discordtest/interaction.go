@@ -96,9 +96,13 @@ func (e *Emulator) startInteraction(u *User, kind int, ch *Channel, what string,
 	}
 	e.interactions[in.id] = in
 	e.tokens[in.token] = in
+	locale := u.locale
+	if locale == "" {
+		locale = "en-US"
+	}
 	payload := map[string]any{
 		"id": in.id, "application_id": e.appID, "type": kind, "data": data, "token": in.token,
-		"version": 1, "channel_id": ch.ID, "channel": e.channelJSON(ch), "locale": "en-US",
+		"version": 1, "channel_id": ch.ID, "channel": e.channelJSON(ch), "locale": locale,
 		"entitlements":                   []any{},
 		"authorizing_integration_owners": in.owners(),
 		"attachment_size_limit":          10 << 20,

@@ -15,7 +15,8 @@ type User struct {
 	e           *Emulator
 	dm          *Channel
 	dmClosed    bool
-	inbox       feed // what the bot sent that this user can see
+	locale      string // the client's language; "" reads en-US
+	inbox       feed   // what the bot sent that this user can see
 	modals      []*Modal
 	modalsTaken int
 }
@@ -48,6 +49,15 @@ func (u *User) CloseDMs() {
 	u.e.mu.Lock()
 	defer u.e.mu.Unlock()
 	u.dmClosed = true
+}
+
+// SetLocale sets the language of the user's Discord client (a Discord
+// locale such as "en-GB", "cy" or "es-ES"), sent as the locale of every
+// interaction they start from now on. The default is "en-US".
+func (u *User) SetLocale(locale string) {
+	u.e.mu.Lock()
+	defer u.e.mu.Unlock()
+	u.locale = locale
 }
 
 // CloseDMs is User.CloseDMs for the user with the given id; it reports
