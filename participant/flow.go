@@ -58,8 +58,8 @@ func (s *Service) begin(ctx context.Context, u User, flowID, lang, chose string,
 		if chose, err = s.chosen(ctx, p); err != nil {
 			return Reply{}, fmt.Errorf("begin: %w", err)
 		}
-	} else if chose = strings.TrimSpace(chose); !langTagRe.MatchString(chose) {
-		return Reply{}, fmt.Errorf("language %q is not a language code such as en, cy or en-GB", chose)
+	} else if chose = strings.TrimSpace(chose); CheckLanguage(chose) != nil {
+		return Reply{}, CheckLanguage(chose)
 	}
 	if s.needsConsent(p) {
 		return s.beginConsent(ctx, p, flowID, lang, chose, now)
@@ -69,6 +69,17 @@ func (s *Service) begin(ctx context.Context, u User, flowID, lang, chose string,
 
 // langTagRe is what a language a participant chooses must look like.
 var langTagRe = regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$`)
+
+// CheckLanguage returns an error saying what is wrong when lang, a
+// language a participant chose (chat --lang, the language button), does
+// not look like a language code. Front ends call it before anything
+// else, so a typo is refused before any question is shown.
+func CheckLanguage(lang string) error {
+	if !langTagRe.MatchString(strings.TrimSpace(lang)) {
+		return fmt.Errorf("language %q is not a language code such as en, cy or en-GB", lang)
+	}
+	return nil
+}
 
 // chosen returns the language the participant last chose themselves,
 // from their sessions (newest first), or "".
@@ -163,8 +174,8 @@ func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.F
 // start later. A session that is not theirs, or is finished, is stale.
 func (s *Service) SetLanguage(ctx context.Context, u User, sessionID, lang string) (Reply, error) {
 	lang = strings.TrimSpace(lang)
-	if !langTagRe.MatchString(lang) {
-		return Reply{}, fmt.Errorf("language %q is not a language code such as en, cy or en-GB", lang)
+	if err := CheckLanguage(lang); err != nil {
+		return Reply{}, err
 	}
 	pseud := s.st.Pseudonym(u.Platform, u.ID)
 	defer s.lock(pseud)()

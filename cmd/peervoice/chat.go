@@ -39,6 +39,11 @@ directory, removed at exit.`,
 			if err != nil {
 				return err
 			}
+			if lang != "" {
+				if err := participant.CheckLanguage(lang); err != nil {
+					return fmt.Errorf("--lang: %w", err)
+				}
+			}
 			if scratch && cmd.Flags().Changed("db") {
 				return errors.New("--scratch uses a throwaway database: give --scratch or --db, not both")
 			}
