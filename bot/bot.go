@@ -152,7 +152,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 // gateway cleanly.
 func (b *Bot) Run(ctx context.Context) error {
 	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("connect to Discord: %w", err)
+		return explain("connect to Discord", err)
 	}
 	select {
 	case <-b.connected:

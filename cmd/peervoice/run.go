@@ -59,7 +59,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				return err
 			}
 			if err := b.Run(cmd.Context()); err != nil {
-				if errors.Is(err, bot.ErrNoToken) {
+				if errors.Is(err, bot.ErrNoToken) || errors.Is(err, bot.ErrTokenRefused) {
 					return err
 				}
 				return fmt.Errorf("run: %w", err)
