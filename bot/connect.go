@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
@@ -160,4 +162,51 @@ func hostPort(u *url.URL) string {
 		return net.JoinHostPort(u.Hostname(), "80")
 	}
 	return u.Host
+}
+
+// tokenWatch notices a token refused while the bot runs, as after Reset
+// Token in the Developer Portal: the gateway closes with 4004, and
+// discordgo's reconnect loop then tries again for ever, each try closed
+// with 4004, while the bot looks alive. When the gateway stays down for
+// a while, the watch asks the REST API (GET /users/@me) whether the
+// token still works; a 401 ends Run with the explanation.
+type tokenWatch struct {
+	b       *Bot
+	every   time.Duration
+	up      atomic.Bool
+	outage  atomic.Uint64 // counts disconnects, so a watch ends with its outage
+	refused chan error    // gets the explanation once
+}
+
+func newTokenWatch(b *Bot, every time.Duration) *tokenWatch {
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	return &tokenWatch{b: b, every: every, refused: make(chan error, 1)}
+}
+
+func (w *tokenWatch) onConnect(*discordgo.Session, *discordgo.Connect) { w.up.Store(true) }
+
+// onDisconnect watches the outage that starts, until the gateway is back
+// or the bot has stopped.
+func (w *tokenWatch) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
+	w.up.Store(false)
+	n := w.outage.Add(1)
+	go func() {
+		t := time.NewTicker(w.every)
+		defer t.Stop()
+		for range t.C {
+			if w.up.Load() || w.outage.Load() != n || w.b.gw.down.Load() {
+				return
+			}
+			_, err := w.b.s.User("@me")
+			if restTokenRefused(err) {
+				select {
+				case w.refused <- &tokenRefused{how: "the gateway disconnected, and the REST API now answers HTTP 401 Unauthorized"}:
+				default:
+				}
+				return
+			}
+		}
+	}()
 }
