@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -91,5 +92,28 @@ func TestTransportUnreachable(t *testing.T) {
 	}
 	if strings.Contains(got.Error(), "discord.com") {
 		t.Errorf("error = %q; names discord.com, which was never dialled", got)
+	}
+}
+
+// TestLoggedErrorsNameNoURL: an error logged by the bot shows the route
+// of a failed REST call, not discordgo's discord.com URL with its ids
+// and interaction token.
+func TestLoggedErrorsNameNoURL(t *testing.T) {
+	const token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OjEyMzQ1Njc4OTAxMjM0NTY3OA"
+	inner := &unreachable{what: "the Discord API", addr: "127.0.0.1:9", key: "discord.api_url", value: "http://127.0.0.1:9", err: errors.New("connection refused")}
+	err := fmt.Errorf("send follow-up: %w", &url.Error{Op: "Post", URL: "https://discord.com/api/v9/webhooks/123456/" + token, Err: inner})
+	var b strings.Builder
+	log := withCleanErrors(slog.New(slog.NewTextHandler(&b, nil)))
+	log.Warn("reply failed", "err", err)
+	log.With("err", err).Warn("again")
+	got := b.String()
+	if strings.Contains(got, token) || strings.Contains(got, "discord.com") || strings.Contains(got, "123456") {
+		t.Errorf("log shows the URL:\n%s", got)
+	}
+	if n := strings.Count(got, "send follow-up: Post /api/v9/webhooks/:id/:id: cannot reach the Discord API at 127.0.0.1:9"); n != 2 {
+		t.Errorf("log has the route and the host %d times; want 2:\n%s", n, got)
+	}
+	if s, ok := cleanError(errors.New("plain")); ok {
+		t.Errorf("cleanError(plain) = %q, true; want it left alone", s)
 	}
 }

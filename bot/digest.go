@@ -235,6 +235,7 @@ func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	cfg.Log = withCleanErrors(cfg.Log)
 	b := &Bot{cfg: cfg, log: cfg.Log, s: s}
 	channel := cfg.ResearchChannelID
 	link := func(messageID string) string {

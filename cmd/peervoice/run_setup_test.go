@@ -119,23 +119,33 @@ func TestUnreachableNamesTheHost(t *testing.T) {
 	addr := closedPort(t)
 	dir := t.TempDir()
 	token := "PEERVOICE_DISCORD_TOKEN=" + e.Token()
+	if r := peervoice(t, dir, "", nil, "chat", "--user", "sam"); r.code != 0 {
+		t.Fatalf("chat: exit %d\n%s", r.code, r.stderr) // a database for digest
+	}
 	tests := []struct {
 		name string
 		env  []string
 		want []string
+		args []string // nil: run
 	}{
 		{"api_url", []string{token, "PEERVOICE_DISCORD_API_URL=http://" + addr},
-			[]string{"cannot reach the Discord API at " + addr, "connection refused", `discord.api_url is "http://` + addr + `"`}},
+			[]string{"cannot reach the Discord API at " + addr, "connection refused", `discord.api_url is "http://` + addr + `"`}, nil},
 		{"gateway_url", []string{token, "PEERVOICE_DISCORD_API_URL=" + e.URL(), "PEERVOICE_DISCORD_GATEWAY_URL=ws://" + addr},
-			[]string{"cannot reach the Discord gateway at " + addr, "connection refused", `discord.gateway_url is "ws://` + addr + `"`}},
+			[]string{"cannot reach the Discord gateway at " + addr, "connection refused", `discord.gateway_url is "ws://` + addr + `"`}, nil},
 		{"api_url without TLS", []string{token, "PEERVOICE_DISCORD_API_URL=https://" + strings.TrimPrefix(e.URL(), "http://")},
-			[]string{"cannot reach the Discord API at " + strings.TrimPrefix(e.URL(), "http://"), "does not speak TLS: use http://", "discord.api_url"}},
+			[]string{"cannot reach the Discord API at " + strings.TrimPrefix(e.URL(), "http://"), "does not speak TLS: use http://", "discord.api_url"}, nil},
+		{"digest --post", []string{token, "PEERVOICE_DISCORD_API_URL=http://" + addr, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID=123"},
+			[]string{"--post: post the digest: cannot reach the Discord API at " + addr, `discord.api_url is "http://` + addr + `"`}, []string{"digest", "--period", "2026-W01", "--post"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := peervoice(t, dir, "", tt.env, "run")
+			args := tt.args
+			if args == nil {
+				args = []string{"run"}
+			}
+			r := peervoice(t, dir, "", tt.env, args...)
 			if r.code == 0 {
-				t.Fatalf("run: exit 0\n%s", r.stderr)
+				t.Fatalf("%s: exit 0\n%s", args[0], r.stderr)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(r.stderr, w) {
