@@ -78,8 +78,8 @@ func explain(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// setupProblem explains err if it is a refused token, a closed gateway, or
-// a host that cannot be reached, named as it was dialled (the discord.com
+// setupProblem explains err if it is a refused token, a closed gateway, a
+// gateway URL that is no gateway, or a host that cannot be reached, named as it was dialled (the discord.com
 // URL discordgo asked for is dropped: with discord.api_url set, it was
 // never dialled), with the context what; otherwise it returns nil.
 func setupProblem(what string, err error) error {
@@ -92,6 +92,10 @@ func setupProblem(what string, err error) error {
 	var u *unreachable
 	if errors.As(err, &u) {
 		return fmt.Errorf("%s: %w", what, u)
+	}
+	if errors.Is(err, websocket.ErrBadHandshake) {
+		return fmt.Errorf("%s: the gateway URL answered, but not as a websocket gateway (%w): check discord.gateway_url "+
+			"(a ws:// or wss:// URL such as wss://gateway.discord.gg), or leave it empty to ask GET /gateway", what, err)
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ func TestSetupProblem(t *testing.T) {
 		{"4014", closed(4014, "Disallowed intent(s)."), false, []string{"4014 Disallowed intent(s)", "Privileged Gateway Intents"}},
 		{"4013", closed(4013, "Invalid intent(s)."), false, []string{"4013", "bug"}},
 		{"4011", closed(4011, "Sharding required."), false, []string{"sharding", "2,500"}},
+		{"not a gateway", fmt.Errorf("dial: %w", websocket.ErrBadHandshake), false, []string{"not as a websocket gateway", "discord.gateway_url"}},
 		{"interaction token 401", rest(401, 50027), false, nil},
 		{"403", rest(403, 50001), false, nil},
 		{"close 1006: reconnecting helps", closed(1006, ""), false, nil},
