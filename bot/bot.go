@@ -74,6 +74,11 @@ type Config struct {
 	// Quotes configures the moderators' approval of quotes in
 	// ModeratorChannelID (quote_review.go); the zero value: approval off.
 	Quotes QuotesConfig
+	// TokenCheckAfter is how long the gateway may stay disconnected
+	// before the bot asks the REST API whether its token still works, and
+	// then how often it asks again (connect.go); 0: 10 seconds. Tests
+	// shorten it.
+	TokenCheckAfter time.Duration
 }
 
 // ErrNoToken is returned by New without a token.
@@ -102,6 +107,8 @@ type Bot struct {
 	ready     chan struct{}         // closed once connected and commands registered
 	connected chan struct{}         // closed at the first READY
 	readyOnce sync.Once
+
+	watch *tokenWatch // stops Run when the token is refused while it runs
 }
 
 // messageRef is a question message the bot sent to a DM, kept so a typed
@@ -119,6 +126,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	cfg.Log = withCleanErrors(cfg.Log)
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
@@ -143,6 +151,9 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 		return nil, err
 	}
 	b.quotes = newQuoteReviewer(b, cfg.Quotes)
+	b.watch = newTokenWatch(b, cfg.TokenCheckAfter)
+	s.AddHandler(b.watch.onConnect)
+	s.AddHandler(b.watch.onDisconnect)
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
@@ -154,7 +165,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 // gateway cleanly.
 func (b *Bot) Run(ctx context.Context) error {
 	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("connect to Discord: %w", err)
+		return explain("connect to Discord", err)
 	}
 	select {
 	case <-b.connected:
@@ -173,16 +184,21 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.startScheduler(ctx)
 	b.startQuoteReviewer(ctx)
 	close(b.ready)
-	<-ctx.Done()
+	var fatal error
+	select {
+	case <-ctx.Done():
+	case fatal = <-b.watch.refused:
+		b.log.Error("stopping: Discord refused the bot token", "fix", "reset the token in the Discord Developer Portal and set the new one")
+	}
 	b.mu.Lock()
 	b.closing = true
 	b.mu.Unlock()
 	b.inflight.Wait()
-	if err := b.closeGateway(); err != nil {
+	if err := b.closeGateway(); err != nil && fatal == nil {
 		return fmt.Errorf("close gateway: %w", err)
 	}
 	b.log.Info("PeerVoice bot stopped")
-	return nil
+	return fatal
 }
 
 // closeGateway closes the gateway connection for good: discordgo's

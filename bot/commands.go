@@ -39,7 +39,7 @@ func (b *Bot) register() error {
 		defs = append(defs, table[name].def)
 	}
 	if _, err := b.s.ApplicationCommandBulkOverwrite(b.appID, b.cfg.GuildID, defs); err != nil {
-		return fmt.Errorf("register slash commands: %w", err)
+		return explain("register slash commands", err)
 	}
 	b.mu.Lock()
 	b.registered = key

@@ -235,6 +235,7 @@ func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	cfg.Log = withCleanErrors(cfg.Log)
 	b := &Bot{cfg: cfg, log: cfg.Log, s: s}
 	channel := cfg.ResearchChannelID
 	link := func(messageID string) string {
@@ -245,6 +246,9 @@ func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (
 		return messageLink(guild, channel, messageID)
 	}
 	pp, err := b.postOnce(ctx, d, again)
+	if e := setupProblem("post the digest", err); e != nil {
+		return DigestPosted{}, e
+	}
 	switch {
 	case err != nil && pp.n > 0:
 		return DigestPosted{}, fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts the rest)", err, pp.n)
@@ -264,6 +268,9 @@ func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (
 	n, err := postDigest(ctx, s, channel, "channel "+channel, msgs, func(i int) string {
 		return nonceFor(fmt.Sprintf("digest-cli/%s/%d/%d", d.Period.Name, run, i), time.Time{})
 	}, &ids)
+	if e := setupProblem("post the digest", err); e != nil && n == 0 {
+		return DigestPosted{}, e
+	}
 	if err != nil {
 		if n > 0 {
 			return DigestPosted{}, fmt.Errorf("%w (%d of the digest's %d messages were posted before the failure; posting again posts it whole)", err, n, len(msgs))

@@ -51,6 +51,7 @@ type gatewayFix struct {
 	field   *string              // discordgo's Session.gateway; nil: the resume URL is left alone
 	backoff func() time.Duration // the wait before identifying again after op 9
 	tls     *tls.Config          // for wss://; nil: the system's roots. Tests set it
+	url     string               // discord.gateway_url; "": from GET /gateway
 
 	mu  sync.Mutex
 	gen uint64 // counts changes to field, so a late reset cannot undo a newer URL
@@ -83,7 +84,7 @@ func installGatewayFix(s *discordgo.Session, log *slog.Logger, gatewayURL string
 	if backoff == nil {
 		backoff = invalidSessionBackoff
 	}
-	g := &gatewayFix{s: s, log: log, backoff: backoff}
+	g := &gatewayFix{s: s, log: log, backoff: backoff, url: gatewayURL}
 	field, err := gatewayField(s)
 	if err != nil {
 		log.Warn("discordgo changed: reconnects will not use resume_gateway_url", "err", err)
@@ -197,7 +198,7 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 			}
 			c, err := nd.DialContext(ctx, network, addr)
 			if err != nil {
-				return nil, err
+				return nil, g.unreachable(addr, err)
 			}
 			return watch(c), nil
 		},
@@ -211,7 +212,7 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 			}
 			c, err := nd.DialContext(ctx, network, addr)
 			if err != nil {
-				return nil, err
+				return nil, g.unreachable(addr, err)
 			}
 			cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 			if g.tls != nil {
@@ -221,11 +222,16 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 			tc := tls.Client(c, cfg)
 			if err := tc.HandshakeContext(ctx); err != nil {
 				c.Close()
-				return nil, err
+				return nil, g.unreachable(addr, err)
 			}
 			return watch(tc), nil
 		},
 	}
+}
+
+// unreachable names the gateway host a dial could not reach.
+func (g *gatewayFix) unreachable(addr string, err error) *unreachable {
+	return &unreachable{what: "the Discord gateway", addr: addr, key: "discord.gateway_url", value: g.url, err: err}
 }
 
 // proxyFor returns the proxy the environment sets for the gateway, if any.

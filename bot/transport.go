@@ -58,7 +58,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.gatewayURL != "" && req.Method == http.MethodGet && (strings.HasSuffix(req.URL.Path, "/gateway") || strings.HasSuffix(req.URL.Path, "/gateway/bot")) {
 		return jsonResponse(req, map[string]any{"url": t.gatewayURL, "shards": 1}), nil
 	}
-	if t.api != nil && req.URL.Host == "discord.com" {
+	toAPI := req.URL.Host == "discord.com"
+	if t.api != nil && toAPI {
 		r := req.Clone(req.Context())
 		r.URL.Scheme, r.URL.Host = t.api.Scheme, t.api.Host
 		r.URL.Path = t.api.Path + req.URL.Path
@@ -82,6 +83,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := t.base.RoundTrip(r)
 		if err != nil {
+			if toAPI && req.Context().Err() == nil {
+				return nil, t.unreachable(r.URL, err)
+			}
 			return nil, err
 		}
 		wait, retry := t.retryAfter(resp, attempt)
@@ -98,6 +102,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		t.sleep(wait)
 	}
+}
+
+// unreachable names the API host a request could not reach, as dialled.
+func (t *transport) unreachable(u *url.URL, err error) *unreachable {
+	e := &unreachable{what: "the Discord API", addr: hostPort(u), key: "discord.api_url", err: err}
+	if t.api != nil {
+		e.value = t.api.String()
+	}
+	return e
 }
 
 // retryAfter says whether and how long to wait before retrying resp.

@@ -151,3 +151,46 @@ func TestPrintMasksSecrets(t *testing.T) {
 		t.Errorf("Print =\n%s", out)
 	}
 }
+
+// TestBotToken checks that discord.token is read as people paste it:
+// the bot adds "Bot " itself, so a pasted prefix would be sent twice.
+func TestBotToken(t *testing.T) {
+	const tok = "MTIzNDU2.Gh7x_y.abc-DEF_123"
+	tests := []struct {
+		name, yaml, env string
+	}{
+		{"plain", "discord:\n  token: " + tok + "\n", ""},
+		{"Bot prefix", "discord:\n  token: Bot " + tok + "\n", ""},
+		{"lower case, spaces", "discord:\n  token: 'bot    " + tok + "  '\n", ""},
+		{"capitals", "discord:\n  token: BOT " + tok + "\n", ""},
+		{"quoted inside YAML", "discord:\n  token: '\"Bot " + tok + "\"'\n", ""},
+		{"twice", "discord:\n  token: Bot Bot " + tok + "\n", ""},
+		{"env with newline", "", tok + "\n"},
+		{"env quoted", "", "'Bot " + tok + "'\r\n"},
+		{"env quotes inside the prefix", "", `Bot "` + tok + `"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{}
+			if tt.env != "" {
+				env["PEERVOICE_DISCORD_TOKEN"] = tt.env
+			}
+			c, _, err := load(t, tt.yaml, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Discord.Token != tok {
+				t.Errorf("Load(%q, env %q): discord.token = %q; want %q", tt.yaml, tt.env, c.Discord.Token, tok)
+			}
+		})
+	}
+	for _, bad := range []string{"Bearer " + tok, tok + " " + tok, "Bot <" + tok + ">"} {
+		_, _, err := load(t, "", map[string]string{"PEERVOICE_DISCORD_TOKEN": bad})
+		if err == nil || !strings.Contains(err.Error(), "config: discord.token = \"(hidden)\": expected the bot's token alone") || !strings.Contains(err.Error(), "Reset Token") {
+			t.Errorf("Load(discord.token %q) = %v; want an error naming the key and where to get a token", bad, err)
+		}
+		if err != nil && strings.Contains(err.Error(), tok) {
+			t.Errorf("the error shows the token: %v", err)
+		}
+	}
+}

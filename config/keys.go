@@ -41,7 +41,7 @@ var keys = []key{
 	{name: "safety.ignore", def: []string{}, doc: "extra idioms that are not crisis language", set: list("safety.ignore", func(c *Config) *[]string { return &c.Safety.Ignore })},
 	{name: "safety.message", def: "", doc: "text shown before the support resources", set: str("safety.message", func(c *Config) *string { return &c.Safety.Message }, nil)},
 	{name: "safety.resources", def: nil, doc: "support resources: a list of {name, contact, description}", set: resources},
-	{name: "discord.token", def: "", secret: true, doc: "bot token", set: str("discord.token", func(c *Config) *string { return &c.Discord.Token }, nil)},
+	{name: "discord.token", def: "", secret: true, doc: "bot token", set: botToken},
 	{name: "discord.guild_id", def: "", doc: "register commands in this guild; empty: global", set: str("discord.guild_id", func(c *Config) *string { return &c.Discord.GuildID }, snowflake)},
 	{name: "discord.api_url", def: "", doc: "REST base URL; empty: Discord's", set: str("discord.api_url", func(c *Config) *string { return &c.Discord.APIURL }, httpURL)},
 	{name: "discord.gateway_url", def: "", doc: "gateway URL; empty: from GET /gateway", set: str("discord.gateway_url", func(c *Config) *string { return &c.Discord.GatewayURL }, wsURL)},
@@ -200,6 +200,42 @@ func resources(c *Config, v any) error {
 	}
 	return nil
 }
+
+// botToken reads discord.token as people paste it: a leading "Bot "
+// (in any case, with any spaces; the bot adds its own), surrounding
+// quotes and whitespace are removed once here, so the bot sends
+// "Bot abc…" and never "Bot Bot abc…". What is left must look like a
+// token; Load hides the value in the error, since it is a secret.
+func botToken(c *Config, v any) error {
+	const name = "discord.token"
+	var s string
+	if err := str(name, func(*Config) *string { return &s }, nil)(c, v); err != nil {
+		return err
+	}
+	for {
+		t := strings.TrimSpace(s)
+		if n := len(t); n >= 2 && (t[0] == '"' || t[0] == '\'' || t[0] == '`') && t[n-1] == t[0] {
+			t = t[1 : n-1]
+		}
+		if f := strings.Fields(t); len(f) > 1 && strings.EqualFold(f[0], "bot") {
+			t = strings.TrimSpace(t[len(f[0]):])
+		}
+		if t == s {
+			break
+		}
+		s = t
+	}
+	if !tokenChars.MatchString(s) {
+		return &Error{Key: name, Value: v, Expected: `the bot's token alone: one word of letters, digits, dots, - and _, ` +
+			`as the Discord Developer Portal shows it (your application → Bot → Reset Token; not the application id, public key or client secret)`}
+	}
+	c.Discord.Token = s
+	return nil
+}
+
+// tokenChars is what a bot token is made of: base64url parts joined by
+// dots. Empty is allowed here: commands that need a token say so.
+var tokenChars = regexp.MustCompile(`^[A-Za-z0-9_.\-]*$`)
 
 func nonEmpty(s string) string {
 	if s == "" {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/peervoice/peervoice/config"
 	"github.com/peervoice/peervoice/flows"
 )
 
@@ -84,27 +83,5 @@ line when all is well. With no PATH, checks the configured flows.`,
 		a.bind(c.Flags(), "flows", "flows_dir")
 	}
 	cmd.AddCommand(lint, list)
-	return cmd
-}
-
-func (a *app) configCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "config",
-		Short: "Work with PeerVoice's configuration",
-	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "check",
-		Short: "Check the configuration and print the effective settings, secrets masked",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := a.load(); err != nil {
-				return err
-			}
-			if a.configFile != "" {
-				fmt.Fprintf(a.stdout, "# from %s, the environment and flags\n", a.configFile)
-			}
-			return config.Print(a.stdout, a.v)
-		},
-	})
 	return cmd
 }

@@ -20,7 +20,7 @@ discord.token), registers the slash commands and serves the community until
 stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := a.load(); err != nil {
+			if err := a.checkedLoad(); err != nil {
 				return err
 			}
 			d := a.cfg.Discord
@@ -60,7 +60,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				return err
 			}
 			if err := b.Run(cmd.Context()); err != nil {
-				if errors.Is(err, bot.ErrNoToken) {
+				if errors.Is(err, bot.ErrNoToken) || errors.Is(err, bot.ErrTokenRefused) {
 					return err
 				}
 				return fmt.Errorf("run: %w", err)

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -28,7 +29,7 @@ type Emulator struct {
 	mux    *http.ServeMux
 	client *http.Client
 	ids    snowflakes
-	token  string
+	token  atomic.Pointer[string] // the bot token accepted now (ResetToken changes it)
 	appID  string
 	botID  string
 	gw     *gateway
@@ -78,10 +79,11 @@ func New(t testing.TB, opts ...Option) *Emulator {
 	e.checks = newViolations(t)
 	e.appID = e.ids.next()
 	e.botID = e.appID
-	e.token = cfg.token
-	if e.token == "" {
-		e.token = base64.RawURLEncoding.EncodeToString([]byte(e.botID)) + "." + randomString(4) + "." + randomString(20)
+	token := cfg.token
+	if token == "" {
+		token = e.newToken()
 	}
+	e.token.Store(&token)
 	e.loadSpec()
 	e.gw = newGateway(e)
 	e.mux = http.NewServeMux()
@@ -122,7 +124,25 @@ func (e *Emulator) ResumeGatewayURL() string {
 
 // Token returns the bot token the emulator accepts, without the "Bot "
 // prefix.
-func (e *Emulator) Token() string { return e.token }
+func (e *Emulator) Token() string { return *e.token.Load() }
+
+// newToken makes a token of the form Discord's have: the bot's id in
+// base64, a timestamp part and an HMAC part.
+func (e *Emulator) newToken() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(e.botID)) + "." + randomString(4) + "." + randomString(20)
+}
+
+// ResetToken does what Reset Token in Discord's developer portal does:
+// from now on only the new token it returns is accepted. REST calls with
+// the old one are answered 401, every gateway connection open now is
+// closed with 4004 Authentication failed, and so is every IDENTIFY or
+// RESUME with the old token.
+func (e *Emulator) ResetToken() string {
+	token := e.newToken()
+	e.token.Store(&token)
+	e.CloseConnections(4004, "Authentication failed.")
+	return token
+}
 
 // AppID returns the bot's application id.
 func (e *Emulator) AppID() string { return e.appID }

@@ -127,6 +127,52 @@ func TestBadTokenClosedWith4004(t *testing.T) {
 	}
 }
 
+// TestResetToken: after ResetToken the old token is refused everywhere,
+// as after Reset Token in the developer portal, and the new one works.
+func TestResetToken(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t, quietHeartbeat)
+	old := e.Token()
+	dial := func(token string) (*discordgo.Session, chan struct{}, error) {
+		s, _ := discordgo.New("Bot " + token)
+		s.Client = e.HTTPClient()
+		s.LogLevel = -1
+		s.ShouldReconnectOnError = false
+		gone := make(chan struct{}, 1)
+		s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { gone <- struct{}{} })
+		return s, gone, s.Open()
+	}
+	s, gone, err := dial(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	settle(t, e)
+	tok := e.ResetToken()
+	if tok == old || e.Token() != tok {
+		t.Fatalf("ResetToken() = %q, Token() = %q; want a new token, %q before", tok, e.Token(), old)
+	}
+	select {
+	case <-gone:
+	case <-ctx(t).Done():
+		t.Fatal("the connection with the old token stayed open")
+	}
+	if _, err := s.User("@me"); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("GET /users/@me with the old token = %v; want 401", err)
+	}
+	if again, _, err := dial(old); err == nil || !strings.Contains(err.Error(), "4004") {
+		again.Close()
+		t.Errorf("IDENTIFY with the old token: %v; want a close with 4004", err)
+	}
+	if st := e.GatewayStats(); st.AuthFailures != 1 {
+		t.Errorf("AuthFailures = %d; want 1", st.AuthFailures)
+	}
+	fresh := open(t, e)
+	if _, err := fresh.User("@me"); err != nil {
+		t.Errorf("GET /users/@me with the new token: %v", err)
+	}
+}
+
 func TestReconnectResumesAndReplays(t *testing.T) {
 	t.Parallel()
 	e := discordtest.New(t, quietHeartbeat)

@@ -106,7 +106,7 @@ func (e *Emulator) handle(w http.ResponseWriter, r *http.Request, kind bodyKind,
 	case err != nil:
 		rep = errorReply(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
 		req.violate(RuleOpenAPI, err.Error())
-	case auth && r.Header.Get("Authorization") != "Bot "+e.token:
+	case auth && r.Header.Get("Authorization") != "Bot "+e.Token():
 		rep = errorReply(http.StatusUnauthorized, 0, "401: Unauthorized")
 	case e.uploadTooLarge(req):
 		rep = tooLargeReply()

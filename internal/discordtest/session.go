@@ -125,7 +125,7 @@ func (g *gateway) heartbeat(c *conn, d json.RawMessage) {
 // tokenOK reports whether a gateway token is the bot's; Discord accepts it
 // with or without the "Bot " prefix.
 func (g *gateway) tokenOK(token string) bool {
-	return strings.TrimPrefix(token, "Bot ") == g.e.token
+	return strings.TrimPrefix(token, "Bot ") == g.e.Token()
 }
 
 // clientClosed records a close frame from the client. A client that
