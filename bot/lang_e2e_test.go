@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,23 +11,18 @@ import (
 	"github.com/peervoice/peervoice/internal/discordtest"
 )
 
-// bilingualFlow is a flow in Welsh and English, Welsh listed first, as
-// the issue found it.
-const bilingualFlow = `id: adferiad
-title: {cy: Adferiad, en: Recovery}
-theme: Testing
-languages: [cy, en]
-questions:
-  - id: ok
-    type: choice
-    prompt: {cy: "Sut ydych chi?", en: "How are you?"}
-    options:
-      - {id: good, label: {cy: "Da", en: "Good"}}
-      - {id: bad, label: {cy: "Ddim yn dda", en: "Not good"}}
-  - id: words
-    type: text
-    prompt: {cy: "Yn eich geiriau chi?", en: "In your own words?"}
-`
+// bilingualFlow is a flow in Welsh and English, Welsh listed first, as the issue
+// found it (flows/testdata/bilingual.yaml).
+var bilingualFlow = mustReadFile("../flows/testdata/bilingual.yaml")
+
+// mustReadFile returns the text of a test fixture.
+func mustReadFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 // newLangHarness runs the bot with the bilingual flow and the default pack.
 func newLangHarness(t *testing.T) *harness {

@@ -1,6 +1,7 @@
 package participant_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -11,23 +12,18 @@ import (
 	"github.com/peervoice/peervoice/uitext"
 )
 
-// bilingual is a flow in Welsh and English, in that order, as the issue
-// found it.
-const bilingual = `id: adferiad
-title: {cy: Adferiad, en: Recovery}
-theme: Testing
-languages: [cy, en]
-questions:
-  - id: ok
-    type: choice
-    prompt: {cy: "Sut ydych chi?", en: "How are you?"}
-    options:
-      - {id: good, label: {cy: "Da", en: "Good"}}
-      - {id: bad, label: {cy: "Ddim yn dda", en: "Not good"}}
-  - id: words
-    type: text
-    prompt: {cy: "Yn eich geiriau chi?", en: "In your own words?"}
-`
+// bilingual is a flow in Welsh and English, Welsh listed first, as the issue
+// found it (flows/testdata/bilingual.yaml).
+var bilingual = mustReadFile("../flows/testdata/bilingual.yaml")
+
+// mustReadFile returns the text of a test fixture.
+func mustReadFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 const english = `id: plain
 title: Plain

@@ -7,21 +7,18 @@ import (
 	"testing"
 )
 
-const bilingualFlow = `id: adferiad
-title: {cy: Adferiad, en: Recovery}
-theme: Testing
-languages: [cy, en]
-questions:
-  - id: ok
-    type: choice
-    prompt: {cy: "Sut ydych chi?", en: "How are you?"}
-    options:
-      - {id: good, label: {cy: "Da", en: "Good"}}
-      - {id: bad, label: {cy: "Ddim yn dda", en: "Not good"}}
-  - id: words
-    type: text
-    prompt: {cy: "Yn eich geiriau chi?", en: "In your own words?"}
-`
+// bilingualFlow is a flow in Welsh and English, Welsh listed first, as the issue
+// found it (flows/testdata/bilingual.yaml).
+var bilingualFlow = mustReadFile("../../flows/testdata/bilingual.yaml")
+
+// mustReadFile returns the text of a test fixture.
+func mustReadFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 // TestChatLang: chat --lang cy shows consent, the flow and PeerVoice's own
 // words in Welsh and takes Welsh commands; without --lang the next run
