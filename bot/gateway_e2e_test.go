@@ -46,7 +46,8 @@ func fixedBackoff(h *harness, d time.Duration) *atomic.Int32 {
 // resumes on resume_gateway_url, never identifies again, and the
 // conversation goes on.
 func TestGatewayResumeURL(t *testing.T) {
-	h := newHarness(t, discordtest.WithHeartbeatInterval(500*time.Millisecond))
+	// A quiet heartbeat, as in TestGatewayDisruptions.
+	h := newHarness(t, discordtest.WithHeartbeatInterval(time.Minute))
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
 	c := ctx(t)

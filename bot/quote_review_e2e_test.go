@@ -47,11 +47,7 @@ var (
 
 func newQuoteHarness(t *testing.T, cands ...bot.QuoteCandidate) *quoteHarness {
 	t.Helper()
-	var opts []discordtest.Option
-	if raceEnabled {
-		opts = append(opts, discordtest.WithInteractionDeadline(15*time.Second))
-	}
-	h := &quoteHarness{t: t, e: discordtest.New(t, opts...), path: filepath.Join(t.TempDir(), "peervoice.db"),
+	h := &quoteHarness{t: t, e: discordtest.New(t, hangDeadline), path: filepath.Join(t.TempDir(), "peervoice.db"),
 		clock: discordtest.NewFakeClock(time.Date(2026, 12, 3, 9, 30, 0, 0, time.UTC)), cands: cands}
 	h.guild = h.e.AddGuild("Peer support")
 	h.mods = h.guild.AddChannel("moderators")
