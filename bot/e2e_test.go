@@ -501,7 +501,7 @@ func TestFlowsChangeRefreshesCommands(t *testing.T) {
 	if _, err := alice.WaitMessage(c, says("Peer support groups")); err != nil {
 		t.Fatalf("the menu does not list the new flow: %v", err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitTime)
 	for !surveyChoices(h.e, "peer-support") {
 		if time.Now().After(deadline) {
 			t.Fatal("/survey's choices were not refreshed")

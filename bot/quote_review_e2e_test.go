@@ -292,7 +292,7 @@ func (g *gatedStore) DecideQuote(ctx context.Context, id string, from, to store.
 	g.mu.Unlock()
 	select {
 	case <-g.both:
-	case <-time.After(5 * time.Second):
+	case <-time.After(waitTime):
 	}
 	return g.QuoteStore.DecideQuote(ctx, id, from, to, at)
 }
@@ -333,7 +333,7 @@ func testDoubleClick(t *testing.T) {
 	}
 	// After a deferral, the decision comes after the response.
 	var rev store.QuoteReview
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(waitTime); ; time.Sleep(10 * time.Millisecond) {
 		var err error
 		if rev, err = r.db.QuoteReviewOf(context.Background(), quoteA.ID); err != nil {
 			t.Fatal(err)
