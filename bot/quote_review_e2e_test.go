@@ -290,9 +290,12 @@ func (g *gatedStore) DecideQuote(ctx context.Context, id string, from, to store.
 		close(g.both)
 	}
 	g.mu.Unlock()
+	// Not a hang bound: when the bot serialises the two clicks itself (a
+	// click holds the quote's lock), the second never arrives here, and
+	// this wait is what lets the first through.
 	select {
 	case <-g.both:
-	case <-time.After(waitTime):
+	case <-time.After(5 * time.Second):
 	}
 	return g.QuoteStore.DecideQuote(ctx, id, from, to, at)
 }
