@@ -138,9 +138,10 @@ func resumeURL(raw []byte) *url.URL {
 // reidentifying is called when discordgo identifies again after op 9. The
 // session is gone, so its resume URL is of no more use: if discordgo
 // dials before the next READY, the connection goes to the gateway URL.
+// (The connection that got op 9 worked, wherever it went.)
 func (g *gatewayFix) reidentifying() {
 	g.mu.Lock()
-	g.resume = nil
+	g.resume, g.unproven = nil, false
 	g.mu.Unlock()
 }
 
@@ -157,7 +158,9 @@ func (g *gatewayFix) redirect(req *http.Request) (*url.URL, error) {
 	}
 	g.mu.Lock()
 	if g.unproven {
-		g.log.Warn("the connection to resume_gateway_url came to nothing; reconnecting to the gateway URL", "resume_url", g.resume)
+		if g.resume != nil {
+			g.log.Warn("the connection to resume_gateway_url came to nothing; reconnecting to the gateway URL", "resume_url", g.resume)
+		}
 		g.resume, g.unproven = nil, false
 	}
 	g.dialingTo = ""
