@@ -94,12 +94,12 @@ func startBot(t *testing.T, o botOpts) *running {
 			t.Fatalf("timed out after %v waiting until %s", within, what)
 		}
 	}
-	wait(b.Ready(), 10*time.Second, "the bot was ready")
+	wait(b.Ready(), waitTime, "the bot was ready")
 	if o.firstCheck != nil {
 		if ch := o.firstCheck(b, cfg); ch != nil {
 			within := o.firstCheckWait
 			if within == 0 {
-				within = 10 * time.Second
+				within = waitTime
 			}
 			wait(ch, within, "the bot made its first check")
 		}

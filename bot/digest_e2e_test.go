@@ -410,3 +410,43 @@ func TestDigestPostAfterSchedule(t *testing.T) {
 		t.Errorf("%d messages after /digest post; want %d", got, per)
 	}
 }
+
+// TestSlowWorkIsDeferred: Discord allows 3 seconds for the first response
+// to an interaction, so when the work takes longer than ackAfter the bot
+// defers (type 5) while still working, and edits the answer in once done.
+// Checked by the order of events rather than by the clock, which on a busy
+// machine says more about the machine: the digest here is built only once
+// the deferral has arrived.
+func TestSlowWorkIsDeferred(t *testing.T) {
+	release := make(chan struct{})
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	defer unblock() // before the harness stops the bot, which waits for the work
+	small := smallDigest(t)
+	h := newDigestHarness(t, func(period string) (*digest.Digest, error) {
+		<-release
+		return small(period)
+	}, research)
+	c := ctx(t)
+	in, err := h.researcher.RunCommandIn(h.research, "digest", discordtest.Sub("preview", discordtest.Opt("period", "2026-W47")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ, err := in.WaitResponse(c)
+	if err != nil {
+		t.Fatalf("no response while the digest was being built: %v", err)
+	}
+	if typ != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("first response type %v while the work went on; want %v (deferred)", typ, discordgo.InteractionResponseDeferredChannelMessageWithSource)
+	}
+	unblock()
+	m, err := h.researcher.WaitMessage(c, func(m discordtest.Message) bool {
+		return strings.Contains(m.Content, "Preview of the digest for 2026-W47")
+	})
+	if err != nil {
+		t.Fatalf("no preview after the deferral: %v", err)
+	}
+	if !m.Ephemeral || m.Followup || m.InteractionID != in.ID {
+		t.Errorf("preview: ephemeral %v, follow-up %v, interaction %q; want the deferred response to interaction %s edited into it", m.Ephemeral, m.Followup, m.InteractionID, in.ID)
+	}
+}

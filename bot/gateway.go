@@ -5,17 +5,14 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
@@ -24,12 +21,16 @@ import (
 // gatewayFix works around two gaps in discordgo v0.28.1's gateway client,
 // for one session:
 //
-//   - It ignores resume_gateway_url. On READY, gatewayFix points
-//     discordgo's unexported Session.gateway (the URL Open dials whenever
-//     it is set) at resume_gateway_url, so every reconnect, which discordgo
-//     always makes a RESUME once it has a session, goes where Discord
-//     asks. When discordgo cannot dial it, Open clears the field itself
-//     and asks GET /gateway again.
+//   - It ignores resume_gateway_url. gatewayFix keeps the URL each READY
+//     brings, and the dialer it gives discordgo sends every connection
+//     while that session lasts (each one a RESUME: discordgo always
+//     resumes once it has a session) there instead of to the gateway URL
+//     discordgo asks for. It writes nothing of discordgo's: discordgo
+//     reads its own copy of the gateway URL without a lock from its
+//     heartbeat and read goroutines (wsapi.go, when a write or read
+//     fails), so any write to it from outside could race them. If a
+//     connection to the resume URL comes to nothing (no READY or RESUMED
+//     before the next dial), the next dial goes to the gateway URL.
 //   - It identifies again at once after op 9 INVALID_SESSION. The
 //     websocket connections it dials are watchedConns, which hold that
 //     IDENTIFY back for a random 1 to 5 seconds (gatewayconn.go).
@@ -40,21 +41,23 @@ import (
 // PR #5296 notes the two disagree), and discordgo has always identified
 // on the same connection; that Discord accepts it on a resume URL is not
 // checked here, with no Discord to check against. Forcing a new
-// connection instead would mean also clearing discordgo's session id and
+// connection instead would mean clearing discordgo's session id and
 // sequence from inside Open, which holds the session lock. What
-// gatewayFix does do: it clears the resume URL at that point, so that a
+// gatewayFix does do: it forgets the resume URL at that point, so that a
 // connection discordgo opens before the new READY goes to the ordinary
 // gateway URL; the new READY then brings a new resume_gateway_url.
 type gatewayFix struct {
-	s       *discordgo.Session
 	log     *slog.Logger
-	field   *string              // discordgo's Session.gateway; nil: the resume URL is left alone
-	backoff func() time.Duration // the wait before identifying again after op 9
-	tls     *tls.Config          // for wss://; nil: the system's roots. Tests set it
-	url     string               // discord.gateway_url; "": from GET /gateway
+	backoff func() time.Duration                  // the wait before identifying again after op 9
+	tls     *tls.Config                           // for wss://; nil: the system's roots. Tests set it
+	proxy   func(*http.Request) (*url.URL, error) // the HTTP proxy for the gateway; nil: none
+	url     string                                // discord.gateway_url; "": from GET /gateway
 
-	mu  sync.Mutex
-	gen uint64 // counts changes to field, so a late reset cannot undo a newer URL
+	mu        sync.Mutex
+	resume    *url.URL // the session's resume_gateway_url; nil: none known
+	unproven  bool     // a dial went to resume and no READY or RESUMED has come since
+	dialingTo string   // host:port the dial in progress was sent to by redirect
+	warned    bool     // the warning that gorilla/websocket ignored a redirect is out
 
 	down atomic.Bool // the bot has closed the gateway for good: dial nothing
 }
@@ -76,112 +79,130 @@ func invalidSessionBackoff() time.Duration {
 	return time.Second + rand.N(4*time.Second)
 }
 
-// installGatewayFix sets the workarounds up on s: a READY handler and a
-// websocket dialer. backoff nil means invalidSessionBackoff. If
-// discordgo's field is gone (a discordgo upgrade), it logs one warning
-// and keeps the back-off only.
+// installGatewayFix sets the workarounds up on s: an event handler and a
+// websocket dialer. backoff nil means invalidSessionBackoff.
 func installGatewayFix(s *discordgo.Session, log *slog.Logger, gatewayURL string, backoff func() time.Duration) *gatewayFix {
 	if backoff == nil {
 		backoff = invalidSessionBackoff
 	}
-	g := &gatewayFix{s: s, log: log, backoff: backoff, url: gatewayURL}
-	field, err := gatewayField(s)
-	if err != nil {
-		log.Warn("discordgo changed: reconnects will not use resume_gateway_url", "err", err)
-	} else {
-		g.field = field
-		s.AddHandler(g.onEvent)
-	}
+	g := &gatewayFix{log: log, backoff: backoff, url: gatewayURL}
+	s.AddHandler(g.onEvent)
 	if p := proxyFor(gatewayURL); p != nil {
 		// gorilla/websocket dials a proxy with the TLS dial function, so
-		// a watching TLS dialer cannot sit behind one.
+		// a watching TLS dialer cannot sit behind one: this is
+		// discordgo's own dialer (websocket.DefaultDialer), redirecting.
 		log.Warn("gateway through an HTTP proxy: no back-off after op 9", "proxy", p.Redacted())
+		g.proxy = http.ProxyFromEnvironment
+		s.Dialer = &websocket.Dialer{Proxy: g.redirect, HandshakeTimeout: 45 * time.Second}
 		return g
 	}
 	s.Dialer = g.dialer()
 	return g
 }
 
-// gatewayField returns discordgo's unexported Session.gateway, the URL
-// Open dials when it is not empty (wsapi.go), or an error if this
-// discordgo has no such string field. TestGatewayField fails if it goes.
-func gatewayField(s *discordgo.Session) (*string, error) {
-	f := reflect.ValueOf(s).Elem().FieldByName("gateway")
-	if !f.IsValid() {
-		return nil, errors.New("discordgo.Session has no field gateway")
-	}
-	if f.Type() != reflect.TypeFor[string]() {
-		return nil, fmt.Errorf("discordgo.Session.gateway is a %s, not a string", f.Type())
-	}
-	return (*string)(unsafe.Pointer(f.UnsafeAddr())), nil
-}
-
-// setGateway stores u in discordgo's gateway field under the session's
-// lock, which Open holds while it reads the field. With gen non-zero it
-// stores only if nothing has changed the field since gen was taken.
-// It runs in an event handler's goroutine (discordgo's SyncEvents is
-// false: the bot never sets it), or in one of its own.
-func (g *gatewayFix) setGateway(u string, gen uint64) {
-	g.s.Lock()
-	defer g.s.Unlock()
-	g.storeGateway(u, gen)
-}
-
-// storeGateway is setGateway with the session lock held.
-func (g *gatewayFix) storeGateway(u string, gen uint64) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if gen != 0 && gen != g.gen {
-		return
-	}
-	g.gen++
-	*g.field = u
-}
-
-// onEvent reads resume_gateway_url from the raw READY: discordgo
-// v0.28.1's Ready type has no field for it.
+// onEvent keeps resume_gateway_url from the raw READY (discordgo v0.28.1's
+// Ready type has no field for it), and notes that a connection worked.
 func (g *gatewayFix) onEvent(_ *discordgo.Session, e *discordgo.Event) {
-	if e.Type != "READY" {
-		return
+	switch e.Type {
+	case "RESUMED":
+		g.mu.Lock()
+		g.unproven = false
+		g.mu.Unlock()
+	case "READY":
+		u := resumeURL(e.RawData)
+		if u == nil {
+			g.log.Warn("READY has no resume_gateway_url that is a websocket URL; reconnects go to the gateway URL")
+		}
+		g.mu.Lock()
+		g.resume, g.unproven = u, false
+		g.mu.Unlock()
 	}
+}
+
+// resumeURL returns the resume_gateway_url of a raw READY, with the query
+// discordgo adds to the gateway URL it dials, or nil.
+func resumeURL(raw []byte) *url.URL {
 	var r struct {
 		ResumeGatewayURL string `json:"resume_gateway_url"`
 	}
-	if err := json.Unmarshal(e.RawData, &r); err != nil || r.ResumeGatewayURL == "" {
-		return
+	if err := json.Unmarshal(raw, &r); err != nil || r.ResumeGatewayURL == "" {
+		return nil
 	}
 	u, err := url.Parse(r.ResumeGatewayURL)
-	if err != nil || (u.Scheme != "wss" && u.Scheme != "ws") || u.Host == "" {
-		g.log.Warn("READY has a resume_gateway_url that is not a websocket URL; ignored")
-		return
+	if err != nil || (u.Scheme != "wss" && u.Scheme != "ws") || u.Host == "" || u.User != nil {
+		return nil
 	}
-	// The query discordgo adds to the gateway URL it dials.
 	u.RawQuery = "v=" + discordgo.APIVersion + "&encoding=json"
-	g.setGateway(u.String(), 0)
+	return u
 }
 
-// reidentifying is called when discordgo identifies again after op 9,
-// holding its websocket write lock. The session is gone, so its resume
-// URL is of no more use: if discordgo dials before the next READY, it
-// should ask GET /gateway. Waiting for the session lock here could
-// deadlock (Close takes it, then the write lock; Open holds it while it
-// answers an op 9 to its RESUME), so the field is cleared at once only if
-// the lock is free, as it is when op 9 comes in the read loop, and
-// otherwise from a goroutine once it is; gen keeps that goroutine from
-// undoing the next READY.
+// reidentifying is called when discordgo identifies again after op 9. The
+// session is gone, so its resume URL is of no more use: if discordgo
+// dials before the next READY, the connection goes to the gateway URL.
+// (The connection that got op 9 worked, wherever it went.)
 func (g *gatewayFix) reidentifying() {
-	if g.field == nil {
-		return
-	}
-	if g.s.TryLock() {
-		g.storeGateway("", 0)
-		g.s.Unlock()
-		return
+	g.mu.Lock()
+	g.resume, g.unproven = nil, false
+	g.mu.Unlock()
+}
+
+// redirect is the dialer's Proxy function: gorilla/websocket calls it with
+// the upgrade request just before it dials, and dials the host of the
+// request's URL, which it reads after the call, so pointing the URL (and
+// Host) at resume_gateway_url sends the connection there. A dial sent
+// there that brought neither READY nor RESUMED by the next dial means the
+// resume URL does not work: the next dial goes where discordgo asked.
+// Then it returns the HTTP proxy to use, if any.
+func (g *gatewayFix) redirect(req *http.Request) (*url.URL, error) {
+	if g.down.Load() {
+		return nil, errGatewayDown
 	}
 	g.mu.Lock()
-	gen := g.gen
+	if g.unproven {
+		if g.resume != nil {
+			g.log.Warn("the connection to resume_gateway_url came to nothing; reconnecting to the gateway URL", "resume_url", g.resume)
+		}
+		g.resume, g.unproven = nil, false
+	}
+	g.dialingTo = ""
+	if to := g.resume; to != nil && websocketScheme(req.URL.Scheme) == to.Scheme {
+		req.URL.Host, req.URL.Path, req.URL.RawPath, req.URL.RawQuery = to.Host, to.Path, to.RawPath, to.RawQuery
+		req.Host = to.Host
+		g.unproven = true
+		g.dialingTo = hostPort(req.URL)
+	}
 	g.mu.Unlock()
-	go g.setGateway("", gen)
+	if g.proxy != nil {
+		return g.proxy(req)
+	}
+	return nil, nil
+}
+
+// dialing checks, as the dialer connects to addr, that a redirect took:
+// if a gorilla/websocket upgrade dials the URL it was given rather than
+// the request's, it logs one warning; the dial then counts as one to the
+// resume URL that came to nothing, so the next goes to the gateway URL.
+func (g *gatewayFix) dialing(addr string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	want := g.dialingTo
+	g.dialingTo = ""
+	if want != "" && addr != want && !g.warned {
+		g.warned = true
+		g.log.Warn("gorilla/websocket changed: reconnects will not use resume_gateway_url", "dialed", addr, "resume", want)
+	}
+}
+
+// websocketScheme returns the websocket scheme for the http or https that
+// gorilla/websocket puts in its upgrade request's URL.
+func websocketScheme(scheme string) string {
+	switch scheme {
+	case "http":
+		return "ws"
+	case "https":
+		return "wss"
+	}
+	return scheme
 }
 
 // dialer is a websocket dialer whose connections are watchedConns. For
@@ -192,10 +213,12 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 	watch := func(c net.Conn) net.Conn { return newWatchedConn(c, g.backoff, g.reidentifying) }
 	return &websocket.Dialer{
 		HandshakeTimeout: 45 * time.Second, // as websocket.DefaultDialer
+		Proxy:            g.redirect,
 		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			if g.down.Load() {
 				return nil, errGatewayDown
 			}
+			g.dialing(addr)
 			c, err := nd.DialContext(ctx, network, addr)
 			if err != nil {
 				return nil, g.unreachable(addr, err)
@@ -206,6 +229,7 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 			if g.down.Load() {
 				return nil, errGatewayDown
 			}
+			g.dialing(addr)
 			host, _, err := net.SplitHostPort(addr)
 			if err != nil {
 				return nil, err

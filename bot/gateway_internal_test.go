@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -10,55 +11,194 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 )
 
-// TestGatewayField fails when a discordgo upgrade removes or retypes the
-// unexported field the resume_gateway_url workaround writes.
-func TestGatewayField(t *testing.T) {
-	s, err := discordgo.New("Bot token")
-	if err != nil {
-		t.Fatal(err)
+// TestGatewayFixWritesNothingOfDiscordgos: discordgo v0.28.1 reads its
+// unexported Session.gateway without a lock from its heartbeat and read
+// goroutines when a write or read fails (wsapi.go), so the workarounds
+// must never write it. A goroutine here reads it as those do while READY,
+// RESUMED, op 9 and dials go through the workarounds: under -race any
+// write is reported, and without it the value must not change.
+func TestGatewayFixWritesNothingOfDiscordgos(t *testing.T) {
+	gateway, resume := echoGateway(t), echoGateway(t)
+	s, _ := discordgo.New("Bot token")
+	g := installGatewayFix(s, slog.New(slog.DiscardHandler), "", func() time.Duration { return 0 })
+	field := gatewayURLOf(t, s)
+	*field = gateway.url // as Open leaves it after GET /gateway
+	started, stop, done := make(chan struct{}), make(chan struct{}), make(chan string)
+	go func() {
+		close(started)
+		var last string
+		for {
+			select {
+			case <-stop:
+				done <- last
+				return
+			default:
+				last = *field // as heartbeat's "error sending heartbeat to gateway %s" does
+			}
+		}
+	}()
+	<-started
+	for range 50 {
+		g.onEvent(s, ready(resume.url))
+		dial(t, s)
+		g.onEvent(s, &discordgo.Event{Type: "RESUMED"})
+		g.reidentifying()
+		dial(t, s)
 	}
-	p, err := gatewayField(s)
-	if err != nil {
-		t.Fatalf("gatewayField: %v; gateway.go needs a new way to set the gateway URL", err)
+	close(stop)
+	if got := <-done; got != gateway.url {
+		t.Errorf("discordgo's gateway URL read %q; want it left as %q", got, gateway.url)
 	}
-	*p = "wss://resume.example/?v=9&encoding=json"
-	if got := reflect.ValueOf(s).Elem().FieldByName("gateway").String(); got != *p {
-		t.Errorf("Session.gateway = %q after the write; want %q", got, *p)
+	if resume.dials.Load() != 50 || gateway.dials.Load() != 50 {
+		t.Errorf("%d dials to the resume URL and %d to the gateway URL; want 50 each", resume.dials.Load(), gateway.dials.Load())
 	}
 }
 
-func TestReadyResumeURL(t *testing.T) {
+// TestResumeURLRedirect: dials go to the session's resume_gateway_url
+// while it works, to the gateway URL discordgo asks for before the first
+// READY, after op 9 and after a dial to the resume URL that brought
+// neither READY nor RESUMED, and nowhere once the bot has shut down.
+func TestResumeURLRedirect(t *testing.T) {
+	gateway, resume := echoGateway(t), echoGateway(t)
 	s, _ := discordgo.New("Bot token")
-	g := installGatewayFix(s, slog.New(slog.DiscardHandler), "", nil)
+	var logs bytes.Buffer // written only by the dials below, in this goroutine
+	g := installGatewayFix(s, slog.New(slog.NewTextHandler(&logs, nil)), "", func() time.Duration { return 0 })
+	*gatewayURLOf(t, s) = gateway.url
+	resumed := &discordgo.Event{Type: "RESUMED"}
+	steps := []struct {
+		name  string
+		event *discordgo.Event // before the dial; nil for none
+		op9   bool
+		want  *gatewayServer
+	}{
+		{"before READY", nil, false, gateway},
+		{"after READY", ready(resume.url), false, resume},
+		{"after RESUMED", resumed, false, resume},
+		{"after a dial there that brought no RESUMED", nil, false, gateway},
+		{"the resume URL forgotten", nil, false, gateway},
+		{"after the next READY", ready(resume.url + "/again"), false, resume},
+		{"after op 9", nil, true, gateway},
+		{"after a READY without one", ready(""), false, gateway},
+	}
+	for _, st := range steps {
+		if st.event != nil {
+			g.onEvent(s, st.event)
+		}
+		if st.op9 {
+			g.reidentifying()
+		}
+		before := st.want.dials.Load()
+		dial(t, s)
+		if st.want.dials.Load() != before+1 {
+			t.Errorf("%s: the dial went to the other server; want %s", st.name, st.want.url)
+		}
+	}
+	if got, want := resume.lastURL(), "/again?v="+discordgo.APIVersion+"&encoding=json"; got != want {
+		t.Errorf("the resume server was asked for %q; want %q", got, want)
+	}
+	if got, want := resume.lastHost(), strings.TrimPrefix(resume.url, "ws://"); got != want {
+		t.Errorf("the upgrade request to the resume URL says Host %q; want %q", got, want)
+	}
+	if l := logs.String(); strings.Contains(l, "gorilla/websocket changed") || !strings.Contains(l, "came to nothing") {
+		t.Errorf("logs:\n%s\nwant the fall-back to the gateway URL, and no warning that the redirect did not take", l)
+	}
+	g.onEvent(s, ready(resume.url))
+	g.shutdown()
+	if ws, _, err := s.Dialer.Dial(gateway.url, nil); !errors.Is(err, errGatewayDown) {
+		if ws != nil {
+			ws.Close()
+		}
+		t.Errorf("dial after shutdown = %v; want errGatewayDown", err)
+	}
+}
+
+// gatewayServer is a websocket server that counts the upgrade requests
+// it gets.
+type gatewayServer struct {
+	url   string // ws://host:port
+	dials atomic.Int32
+	mu    sync.Mutex
+	uri   string // of the last upgrade request
+	host  string
+}
+
+func (g *gatewayServer) lastURL() string  { g.mu.Lock(); defer g.mu.Unlock(); return g.uri }
+func (g *gatewayServer) lastHost() string { g.mu.Lock(); defer g.mu.Unlock(); return g.host }
+
+func echoGateway(t *testing.T) *gatewayServer {
+	g := &gatewayServer{}
+	up := websocket.Upgrader{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Counted before the upgrade's answer, which the dial waits for.
+		g.mu.Lock()
+		g.uri, g.host = r.RequestURI, r.Host
+		g.mu.Unlock()
+		g.dials.Add(1)
+		if ws, err := up.Upgrade(w, r, nil); err == nil {
+			ws.Close()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	g.url = "ws" + strings.TrimPrefix(srv.URL, "http")
+	return g
+}
+
+// gatewayURLOf returns discordgo's unexported Session.gateway, the URL
+// Open dials, for the tests to set and read as Open does.
+func gatewayURLOf(t *testing.T, s *discordgo.Session) *string {
+	t.Helper()
+	f := reflect.ValueOf(s).Elem().FieldByName("gateway")
+	if !f.IsValid() || f.Kind() != reflect.String {
+		t.Skip("discordgo.Session has no string field gateway any more")
+	}
+	return (*string)(unsafe.Pointer(f.UnsafeAddr()))
+}
+
+// dial connects as discordgo's Open does: with the session's dialer, to
+// the gateway URL it has, holding the session lock.
+func dial(t *testing.T, s *discordgo.Session) {
+	t.Helper()
+	s.Lock()
+	defer s.Unlock()
+	u := *gatewayURLOf(t, s)
+	ws, _, err := s.Dialer.Dial(u, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", u, err)
+	}
+	ws.Close()
+}
+
+func ready(resumeURL string) *discordgo.Event {
+	raw, _ := json.Marshal(map[string]string{"resume_gateway_url": resumeURL})
+	return &discordgo.Event{Type: "READY", RawData: raw}
+}
+
+func TestReadyResumeURL(t *testing.T) {
 	for _, tc := range []struct{ raw, want string }{
 		{`{"resume_gateway_url":"wss://gateway-us-east1-b.discord.gg"}`, "wss://gateway-us-east1-b.discord.gg?v=" + discordgo.APIVersion + "&encoding=json"},
 		{`{"resume_gateway_url":"ws://127.0.0.1:1234/resume"}`, "ws://127.0.0.1:1234/resume?v=" + discordgo.APIVersion + "&encoding=json"},
 		{`{"resume_gateway_url":"https://not-a-websocket"}`, ""},
+		{`{"resume_gateway_url":"wss://user:pw@host"}`, ""},
 		{`{"session_id":"x"}`, ""},
 		{`not json`, ""},
 	} {
-		*g.field = ""
-		g.onEvent(s, &discordgo.Event{Type: "READY", RawData: []byte(tc.raw)})
-		if got := *g.field; got != tc.want {
-			t.Errorf("READY %s: gateway = %q; want %q", tc.raw, got, tc.want)
+		got := ""
+		if u := resumeURL([]byte(tc.raw)); u != nil {
+			got = u.String()
 		}
-	}
-	// A reset taken before a READY must not undo it.
-	g.mu.Lock()
-	gen := g.gen
-	g.mu.Unlock()
-	g.onEvent(s, &discordgo.Event{Type: "READY", RawData: []byte(`{"resume_gateway_url":"wss://new.example"}`)})
-	g.setGateway("", gen)
-	if got := *g.field; !strings.HasPrefix(got, "wss://new.example") {
-		t.Errorf("a stale reset cleared the gateway URL: %q", got)
+		if got != tc.want {
+			t.Errorf("resumeURL(%s) = %q; want %q", tc.raw, got, tc.want)
+		}
 	}
 }
 
@@ -265,9 +405,8 @@ func TestDialerTLS(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	s, _ := discordgo.New("Bot token")
 	var held atomic.Int32
-	g := &gatewayFix{s: s, log: slog.New(slog.DiscardHandler),
+	g := &gatewayFix{log: slog.New(slog.DiscardHandler),
 		backoff: func() time.Duration { held.Add(1); return time.Millisecond },
 		tls:     srv.Client().Transport.(*http.Transport).TLSClientConfig}
 	ws, _, err := g.dialer().Dial("wss"+strings.TrimPrefix(srv.URL, "https")+"/?v=9&encoding=json", nil)
@@ -297,48 +436,5 @@ func TestDialerTLS(t *testing.T) {
 	}
 	if n := held.Load(); n != 1 {
 		t.Errorf("%d writes held back; want 1, the second IDENTIFY", n)
-	}
-}
-
-// TestReidentifyingClearsResumeURL: after op 9 the resume URL goes, at
-// once when the session lock is free, or once Open lets go of it; never
-// over a READY that came in between.
-func TestReidentifyingClearsResumeURL(t *testing.T) {
-	s, _ := discordgo.New("Bot token")
-	g := installGatewayFix(s, slog.New(slog.DiscardHandler), "", nil)
-	ready := func(u string) {
-		g.onEvent(s, &discordgo.Event{Type: "READY", RawData: []byte(`{"resume_gateway_url":"` + u + `"}`)})
-	}
-	get := func() string {
-		s.RLock()
-		defer s.RUnlock()
-		return *g.field
-	}
-	ready("wss://one.example")
-	g.reidentifying()
-	if got := get(); got != "" {
-		t.Errorf("gateway = %q after op 9 with the lock free; want it cleared", got)
-	}
-
-	ready("wss://two.example")
-	s.Lock() // as Open holds it when op 9 answers its RESUME
-	g.reidentifying()
-	s.Unlock()
-	deadline := time.Now().Add(5 * time.Second)
-	for get() != "" && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if got := get(); got != "" {
-		t.Errorf("gateway = %q after op 9 with the lock held; want it cleared once free", got)
-	}
-
-	ready("wss://three.example")
-	s.Lock()
-	g.reidentifying()
-	s.Unlock()
-	ready("wss://four.example") // may run before the goroutine or after
-	time.Sleep(20 * time.Millisecond)
-	if got := get(); !strings.HasPrefix(got, "wss://four.example") {
-		t.Errorf("gateway = %q; the READY after op 9 must win", got)
 	}
 }

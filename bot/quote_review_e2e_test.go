@@ -47,11 +47,7 @@ var (
 
 func newQuoteHarness(t *testing.T, cands ...bot.QuoteCandidate) *quoteHarness {
 	t.Helper()
-	var opts []discordtest.Option
-	if raceEnabled {
-		opts = append(opts, discordtest.WithInteractionDeadline(15*time.Second))
-	}
-	h := &quoteHarness{t: t, e: discordtest.New(t, opts...), path: filepath.Join(t.TempDir(), "peervoice.db"),
+	h := &quoteHarness{t: t, e: discordtest.New(t, hangDeadline), path: filepath.Join(t.TempDir(), "peervoice.db"),
 		clock: discordtest.NewFakeClock(time.Date(2026, 12, 3, 9, 30, 0, 0, time.UTC)), cands: cands}
 	h.guild = h.e.AddGuild("Peer support")
 	h.mods = h.guild.AddChannel("moderators")
@@ -294,6 +290,9 @@ func (g *gatedStore) DecideQuote(ctx context.Context, id string, from, to store.
 		close(g.both)
 	}
 	g.mu.Unlock()
+	// Not a hang bound: when the bot serialises the two clicks itself (a
+	// click holds the quote's lock), the second never arrives here, and
+	// this wait is what lets the first through.
 	select {
 	case <-g.both:
 	case <-time.After(5 * time.Second):
@@ -337,7 +336,7 @@ func testDoubleClick(t *testing.T) {
 	}
 	// After a deferral, the decision comes after the response.
 	var rev store.QuoteReview
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(waitTime); ; time.Sleep(10 * time.Millisecond) {
 		var err error
 		if rev, err = r.db.QuoteReviewOf(context.Background(), quoteA.ID); err != nil {
 			t.Fatal(err)

@@ -29,11 +29,11 @@ var monday1700 = time.Date(2026, 11, 30, 17, 0, 0, 0, london)
 
 // firstCheckWait is how long a start may take to make its first check:
 // a digest with charts is slow to draw under the race detector.
-var firstCheckWait = map[bool]time.Duration{false: 10 * time.Second, true: 60 * time.Second}[raceEnabled]
+var firstCheckWait = map[bool]time.Duration{false: waitTime, true: 2 * waitTime}[raceEnabled]
 
 func newSchedHarness(t *testing.T) *schedHarness {
 	t.Helper()
-	h := &schedHarness{t: t, e: discordtest.New(t), path: filepath.Join(t.TempDir(), "peervoice.db"), clock: discordtest.NewFakeClock(monday1700)}
+	h := &schedHarness{t: t, e: discordtest.New(t, hangDeadline), path: filepath.Join(t.TempDir(), "peervoice.db"), clock: discordtest.NewFakeClock(monday1700)}
 	h.guild = h.e.AddGuild("Peer support")
 	h.ch = h.guild.AddChannel("community")
 	return h

@@ -21,7 +21,7 @@ import (
 // with the explanation instead of reconnecting for ever, and neither the
 // error nor the log shows the token.
 func TestTokenResetWhileRunning(t *testing.T) {
-	e := discordtest.New(t)
+	e := discordtest.New(t, hangDeadline)
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "peervoice.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -228,3 +228,17 @@ func BenchmarkText(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(corpus))/b.Elapsed().Seconds(), "texts/s")
 }
+
+// BenchmarkPathological times Text on the inputs of TestPathologicalInputs,
+// a few kilobytes each (go test -run '^$' -bench Pathological ./scrub/).
+func BenchmarkPathological(b *testing.B) {
+	s := scrub.New(pathologicalNames)
+	for _, tt := range pathological {
+		b.Run(strings.ReplaceAll(tt.name, " ", "_"), func(b *testing.B) {
+			b.SetBytes(int64(len(tt.in)))
+			for b.Loop() {
+				s.Text(tt.in)
+			}
+		})
+	}
+}

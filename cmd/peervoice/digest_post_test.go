@@ -17,7 +17,7 @@ import (
 func TestDigestPostBinary(t *testing.T) {
 	dir := t.TempDir()
 	week := digestCommunity(t, dir)
-	e := discordtest.New(t)
+	e := newEmulator(t)
 	g := e.AddGuild("Peer support")
 	ch := g.AddChannel("research")
 	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL()}

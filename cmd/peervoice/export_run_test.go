@@ -19,7 +19,7 @@ import (
 // as well as the usual details, in the research channel.
 func TestRunExport(t *testing.T) {
 	dir := exportFixture(t)
-	e := discordtest.New(t)
+	e := newEmulator(t)
 	g := e.AddGuild("Peer support")
 	research := g.AddChannel("research")
 	general := g.AddChannel("general")

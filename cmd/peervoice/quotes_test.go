@@ -98,7 +98,7 @@ func quotesOf(t *testing.T, dir, week string, env []string) digestQuotes {
 func TestQuoteApprovalBinary(t *testing.T) {
 	dir := t.TempDir()
 	week := digestCommunity(t, dir)
-	e := discordtest.New(t)
+	e := newEmulator(t)
 	g := e.AddGuild("Peer support")
 	mods := g.AddChannel("moderators")
 	role := g.AddRole("moderators", 0)

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/peervoice/peervoice/internal/discordtest"
 )
 
 // quoteCommunity has one person for each of answers answer the recovery
@@ -238,7 +236,7 @@ func TestQuotesBotAsksOnlyUndecided(t *testing.T) {
 	if r := peervoice(t, dir, "", nil, "quotes", "approve", decided.id); r.code != 0 {
 		t.Fatalf("quotes approve: exit %d\n%s", r.code, r.stderr)
 	}
-	e := discordtest.New(t)
+	e := newEmulator(t)
 	g := e.AddGuild("Peer support")
 	mods := g.AddChannel("moderators")
 	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL(), "PEERVOICE_DISCORD_MODERATOR_CHANNEL_ID=" + mods.ID}

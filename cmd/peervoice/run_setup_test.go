@@ -9,8 +9,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/peervoice/peervoice/internal/discordtest"
 )
 
 // wrongToken looks like a bot token, but is not the emulator's.
@@ -33,7 +31,7 @@ func closedPort(t *testing.T) string {
 // with where to get a token and where it is read from, and never shows
 // the token.
 func TestRefusedToken(t *testing.T) {
-	e := discordtest.New(t)
+	e := newEmulator(t)
 	ch := e.AddGuild("Peer support").AddChannel("research")
 	dir := t.TempDir()
 	if r := peervoice(t, dir, "", nil, "chat", "--user", "sam"); r.code != 0 {
@@ -70,7 +68,7 @@ func TestRefusedToken(t *testing.T) {
 // the emulator sees "Bot TOKEN", on the gateway and on every REST call,
 // and so accepts it.
 func TestBotPrefixSentOnce(t *testing.T) {
-	e := discordtest.New(t)
+	e := newEmulator(t)
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "peervoice.yaml")
 	yaml := "discord:\n  token: \"Bot " + e.Token() + "\"\n  api_url: " + e.URL() + "\n"
@@ -115,7 +113,7 @@ func TestBotPrefixSentOnce(t *testing.T) {
 // discord.gateway_url, at a closed loopback port: the error names that
 // host and port and the setting, never discord.com, which was not dialled.
 func TestUnreachableNamesTheHost(t *testing.T) {
-	e := discordtest.New(t)
+	e := newEmulator(t)
 	addr := closedPort(t)
 	dir := t.TempDir()
 	token := "PEERVOICE_DISCORD_TOKEN=" + e.Token()

@@ -26,7 +26,7 @@ func TestRunWithoutToken(t *testing.T) {
 // second run carries on at the same question with the earlier answer
 // intact, and SIGTERM then stops it cleanly.
 func TestRunBinary(t *testing.T) {
-	e := discordtest.New(t)
+	e := newEmulator(t)
 	dir := t.TempDir()
 	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL()}
 	start := func() (*exec.Cmd, *syncBuffer) {

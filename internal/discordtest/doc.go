@@ -51,7 +51,8 @@
 //     ../shared/discord-api-spec/openapi.json next to the module root. The
 //     description is parsed once per process and each operation's schema
 //     compiled on first use. If the file is missing this layer is skipped,
-//     with a t.Log saying so.
+//     with a t.Log saying so; ValidatesOpenAPI tells a test of that layer
+//     to skip itself.
 //   - Documented limits the description does not encode: 2,000 characters
 //     of content; 10 embeds, 6,000 characters across them, 25 fields and
 //     the per-field lengths; 5 action rows of at most 5 buttons; a select
@@ -68,10 +69,15 @@
 //   - The interaction flow: the initial response must come within 3
 //     seconds (WithInteractionDeadline), only once (a second gets 40060),
 //     and with a callback type that fits the interaction. Interactions never
-//     answered are reported when the test ends.
+//     answered are reported when the test ends. The deadline is timed by
+//     the emulator's clock, the wall clock unless WithClock says otherwise:
+//     a test that is not about it can give a long deadline, so that a busy
+//     machine does not fail it, and test the deadline with a FakeClock or
+//     by the order of events.
 //
 // A test that provokes a violation on purpose declares it first with
-// ExpectViolation; Violations lists everything recorded.
+// ExpectViolation (a skipped test is not failed for expectations it did
+// not meet); Violations lists everything recorded.
 //
 // # Failures on demand
 //

@@ -233,7 +233,10 @@ func TestDroppedConnectionReconnects(t *testing.T) {
 // on Discord, so its RESUME fails and it identifies again.
 func TestMissedHeartbeatACKs(t *testing.T) {
 	t.Parallel()
-	e := discordtest.New(t, discordtest.WithHeartbeatInterval(40*time.Millisecond))
+	// Five missed intervals end the connection: at 200 ms that is a second,
+	// long enough that a busy machine does not miss ACKs before the test
+	// suspends them.
+	e := discordtest.New(t, discordtest.WithHeartbeatInterval(200*time.Millisecond))
 	open(t, e)
 	if _, err := e.WaitGateway(ctx(t), func(s discordtest.GatewayStats) bool { return s.HeartbeatACKs > 0 }); err != nil {
 		t.Fatal(err)

@@ -62,6 +62,12 @@ func (e *Emulator) loadSpec() {
 	}
 }
 
+// ValidatesOpenAPI reports whether requests are validated against Discord's
+// OpenAPI description: false when it was turned off with WithoutSpec or its
+// file was not found. A test of that layer skips itself when it is false,
+// before it calls ExpectViolation.
+func (e *Emulator) ValidatesOpenAPI() bool { return e.spec != nil }
+
 // findSpec returns the description's path: explicit, else $PEERVOICE_DISCORD_SPEC,
 // else ../shared/discord-api-spec/openapi.json relative to the directory of
 // the nearest go.mod above the working directory.

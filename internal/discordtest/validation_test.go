@@ -112,6 +112,10 @@ func TestModalLimit(t *testing.T) {
 func TestOpenAPIViolation(t *testing.T) {
 	t.Parallel()
 	e := discordtest.New(t)
+	if !e.ValidatesOpenAPI() {
+		// Skip before ExpectViolation: nothing here can meet it.
+		t.Skipf("no OpenAPI description: set %s to Discord's openapi.json (github.com/discord/discord-api-spec) or clone that repository to ../shared/discord-api-spec beside the module root", discordtest.SpecEnv)
+	}
 	s := open(t, e)
 	dm, err := s.UserChannelCreate(e.User("alice").ID)
 	if err != nil {
@@ -121,14 +125,11 @@ func TestOpenAPIViolation(t *testing.T) {
 	// An action row with no components: discordgo sends "components": null,
 	// which Discord refuses.
 	_, err = s.ChannelMessageSendComplex(dm.ID, &discordgo.MessageSend{Content: "x", Components: []discordgo.MessageComponent{discordgo.ActionsRow{}}})
-	if vs := e.Violations(); len(vs) == 0 {
-		t.Skip("no OpenAPI description found: the OpenAPI layer is skipped")
-	}
 	if code, _ := restCode(err); code != 50035 {
 		t.Errorf("send = %v; want 50035", err)
 	}
-	if v := e.Violations(); v[0].Rule != discordtest.RuleOpenAPI {
-		t.Errorf("violation = %v; want rule %q", v[0], discordtest.RuleOpenAPI)
+	if v := e.Violations(); len(v) == 0 || v[0].Rule != discordtest.RuleOpenAPI {
+		t.Errorf("violations = %v; want one with rule %q", v, discordtest.RuleOpenAPI)
 	}
 	// A malformed component: a button whose style is a string.
 	e.ExpectViolation("at /components/0/components/0/style: got string, want integer")
@@ -206,4 +207,41 @@ func files(n, size int) []*discordgo.File {
 		out = append(out, &discordgo.File{Name: fmt.Sprintf("f%d.png", i), ContentType: "image/png", Reader: bytes.NewReader(make([]byte, size))})
 	}
 	return out
+}
+
+// TestExpectViolationSkipped: an expectation nothing met fails the test,
+// unless the test was skipped (it may skip after ExpectViolation, for
+// example when a file it needs is missing).
+func TestExpectViolationSkipped(t *testing.T) {
+	t.Parallel()
+	for _, skipped := range []bool{false, true} {
+		tb := &recordingTB{TB: t, skipped: skipped}
+		e := discordtest.New(tb, discordtest.WithoutSpec())
+		e.ExpectViolation("never provoked")
+		tb.cleanup()
+		failed := strings.Contains(strings.Join(tb.errors, "\n"), `expected a violation containing "never provoked"`)
+		if failed == skipped {
+			t.Errorf("skipped %v: errors %q; want the unmet expectation reported %v", skipped, tb.errors, !skipped)
+		}
+	}
+}
+
+// recordingTB is a test that records its errors instead of failing, runs
+// its cleanups when told, and says whether it was skipped.
+type recordingTB struct {
+	testing.TB
+	skipped  bool
+	errors   []string
+	cleanups []func()
+}
+
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Skipped() bool    { return r.skipped }
+func (r *recordingTB) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+func (r *recordingTB) cleanup() {
+	for i := len(r.cleanups) - 1; i >= 0; i-- {
+		r.cleanups[i]()
+	}
 }
