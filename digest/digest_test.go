@@ -380,3 +380,42 @@ func TestWordingFromAnsweredVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestQuoteWordingFromAnsweredVersion checks that a quote is attributed to
+// its question as worded in the flow version the answer was given on,
+// whatever the current flows say, and falls back to the newest wording
+// when the version is unknown.
+func TestQuoteWordingFromAnsweredVersion(t *testing.T) {
+	src := func(title, prompt string) *flows.Flow {
+		f, probs := flows.Parse("story.yaml", []byte("id: story\ntitle: "+title+"\ntheme: Recovery\nquestions:\n  - id: words\n    type: text\n    quotable: true\n    prompt: "+prompt+"\n"))
+		if f == nil || probs.Err() != nil {
+			t.Fatalf("parse: %v", probs.Err())
+		}
+		return f
+	}
+	a, b := src("Your story (A)", "What helped you, back then?"), src("Your story (B)", "What helps you now?")
+	p, err := digest.ParsePeriod("2026-W47", london(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, version, title, prompt string
+	}{
+		{"answered on A, B current", a.Version, "Your story (A)", "What helped you, back then?"},
+		{"answered on B", b.Version, "Your story (B)", "What helps you now?"},
+		{"version unknown", "", "Your story (B)", "What helps you now?"},
+		{"a version not in the catalog", "0123456789abcdef", "Your story (B)", "What helps you now?"},
+	} {
+		data := digest.Data{Quotes: []digest.QuoteText{{Ref: "r", FlowID: "story", QuestionID: "words", FlowVersion: tt.version, Text: "Walking with the group"}}}
+		d, err := digest.Build(p, []*flows.Flow{b, a}, data, digest.Options{Subgroups: []string{}, Scrubber: fakeScrubber{}, Crisis: fakeCrisis{}, PublishUnapproved: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Quotes) != 1 {
+			t.Fatalf("%s: %d quotes; want 1", tt.name, len(d.Quotes))
+		}
+		if q := d.Quotes[0]; q.FlowTitle != tt.title || q.Prompt != tt.prompt {
+			t.Errorf("%s: quote under %q / %q; want %q / %q", tt.name, q.FlowTitle, q.Prompt, tt.title, tt.prompt)
+		}
+	}
+}

@@ -116,8 +116,12 @@ type QuoteText struct {
 	// Ref identifies the answer without revealing who gave it.
 	Ref                string
 	FlowID, QuestionID string
-	Text               string
-	Groups             []string
+	// FlowVersion is the hash (flows.Flow.Version) of the flow version
+	// the answer was given on; the quote is attributed to the question as
+	// worded there. Empty or unknown: the newest flow that has it.
+	FlowVersion string
+	Text        string
+	Groups      []string
 }
 
 // DemographicsFlow is the flow whose questions define subgroups.
@@ -196,6 +200,17 @@ func (c *catalog) question(ref QuestionRef) (*flows.Flow, *flows.Question) {
 		}
 	}
 	return nil, nil
+}
+
+// questionAsked returns the question as the flow version with hash
+// version words it, else as question does.
+func (c *catalog) questionAsked(version string, ref QuestionRef) (*flows.Flow, *flows.Question) {
+	if f := c.byHash[version]; f != nil && f.ID == ref.FlowID {
+		if q := f.Question(ref.QuestionID); q != nil {
+			return f, q
+		}
+	}
+	return c.question(ref)
 }
 
 // optionLabel returns an option's label from the newest version that

@@ -20,7 +20,7 @@ import (
 func (b *builder) quotes(d *Digest) error {
 	var candidates []Quote
 	for _, qt := range b.data.Quotes {
-		f, q := b.cat.question(QuestionRef{qt.FlowID, qt.QuestionID})
+		f, q := b.cat.questionAsked(qt.FlowVersion, QuestionRef{qt.FlowID, qt.QuestionID})
 		if q == nil || !q.Quotable || q.Type != flows.TypeText {
 			continue
 		}

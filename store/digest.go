@@ -141,7 +141,10 @@ type QuoteText struct {
 	// participant: a keyed hash, stable while the key is.
 	Ref                string
 	FlowID, QuestionID string
-	Text               string
+	// FlowVersion is the hash of the flow version the answer was given
+	// on, so the quote is attributed to the question as it was asked.
+	FlowVersion string
+	Text        string
 	// Groups are the participant's demographic groups, as for tallies.
 	Groups []string
 }
@@ -218,7 +221,7 @@ func (db *DB) quotes(ctx context.Context, tx *sql.Tx, c *digestCounter) ([]Quote
 	}
 	// NOT INDEXED: the question index would fetch every answer ever given
 	// to each quotable question; scanning for the period's is cheaper.
-	rows, err := tx.QueryContext(ctx, `SELECT session_id, question_id, flow_id, text, key_version
+	rows, err := tx.QueryContext(ctx, `SELECT session_id, question_id, flow_id, flow_version, text, key_version
 		FROM answers NOT INDEXED
 		WHERE answered_at >= ? AND answered_at < ? AND skipped = 0 AND text IS NOT NULL`,
 		c.lo[WindowPeriod], c.hi[WindowPeriod])
@@ -232,7 +235,7 @@ func (db *DB) quotes(ctx context.Context, tx *sql.Tx, c *digestCounter) ([]Quote
 		var sid string
 		var sealed []byte
 		var version int
-		if err := rows.Scan(&sid, &qt.QuestionID, &qt.FlowID, &sealed, &version); err != nil {
+		if err := rows.Scan(&sid, &qt.QuestionID, &qt.FlowID, &qt.FlowVersion, &sealed, &version); err != nil {
 			return nil, err
 		}
 		if !quotable[QuestionRef{qt.FlowID, qt.QuestionID}] {

@@ -148,7 +148,7 @@ func dgToDigest(s store.DigestData) digest.Data {
 		d.ThemeCounts = append(d.ThemeCounts, digest.ThemeCount{Window: digest.Window(c.Window), Theme: c.Set, Answers: c.Answers, People: c.People})
 	}
 	for _, q := range s.Quotes {
-		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, Text: q.Text, Groups: q.Groups})
+		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, FlowVersion: q.FlowVersion, Text: q.Text, Groups: q.Groups})
 	}
 	return d
 }

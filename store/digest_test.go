@@ -230,7 +230,7 @@ func TestDigestDataQuotes(t *testing.T) {
 		t.Fatalf("quotes = %+v; want only p1's answer to own_words", d.Quotes)
 	}
 	q := d.Quotes[0]
-	if q.Text != "My own words, call me on 07700 900123" || q.FlowID != "recovery" || q.QuestionID != "own_words" || !slices.Equal(q.Groups, []string{"woman"}) {
+	if q.Text != "My own words, call me on 07700 900123" || q.FlowID != "recovery" || q.QuestionID != "own_words" || q.FlowVersion != "v-recovery" || !slices.Equal(q.Groups, []string{"woman"}) {
 		t.Errorf("quote = %+v", q)
 	}
 	if len(q.Ref) != 32 || strings.Contains(q.Ref, "s1b") {

@@ -433,7 +433,7 @@ func digestInput(s store.DigestData) digest.Data {
 		d.ThemeCounts = append(d.ThemeCounts, digest.ThemeCount{Window: digestWindow(c.Window), Theme: c.Set, Answers: c.Answers, People: c.People})
 	}
 	for _, q := range s.Quotes {
-		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, Text: q.Text, Groups: q.Groups})
+		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, FlowVersion: q.FlowVersion, Text: q.Text, Groups: q.Groups})
 	}
 	for _, v := range s.Versions {
 		d.Versions = append(d.Versions, digest.QuestionVersions{FlowID: v.FlowID, QuestionID: v.QuestionID, Versions: v.Versions})
