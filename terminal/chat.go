@@ -42,6 +42,9 @@ type Chat struct {
 	// switched to it, and the choice is remembered for later flows.
 	// Interface strings follow the flow's language (see package uitext).
 	Lang string
+	// Scratch says the database goes when the chat ends (chat --scratch),
+	// so leaving does not promise that the answers are kept.
+	Scratch bool
 
 	shown string // the language of the last flow shown, for what follows it
 }
@@ -181,7 +184,11 @@ func (c *Chat) pause(ctx context.Context, w *writer) error {
 		return err
 	}
 	if err == nil {
-		w.printf("\n%s\n", uitext.T(c.ui(), uitext.TermQuitPaused))
+		msg := uitext.TermQuitPaused
+		if c.Scratch {
+			msg = uitext.TermScratchEnded
+		}
+		w.printf("\n%s\n", uitext.T(c.ui(), msg))
 	}
 	return w.err
 }

@@ -86,6 +86,7 @@ const (
 	TermGoodbye      Key = "term.goodbye"
 	TermQuitPaused   Key = "term.quit_paused"
 	TermPaused       Key = "term.paused"
+	TermScratchEnded Key = "term.scratch_ended"
 	TermStale        Key = "term.stale"
 	TermDeclined     Key = "term.declined"
 	TermConsentDone  Key = "term.consent"
@@ -273,6 +274,10 @@ var catalog = map[Key]map[string]string{
 	TermQuitPaused: {
 		"en": "Paused. Your answers so far are saved; run the same command again to carry on where you left off.",
 		"cy": "Wedi oedi. Mae eich atebion hyd yma wedi'u cadw; rhedwch yr un gorchymyn eto i barhau o'r man lle gwnaethoch chi adael.",
+	},
+	TermScratchEnded: {
+		"en": "Stopped. This was a scratch run (chat --scratch): nothing you answered is kept.",
+		"cy": "Wedi stopio. Rhediad prawf oedd hwn (chat --scratch): does dim o'ch atebion wedi'u cadw.",
 	},
 	TermPaused: {
 		"en": "Paused. Your answers so far are saved; you can carry on at the same question later.",

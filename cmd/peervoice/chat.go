@@ -68,6 +68,7 @@ directory, removed at exit.`,
 				// At a terminal, text left without Enter at Ctrl-D is no answer.
 				Interactive: isTerminal(a.stdin),
 				Lang:        lang,
+				Scratch:     a.scratch || a.cfg.DB == scratchDB,
 			}
 			err = c.Run(cmd.Context())
 			if a.scratch || a.cfg.DB == scratchDB {

@@ -169,6 +169,10 @@ func TestScratchChat(t *testing.T) {
 			if !strings.Contains(r.stdout, "In your own words") {
 				t.Errorf("chat %v did not hold the conversation:\n%s", flag, r.stdout)
 			}
+			// Leaving says nothing was kept, not that the next run carries on.
+			if !strings.Contains(r.stdout, "nothing you answered is kept") || strings.Contains(r.stdout, "run the same command again") {
+				t.Errorf("chat %v ended without saying its answers are gone:\n%s", flag, r.stdout)
+			}
 			for _, want := range []string{"scratch mode: nothing is kept", "removed at exit, so nothing was kept"} {
 				if !strings.Contains(r.stderr, want) {
 					t.Errorf("chat %v: stderr %q; want %q", flag, r.stderr, want)
