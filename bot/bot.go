@@ -127,6 +127,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 		cfg.Log = slog.Default()
 	}
 	cfg.Log = withCleanErrors(cfg.Log)
+	routeDiscordgoLog(cfg.Log)
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)

@@ -118,3 +118,29 @@ func TestLoggedErrorsNameNoURL(t *testing.T) {
 		t.Errorf("cleanError(plain) = %q, true; want it left alone", s)
 	}
 }
+
+// TestDiscordgoLogRouted checks that discordgo's own log lines (its
+// reconnect loop logs REST errors itself) reach the bot's logger, in its
+// format and level, with the discord.com URL and its tokens cleaned out.
+func TestDiscordgoLogRouted(t *testing.T) {
+	const token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OjEyMzQ1Njc4OTAxMjM0NTY3OA"
+	inner := &unreachable{what: "the Discord API", addr: "127.0.0.1:9", key: "discord.api_url", value: "http://127.0.0.1:9", err: errors.New("connection refused")}
+	err := &url.Error{Op: "Get", URL: "https://discord.com/api/v9/gateway?t=" + token, Err: inner}
+	var b strings.Builder
+	routeDiscordgoLog(withCleanErrors(slog.New(slog.NewJSONHandler(&b, nil))))
+	t.Cleanup(func() { dgLog.Store(nil) })
+	discordgo.Logger(discordgo.LogError, 1, "error reconnecting to gateway, %s", err)
+	discordgo.Logger(discordgo.LogWarning, 1, "%s", "a warning")
+	got := b.String()
+	if strings.Contains(got, token) || strings.Contains(got, "discord.com") {
+		t.Errorf("discordgo's log shows the URL:\n%s", got)
+	}
+	for _, want := range []string{
+		`"level":"ERROR","msg":"error reconnecting to gateway, Get /api/v9/gateway: cannot reach the Discord API at 127.0.0.1:9`,
+		`"level":"WARN","msg":"a warning","from":"discordgo"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("discordgo's log:\n%s\nwant it to contain %s", got, want)
+		}
+	}
+}

@@ -290,6 +290,7 @@ func restSession(cfg Config) (*discordgo.Session, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	routeDiscordgoLog(withCleanErrors(log))
 	tr, err := newTransport(cfg.HTTPTransport, cfg.APIURL, cfg.GatewayURL, log)
 	if err != nil {
 		return nil, err

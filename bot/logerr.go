@@ -7,6 +7,10 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // errHandler rewrites the errors the bot logs. A REST call's error from
@@ -87,4 +91,51 @@ func cleanError(err error) (string, bool) {
 		path = u.Path
 	}
 	return strings.Replace(err.Error(), ue.Error(), fmt.Sprintf("%s %s: %v", ue.Op, route(path), ue.Err), 1), true
+}
+
+// dgLog is where discordgo's own log lines go: the logger of the bot made
+// last (a process runs one bot; tests make them one after another).
+// discordgo has one package-level Logger for every session, so the bot
+// sets it once and swaps the logger behind it.
+var (
+	dgLog     atomic.Pointer[slog.Logger]
+	dgLogOnce sync.Once
+)
+
+// routeDiscordgoLog sends discordgo's log lines to log, in the bot's log
+// format (text or JSON) rather than the standard library's, and with its
+// errors cleaned as errHandler cleans the bot's: discordgo's reconnect
+// loop logs REST errors showing https://discord.com/... (with ids and
+// tokens in the path) even when discord.api_url sends the request
+// elsewhere.
+func routeDiscordgoLog(log *slog.Logger) {
+	dgLog.Store(log)
+	dgLogOnce.Do(func() { discordgo.Logger = discordgoLog })
+}
+
+// discordgoLog implements discordgo.Logger.
+func discordgoLog(msgL, _ int, format string, a ...any) {
+	log := dgLog.Load()
+	if log == nil {
+		return
+	}
+	args := make([]any, len(a))
+	for i, v := range a {
+		args[i] = v
+		if err, ok := v.(error); ok {
+			if s, ok := cleanError(err); ok {
+				args[i] = s
+			}
+		}
+	}
+	level := slog.LevelError
+	switch msgL {
+	case discordgo.LogWarning:
+		level = slog.LevelWarn
+	case discordgo.LogInformational:
+		level = slog.LevelInfo
+	case discordgo.LogDebug:
+		level = slog.LevelDebug
+	}
+	log.Log(context.Background(), level, fmt.Sprintf(format, args...), "from", "discordgo")
 }

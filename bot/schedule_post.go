@@ -125,9 +125,18 @@ func postProblem(err error, channel string) (reason, fix string) {
 	return err.Error(), ""
 }
 
-// channelName is "#name" when the bot knows the channel, else its id.
+// channelName is "#name" when the bot knows the channel, else its id. A
+// channel not in discordgo's state yet (the guild's GUILD_CREATE can come
+// after the first checks on start) is asked for over REST, so the fix a
+// log or a moderator reads names the channel as people see it; a channel
+// the bot cannot view stays an id.
 func (b *Bot) channelName(channelID string) string {
 	if ch, err := b.s.State.Channel(channelID); err == nil && ch.Name != "" {
+		return "#" + ch.Name
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if ch, err := b.s.Channel(channelID, discordgo.WithContext(ctx)); err == nil && ch.Name != "" {
 		return "#" + ch.Name
 	}
 	return "channel " + channelID
