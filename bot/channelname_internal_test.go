@@ -33,7 +33,9 @@ func TestChannelNameBeforeGuildCreate(t *testing.T) {
 	if got, want := b.channelName(ch.ID), "#moderators"; got != want {
 		t.Errorf("channelName(%s) = %q; want %q", ch.ID, got, want)
 	}
-	if got, want := b.channelName("1234"), "channel 1234"; got != want {
-		t.Errorf("channelName(1234) = %q; want %q", got, want)
+	for _, id := range []string{"1234", ""} { // unknown to Discord; none configured
+		if got, want := b.channelName(id), "channel "+id; got != want {
+			t.Errorf("channelName(%q) = %q; want %q", id, got, want)
+		}
 	}
 }

@@ -134,10 +134,20 @@ func (b *Bot) channelName(channelID string) string {
 	if ch, err := b.s.State.Channel(channelID); err == nil && ch.Name != "" {
 		return "#" + ch.Name
 	}
+	if !isSnowflake(channelID) {
+		return "channel " + channelID // none configured: nothing to ask Discord
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if ch, err := b.s.Channel(channelID, discordgo.WithContext(ctx)); err == nil && ch.Name != "" {
 		return "#" + ch.Name
 	}
 	return "channel " + channelID
+}
+
+// isSnowflake reports whether id looks like a Discord id (digits), so
+// worth asking Discord about.
+func isSnowflake(id string) bool {
+	_, err := strconv.ParseUint(id, 10, 64)
+	return err == nil
 }
