@@ -12,8 +12,9 @@
 // them out or behind narrow interfaces; docs/architecture.md follows each
 // path through these files.
 //
-// It may import flows, participant, uitext and internal helpers, never
-// config or viper; its imports of store and digest are the exceptions
+// Of PeerVoice it may import flows, participant, uitext, schedule,
+// internal/keylock and internal/discordfix, never config or viper; its
+// imports of store, digest and digest/chart are the exceptions
 // internal/archtest lists, to go with issue 10's steps 3 to 5.
 package bot
 
