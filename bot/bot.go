@@ -1,7 +1,21 @@
 // Package bot is PeerVoice's Discord front end: slash commands, private
 // questionnaires in DMs (or ephemeral messages when DMs are closed) and
-// community prompts. It is a thin adapter over the participant service:
-// it turns clicks and messages into steps, and replies into messages.
+// community prompts. For a participant it is a thin adapter over the
+// participant service: it turns clicks and messages into steps, and
+// replies into messages (interaction.go, dm.go, render.go, respond.go).
+//
+// It also holds, today, more than an adapter should: the workarounds for
+// discordgo v0.28.1's gateway and REST client (gateway.go, gatewayconn.go,
+// transport.go, connect.go, logerr.go), the prompt scheduler
+// (schedule*.go), digest posting (digest*.go), the moderators' quote review
+// (quote_*.go) and the export upload (export_command.go). Issue 10 moves
+// them out or behind narrow interfaces; docs/architecture.md follows each
+// path through these files.
+//
+// Of PeerVoice it may import flows, participant, uitext, schedule,
+// internal/keylock and internal/discordfix, never config or viper; its
+// imports of store, digest and digest/chart are the exceptions
+// internal/archtest lists, to go with issue 10's steps 3 to 5.
 package bot
 
 import (

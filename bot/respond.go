@@ -20,7 +20,9 @@ type response struct {
 	after   func() // follow-ups, run once the initial response is sent
 }
 
-// errKind is a mistake the participant can fix; its text is shown as is.
+// userError is a mistake the person who clicked or typed can fix (a
+// participant, or a moderator missing a role or a setting): fail shows its
+// text as is, in place of the kind apology, and logs nothing.
 type userError struct{ msg string }
 
 func (e userError) Error() string { return e.msg }

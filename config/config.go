@@ -4,6 +4,10 @@
 // Precedence, highest first: command-line flags, environment variables
 // (PEERVOICE_ + the key in capitals, dots as underscores, e.g.
 // PEERVOICE_LOG_FORMAT), the config file, then the defaults.
+//
+// It and cmd are the only packages that import viper. Of PeerVoice it may
+// import only internal/suggest and schedule: the packages it configures
+// take plain values from cmd, never a Config (internal/archtest checks it).
 package config
 
 import (

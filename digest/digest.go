@@ -8,6 +8,9 @@
 // digest/disclosure): its fields are disclosure.Count, disclosure.Percent
 // and disclosure.Change values, which cannot hold a raw count, so no
 // renderer can publish one.
+//
+// Of PeerVoice it imports only flows and digest/disclosure: never store,
+// config, SQL, discordgo or viper (internal/archtest checks it).
 package digest
 
 import (

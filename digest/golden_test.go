@@ -2,7 +2,6 @@ package digest_test
 
 import (
 	"bytes"
-	"flag"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,9 +12,8 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // goldenDigest builds the digest of a fixed generated community of 400
 // people answering the default flows.
@@ -87,7 +85,7 @@ func golden(t *testing.T, d *digest.Digest, name, format string) {
 		t.Fatal(err)
 	}
 	path := filepath.Join("testdata", name+"."+format)
-	if *update {
+	if testutil.Update() {
 		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,9 @@
 // deleted from the store, so they are absent; participants whose latest
 // consent declines taking part are left out. No Discord id, pseudonym or
 // session id is written.
+//
+// Of PeerVoice it imports flows, participant, scrub and store; it imports
+// no discordgo and no viper (posting an export is the bot's job).
 package export
 
 import (

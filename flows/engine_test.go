@@ -447,19 +447,3 @@ questions:
 		t.Errorf("Start in an undeclared language chose %q; want the first declared", s2.Lang)
 	}
 }
-
-// TestFlowsImportsNoIO checks the engine stays pure: no Discord, no SQL,
-// no config in its dependencies.
-func TestFlowsImportsNoIO(t *testing.T) {
-	out, err := goList("-deps", ".")
-	if err != nil {
-		t.Skipf("go list unavailable: %v", err)
-	}
-	for _, banned := range []string{"github.com/bwmarrin/discordgo", "database/sql", "github.com/mattn/go-sqlite3", "github.com/spf13/viper", "net/http"} {
-		for _, line := range strings.Split(out, "\n") {
-			if line == banned {
-				t.Errorf("flows depends on %s", banned)
-			}
-		}
-	}
-}

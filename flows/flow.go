@@ -5,6 +5,10 @@
 // The package does no I/O beyond reading flow files it is handed, and it never
 // reads the clock: hosts pass the time in. That keeps the engine a plain state
 // machine that the terminal, Discord and tests all drive the same way.
+//
+// Of PeerVoice it imports only uitext and internal/suggest, and nothing
+// that does I/O for a host: no discordgo, no database/sql or SQLite
+// driver, no viper, no net/http (internal/archtest checks it).
 package flows
 
 import (

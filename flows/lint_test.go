@@ -1,33 +1,19 @@
 package flows_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // golden compares got with the file at path, or rewrites it with -update.
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test -update to create it): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run go test ./flows -update if the change is intended)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	testutil.Golden(t, path, got)
 }
 
 // TestLintGolden parses every file under testdata/lint and compares the

@@ -2,6 +2,10 @@
 // the same for every front end: the consent gate, the flow engine, the
 // safety check and storage. The terminal and Discord are thin adapters
 // that turn what people do into calls here and show the replies.
+//
+// Of PeerVoice it imports flows, safety, store, uitext and
+// internal/keylock, and nothing of a front end: no discordgo, no viper,
+// no config, bot or terminal (internal/archtest checks it).
 package participant
 
 import (

@@ -7,6 +7,8 @@
 // silence in a crisis costs a great deal. It is not a risk assessment and
 // must never be presented as one; a volunteer reading the answers is still
 // the safeguard. defaults.go explains the choices about borderline phrases.
+//
+// It imports no other PeerVoice package.
 package safety
 
 import (

@@ -11,6 +11,8 @@
 // Text is idempotent: scrubbing scrubbed text changes nothing, and the
 // placeholders themselves are never scrubbed again, even when a configured
 // name happens to be "link" or "name".
+//
+// It imports no other PeerVoice package.
 package scrub
 
 import (

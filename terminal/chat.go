@@ -3,6 +3,9 @@
 // options, so PeerVoice can be tried, tested and replayed with no Discord
 // at all. Piped input works too, one answer per line (see
 // Chat.Interactive for a last line without a newline).
+//
+// Of PeerVoice it imports only participant, flows and uitext: never store
+// directly, nor discordgo or viper.
 package terminal
 
 import (

@@ -2,20 +2,17 @@ package terminal_test
 
 import (
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/testutil"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/store"
 	"github.com/peervoice/peervoice/terminal"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 func service(t *testing.T, path string) *participant.Service {
 	t.Helper()
@@ -72,19 +69,7 @@ func TestChatGolden(t *testing.T) {
 // with -update.
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	golden := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("transcript differs from %s (go test ./terminal -update if intended):\n%s", golden, got)
-	}
+	testutil.Golden(t, filepath.Join("testdata", name), got)
 }
 
 var sam = participant.User{Platform: "terminal", ID: "sam"}

@@ -1,7 +1,12 @@
 // Command peervoice runs PeerVoice: a questionnaire conversation in the
-// terminal (chat), the Discord bot (run, to come), participants' own data
-// (mydata, withdraw), and tools for moderators (flows lint, flows list,
-// config check).
+// terminal (chat), the Discord bot (run), participants' own data (mydata,
+// withdraw), tools for moderators (flows lint, flows list, config check)
+// and for researchers (digest, export, quotes).
+//
+// It wires the other packages together and may import any of them; no
+// package imports it. Research logic that lives here today (building a
+// digest from the store, quote candidates, guarding exports) is to move
+// to a package of its own (issue 10, step 4): see docs/architecture.md.
 package main
 
 import (

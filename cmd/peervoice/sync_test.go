@@ -1,24 +1,6 @@
 package main_test
 
-import (
-	"bytes"
-	"sync"
-)
+import "github.com/peervoice/peervoice/internal/testutil"
 
-// syncBuffer is a bytes.Buffer safe for a process writing while a test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a buffer safe for a process writing while a test reads.
+type syncBuffer = testutil.SyncBuffer

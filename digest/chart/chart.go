@@ -9,6 +9,9 @@
 // Charts are drawn with gonum/plot's vector canvas (vg, vgimg) and its
 // embedded Liberation Sans font, on an opaque white card that reads on
 // Discord's dark and light themes. The same input gives the same bytes.
+//
+// Of PeerVoice it imports only digest and digest/disclosure; it does not
+// upload anything (the bot does) and imports no discordgo, SQL or viper.
 package chart
 
 import (

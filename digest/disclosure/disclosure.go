@@ -23,6 +23,8 @@
 // outside it except as suppressed: their zero values print as "*". A
 // digest that holds only these types cannot publish a raw count by
 // mistake, whichever renderer prints it.
+//
+// It imports no other PeerVoice package.
 package disclosure
 
 import (

@@ -1,5 +1,6 @@
 // Package discordtest is an in-process emulator of the parts of Discord a
 // bot uses, for tests that drive the real discordgo client end to end.
+// It imports no other PeerVoice package, so any package's tests may use it.
 //
 // Each test starts its own emulator, an httptest server on 127.0.0.1 that
 // serves the REST API under both /api/v9/ and /api/v10/ and the JSON

@@ -116,7 +116,7 @@ func (e *Emulator) botJSON() userJSON {
 	return userJSON{ID: e.botID, Username: e.cfg.botName, Discriminator: "0", Bot: true, Verified: &yes, MFAEnabled: &no}
 }
 
-// userJSON is a simulated user as other users see it.
+// json returns the simulated user as other users see it.
 func (u *User) json() userJSON {
 	name := u.Name
 	return userJSON{ID: u.ID, Username: u.Name, Discriminator: "0", GlobalName: &name}

@@ -1,6 +1,7 @@
 // Package keylock provides a mutex per key (a person, a session), kept
 // only while someone holds or waits for it, so nobody waits for another
 // key's holder as they would with a fixed set of shared stripes.
+// It imports no other PeerVoice package.
 package keylock
 
 import "sync"

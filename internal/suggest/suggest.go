@@ -1,5 +1,6 @@
 // Package suggest finds the likely intended word for a typo, so error
 // messages can say "did you mean prompt?" instead of only "unknown key".
+// It imports no other PeerVoice package, so any package may use it.
 package suggest
 
 // Closest returns the word in known nearest to s by edit distance, if

@@ -1,0 +1,68 @@
+// Package testutil holds the helpers that several packages' tests share,
+// so that they are written once: SyncBuffer, a buffer a test reads while
+// goroutines or a process write to it, and Golden, golden files under
+// testdata/ rewritten with -update.
+//
+// Only tests import it. It imports no other PeerVoice package, and
+// importing it registers the -update flag, so a test package that uses
+// it must not define its own (Update reports the flag instead).
+package testutil
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// Update reports whether the tests run with -update, for golden files
+// that Golden does not suit.
+func Update() bool { return *update }
+
+// Golden compares got with the golden file at path, or writes got there
+// when the tests run with -update. A difference fails t and says how to
+// accept it; a missing file fails t and says how to create it.
+func Golden(t testing.TB, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatalf("update golden file: %v", err)
+		}
+		return
+	}
+	rerun := "go test -run '^" + strings.SplitN(t.Name(), "/", 2)[0] + "$' -update"
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run %s in this package to create it): %v", rerun, err)
+		return
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run %s in this package if the change is intended, and review the diff)\n--- got\n%s\n--- want\n%s", path, rerun, got, want)
+	}
+}
+
+// SyncBuffer is a bytes.Buffer safe for concurrent use: goroutines (a
+// bot's, or a process's output copier) write while a test reads. The
+// zero value is ready to use.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p to the buffer.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what has been written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
