@@ -21,10 +21,17 @@
 //   - CleanErrors and RouteLog: logged errors show a REST call's route,
 //     not discordgo's discord.com URL with its ids and tokens, and
 //     discordgo's package-level Logger goes to the bot's logger (log.go).
+//   - EditResponse, an interaction response's edit in a rate-limit
+//     bucket of its own rather than one shared by every webhook edit
+//     (webhook.go).
+//
+// Fields discordgo's request types lack (a message's nonce and
+// enforce_nonce) are not its business: the code that sends such a
+// request builds its body.
 //
 // It changes none of discordgo's unexported state: everything goes
-// through the hooks discordgo has (Session.Client, Session.Dialer, event
-// handlers, Logger). It is the only package allowed to import reflect or
+// through discordgo's exported API (Session.Client, Session.Dialer, event
+// handlers, Logger, RequestWithBucketID). It is the only package allowed to import reflect or
 // unsafe, should a future workaround need them; today none does (its
 // tests read one unexported field to check that nothing writes it).
 //
