@@ -60,8 +60,8 @@ type Config struct {
 	// command says digests are not available.
 	Digests DigestSource
 	// InvalidSessionBackoff is the wait before identifying again after
-	// op 9 INVALID_SESSION (internal/discordfix); nil: a random 1 to 5 seconds, as
-	// Discord asks. Tests shorten it.
+	// op 9 INVALID_SESSION (internal/discordfix); nil: a random 1 to 5
+	// seconds, as Discord asks. Tests shorten it.
 	InvalidSessionBackoff func() time.Duration
 	// Exports builds the research export for /export, scrubbed; nil: the
 	// command says exports are not available.
