@@ -30,6 +30,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/discordfix"
 	"github.com/peervoice/peervoice/internal/keylock"
 	"github.com/peervoice/peervoice/participant"
 )
@@ -73,8 +74,8 @@ type Config struct {
 	// command says digests are not available.
 	Digests DigestSource
 	// InvalidSessionBackoff is the wait before identifying again after
-	// op 9 INVALID_SESSION (gateway.go); nil: a random 1 to 5 seconds, as
-	// Discord asks. Tests shorten it.
+	// op 9 INVALID_SESSION (internal/discordfix); nil: a random 1 to 5
+	// seconds, as Discord asks. Tests shorten it.
 	InvalidSessionBackoff func() time.Duration
 	// Exports builds the research export for /export, scrubbed; nil: the
 	// command says exports are not available.
@@ -95,6 +96,11 @@ type Config struct {
 	TokenCheckAfter time.Duration
 }
 
+// discordfix is what the discordgo workarounds need of cfg.
+func (cfg Config) discordfix() discordfix.Options {
+	return discordfix.Options{APIURL: cfg.APIURL, GatewayURL: cfg.GatewayURL, Base: cfg.HTTPTransport, Log: cfg.Log, InvalidSessionBackoff: cfg.InvalidSessionBackoff}
+}
+
 // ErrNoToken is returned by New without a token.
 var ErrNoToken = errors.New(`no Discord bot token: create an application at https://discord.com/developers/applications, add a bot, copy its token, and set it as PEERVOICE_DISCORD_TOKEN (or discord.token in the config file). To try PeerVoice without Discord, run: peervoice chat`)
 
@@ -104,7 +110,7 @@ type Bot struct {
 	svc Participants
 	log *slog.Logger
 	s   *discordgo.Session
-	gw  *gatewayFix
+	gw  *discordfix.Gateway
 
 	appID      string
 	commands   map[string]command
@@ -140,13 +146,14 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	cfg.Log = withCleanErrors(cfg.Log)
-	routeDiscordgoLog(cfg.Log)
+	cfg.Log = discordfix.CleanErrors(cfg.Log)
+	discordfix.RouteLog(cfg.Log)
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
 	}
-	tr, err := newTransport(cfg.HTTPTransport, cfg.APIURL, cfg.GatewayURL, cfg.Log)
+	fix := cfg.discordfix()
+	tr, err := discordfix.NewTransport(fix)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +166,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	s.ShouldRetryOnRateLimit = true
 	s.MaxRestRetries = 3
 	s.LogLevel = discordgo.LogError
-	gw := installGatewayFix(s, cfg.Log, cfg.GatewayURL, cfg.InvalidSessionBackoff)
+	gw := discordfix.Install(s, fix)
 	b := &Bot{gw: gw, cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
 	b.commands = b.commandTable()
 	if b.sched, err = newScheduler(b, cfg); err != nil {
@@ -219,7 +226,7 @@ func (b *Bot) Run(ctx context.Context) error {
 // closeGateway closes the gateway connection for good: discordgo's
 // reconnect loop, if one is running, cannot open it again.
 func (b *Bot) closeGateway() error {
-	b.gw.shutdown()
+	b.gw.Shutdown()
 	return b.s.Close()
 }
 

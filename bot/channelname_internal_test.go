@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/peervoice/peervoice/internal/discordfix"
 	"github.com/peervoice/peervoice/internal/discordtest"
 )
 
@@ -23,7 +24,7 @@ func TestChannelNameBeforeGuildCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := newTransport(nil, e.URL(), "", slog.New(slog.DiscardHandler))
+	tr, err := discordfix.NewTransport(discordfix.Options{APIURL: e.URL(), Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

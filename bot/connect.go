@@ -1,19 +1,17 @@
 package bot
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"github.com/peervoice/peervoice/internal/discordfix"
 )
 
 // ErrTokenRefused is what every error for a bot token Discord refuses
@@ -89,7 +87,7 @@ func setupProblem(what string, err error) error {
 	if restTokenRefused(err) {
 		return &tokenRefused{how: "the REST API answered HTTP 401 Unauthorized"}
 	}
-	var u *unreachable
+	var u *discordfix.Unreachable
 	if errors.As(err, &u) {
 		return fmt.Errorf("%s: %w", what, u)
 	}
@@ -98,74 +96,6 @@ func setupProblem(what string, err error) error {
 			"(a ws:// or wss:// URL such as wss://gateway.discord.gg), or leave it empty to ask GET /gateway", what, err)
 	}
 	return nil
-}
-
-// unreachable is a connection to the Discord API or gateway that failed:
-// the host and port actually dialled, and the setting that chose them.
-type unreachable struct {
-	what  string // "the Discord API" or "the Discord gateway"
-	addr  string // host:port
-	key   string // discord.api_url or discord.gateway_url
-	value string // the key's value; "" when it is not set
-	err   error
-}
-
-func (e *unreachable) Error() string {
-	var fix string
-	switch {
-	case e.value != "":
-		fix = fmt.Sprintf("%s is %q: check it, and that the server there is running; or leave %s empty to use Discord's", e.key, e.value, e.key)
-	case e.key == "discord.gateway_url":
-		fix = "the gateway URL came from GET /gateway on the API; set discord.gateway_url to use another"
-	default:
-		fix = e.key + " is not set, so this is Discord's own: check the network connection, DNS, and any firewall or proxy"
-	}
-	return fmt.Sprintf("cannot reach %s at %s: %s (%s)", e.what, e.addr, e.cause(), fix)
-}
-
-func (e *unreachable) Unwrap() error { return e.err }
-
-// cause says in a few words why the connection failed.
-func (e *unreachable) cause() string {
-	err := e.err
-	plain, secure := "http://", "https://"
-	if e.key == "discord.gateway_url" {
-		plain, secure = "ws://", "wss://"
-	}
-	var dns *net.DNSError
-	var rec tls.RecordHeaderError
-	var cert *tls.CertificateVerificationError
-	switch {
-	case errors.As(err, &dns):
-		return fmt.Sprintf("the name %s does not resolve (%s)", dns.Name, dns.Err)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused: nothing is listening on that port"
-	// net/http's own words for a TLS handshake answered in plain HTTP;
-	// it has no error value for it.
-	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"), errors.As(err, &rec):
-		return fmt.Sprintf("the server there does not speak TLS: use %s rather than %s", plain, secure)
-	case errors.As(err, &cert):
-		return "its TLS certificate is not trusted: " + cert.Err.Error()
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "timed out: " + err.Error()
-	}
-	return err.Error()
-}
-
-// hostPort is u's host with the port the scheme implies, if none is given.
-func hostPort(u *url.URL) string {
-	if u.Port() != "" {
-		return u.Host
-	}
-	switch u.Scheme {
-	case "https", "wss":
-		return net.JoinHostPort(u.Hostname(), "443")
-	case "http", "ws":
-		return net.JoinHostPort(u.Hostname(), "80")
-	}
-	return u.Host
 }
 
 // tokenWatch notices a token refused while the bot runs, as after Reset
@@ -200,7 +130,7 @@ func (w *tokenWatch) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
 		t := time.NewTicker(w.every)
 		defer t.Stop()
 		for range t.C {
-			if w.up.Load() || w.outage.Load() != n || w.b.gw.down.Load() {
+			if w.up.Load() || w.outage.Load() != n || w.b.gw.Closed() {
 				return
 			}
 			_, err := w.b.s.User("@me")

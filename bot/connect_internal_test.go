@@ -3,7 +3,6 @@ package bot
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,6 +12,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/discordfix"
 )
 
 // TestSetupProblem checks what a person setting the bot up is told for
@@ -67,8 +69,8 @@ func TestSetupProblem(t *testing.T) {
 }
 
 // TestTransportUnreachable checks that a REST call that cannot connect
-// names the host dialled and discord.api_url, not the discord.com URL
-// discordgo asked for.
+// is explained with the host dialled and discord.api_url, not the
+// discord.com URL discordgo asked for.
 func TestTransportUnreachable(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -76,7 +78,7 @@ func TestTransportUnreachable(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	tr, err := newTransport(nil, "http://"+addr, "", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tr, err := discordfix.NewTransport(discordfix.Options{APIURL: "http://" + addr, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,51 +98,38 @@ func TestTransportUnreachable(t *testing.T) {
 	}
 }
 
-// TestLoggedErrorsNameNoURL: an error logged by the bot shows the route
-// of a failed REST call, not discordgo's discord.com URL with its ids
-// and interaction token.
-func TestLoggedErrorsNameNoURL(t *testing.T) {
-	const token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OjEyMzQ1Njc4OTAxMjM0NTY3OA"
-	inner := &unreachable{what: "the Discord API", addr: "127.0.0.1:9", key: "discord.api_url", value: "http://127.0.0.1:9", err: errors.New("connection refused")}
-	err := fmt.Errorf("send follow-up: %w", &url.Error{Op: "Post", URL: "https://discord.com/api/v9/webhooks/123456/" + token, Err: inner})
-	var b strings.Builder
-	log := withCleanErrors(slog.New(slog.NewTextHandler(&b, nil)))
-	log.Warn("reply failed", "err", err)
-	log.With("err", err).Warn("again")
-	got := b.String()
-	if strings.Contains(got, token) || strings.Contains(got, "discord.com") || strings.Contains(got, "123456") {
-		t.Errorf("log shows the URL:\n%s", got)
-	}
-	if n := strings.Count(got, "send follow-up: Post /api/v9/webhooks/:id/:id: cannot reach the Discord API at 127.0.0.1:9"); n != 2 {
-		t.Errorf("log has the route and the host %d times; want 2:\n%s", n, got)
-	}
-	if s, ok := cleanError(errors.New("plain")); ok {
-		t.Errorf("cleanError(plain) = %q, true; want it left alone", s)
-	}
-}
+// noFlows is a participant service with no flows, for a bot that is
+// built and never run.
+type noFlows struct{ Participants }
 
-// TestDiscordgoLogRouted checks that discordgo's own log lines (its
-// reconnect loop logs REST errors itself) reach the bot's logger, in its
-// format and level, with the discord.com URL and its tokens cleaned out.
-func TestDiscordgoLogRouted(t *testing.T) {
+func (noFlows) Flows() *flows.Catalog { return &flows.Catalog{} }
+
+// TestNewRoutesLogs: a bot's logger cleans the errors it logs, and gets
+// discordgo's own log lines, cleaned too (internal/discordfix tests how).
+func TestNewRoutesLogs(t *testing.T) {
 	const token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OjEyMzQ1Njc4OTAxMjM0NTY3OA"
-	inner := &unreachable{what: "the Discord API", addr: "127.0.0.1:9", key: "discord.api_url", value: "http://127.0.0.1:9", err: errors.New("connection refused")}
-	err := &url.Error{Op: "Get", URL: "https://discord.com/api/v9/gateway?t=" + token, Err: inner}
+	err := &url.Error{Op: "Get", URL: "https://discord.com/api/v9/webhooks/1/" + token, Err: errors.New("connection refused")}
 	var b strings.Builder
-	routeDiscordgoLog(withCleanErrors(slog.New(slog.NewJSONHandler(&b, nil))))
-	t.Cleanup(func() { dgLog.Store(nil) })
+	bt, nerr := New(Config{Token: "x", Log: slog.New(slog.NewJSONHandler(&b, nil))}, noFlows{})
+	if nerr != nil {
+		t.Fatal(nerr)
+	}
+	t.Cleanup(func() { discordfix.RouteLog(nil) })
+	bt.log.Warn("reply failed", "err", err)
+	if discordgo.Logger == nil {
+		t.Fatal("discordgo.Logger is not set: discordgo's log lines go to the standard library's logger, not the bot's")
+	}
 	discordgo.Logger(discordgo.LogError, 1, "error reconnecting to gateway, %s", err)
-	discordgo.Logger(discordgo.LogWarning, 1, "%s", "a warning")
 	got := b.String()
 	if strings.Contains(got, token) || strings.Contains(got, "discord.com") {
-		t.Errorf("discordgo's log shows the URL:\n%s", got)
+		t.Errorf("the bot's log shows the URL:\n%s", got)
 	}
 	for _, want := range []string{
-		`"level":"ERROR","msg":"error reconnecting to gateway, Get /api/v9/gateway: cannot reach the Discord API at 127.0.0.1:9`,
-		`"level":"WARN","msg":"a warning","from":"discordgo"`,
+		`"msg":"reply failed","err":"Get /api/v9/webhooks/:id/:id: connection refused"`,
+		`"level":"ERROR","msg":"error reconnecting to gateway, Get /api/v9/webhooks/:id/:id: connection refused","from":"discordgo"`,
 	} {
 		if !strings.Contains(got, want) {
-			t.Errorf("discordgo's log:\n%s\nwant it to contain %s", got, want)
+			t.Errorf("the bot's log:\n%s\nwant it to contain %s", got, want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/chart"
+	"github.com/peervoice/peervoice/internal/discordfix"
 )
 
 // colourDigest is the digest embeds' colour: a mid blue that reads in
@@ -235,7 +236,7 @@ func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	cfg.Log = withCleanErrors(cfg.Log)
+	cfg.Log = discordfix.CleanErrors(cfg.Log)
 	b := &Bot{cfg: cfg, log: cfg.Log, s: s}
 	channel := cfg.ResearchChannelID
 	link := func(messageID string) string {
@@ -286,12 +287,11 @@ func restSession(cfg Config) (*discordgo.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
 	}
-	log := cfg.Log
-	if log == nil {
-		log = slog.Default()
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
 	}
-	routeDiscordgoLog(withCleanErrors(log))
-	tr, err := newTransport(cfg.HTTPTransport, cfg.APIURL, cfg.GatewayURL, log)
+	discordfix.RouteLog(discordfix.CleanErrors(cfg.Log))
+	tr, err := discordfix.NewTransport(cfg.discordfix())
 	if err != nil {
 		return nil, err
 	}

@@ -12,8 +12,8 @@ import (
 )
 
 // The tests here drive discordgo v0.28.1 through bot.New, with the
-// workarounds of gateway.go, against the emulator's gateway. Those in
-// internal/discordtest pin down what discordgo does on its own.
+// workarounds of internal/discordfix, against the emulator's gateway.
+// Those in internal/discordtest pin down what discordgo does on its own.
 
 // waitGW waits until cond holds for the gateway counters, or fails.
 func waitGW(t *testing.T, e *discordtest.Emulator, what string, cond func(discordtest.GatewayStats) bool) discordtest.GatewayStats {
@@ -129,7 +129,7 @@ func TestGatewayExpiredSessionReidentifies(t *testing.T) {
 	if st.ResumeURLConnections != 1 || st.Resumes != 1 || st.SuccessfulResumes != 0 || st.InvalidSessionsSent != 1 {
 		t.Errorf("%d connections to resume_gateway_url, %d RESUME (%d ok), %d op 9; want 1, 1 (0), 1", st.ResumeURLConnections, st.Resumes, st.SuccessfulResumes, st.InvalidSessionsSent)
 	}
-	// discordgo identifies again on the connection it has (see gateway.go).
+	// discordgo identifies again on the connection it has (see internal/discordfix/gateway.go).
 	if st.ResumeURLIdentifies != 1 {
 		t.Errorf("%d IDENTIFY on resume_gateway_url; want 1, on the connection that got op 9", st.ResumeURLIdentifies)
 	}

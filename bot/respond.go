@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/peervoice/peervoice/internal/discordfix"
 	"github.com/peervoice/peervoice/uitext"
 )
 
@@ -120,16 +121,7 @@ func (b *Bot) editOriginal(i *discordgo.Interaction, d *discordgo.InteractionRes
 		comps = []discordgo.MessageComponent{}
 	}
 	edit := &discordgo.WebhookEdit{Content: &d.Content, Embeds: &d.Embeds, Components: &comps, Files: d.Files}
-	if len(d.Files) > 0 {
-		_, err := b.s.InteractionResponseEdit(i, edit)
-		return err
-	}
-	// discordgo v0.28.1 puts every webhook edit of the process in one
-	// rate-limit bucket, held for the whole request; an edit of one
-	// interaction's response has its own bucket at Discord, so use it.
-	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
-	_, err := b.s.RequestWithBucketID("PATCH", uri, edit, uri)
-	return err
+	return discordfix.EditResponse(b.s, i, edit)
 }
 
 // followup sends m as a follow-up message to the interaction.

@@ -101,9 +101,9 @@
 // # discordgo v0.28.1 behaviour worth knowing
 //
 // The tests of this package pin these down for a bare discordgo session;
-// the bot works around the second and third (bot/gateway.go, tested in
-// bot/gateway_e2e_test.go with ResumeURLConnections, ResumeURLIdentifies,
-// IdentifyAt and InvalidSessionAt):
+// the bot works around the second and third (internal/discordfix, tested
+// in bot/gateway_e2e_test.go with ResumeURLConnections,
+// ResumeURLIdentifies, IdentifyAt and InvalidSessionAt):
 //
 //   - It requests the gateway URL with GET /api/v9/gateway and connects
 //     with ?v=9&encoding=json: gateway v9, not v10.

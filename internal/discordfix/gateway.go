@@ -1,4 +1,4 @@
-package bot
+package discordfix
 
 import (
 	"context"
@@ -18,10 +18,10 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// gatewayFix works around two gaps in discordgo v0.28.1's gateway client,
+// Gateway works around three gaps in discordgo v0.28.1's gateway client,
 // for one session:
 //
-//   - It ignores resume_gateway_url. gatewayFix keeps the URL each READY
+//   - It ignores resume_gateway_url. Gateway keeps the URL each READY
 //     brings, and the dialer it gives discordgo sends every connection
 //     while that session lasts (each one a RESUME: discordgo always
 //     resumes once it has a session) there instead of to the gateway URL
@@ -34,6 +34,8 @@ import (
 //   - It identifies again at once after op 9 INVALID_SESSION. The
 //     websocket connections it dials are watchedConns, which hold that
 //     IDENTIFY back for a random 1 to 5 seconds (gatewayconn.go).
+//   - Its reconnect loop undoes a Close: it calls Open until one works.
+//     After Shutdown, the dialer refuses every connection.
 //
 // After op 9 discordgo identifies on the connection it has, which may be
 // one to resume_gateway_url. The docs' account of resuming asks only for
@@ -43,10 +45,10 @@ import (
 // checked here, with no Discord to check against. Forcing a new
 // connection instead would mean clearing discordgo's session id and
 // sequence from inside Open, which holds the session lock. What
-// gatewayFix does do: it forgets the resume URL at that point, so that a
+// Gateway does do: it forgets the resume URL at that point, so that a
 // connection discordgo opens before the new READY goes to the ordinary
 // gateway URL; the new READY then brings a new resume_gateway_url.
-type gatewayFix struct {
+type Gateway struct {
 	log     *slog.Logger
 	backoff func() time.Duration                  // the wait before identifying again after op 9
 	tls     *tls.Config                           // for wss://; nil: the system's roots. Tests set it
@@ -59,19 +61,23 @@ type gatewayFix struct {
 	dialingTo string   // host:port the dial in progress was sent to by redirect
 	warned    bool     // the warning that gorilla/websocket ignored a redirect is out
 
-	down atomic.Bool // the bot has closed the gateway for good: dial nothing
+	down atomic.Bool // Shutdown was called: dial nothing
 }
 
-// errGatewayDown is what the dialer answers once the bot has shut down.
-var errGatewayDown = errors.New("bot: the gateway was closed for good")
+// errGatewayDown is what the dialer answers once Shutdown was called.
+var errGatewayDown = errors.New("discordfix: the gateway was closed for good")
 
-// shutdown makes every later dial fail. discordgo's reconnect loop reads
+// Shutdown makes every later dial fail; call it before the session's
+// Close, to close the gateway for good. discordgo's reconnect loop reads
 // ShouldReconnectOnError once, before it starts, and then calls Open
 // until one succeeds: a Close while it waits between tries would
 // otherwise be undone by its next try, leaving a connection nobody
 // closes (whose heartbeat and read loops then race each other inside
 // discordgo when it drops).
-func (g *gatewayFix) shutdown() { g.down.Store(true) }
+func (g *Gateway) Shutdown() { g.down.Store(true) }
+
+// Closed reports whether Shutdown has been called.
+func (g *Gateway) Closed() bool { return g.down.Load() }
 
 // invalidSessionBackoff is the wait Discord asks for before identifying
 // again after op 9: a random time between 1 and 5 seconds.
@@ -79,15 +85,19 @@ func invalidSessionBackoff() time.Duration {
 	return time.Second + rand.N(4*time.Second)
 }
 
-// installGatewayFix sets the workarounds up on s: an event handler and a
-// websocket dialer. backoff nil means invalidSessionBackoff.
-func installGatewayFix(s *discordgo.Session, log *slog.Logger, gatewayURL string, backoff func() time.Duration) *gatewayFix {
+// Install sets the gateway workarounds up on s, before its Open: an
+// event handler, and s.Dialer. It uses o.GatewayURL (to name it in
+// errors and to find the proxy the environment sets for it), o.Log and
+// o.InvalidSessionBackoff.
+func Install(s *discordgo.Session, o Options) *Gateway {
+	backoff := o.InvalidSessionBackoff
 	if backoff == nil {
 		backoff = invalidSessionBackoff
 	}
-	g := &gatewayFix{log: log, backoff: backoff, url: gatewayURL}
+	log := o.log()
+	g := &Gateway{log: log, backoff: backoff, url: o.GatewayURL}
 	s.AddHandler(g.onEvent)
-	if p := proxyFor(gatewayURL); p != nil {
+	if p := proxyFor(o.GatewayURL); p != nil {
 		// gorilla/websocket dials a proxy with the TLS dial function, so
 		// a watching TLS dialer cannot sit behind one: this is
 		// discordgo's own dialer (websocket.DefaultDialer), redirecting.
@@ -102,7 +112,7 @@ func installGatewayFix(s *discordgo.Session, log *slog.Logger, gatewayURL string
 
 // onEvent keeps resume_gateway_url from the raw READY (discordgo v0.28.1's
 // Ready type has no field for it), and notes that a connection worked.
-func (g *gatewayFix) onEvent(_ *discordgo.Session, e *discordgo.Event) {
+func (g *Gateway) onEvent(_ *discordgo.Session, e *discordgo.Event) {
 	switch e.Type {
 	case "RESUMED":
 		g.mu.Lock()
@@ -140,7 +150,7 @@ func resumeURL(raw []byte) *url.URL {
 // session is gone, so its resume URL is of no more use: if discordgo
 // dials before the next READY, the connection goes to the gateway URL.
 // (The connection that got op 9 worked, wherever it went.)
-func (g *gatewayFix) reidentifying() {
+func (g *Gateway) reidentifying() {
 	g.mu.Lock()
 	g.resume, g.unproven = nil, false
 	g.mu.Unlock()
@@ -153,7 +163,7 @@ func (g *gatewayFix) reidentifying() {
 // there that brought neither READY nor RESUMED by the next dial means the
 // resume URL does not work: the next dial goes where discordgo asked.
 // Then it returns the HTTP proxy to use, if any.
-func (g *gatewayFix) redirect(req *http.Request) (*url.URL, error) {
+func (g *Gateway) redirect(req *http.Request) (*url.URL, error) {
 	if g.down.Load() {
 		return nil, errGatewayDown
 	}
@@ -182,7 +192,7 @@ func (g *gatewayFix) redirect(req *http.Request) (*url.URL, error) {
 // if a gorilla/websocket upgrade dials the URL it was given rather than
 // the request's, it logs one warning; the dial then counts as one to the
 // resume URL that came to nothing, so the next goes to the gateway URL.
-func (g *gatewayFix) dialing(addr string) {
+func (g *Gateway) dialing(addr string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	want := g.dialingTo
@@ -208,7 +218,7 @@ func websocketScheme(scheme string) string {
 // dialer is a websocket dialer whose connections are watchedConns. For
 // wss:// it does the TLS handshake itself, so the watcher sees the
 // websocket frames rather than TLS records.
-func (g *gatewayFix) dialer() *websocket.Dialer {
+func (g *Gateway) dialer() *websocket.Dialer {
 	nd := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	watch := func(c net.Conn) net.Conn { return newWatchedConn(c, g.backoff, g.reidentifying) }
 	return &websocket.Dialer{
@@ -254,8 +264,8 @@ func (g *gatewayFix) dialer() *websocket.Dialer {
 }
 
 // unreachable names the gateway host a dial could not reach.
-func (g *gatewayFix) unreachable(addr string, err error) *unreachable {
-	return &unreachable{what: "the Discord gateway", addr: addr, key: "discord.gateway_url", value: g.url, err: err}
+func (g *Gateway) unreachable(addr string, err error) *Unreachable {
+	return &Unreachable{What: "the Discord gateway", Addr: addr, Key: "discord.gateway_url", Value: g.url, Err: err}
 }
 
 // proxyFor returns the proxy the environment sets for the gateway, if any.

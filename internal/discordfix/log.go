@@ -1,4 +1,4 @@
-package bot
+package discordfix
 
 import (
 	"context"
@@ -13,16 +13,20 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// errHandler rewrites the errors the bot logs. A REST call's error from
-// discordgo is a *url.Error showing the URL discordgo asked for: always
-// https://discord.com/..., even with discord.api_url set (the transport
-// sends it elsewhere), and with ids and interaction or webhook tokens in
-// its path. The log gets the route instead (ids and tokens removed) and
-// the error underneath, which names the host actually dialled.
+// errHandler rewrites the errors logged through it. A REST call's error
+// from discordgo is a *url.Error showing the URL discordgo asked for:
+// always https://discord.com/..., even with discord.api_url set (the
+// transport sends it elsewhere), and with ids and interaction or webhook
+// tokens in its path. The log gets the route instead (ids and tokens
+// removed) and the error underneath, which names the host actually
+// dialled.
 type errHandler struct{ slog.Handler }
 
-// withCleanErrors returns log with errHandler under it, once.
-func withCleanErrors(log *slog.Logger) *slog.Logger {
+// CleanErrors returns log with its errors cleaned: an attribute holding
+// an error with a *url.Error in its chain is logged as the error's text
+// with the URL replaced by its route, ids and tokens removed
+// ("Post /api/v9/webhooks/:id/:id: ..."). Applied twice, it cleans once.
+func CleanErrors(log *slog.Logger) *slog.Logger {
 	if _, ok := log.Handler().(errHandler); ok {
 		return log
 	}
@@ -93,22 +97,24 @@ func cleanError(err error) (string, bool) {
 	return strings.Replace(err.Error(), ue.Error(), fmt.Sprintf("%s %s: %v", ue.Op, route(path), ue.Err), 1), true
 }
 
-// dgLog is where discordgo's own log lines go: the logger of the bot made
-// last (a process runs one bot; tests make them one after another).
-// discordgo has one package-level Logger for every session, so the bot
+// dgLog is where discordgo's own log lines go: the logger RouteLog was
+// given last (a process runs one bot; tests make them one after another).
+// discordgo has one package-level Logger for every session, so RouteLog
 // sets it once and swaps the logger behind it.
 var (
 	dgLog     atomic.Pointer[slog.Logger]
 	dgLogOnce sync.Once
 )
 
-// routeDiscordgoLog sends discordgo's log lines to log, in the bot's log
-// format (text or JSON) rather than the standard library's, and with its
-// errors cleaned as errHandler cleans the bot's: discordgo's reconnect
-// loop logs REST errors showing https://discord.com/... (with ids and
-// tokens in the path) even when discord.api_url sends the request
-// elsewhere.
-func routeDiscordgoLog(log *slog.Logger) {
+// RouteLog sends discordgo's own log lines (its package-level Logger,
+// shared by every session) to log, in log's format (text or JSON) rather
+// than the standard library's, at the matching level, with "from"
+// "discordgo", and with errors cleaned as CleanErrors cleans them:
+// discordgo's reconnect loop logs REST errors showing
+// https://discord.com/... (with ids and tokens in the path) even when
+// discord.api_url sends the request elsewhere. The last call wins; nil
+// drops the lines.
+func RouteLog(log *slog.Logger) {
 	dgLog.Store(log)
 	dgLogOnce.Do(func() { discordgo.Logger = discordgoLog })
 }

@@ -1,4 +1,4 @@
-package bot
+package discordfix
 
 import (
 	"bytes"
@@ -33,6 +33,15 @@ type transport struct {
 // maxRetries bounds 429 and 5xx retries of one request, so an outage
 // surfaces as an error the caller logs rather than a hang.
 const maxRetries = 8
+
+// NewTransport returns the HTTP transport to put under discordgo's REST
+// client (Session.Client), for one session: nothing global changes. It
+// uses o.APIURL, o.GatewayURL, o.Base and o.Log; an APIURL that is not an
+// http:// or https:// URL is an error naming discord.api_url. A request
+// that cannot connect fails with an *Unreachable.
+func NewTransport(o Options) (http.RoundTripper, error) {
+	return newTransport(o.Base, o.APIURL, o.GatewayURL, o.log())
+}
 
 func newTransport(base http.RoundTripper, apiURL, gatewayURL string, log *slog.Logger) (*transport, error) {
 	if base == nil {
@@ -105,10 +114,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // unreachable names the API host a request could not reach, as dialled.
-func (t *transport) unreachable(u *url.URL, err error) *unreachable {
-	e := &unreachable{what: "the Discord API", addr: hostPort(u), key: "discord.api_url", err: err}
+func (t *transport) unreachable(u *url.URL, err error) *Unreachable {
+	e := &Unreachable{What: "the Discord API", Addr: hostPort(u), Key: "discord.api_url", Err: err}
 	if t.api != nil {
-		e.value = t.api.String()
+		e.Value = t.api.String()
 	}
 	return e
 }

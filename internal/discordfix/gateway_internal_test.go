@@ -1,4 +1,4 @@
-package bot
+package discordfix
 
 import (
 	"bytes"
@@ -21,16 +21,16 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// TestGatewayFixWritesNothingOfDiscordgos: discordgo v0.28.1 reads its
+// TestGatewayWritesNothingOfDiscordgos: discordgo v0.28.1 reads its
 // unexported Session.gateway without a lock from its heartbeat and read
 // goroutines when a write or read fails (wsapi.go), so the workarounds
 // must never write it. A goroutine here reads it as those do while READY,
 // RESUMED, op 9 and dials go through the workarounds: under -race any
 // write is reported, and without it the value must not change.
-func TestGatewayFixWritesNothingOfDiscordgos(t *testing.T) {
+func TestGatewayWritesNothingOfDiscordgos(t *testing.T) {
 	gateway, resume := echoGateway(t), echoGateway(t)
 	s, _ := discordgo.New("Bot token")
-	g := installGatewayFix(s, slog.New(slog.DiscardHandler), "", func() time.Duration { return 0 })
+	g := Install(s, Options{Log: slog.New(slog.DiscardHandler), InvalidSessionBackoff: func() time.Duration { return 0 }})
 	field := gatewayURLOf(t, s)
 	*field = gateway.url // as Open leaves it after GET /gateway
 	started, stop, done := make(chan struct{}), make(chan struct{}), make(chan string)
@@ -67,12 +67,12 @@ func TestGatewayFixWritesNothingOfDiscordgos(t *testing.T) {
 // TestResumeURLRedirect: dials go to the session's resume_gateway_url
 // while it works, to the gateway URL discordgo asks for before the first
 // READY, after op 9 and after a dial to the resume URL that brought
-// neither READY nor RESUMED, and nowhere once the bot has shut down.
+// neither READY nor RESUMED, and nowhere after Shutdown.
 func TestResumeURLRedirect(t *testing.T) {
 	gateway, resume := echoGateway(t), echoGateway(t)
 	s, _ := discordgo.New("Bot token")
 	var logs bytes.Buffer // written only by the dials below, in this goroutine
-	g := installGatewayFix(s, slog.New(slog.NewTextHandler(&logs, nil)), "", func() time.Duration { return 0 })
+	g := Install(s, Options{Log: slog.New(slog.NewTextHandler(&logs, nil)), InvalidSessionBackoff: func() time.Duration { return 0 }})
 	*gatewayURLOf(t, s) = gateway.url
 	resumed := &discordgo.Event{Type: "RESUMED"}
 	steps := []struct {
@@ -113,7 +113,13 @@ func TestResumeURLRedirect(t *testing.T) {
 		t.Errorf("logs:\n%s\nwant the fall-back to the gateway URL, and no warning that the redirect did not take", l)
 	}
 	g.onEvent(s, ready(resume.url))
-	g.shutdown()
+	if g.Closed() {
+		t.Errorf("Closed() = true before Shutdown")
+	}
+	g.Shutdown()
+	if !g.Closed() {
+		t.Errorf("Closed() = false after Shutdown")
+	}
 	if ws, _, err := s.Dialer.Dial(gateway.url, nil); !errors.Is(err, errGatewayDown) {
 		if ws != nil {
 			ws.Close()
@@ -406,7 +412,7 @@ func TestDialerTLS(t *testing.T) {
 	}))
 	defer srv.Close()
 	var held atomic.Int32
-	g := &gatewayFix{log: slog.New(slog.DiscardHandler),
+	g := &Gateway{log: slog.New(slog.DiscardHandler),
 		backoff: func() time.Duration { held.Add(1); return time.Millisecond },
 		tls:     srv.Client().Transport.(*http.Transport).TLSClientConfig}
 	ws, _, err := g.dialer().Dial("wss"+strings.TrimPrefix(srv.URL, "https")+"/?v=9&encoding=json", nil)
