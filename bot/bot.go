@@ -4,9 +4,10 @@
 // participant service: it turns clicks and messages into steps, and
 // replies into messages (interaction.go, dm.go, render.go, respond.go).
 //
-// It also holds, today, more than an adapter should: the workarounds for
-// discordgo v0.28.1's gateway and REST client (gateway.go, gatewayconn.go,
-// transport.go, connect.go, logerr.go), the prompt scheduler
+// The workarounds for discordgo v0.28.1's gateway and REST client live in
+// internal/discordfix; connect.go keeps what the bot tells the person
+// setting it up (a refused token, a fatal close code). It also holds,
+// today, more than an adapter should: the prompt scheduler
 // (schedule*.go), digest posting (digest*.go), the moderators' quote review
 // (quote_*.go) and the export upload (export_command.go). Issue 10 moves
 // them out or behind narrow interfaces; docs/architecture.md follows each
