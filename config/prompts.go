@@ -126,25 +126,35 @@ func scheduledPrompt(at string, it any) (ScheduledPrompt, error) {
 			return p, &Error{Key: at + "." + k, Value: x, Expected: want}
 		}
 	}
+	// weekly: and once: take the forms /prompt schedule reads
+	// (schedule.Parse), each its own kind, and are refused with its reason.
+	var weekly, weeklyProblem, once, onceProblem string
+	if _, err := schedule.ParseWeekly(p.Weekly, nil); p.Weekly != "" && err != nil {
+		weekly, weeklyProblem = expectWeekly, problem(err)
+		if _, err := schedule.ParseOnce(p.Weekly, nil); err == nil {
+			weeklyProblem = "that is a one-off time: put it in once: instead"
+		}
+	}
+	if _, err := schedule.ParseOnce(p.Once, nil); p.Once != "" && err != nil {
+		once, onceProblem = expectOnce, problem(err)
+		if _, err := schedule.ParseWeekly(p.Once, nil); err == nil {
+			onceProblem = "that is a weekly time: put it in weekly: instead"
+		}
+	}
 	checks := []struct {
-		key, value, want string
+		key, value, want, problem string
 	}{
-		{"id", p.ID, ifNot(scheduleID.MatchString(p.ID), "an id of lowercase letters, digits, - and _, starting with a letter, such as weekly-checkin")},
-		{"flow", p.Flow, nonEmpty(p.Flow)},
-		{"channel", p.Channel, ifNot(p.Channel != "" && snowflake(p.Channel) == "", "a channel id (digits only; in Discord, right-click the channel and Copy Channel ID)")},
-		{"text", p.Text, ifNot(utf8.RuneCountInString(p.Text) <= 1000, "at most 1000 characters")},
+		{"id", p.ID, ifNot(scheduleID.MatchString(p.ID), "an id of lowercase letters, digits, - and _, starting with a letter, such as weekly-checkin"), ""},
+		{"flow", p.Flow, nonEmpty(p.Flow), ""},
+		{"channel", p.Channel, ifNot(p.Channel != "" && snowflake(p.Channel) == "", "a channel id (digits only; in Discord, right-click the channel and Copy Channel ID)"), ""},
+		{"weekly", p.Weekly, weekly, weeklyProblem},
+		{"once", p.Once, once, onceProblem},
+		{"text", p.Text, ifNot(utf8.RuneCountInString(p.Text) <= 1000, "at most 1000 characters"), ""},
 	}
 	for _, ch := range checks {
 		if ch.want != "" {
-			return p, &Error{Key: at + "." + ch.key, Value: ch.value, Expected: ch.want}
+			return p, &Error{Key: at + "." + ch.key, Value: ch.value, Expected: ch.want, Problem: ch.problem}
 		}
-	}
-	// The forms /prompt schedule reads (schedule.Parse), each in its field.
-	if _, err := schedule.ParseWeekly(p.Weekly, nil); p.Weekly != "" && err != nil {
-		return p, &Error{Key: at + ".weekly", Value: p.Weekly, Expected: expectWeekly, Problem: problem(err)}
-	}
-	if _, err := schedule.ParseOnce(p.Once, nil); p.Once != "" && err != nil {
-		return p, &Error{Key: at + ".once", Value: p.Once, Expected: expectOnce, Problem: problem(err)}
 	}
 	if p.Weekly == "" && p.Once == "" {
 		return p, &Error{Key: at + ".weekly", Value: nil, Expected: expectWeekly + `, or once: with a date and time such as "2026-12-01 18:00"`}

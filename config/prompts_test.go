@@ -143,6 +143,22 @@ func TestScheduleGrammar(t *testing.T) {
 	}
 }
 
+// TestScheduleKindInTheWrongField: a one-off in weekly: or a weekly
+// time in once: is told which field it belongs in.
+func TestScheduleKindInTheWrongField(t *testing.T) {
+	tests := []struct{ key, value, want string }{
+		{"weekly", "2026-12-01 18:00", `config: prompts.schedule[0].weekly = "2026-12-01 18:00": expected a day and time such as "mon 18:00" (set it in the config file or as PEERVOICE_PROMPTS_SCHEDULE); that is a one-off time: put it in once: instead`},
+		{"weekly", "once 2026-12-01 18:00", `prompts.schedule[0].weekly = "once 2026-12-01 18:00": expected a day and time such as "mon 18:00" (set it in the config file or as PEERVOICE_PROMPTS_SCHEDULE); that is a one-off time: put it in once: instead`},
+		{"once", "weekly mon 18:00", `prompts.schedule[0].once = "weekly mon 18:00": expected a date and time such as "2026-12-01 18:00" (read in prompts.timezone) (set it in the config file or as PEERVOICE_PROMPTS_SCHEDULE); that is a weekly time: put it in weekly: instead`},
+	}
+	for _, tt := range tests {
+		yaml := "prompts:\n  schedule:\n    - {id: a, flow: f, channel: '42', " + tt.key + ": '" + tt.value + "'}\n"
+		if _, _, err := load(t, yaml, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %q: Load() = %v; want %q", tt.key, tt.value, err, tt.want)
+		}
+	}
+}
+
 // TestScheduleGrammarErrors: a time config refuses is refused with what
 // /prompt schedule says of it (schedule's reason), after what the key
 // expects.
@@ -154,10 +170,7 @@ func TestScheduleGrammarErrors(t *testing.T) {
 	}{
 		{"weekly", "monday 25:00", schedule.ParseWeekly, `config: prompts.schedule[0].weekly = "monday 25:00": expected a day and time such as "mon 18:00" (set it in the config file or as PEERVOICE_PROMPTS_SCHEDULE); `},
 		{"weekly", "someday 18:00", schedule.ParseWeekly, `config: prompts.schedule[0].weekly = "someday 18:00": expected a day and time such as "mon 18:00"`},
-		{"weekly", "2026-12-01 18:00", schedule.ParseWeekly, `config: prompts.schedule[0].weekly = "2026-12-01 18:00": expected a day and time`},
-		{"weekly", "once 2026-12-01 18:00", schedule.ParseWeekly, `config: prompts.schedule[0].weekly = "once 2026-12-01 18:00": expected a day and time`},
 		{"once", "2026-02-30 18:00", schedule.ParseOnce, `config: prompts.schedule[0].once = "2026-02-30 18:00": expected a date and time such as "2026-12-01 18:00" (read in prompts.timezone)`},
-		{"once", "weekly mon 18:00", schedule.ParseOnce, `config: prompts.schedule[0].once = "weekly mon 18:00": expected a date and time`},
 		{"digest", "mondays at noon", schedule.ParseWeekly, `config: digest.schedule = "mondays at noon": expected a day and time such as "weekly mon 09:00" (read in digest.timezone), or "off" (set it in the config file or as PEERVOICE_DIGEST_SCHEDULE); `},
 	}
 	for _, tt := range tests {

@@ -108,7 +108,7 @@ func parse(s string, loc *time.Location, want kind) (When, error) {
 			break
 		}
 		if want != anyKind && m != want {
-			return When{}, &Error{Input: s, Problem: fmt.Sprintf("%q in a %s time", f[0], want), Expected: expected(want)}
+			return When{}, &Error{Input: s, Problem: fmt.Sprintf("%q marks a %s time, not a %s one", f[0], name[m], name[want]), Expected: expected(want)}
 		}
 		mode, f = m, f[1:]
 	}
@@ -141,6 +141,9 @@ func parse(s string, loc *time.Location, want kind) (When, error) {
 	}
 	return When{}, &Error{Input: s, Problem: fmt.Sprintf("%q is neither a day of the week nor a date; expected %s", f[0], ExpectAny)}
 }
+
+// name is what a kind is called in errors.
+var name = map[kind]string{weekly: "weekly", once: "one-off"}
 
 // expected is what a text of the kind is expected to look like.
 func expected(k kind) string {

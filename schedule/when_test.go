@@ -112,11 +112,11 @@ func TestParseErrors(t *testing.T) {
 		{"Parse", "mon 18:00 sharp", `"mon 18:00 sharp": expected a day and time such as "weekly mon 18:00"`, ""},
 		{"ParseWeekly", "someday 18:00", `"someday 18:00": "someday" is not a day of the week (mon, tue, wed, thu, fri, sat or sun)`, ""},
 		{"ParseWeekly", "2026-12-01 18:00", `"2026-12-01" is not a day of the week`, ""},
-		{"ParseWeekly", "once 2026-12-01 18:00", `"once 2026-12-01 18:00": "once" in a weekly time: expected a day and time such as "mon 18:00"`, ""},
+		{"ParseWeekly", "once 2026-12-01 18:00", `"once 2026-12-01 18:00": "once" marks a one-off time, not a weekly one: expected a day and time such as "mon 18:00"`, ""},
 		{"ParseWeekly", "mondays at noon", `"mondays at noon": "noon" is not a time of day: expected 24-hour time such as 18:00`, ""},
 		{"ParseWeekly", "18:00", `"18:00": expected a day and time such as "mon 18:00"`, `expected a day and time such as "mon 18:00"`},
 		{"ParseOnce", "mon 18:00", `"mon 18:00": "mon" is not a date: expected year-month-day such as 2026-12-01`, ""},
-		{"ParseOnce", "weekly 2026-12-01 18:00", `"weekly 2026-12-01 18:00": "weekly" in a once time: expected a date and time such as "2026-12-01 18:00"`, ""},
+		{"ParseOnce", "weekly 2026-12-01 18:00", `"weekly 2026-12-01 18:00": "weekly" marks a weekly time, not a one-off one: expected a date and time such as "2026-12-01 18:00"`, ""},
 		{"ParseOnce", "2026-12-01", `"2026-12-01": expected a date and time such as "2026-12-01 18:00"`, ""},
 	}
 	for _, tt := range tests {
