@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -217,7 +218,7 @@ func (b *Bot) digestLocation() *time.Location {
 	if loc := b.cfg.DigestPosting.Location; loc != nil {
 		return loc
 	}
-	if loc, err := time.LoadLocation(DefaultTimezone); err == nil {
+	if loc, err := schedule.Location(""); err == nil {
 		return loc
 	}
 	return time.UTC

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -35,11 +36,11 @@ var _ DigestStore = (*store.DB)(nil)
 type DigestPosting struct {
 	Store DigestStore
 	// Schedule is when the last complete week's digest is posted, as
-	// ParseWhen reads a weekly time ("weekly mon 09:00"), in Location;
+	// schedule.ParseWeekly reads it ("weekly mon 09:00"), in Location;
 	// "" for never. Pending digests are retried either way.
 	Schedule string
 	// Location is digest.timezone, where periods and Schedule are read;
-	// nil: DefaultTimezone.
+	// nil: schedule.DefaultTimezone.
 	Location *time.Location
 	// Charts is how many charts a digest carries at most; 0:
 	// DefaultDigestCharts; negative: none.
@@ -248,7 +249,7 @@ func (b *Bot) postOnce(ctx context.Context, d *digest.Digest, again bool) (perio
 // and claim each week's when it is due.
 type digestJob struct {
 	st   DigestStore
-	when *When // nil: no scheduled digest
+	when *schedule.When // nil: no scheduled digest
 	loc  *time.Location
 }
 
@@ -267,19 +268,16 @@ func newDigestJob(cfg DigestPosting) (*digestJob, error) {
 	}
 	j := &digestJob{st: cfg.Store, loc: cfg.Location}
 	if j.loc == nil {
-		loc, err := time.LoadLocation(DefaultTimezone)
+		loc, err := schedule.Location("")
 		if err != nil {
 			return nil, fmt.Errorf("digest.timezone: %w", err)
 		}
 		j.loc = loc
 	}
 	if cfg.Schedule != "" {
-		w, err := ParseWhen(cfg.Schedule, j.loc)
+		w, err := schedule.ParseWeekly(cfg.Schedule, j.loc)
 		if err != nil {
 			return nil, fmt.Errorf("digest.schedule: %w", err)
-		}
-		if !w.Weekly {
-			return nil, fmt.Errorf("digest.schedule: %q: expected a day and time such as \"weekly mon 09:00\"", cfg.Schedule)
 		}
 		j.when = &w
 	}

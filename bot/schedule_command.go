@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -24,7 +25,7 @@ func (b *Bot) promptSchedule(ctx context.Context, opts promptOptions) (response,
 	if err != nil {
 		return response{}, userError{"Sorry, " + err.Error() + "."}
 	}
-	w, err := ParseWhen(opts["when"], s.loc)
+	w, err := schedule.Parse(opts["when"], s.loc)
 	if err != nil {
 		return response{}, userError{fmt.Sprintf("I couldn't read when %s. Times are in %s.", err, s.loc)}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -94,4 +95,20 @@ func (h *schedHarness) posts(r *running, id string) []store.Post {
 		h.t.Fatal(err)
 	}
 	return ps
+}
+
+// london is where the community's schedules are read.
+var london = mustLocation(schedule.DefaultTimezone)
+
+func mustLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// at is a London wall-clock time.
+func at(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, london)
 }

@@ -17,7 +17,7 @@ import (
 // post sends a claimed occurrence and records it. On failure the claim
 // stays pending and is retried on the next check; it is never marked done
 // unless Discord has the message.
-func (s *scheduler) post(ctx context.Context, sc schedule, p store.Post, now time.Time) {
+func (s *scheduler) post(ctx context.Context, sc prompt, p store.Post, now time.Time) {
 	log := s.b.log.With("schedule", sc.id, "occurrence", p.Occurrence.In(s.loc))
 	fail := func(reason, fix string, err error) {
 		if rerr := s.st.PostFailed(ctx, p.ScheduleID, p.Occurrence, reason); rerr != nil {

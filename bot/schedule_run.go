@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -35,7 +36,7 @@ type ScheduledPrompt struct {
 	ID        string // starts with a letter; stored schedules have numbers
 	FlowID    string
 	ChannelID string
-	When      string // as ParseWhen reads it: "weekly mon 18:00" or "2026-12-01 18:00"
+	When      string // as schedule.Parse reads it: "weekly mon 18:00" or "2026-12-01 18:00"
 	Text      string // "" for the flow's introduction
 }
 
@@ -44,16 +45,16 @@ type ScheduledPrompt struct {
 type PromptsConfig struct {
 	Store     ScheduleStore
 	Schedules []ScheduledPrompt
-	Location  *time.Location   // nil: DefaultTimezone
+	Location  *time.Location   // nil: schedule.DefaultTimezone
 	Grace     time.Duration    // how late a missed occurrence is still posted; 0: 24h
 	Now       func() time.Time // nil: time.Now; tests pass a fake clock
 	Tick      time.Duration    // how often to check; 0: 30s
 }
 
-// schedule is a config or stored schedule, parsed.
-type schedule struct {
+// prompt is a config or stored schedule of a prompt, parsed.
+type prompt struct {
 	id, flowID, channelID, text string
-	when                        When
+	when                        schedule.When
 	stored                      bool
 	created                     time.Time // stored schedules: nothing before this is posted
 }
@@ -65,7 +66,7 @@ type schedule struct {
 type scheduler struct {
 	b      *Bot
 	st     ScheduleStore
-	config []schedule
+	config []prompt
 	loc    *time.Location
 	grace  time.Duration
 	now    func() time.Time
@@ -95,7 +96,7 @@ func newScheduler(b *Bot, bc Config) (*scheduler, error) {
 	s := &scheduler{b: b, st: cfg.Store, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, tick: cfg.Tick,
 		digest: dj, seen: map[string]time.Time{}, first: make(chan struct{})}
 	if s.loc == nil {
-		loc, err := time.LoadLocation(DefaultTimezone)
+		loc, err := schedule.Location("")
 		if err != nil {
 			return nil, fmt.Errorf("prompts.timezone: %w", err)
 		}
@@ -126,14 +127,14 @@ func newScheduler(b *Bot, bc Config) (*scheduler, error) {
 		if _, err := strconv.ParseUint(p.ChannelID, 10, 64); err != nil {
 			return nil, fmt.Errorf("%s: channel %q: expected a Discord channel id", key, p.ChannelID)
 		}
-		w, err := ParseWhen(p.When, s.loc)
+		w, err := schedule.Parse(p.When, s.loc)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
-		if !w.Weekly && s.now().Sub(w.once()) > s.grace {
+		if !w.Weekly && s.now().Sub(w.Once()) > s.grace {
 			b.log.Warn("scheduled prompt's time has long passed; it will not be posted", "schedule", p.ID, "when", w.String())
 		}
-		s.config = append(s.config, schedule{id: p.ID, flowID: p.FlowID, channelID: p.ChannelID, text: p.Text, when: w})
+		s.config = append(s.config, prompt{id: p.ID, flowID: p.FlowID, channelID: p.ChannelID, text: p.Text, when: w})
 	}
 	return s, nil
 }
@@ -194,7 +195,7 @@ func (s *scheduler) check(ctx context.Context) {
 		s.b.log.Error("scheduled prompts: load schedules", "err", err)
 		return
 	}
-	byID := map[string]schedule{}
+	byID := map[string]prompt{}
 	for _, sc := range all {
 		byID[sc.id] = sc
 	}
@@ -214,26 +215,26 @@ func (s *scheduler) check(ctx context.Context) {
 }
 
 // schedules returns the config schedules and the stored ones.
-func (s *scheduler) schedules(ctx context.Context) ([]schedule, error) {
+func (s *scheduler) schedules(ctx context.Context) ([]prompt, error) {
 	stored, err := s.st.Schedules(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all := append([]schedule(nil), s.config...)
+	all := append([]prompt(nil), s.config...)
 	for _, st := range stored {
-		w, err := ParseWhen(st.When, s.loc)
+		w, err := schedule.Parse(st.When, s.loc)
 		if err != nil {
 			s.b.log.Error("scheduled prompts: stored schedule unreadable; remove it with /prompt unschedule", "schedule", st.Key(), "err", err)
 			continue
 		}
-		all = append(all, schedule{id: st.Key(), flowID: st.FlowID, channelID: st.ChannelID, text: st.Text, when: w, stored: true, created: st.CreatedAt})
+		all = append(all, prompt{id: st.Key(), flowID: st.FlowID, channelID: st.ChannelID, text: st.Text, when: w, stored: true, created: st.CreatedAt})
 	}
 	return all, nil
 }
 
 // retry posts a pending claim again, with its nonce, or gives it up when
 // its schedule is gone or it is too late.
-func (s *scheduler) retry(ctx context.Context, p store.Post, byID map[string]schedule, now time.Time) {
+func (s *scheduler) retry(ctx context.Context, p store.Post, byID map[string]prompt, now time.Time) {
 	sc, ok := byID[p.ScheduleID]
 	reason := ""
 	switch {
@@ -255,7 +256,7 @@ func (s *scheduler) retry(ctx context.Context, p store.Post, byID map[string]sch
 
 // due claims the schedule's latest occurrence, if it is due and not too
 // late, and posts it if this process won the claim.
-func (s *scheduler) due(ctx context.Context, sc schedule, now time.Time) error {
+func (s *scheduler) due(ctx context.Context, sc prompt, now time.Time) error {
 	since := sc.created
 	if !sc.stored {
 		// Recorded on the first check that sees the schedule, due or not.

@@ -92,16 +92,22 @@ type Discord struct {
 	ModeratorChannelID string
 }
 
-// Error is one bad setting: which key, the value, and what was expected.
+// Error is one bad setting: which key, the value, what was expected,
+// and, when more can be said, what is wrong with the value.
 type Error struct {
 	Key      string
 	Value    any
 	Expected string
+	Problem  string // such as a schedule time's `"25:00" is not a time of day: expected 24-hour time such as 18:00`
 }
 
 func (e *Error) Error() string {
 	key, _, _ := strings.Cut(e.Key, "[") // an item of a list is set with the whole list
-	return fmt.Sprintf("config: %s = %s: expected %s (set it in the config file or as %s)", e.Key, show(e.Value), e.Expected, EnvName(key))
+	msg := fmt.Sprintf("config: %s = %s: expected %s (set it in the config file or as %s)", e.Key, show(e.Value), e.Expected, EnvName(key))
+	if e.Problem != "" {
+		msg += "; " + e.Problem
+	}
+	return msg
 }
 
 // EnvName returns the environment variable for a key: log.format →

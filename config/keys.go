@@ -7,11 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
-	_ "time/tzdata" // prompts.timezone is checked where the system has no zoneinfo
-	"unicode/utf8"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/peervoice/peervoice/schedule"
 )
 
 // key is one setting: its name, default, whether it is secret, and how
@@ -49,10 +46,10 @@ var keys = []key{
 	{name: "discord.moderator_channel_id", def: "", doc: "private channel where moderators approve quotes", set: str("discord.moderator_channel_id", func(c *Config) *string { return &c.Discord.ModeratorChannelID }, snowflake)},
 	{name: "roles.moderator", def: []string{}, doc: "Discord role ids of moderators (prompts); empty: members with Manage Server", set: roleList("roles.moderator", func(c *Config) *[]string { return &c.Roles.Moderator })},
 	{name: "roles.researcher", def: []string{}, doc: "Discord role ids of researchers (digests, exports); empty: members with Manage Server", set: roleList("roles.researcher", func(c *Config) *[]string { return &c.Roles.Researcher })},
-	{name: "prompts.timezone", def: "Europe/London", doc: "time zone of scheduled prompts' times", set: str("prompts.timezone", func(c *Config) *string { return &c.Prompts.Timezone }, timezone)},
+	{name: "prompts.timezone", def: schedule.DefaultTimezone, doc: "time zone of scheduled prompts' times", set: str("prompts.timezone", func(c *Config) *string { return &c.Prompts.Timezone }, timezone)},
 	{name: "prompts.grace", def: "24h", doc: "how late a prompt missed while the bot was down is still posted", set: grace},
 	{name: "prompts.schedule", def: []any{}, doc: "scheduled prompts: a list of {id, flow, channel, weekly or once, text}", set: promptSchedule},
-	{name: "digest.timezone", def: "Europe/London", doc: "time zone of digest periods (weeks start on Monday at midnight there)", set: digestSet("digest.timezone")},
+	{name: "digest.timezone", def: schedule.DefaultTimezone, doc: "time zone of digest periods (weeks start on Monday at midnight there)", set: digestSet("digest.timezone")},
 	{name: "digest.schedule", def: DefaultDigestSchedule, doc: `when the bot posts the last complete week's digest, read in digest.timezone; "off" for never`, set: digestSet("digest.schedule")},
 	{name: "digest.subgroups", def: []string{"gender", "ethnicity"}, doc: "about-you questions the digest compares groups by", set: digestSet("digest.subgroups")},
 	{name: "digest.quote_approval", def: true, doc: "publish a quote only after a moderator approves it", set: digestSet("digest.quote_approval")},
@@ -300,192 +297,6 @@ func wsURL(s string) string {
 	return ""
 }
 
-// Prompts configures scheduled community prompts.
-type Prompts struct {
-	Timezone string        // IANA name, such as Europe/London
-	Grace    time.Duration // how late a missed prompt is still posted
-	Schedule []ScheduledPrompt
-}
-
-// ScheduledPrompt is one entry of prompts.schedule: an invitation to
-// answer a flow, posted in a channel every week or once.
-type ScheduledPrompt struct {
-	ID      string // lowercase, starting with a letter
-	Flow    string
-	Channel string
-	Weekly  string // "mon 18:00"; or
-	Once    string // "2026-12-01 18:00", in Timezone
-	Text    string // "" for the flow's introduction
-}
-
-// Examples used in what prompts.* errors expect.
-const (
-	expectWeekly = `a day and time such as "mon 18:00"`
-	expectOnce   = `a date and time such as "2026-12-01 18:00" (read in prompts.timezone)`
-	expectList   = "a list of {id, flow, channel, weekly or once, text}"
-)
-
-func timezone(s string) string {
-	if _, err := time.LoadLocation(s); err != nil || s == "" || s == "Local" {
-		return "a time zone name such as Europe/London or America/New_York"
-	}
-	return ""
-}
-
-func grace(c *Config, v any) error {
-	const name = "prompts.grace"
-	var d time.Duration
-	var err error
-	switch v := v.(type) {
-	case string:
-		d, err = time.ParseDuration(strings.TrimSpace(v))
-	case time.Duration:
-		d = v
-	default:
-		err = fmt.Errorf("not text")
-	}
-	if err != nil || d <= 0 {
-		return &Error{Key: name, Value: v, Expected: "a duration such as 24h or 90m"}
-	}
-	c.Prompts.Grace = d
-	return nil
-}
-
-// scheduleID is a config schedule's id: lowercase, starting with a letter,
-// so it can never be one of the numbers /prompt schedule hands out.
-var scheduleID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`)
-
-func promptSchedule(c *Config, v any) error {
-	const name = "prompts.schedule"
-	if s, ok := v.(string); ok { // from the environment: YAML or JSON
-		if err := yaml.Unmarshal([]byte(s), &v); err != nil {
-			return &Error{Key: name, Value: s, Expected: expectList}
-		}
-	}
-	if v == nil {
-		return nil
-	}
-	items, ok := v.([]any)
-	if !ok {
-		return &Error{Key: name, Value: v, Expected: expectList}
-	}
-	c.Prompts.Schedule = []ScheduledPrompt{}
-	ids := map[string]int{}
-	for i, it := range items {
-		at := fmt.Sprintf("%s[%d]", name, i)
-		p, err := scheduledPrompt(at, it)
-		if err != nil {
-			return err
-		}
-		if j, dup := ids[p.ID]; dup {
-			return &Error{Key: at + ".id", Value: p.ID, Expected: fmt.Sprintf("an id of its own (%s[%d] has it)", name, j)}
-		}
-		ids[p.ID] = i
-		c.Prompts.Schedule = append(c.Prompts.Schedule, p)
-	}
-	return nil
-}
-
-// scheduledPrompt checks one entry of prompts.schedule; at is its key.
-func scheduledPrompt(at string, it any) (ScheduledPrompt, error) {
-	m, ok := it.(map[string]any)
-	if !ok {
-		return ScheduledPrompt{}, &Error{Key: at, Value: it, Expected: "{id: ..., flow: ..., channel: ..., weekly: ... or once: ..., text: ...}"}
-	}
-	var p ScheduledPrompt
-	fields := map[string]*string{"id": &p.ID, "flow": &p.Flow, "channel": &p.Channel, "weekly": &p.Weekly, "once": &p.Once, "text": &p.Text}
-	for k, x := range m {
-		dst, known := fields[k]
-		if !known {
-			return p, &Error{Key: at + "." + k, Value: x, Expected: "only id, flow, channel, weekly, once and text"}
-		}
-		switch x := x.(type) {
-		case string:
-			*dst = strings.TrimSpace(x)
-		case int, int64, uint64: // an unquoted channel id
-			*dst = fmt.Sprint(x)
-		default:
-			want := "text"
-			if k == "once" {
-				want = expectOnce
-			}
-			return p, &Error{Key: at + "." + k, Value: x, Expected: want}
-		}
-	}
-	checks := []struct {
-		key, value, want string
-	}{
-		{"id", p.ID, ifNot(scheduleID.MatchString(p.ID), "an id of lowercase letters, digits, - and _, starting with a letter, such as weekly-checkin")},
-		{"flow", p.Flow, nonEmpty(p.Flow)},
-		{"channel", p.Channel, ifNot(p.Channel != "" && snowflake(p.Channel) == "", "a channel id (digits only; in Discord, right-click the channel and Copy Channel ID)")},
-		{"weekly", p.Weekly, ifNot(p.Weekly == "" || validWeekly(p.Weekly), expectWeekly)},
-		{"once", p.Once, ifNot(p.Once == "" || validOnce(p.Once), expectOnce)},
-		{"text", p.Text, ifNot(utf8.RuneCountInString(p.Text) <= 1000, "at most 1000 characters")},
-	}
-	for _, ch := range checks {
-		if ch.want != "" {
-			return p, &Error{Key: at + "." + ch.key, Value: ch.value, Expected: ch.want}
-		}
-	}
-	if p.Weekly == "" && p.Once == "" {
-		return p, &Error{Key: at + ".weekly", Value: nil, Expected: expectWeekly + `, or once: with a date and time such as "2026-12-01 18:00"`}
-	}
-	if p.Weekly != "" && p.Once != "" {
-		return p, &Error{Key: at + ".once", Value: p.Once, Expected: "no value beside weekly: a schedule is weekly or once, not both"}
-	}
-	return p, nil
-}
-
-func ifNot(ok bool, want string) string {
-	if ok {
-		return ""
-	}
-	return want
-}
-
-// validWeekly accepts "mon 18:00", "monday 18:00", "every monday at 18:00".
-// The bot reads the same forms (bot.ParseWhen).
-func validWeekly(s string) bool {
-	f := strings.Fields(strings.ToLower(s))
-	if len(f) > 0 && (f[0] == "every" || f[0] == "weekly") {
-		f = f[1:]
-	}
-	if len(f) == 3 && f[1] == "at" {
-		f = []string{f[0], f[2]}
-	}
-	if len(f) != 2 || !validClock(f[1]) {
-		return false
-	}
-	day := strings.TrimSuffix(f[0], "s")
-	for _, d := range []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"} {
-		if len(day) >= 3 && strings.HasPrefix(d, day) {
-			return true
-		}
-	}
-	return false
-}
-
-// validOnce accepts "2026-12-01 18:00".
-func validOnce(s string) bool {
-	f := strings.Fields(s)
-	if len(f) == 3 && strings.ToLower(f[1]) == "at" {
-		f = []string{f[0], f[2]}
-	}
-	if len(f) != 2 || !validClock(f[1]) {
-		return false
-	}
-	_, err := time.Parse("2006-1-2", f[0])
-	return err == nil
-}
-
-// validClock accepts 24-hour times such as 18:00 and 9:30.
-func validClock(s string) bool {
-	h, m, ok := strings.Cut(s, ":")
-	hour, herr := strconv.Atoi(h)
-	minute, merr := strconv.Atoi(m)
-	return ok && herr == nil && merr == nil && len(h) <= 2 && len(m) == 2 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59
-}
-
 // Digest configures the research digest (the digest.* keys).
 type Digest struct {
 	Timezone string // IANA name; weeks start at Monday midnight there
@@ -555,10 +366,11 @@ func setDigest(name string, d *Digest, s *Disclosure, v any) error {
 		switch {
 		case when == "" || strings.EqualFold(when, "off"):
 			d.Schedule = ""
-		case validWeekly(when):
-			d.Schedule = when
 		default:
-			return &Error{Key: name, Value: v, Expected: expectDigestSchedule}
+			if _, err := schedule.ParseWeekly(when, nil); err != nil {
+				return &Error{Key: name, Value: v, Expected: expectDigestSchedule, Problem: problem(err)}
+			}
+			d.Schedule = when
 		}
 		return nil
 	case "digest.subgroups":

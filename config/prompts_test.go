@@ -1,12 +1,14 @@
 package config_test
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/peervoice/peervoice/config"
+	"github.com/peervoice/peervoice/schedule"
 )
 
 func TestPromptsDefaults(t *testing.T) {
@@ -89,11 +91,101 @@ func TestPromptsBadValues(t *testing.T) {
 	}
 }
 
-func TestPromptsWeeklyForms(t *testing.T) {
-	for _, w := range []string{"mon 18:00", "Monday 18:00", "mondays 9:30", "every tue 07:00", "weekly thurs 20:15", "sun at 0:00"} {
-		yaml := "prompts:\n  schedule:\n    - {id: a, flow: f, channel: '42', weekly: '" + w + "'}\n"
-		if _, _, err := load(t, yaml, nil); err != nil {
-			t.Errorf("weekly %q: %v; want it accepted", w, err)
+// TestScheduleGrammar: prompts.schedule's weekly: and once: and
+// digest.schedule take the spellings /prompt schedule takes (one
+// grammar, schedule.Parse), among them the three config refused before.
+func TestScheduleGrammar(t *testing.T) {
+	tests := []struct {
+		key, value string
+	}{
+		{"weekly", "each monday 18:00"},
+		{"weekly", "weekly, mon 18:00"},
+		{"once", "once 2026-12-01 18:00"},
+		{"weekly", "mon 18:00"},
+		{"weekly", "Monday 18:00"},
+		{"weekly", "mondays 9:30"},
+		{"weekly", "every tue 07:00"},
+		{"weekly", "weekly thurs 20:15"},
+		{"weekly", "sun at 0:00"},
+		{"weekly", "Every Monday at 18:00"},
+		{"once", "on 2026-1-5 9:00"},
+		{"once", "2026-12-01 at 18:00"},
+		{"once", "2026-12-01T18:00"},
+		{"digest", "each monday 9:00"},
+		{"digest", "weekly, mon 09:00"},
+		{"digest", "every Monday at 9:00"},
+	}
+	for _, tt := range tests {
+		yaml := "prompts:\n  schedule:\n    - {id: a, flow: f, channel: '42', " + tt.key + ": '" + tt.value + "'}\n"
+		if tt.key == "digest" {
+			yaml = "digest:\n  schedule: '" + tt.value + "'\n"
+		}
+		c, _, err := load(t, yaml, nil)
+		if err != nil {
+			t.Errorf("%s: %q: %v; want it accepted", tt.key, tt.value, err)
+			continue
+		}
+		var got string
+		switch tt.key {
+		case "weekly":
+			got = c.Prompts.Schedule[0].Weekly
+		case "once":
+			got = c.Prompts.Schedule[0].Once
+		default:
+			got = c.Digest.Schedule
+		}
+		if got != tt.value {
+			t.Errorf("%s: %q read as %q; want it kept as written", tt.key, tt.value, got)
+		}
+		if _, err := schedule.Parse(tt.value, nil); err != nil {
+			t.Errorf("%s: %q accepted by config, but /prompt schedule refuses it: %v", tt.key, tt.value, err)
+		}
+	}
+}
+
+// TestScheduleKindInTheWrongField: a one-off in weekly: or a weekly
+// time in once: is told which field it belongs in.
+func TestScheduleKindInTheWrongField(t *testing.T) {
+	tests := []struct{ key, value, want string }{
+		{"weekly", "2026-12-01 18:00", `config: prompts.schedule[0].weekly = "2026-12-01 18:00": expected a day and time such as "mon 18:00" (set it in the config file or as PEERVOICE_PROMPTS_SCHEDULE); that is a one-off time: put it in once: instead`},
+		{"weekly", "once 2026-12-01 18:00", `prompts.schedule[0].weekly = "once 2026-12-01 18:00": expected a day and time such as "mon 18:00" (set it in the config file or as PEERVOICE_PROMPTS_SCHEDULE); that is a one-off time: put it in once: instead`},
+		{"once", "weekly mon 18:00", `prompts.schedule[0].once = "weekly mon 18:00": expected a date and time such as "2026-12-01 18:00" (read in prompts.timezone) (set it in the config file or as PEERVOICE_PROMPTS_SCHEDULE); that is a weekly time: put it in weekly: instead`},
+	}
+	for _, tt := range tests {
+		yaml := "prompts:\n  schedule:\n    - {id: a, flow: f, channel: '42', " + tt.key + ": '" + tt.value + "'}\n"
+		if _, _, err := load(t, yaml, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %q: Load() = %v; want %q", tt.key, tt.value, err, tt.want)
+		}
+	}
+}
+
+// TestScheduleGrammarErrors: a time config refuses is refused with what
+// /prompt schedule says of it (schedule's reason), after what the key
+// expects.
+func TestScheduleGrammarErrors(t *testing.T) {
+	tests := []struct {
+		key, value string
+		parse      func(string, *time.Location) (schedule.When, error)
+		want       string // the start of the message
+	}{
+		{"weekly", "monday 25:00", schedule.ParseWeekly, `config: prompts.schedule[0].weekly = "monday 25:00": expected a day and time such as "mon 18:00" (set it in the config file or as PEERVOICE_PROMPTS_SCHEDULE); `},
+		{"weekly", "someday 18:00", schedule.ParseWeekly, `config: prompts.schedule[0].weekly = "someday 18:00": expected a day and time such as "mon 18:00"`},
+		{"once", "2026-02-30 18:00", schedule.ParseOnce, `config: prompts.schedule[0].once = "2026-02-30 18:00": expected a date and time such as "2026-12-01 18:00" (read in prompts.timezone)`},
+		{"digest", "mondays at noon", schedule.ParseWeekly, `config: digest.schedule = "mondays at noon": expected a day and time such as "weekly mon 09:00" (read in digest.timezone), or "off" (set it in the config file or as PEERVOICE_DIGEST_SCHEDULE); `},
+	}
+	for _, tt := range tests {
+		yaml := "prompts:\n  schedule:\n    - {id: a, flow: f, channel: '42', " + tt.key + ": '" + tt.value + "'}\n"
+		if tt.key == "digest" {
+			yaml = "digest:\n  schedule: '" + tt.value + "'\n"
+		}
+		_, _, err := load(t, yaml, nil)
+		_, perr := tt.parse(tt.value, nil)
+		var se *schedule.Error
+		if !errors.As(perr, &se) || se.Problem == "" {
+			t.Fatalf("schedule: %q = %v; want a *schedule.Error with a problem", tt.value, perr)
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || !strings.HasSuffix(err.Error(), "; "+se.Reason()) {
+			t.Errorf("%s: %q: Load() = %v; want %q ... %q", tt.key, tt.value, err, tt.want, "; "+se.Reason())
 		}
 	}
 }

@@ -1,77 +1,11 @@
-package bot_test
+package schedule_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/peervoice/peervoice/bot"
+	"github.com/peervoice/peervoice/schedule"
 )
-
-// london is where the community's schedules are read.
-var london = mustLocation("Europe/London")
-
-func mustLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
-
-func TestParseWhen(t *testing.T) {
-	tests := []struct {
-		in, want string // want: the canonical form
-	}{
-		{"weekly mon 18:00", "weekly mon 18:00"},
-		{"every monday 18:00", "weekly mon 18:00"},
-		{"Every Monday at 18:00", "weekly mon 18:00"},
-		{"mon 18:00", "weekly mon 18:00"},
-		{"fridays 9:30", "weekly fri 09:30"},
-		{"weekly tues 07:05", "weekly tue 07:05"},
-		{"each thurs, 20:00", "weekly thu 20:00"},
-		{"weekly every sunday 0:00", "weekly sun 00:00"},
-		{"2026-12-01 18:00", "2026-12-01 18:00"},
-		{"once 2026-12-01 at 18:00", "2026-12-01 18:00"},
-		{"on 2026-1-5 9:00", "2026-01-05 09:00"},
-		{"2026-12-01T18:00", "2026-12-01 18:00"},
-	}
-	for _, tt := range tests {
-		w, err := bot.ParseWhen(tt.in, london)
-		if err != nil || w.String() != tt.want {
-			t.Errorf("ParseWhen(%q) = %v, %v; want %s", tt.in, w, err, tt.want)
-			continue
-		}
-		if again, err := bot.ParseWhen(w.String(), london); err != nil || again != w {
-			t.Errorf("ParseWhen(%q) = %v, %v; want it to read its own String", w.String(), again, err)
-		}
-	}
-}
-
-func TestParseWhenErrors(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"monday 25:00", `"monday 25:00": "25:00" is not a time of day: expected 24-hour time such as 18:00`},
-		{"mon 6pm", `"6pm" is not a time of day`},
-		{"mon 18:0", `"18:0" is not a time of day`},
-		{"mon", `"mon": expected a day and time such as "weekly mon 18:00", or a date and time such as "2026-12-01 18:00"`},
-		{"", `expected a day and time`},
-		{"weekly 18:00", `"weekly 18:00": expected a day and time such as "mon 18:00"`},
-		{"once 18:00", `"once 18:00": expected a date and time such as "2026-12-01 18:00"`},
-		{"weekly 2026-12-01 18:00", `"2026-12-01" is not a day of the week (mon, tue, wed, thu, fri, sat or sun)`},
-		{"once mon 18:00", `"mon" is not a date: expected year-month-day such as 2026-12-01`},
-		{"2026-02-30 18:00", `"2026-02-30" is not a date`},
-		{"tomorrow 18:00", `"tomorrow" is neither a day of the week nor a date`},
-		{"mo 18:00", `"mo" is neither a day of the week nor a date`},
-	}
-	for _, tt := range tests {
-		w, err := bot.ParseWhen(tt.in, london)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("ParseWhen(%q) = %v, %v; want an error containing %q", tt.in, w, err, tt.want)
-		}
-	}
-}
 
 // at is a London wall-clock time.
 func at(y int, m time.Month, d, h, min int) time.Time {
@@ -114,35 +48,44 @@ func TestOccurrences(t *testing.T) {
 		{"once, to come", "2026-12-01 18:00", at(2026, 11, 30, 18, 0), none, utc(2026, 12, 1, 18, 0), false, true},
 		{"once, now", "2026-12-01 18:00", at(2026, 12, 1, 18, 0), utc(2026, 12, 1, 18, 0), none, true, false},
 		{"once, in summer time", "2026-07-01 18:00", at(2026, 7, 2, 0, 0), utc(2026, 7, 1, 17, 0), none, true, false},
+		{"once, long past", "once 2025-01-06 09:00", at(2026, 11, 30, 18, 0), utc(2025, 1, 6, 9, 0), none, true, false},
+		{"once, a year to come", "on 2027-12-01 18:00", at(2026, 12, 1, 18, 0), none, utc(2027, 12, 1, 18, 0), false, true},
+		// A one-off in the skipped hour is one instant, 01:30 UTC; in the
+		// repeated hour, the second 01:30 (GMT).
+		{"once, in the skipped hour", "2026-03-29 01:30", utc(2026, 3, 29, 1, 0), none, utc(2026, 3, 29, 1, 30), false, true},
+		{"once, in the repeated hour", "2026-10-25 01:30", utc(2026, 10, 25, 1, 0), none, utc(2026, 10, 25, 1, 30), false, true},
+		// 2027: forward on 28 March, back on 31 October.
+		{"spring forward 2027", "weekly sun 12:00", utc(2027, 3, 28, 10, 0), utc(2027, 3, 21, 12, 0), utc(2027, 3, 28, 11, 0), true, true},
+		{"fall back 2027", "weekly sun 12:00", utc(2027, 10, 31, 11, 30), utc(2027, 10, 24, 11, 0), utc(2027, 10, 31, 12, 0), true, true},
 	}
 	for _, tt := range tests {
-		w, err := bot.ParseWhen(tt.when, london)
+		w, err := schedule.Parse(tt.when, london)
 		if err != nil {
 			t.Fatal(err)
 		}
 		latest, ok := w.Latest(tt.now)
 		if ok != tt.latestOK || ok && !latest.Equal(tt.latest) {
-			t.Errorf("%s: ParseWhen(%q).Latest(%v) = %v, %v; want %v, %v", tt.name, tt.when, tt.now.UTC(), latest.UTC(), ok, tt.latest, tt.latestOK)
+			t.Errorf("%s: Parse(%q).Latest(%v) = %v, %v; want %v, %v", tt.name, tt.when, tt.now.UTC(), latest.UTC(), ok, tt.latest, tt.latestOK)
 		}
 		next, ok := w.Next(tt.now)
 		if ok != tt.nextOK || ok && !next.Equal(tt.next) {
-			t.Errorf("%s: ParseWhen(%q).Next(%v) = %v, %v; want %v, %v", tt.name, tt.when, tt.now.UTC(), next.UTC(), ok, tt.next, tt.nextOK)
+			t.Errorf("%s: Parse(%q).Next(%v) = %v, %v; want %v, %v", tt.name, tt.when, tt.now.UTC(), next.UTC(), ok, tt.next, tt.nextOK)
 		}
 	}
 }
 
-// TestOccurrencesAllYear walks 2026 in 10-minute steps: every Sunday
+// TestOccurrencesAllYear walks 2026 and 2027 in 10-minute steps: every Sunday
 // (the day the clocks change) has exactly one occurrence, on that
 // Sunday, and Next always agrees with the following Latest.
 func TestOccurrencesAllYear(t *testing.T) {
 	for _, when := range []string{"weekly sun 01:30", "weekly sun 02:00", "weekly sun 00:59", "weekly mon 18:00"} {
-		w, err := bot.ParseWhen(when, london)
+		w, err := schedule.Parse(when, london)
 		if err != nil {
 			t.Fatal(err)
 		}
 		seen := map[time.Time]bool{}
 		var prev time.Time
-		for now := at(2026, 1, 1, 0, 0); now.Year() == 2026; now = now.Add(10 * time.Minute) {
+		for now := at(2026, 1, 1, 0, 0); now.Year() <= 2027; now = now.Add(10 * time.Minute) {
 			latest, _ := w.Latest(now)
 			next, _ := w.Next(now)
 			if latest.After(now) || !next.After(now) || next.Sub(latest) > 169*time.Hour || next.Sub(latest) < 167*time.Hour {
@@ -161,8 +104,8 @@ func TestOccurrencesAllYear(t *testing.T) {
 				}
 			}
 		}
-		if n := len(seen); n != 53 && n != 52 {
-			t.Errorf("%s: %d occurrences in 2026; want 52 or 53", when, n)
+		if n := len(seen); n < 104 || n > 106 {
+			t.Errorf("%s: %d occurrences in 2026 and 2027; want 104 to 106", when, n)
 		}
 	}
 }
