@@ -2,7 +2,6 @@ package schedule_test
 
 import (
 	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -161,25 +160,6 @@ func TestLocation(t *testing.T) {
 	for _, bad := range []string{"London", "Local", "Mars/Olympus"} {
 		if loc, err := schedule.Location(bad); err == nil || !strings.Contains(err.Error(), `expected a time zone name such as Europe/London`) {
 			t.Errorf("Location(%q) = %v, %v; want an error with an example", bad, loc, err)
-		}
-	}
-}
-
-// TestImportsNothing: the grammar stays pure, with nothing of the
-// project, Discord, SQL or config in its dependencies.
-func TestImportsNothing(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Skipf("go list unavailable: %v", err)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if line == "github.com/peervoice/peervoice/schedule" {
-			continue
-		}
-		for _, banned := range []string{"github.com/", "go.yaml.in/", "database/sql", "net/http"} {
-			if strings.HasPrefix(line, banned) {
-				t.Errorf("schedule depends on %s", line)
-			}
 		}
 	}
 }
