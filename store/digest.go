@@ -19,8 +19,8 @@ import (
 // pseudonym or time. Only participants whose latest consent is to take
 // part are counted, and each participant counts once per question, with
 // their latest answer in the window. Disclosure control is not applied
-// here: these are the raw figures the digest protects. Their types are
-// digest/figures', which the digest reads as they are.
+// here: these are the raw figures the digest protects. Their types come
+// from package digest/figures, and digest.Build reads them as they are.
 
 // DigestData reads the raw figures for a digest in one read transaction.
 //
