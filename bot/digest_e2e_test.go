@@ -16,6 +16,7 @@ import (
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
 	"github.com/peervoice/peervoice/store"
@@ -87,9 +88,9 @@ func smallDigest(t *testing.T) func(string) (*digest.Digest, error) {
 		if err != nil {
 			return nil, err
 		}
-		data := digest.Data{
-			Period: digest.ActivityData{NewParticipants: 23, Flows: []digest.FlowActivity{{FlowID: "recovery", Started: 31, Completed: 22, StartedAndCompleted: 21}}},
-			Total:  digest.ActivityData{NewParticipants: 97, Flows: []digest.FlowActivity{{FlowID: "recovery", Started: 120, Completed: 88, StartedAndCompleted: 88}}},
+		data := figures.Data{
+			Period: figures.Activity{NewParticipants: 23, Flows: []figures.FlowActivity{{FlowID: "recovery", Started: 31, Completed: 22, StartedAndCompleted: 21}}},
+			Total:  figures.Activity{NewParticipants: 97, Flows: []figures.FlowActivity{{FlowID: "recovery", Started: 120, Completed: 88, StartedAndCompleted: 88}}},
 		}
 		return digest.Build(p, cat.Flows(), data, digest.Options{})
 	}

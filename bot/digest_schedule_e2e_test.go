@@ -14,6 +14,7 @@ import (
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/internal/discordtest"
 	"github.com/peervoice/peervoice/store"
 )
@@ -55,7 +56,7 @@ func chartedDigest(period string, n int) (*digest.Digest, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := digest.Build(p, nil, digest.Data{}, digest.Options{Subgroups: []string{}})
+	d, err := digest.Build(p, nil, figures.Data{}, digest.Options{Subgroups: []string{}})
 	if err != nil {
 		return nil, err
 	}

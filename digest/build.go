@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 )
 
@@ -62,7 +63,7 @@ type Options struct {
 // Build makes the digest of period p from the raw figures in data, read
 // for NewQuery(p, fs, subgroups). fs are the current flows first, then
 // older versions, for the wording of questions since changed.
-func Build(p Period, fs []*flows.Flow, data Data, opt Options) (*Digest, error) {
+func Build(p Period, fs []*flows.Flow, data figures.Data, opt Options) (*Digest, error) {
 	if opt.Subgroups == nil {
 		opt.Subgroups = DefaultSubgroups
 	}
@@ -73,9 +74,9 @@ func Build(p Period, fs []*flows.Flow, data Data, opt Options) (*Digest, error) 
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{pol: opt.Policy, cat: newCatalog(fs), data: data, opt: opt, query: q, answered: map[QuestionRef][]string{}}
+	b := &builder{pol: opt.Policy, cat: newCatalog(fs), data: data, opt: opt, query: q, answered: map[figures.QuestionRef][]string{}}
 	for _, v := range data.Versions {
-		ref := QuestionRef{v.FlowID, v.QuestionID}
+		ref := figures.QuestionRef{FlowID: v.FlowID, QuestionID: v.QuestionID}
 		b.answered[ref] = append(b.answered[ref], v.Versions...)
 	}
 	for _, id := range opt.Subgroups {
@@ -107,12 +108,12 @@ func Build(p Period, fs []*flows.Flow, data Data, opt Options) (*Digest, error) 
 // publishes an exact zero, as the figures themselves do.
 func (b *builder) noAnswers() bool {
 	for _, t := range b.data.Tallies {
-		if t.Window == WindowPeriod && t.People > 0 {
+		if t.Window == figures.WindowPeriod && t.People > 0 {
 			return false
 		}
 	}
-	for _, c := range b.data.ThemeCounts {
-		if c.Window == WindowPeriod && c.Answers > 0 {
+	for _, c := range b.data.SetCounts {
+		if c.Window == figures.WindowPeriod && c.Answers > 0 {
 			return false
 		}
 	}
@@ -122,14 +123,14 @@ func (b *builder) noAnswers() bool {
 type builder struct {
 	pol   disclosure.Policy
 	cat   *catalog
-	data  Data
+	data  figures.Data
 	opt   Options
-	query Query
+	query figures.Query
 	demos []demographic
 	notes []string
 	// answered are the flow versions each question was answered on,
 	// the most recently stored first (Data.Versions).
-	answered map[QuestionRef][]string
+	answered map[figures.QuestionRef][]string
 }
 
 func periodInfo(p Period, today time.Time) (PeriodInfo, error) {
@@ -179,7 +180,7 @@ type rawActivity struct {
 
 // activity sums a window's raw activity over the flows the catalog
 // knows (never the consent flow).
-func (b *builder) activity(a ActivityData) rawActivity {
+func (b *builder) activity(a figures.Activity) rawActivity {
 	r := rawActivity{newParticipants: a.NewParticipants}
 	for _, f := range a.Flows {
 		if len(b.cat.byID[f.FlowID]) == 0 {
@@ -195,31 +196,31 @@ func (b *builder) activity(a ActivityData) rawActivity {
 // themes counts the answers touching each framework theme.
 func (b *builder) themes() []Theme {
 	out := []Theme{}
-	for _, set := range b.query.Themes {
-		var raw [2]ThemeCount // nothing counted: nobody answered
-		for _, c := range b.data.ThemeCounts {
-			if c.Theme == set.Name && (c.Window == WindowPeriod || c.Window == WindowPrevious) {
+	for _, set := range b.query.Sets {
+		var raw [2]figures.SetCount // nothing counted: nobody answered
+		for _, c := range b.data.SetCounts {
+			if c.Set == set.Name && (c.Window == figures.WindowPeriod || c.Window == figures.WindowPrevious) {
 				raw[c.Window] = c
 			}
 		}
-		now := b.pol.CountOf(raw[WindowPeriod].Answers, raw[WindowPeriod].People)
-		before := b.pol.CountOf(raw[WindowPrevious].Answers, raw[WindowPrevious].People)
+		now := b.pol.CountOf(raw[figures.WindowPeriod].Answers, raw[figures.WindowPeriod].People)
+		before := b.pol.CountOf(raw[figures.WindowPrevious].Answers, raw[figures.WindowPrevious].People)
 		out = append(out, Theme{Name: set.Name, Answers: now, Change: now.Minus(before)})
 	}
 	return out
 }
 
 // tallies groups the tallies by question and window.
-type questionTallies map[QuestionRef]*[3][]Tally
+type questionTallies map[figures.QuestionRef]*[3][]figures.Tally
 
 func (b *builder) tallies() questionTallies {
 	qt := questionTallies{}
 	for _, t := range b.data.Tallies {
-		ref := QuestionRef{t.FlowID, t.QuestionID}
+		ref := figures.QuestionRef{FlowID: t.FlowID, QuestionID: t.QuestionID}
 		if qt[ref] == nil {
-			qt[ref] = &[3][]Tally{}
+			qt[ref] = &[3][]figures.Tally{}
 		}
-		if t.Window >= WindowPeriod && t.Window <= WindowTotal {
+		if t.Window >= figures.WindowPeriod && t.Window <= figures.WindowTotal {
 			qt[ref][t.Window] = append(qt[ref][t.Window], t)
 		}
 	}
@@ -231,23 +232,23 @@ func (b *builder) tallies() questionTallies {
 func (b *builder) questions() []Question {
 	qt := b.tallies()
 	out := []Question{}
-	seen := map[QuestionRef]bool{}
+	seen := map[figures.QuestionRef]bool{}
 	for _, f := range b.cat.order {
 		for _, qn := range f.Questions {
-			ref := QuestionRef{f.ID, qn.ID}
+			ref := figures.QuestionRef{FlowID: f.ID, QuestionID: qn.ID}
 			ts := qt[ref]
-			if seen[ref] || ts == nil || !qn.HasOptions() || people(ts[WindowPeriod]) == 0 {
+			if seen[ref] || ts == nil || !qn.HasOptions() || people(ts[figures.WindowPeriod]) == 0 {
 				continue
 			}
 			seen[ref] = true
 			newest, question, others := b.wording(ref)
 			options := b.options(ref, question, ts)
-			period := b.distribution(options, ts[WindowPeriod])
-			previous := b.distribution(options, ts[WindowPrevious])
+			period := b.distribution(options, ts[figures.WindowPeriod])
+			previous := b.distribution(options, ts[figures.WindowPrevious])
 			q := Question{
 				FlowID: ref.FlowID, FlowTitle: newest.Title.String(), QuestionID: ref.QuestionID,
 				Prompt: question.Prompt.String(), OtherWordings: others, Type: string(question.Type), Theme: question.Theme,
-				Period: period, Total: b.distribution(options, ts[WindowTotal]),
+				Period: period, Total: b.distribution(options, ts[figures.WindowTotal]),
 				Change: DistributionChange{Respondents: period.Respondents.Minus(previous.Respondents)},
 			}
 			for i, s := range period.Options {
@@ -261,7 +262,7 @@ func (b *builder) questions() []Question {
 	return out
 }
 
-func people(ts []Tally) int {
+func people(ts []figures.Tally) int {
 	n := 0
 	for _, t := range ts {
 		n += t.People
@@ -274,7 +275,7 @@ func people(ts []Tally) int {
 // the versions answered on, if any. The current flows (--flows) matter
 // only for a question whose versions are unknown: answers given to one
 // wording are never shown under another.
-func (b *builder) wording(ref QuestionRef) (*flows.Flow, *flows.Question, []string) {
+func (b *builder) wording(ref figures.QuestionRef) (*flows.Flow, *flows.Question, []string) {
 	var f *flows.Flow
 	var q *flows.Question
 	var others []string
@@ -300,7 +301,7 @@ func (b *builder) wording(ref QuestionRef) (*flows.Flow, *flows.Question, []stri
 
 // optionLabel returns an option's label from the versions the question
 // was answered on, then from the newest flow that has it, or its id.
-func (b *builder) optionLabel(ref QuestionRef, id string) string {
+func (b *builder) optionLabel(ref figures.QuestionRef, id string) string {
 	for _, hash := range b.answered[ref] {
 		if f := b.cat.byHash[hash]; f != nil {
 			if q := f.Question(ref.QuestionID); q != nil {
@@ -315,7 +316,7 @@ func (b *builder) optionLabel(ref QuestionRef, id string) string {
 
 // options lists a question's options in order, then any other option ids
 // answered (from versions since changed), sorted.
-func (b *builder) options(ref QuestionRef, q *flows.Question, ts *[3][]Tally) []Option {
+func (b *builder) options(ref figures.QuestionRef, q *flows.Question, ts *[3][]figures.Tally) []Option {
 	var out []Option
 	for _, o := range q.Options {
 		out = append(out, Option{ID: o.ID, Label: o.Label.String()})
@@ -341,7 +342,7 @@ func (b *builder) options(ref QuestionRef, q *flows.Question, ts *[3][]Tally) []
 func answerKey(choices []string) string { return strings.Join(choices, "\x00") }
 
 // distribution protects the distribution of the tallies ts.
-func (b *builder) distribution(options []Option, ts []Tally) Distribution {
+func (b *builder) distribution(options []Option, ts []figures.Tally) Distribution {
 	answers := map[string]int{}
 	for _, t := range ts {
 		answers[answerKey(t.Choices)] += t.People

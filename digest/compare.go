@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 )
 
@@ -27,7 +28,7 @@ func (b *builder) comparisons(qs []Question) []Comparison {
 		for _, s := range q.Total.Options {
 			options = append(options, Option{ID: s.ID, Label: s.Label})
 		}
-		ts := qt[QuestionRef{q.FlowID, q.QuestionID}][WindowTotal]
+		ts := qt[figures.QuestionRef{FlowID: q.FlowID, QuestionID: q.QuestionID}][figures.WindowTotal]
 		for i, d := range b.demos {
 			c, ok := b.compare(q, options, ts, i, d)
 			if !ok {
@@ -48,7 +49,7 @@ func (b *builder) comparisons(qs []Question) []Comparison {
 
 // compare builds one comparison of question q by demographic d (the
 // i-th), or reports false when it has fewer than two groups to show.
-func (b *builder) compare(q Question, options []Option, ts []Tally, i int, d demographic) (Comparison, bool) {
+func (b *builder) compare(q Question, options []Option, ts []figures.Tally, i int, d demographic) (Comparison, bool) {
 	byGroup := map[string]map[string]int{}
 	other := map[string]int{}
 	for _, t := range ts {

@@ -2,15 +2,17 @@
 // participants said in a period, in figures that cannot expose any one of
 // them, and renders it as Markdown, JSON or HTML.
 //
-// The package is pure: Build takes raw figures that the caller read from
-// the store (see Query and Data) and returns a Digest. Every number in a
-// Digest has gone through the disclosure layer (package
-// digest/disclosure): its fields are disclosure.Count, disclosure.Percent
-// and disclosure.Change values, which cannot hold a raw count, so no
-// renderer can publish one.
+// The package is pure: NewQuery says what to count, and Build takes the
+// raw figures the store counted (figures.Query and figures.Data, the
+// types store.DigestData takes and returns, passed through as they are)
+// and returns a Digest. Every number in a Digest has gone through the
+// disclosure layer (package digest/disclosure): its fields are
+// disclosure.Count, disclosure.Percent and disclosure.Change values,
+// which cannot hold a raw count, so no renderer can publish one.
 //
-// Of PeerVoice it imports only flows and digest/disclosure: never store,
-// config, SQL, discordgo or viper (internal/archtest checks it).
+// Of PeerVoice it imports only flows, digest/disclosure and
+// digest/figures: never store, config, SQL, discordgo or viper
+// (internal/archtest checks it).
 package digest
 
 import (

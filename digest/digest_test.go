@@ -10,6 +10,7 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 )
 
@@ -76,7 +77,7 @@ func TestLastWeek(t *testing.T) {
 }
 
 // tiny builds a digest over the property tests' flows from data.
-func tiny(t *testing.T, data digest.Data, opt digest.Options) *digest.Digest {
+func tiny(t *testing.T, data figures.Data, opt digest.Options) *digest.Digest {
 	t.Helper()
 	p, _ := digest.ParsePeriod("2026-W47", london(t))
 	if opt.Scrubber == nil {
@@ -94,15 +95,15 @@ func tiny(t *testing.T, data digest.Data, opt digest.Options) *digest.Digest {
 
 func TestQuotes(t *testing.T) {
 	long := strings.Repeat("word ", 80)
-	data := digest.Data{
-		Quotes: []digest.QuoteText{
+	data := figures.Data{
+		Quotes: []figures.QuoteText{
 			{Ref: "a", FlowID: "alpha", QuestionID: "own_words", Text: "Write to me at sam@example.org please", Groups: []string{"woman", "black_african"}},
 			{Ref: "b", FlowID: "alpha", QuestionID: "own_words", Text: long, Groups: []string{"man", ""}},
 			{Ref: "c", FlowID: "beta", QuestionID: "private", Text: "not quotable"},
 			{Ref: "d", FlowID: "alpha", QuestionID: "own_words", Text: "   "},
 		},
 		// Twenty women, eight of them Black; five men.
-		GroupSizes: []digest.GroupSize{
+		GroupSizes: []figures.GroupSize{
 			{Groups: []string{"woman", "black_african"}, People: 8},
 			{Groups: []string{"woman", "white_british"}, People: 12},
 			{Groups: []string{"man", "white_british"}, People: 5},
@@ -155,7 +156,7 @@ func TestQuotes(t *testing.T) {
 
 func TestQuotesNeedAScrubber(t *testing.T) {
 	p, _ := digest.ParsePeriod("2026-W47", london(t))
-	data := digest.Data{Quotes: []digest.QuoteText{{Ref: "a", FlowID: "alpha", QuestionID: "own_words", Text: "hello"}}}
+	data := figures.Data{Quotes: []figures.QuoteText{{Ref: "a", FlowID: "alpha", QuestionID: "own_words", Text: "hello"}}}
 	if _, err := digest.Build(p, propertyFlows(t), data, digest.Options{Crisis: fakeCrisis{}}); err == nil || !strings.Contains(err.Error(), "scrubber") {
 		t.Errorf("Build without a scrubber = %v; want an error", err)
 	}
@@ -169,7 +170,7 @@ func TestQuotesNeedAScrubber(t *testing.T) {
 // whether approval is on (even if its id were approved) or off; the
 // other answers are candidates as before.
 func TestQuotesNeverCrisis(t *testing.T) {
-	data := digest.Data{Quotes: []digest.QuoteText{
+	data := figures.Data{Quotes: []figures.QuoteText{
 		{Ref: "a", FlowID: "alpha", QuestionID: "own_words", Text: "Honestly I want to KILL MYSELF most days"},
 		{Ref: "b", FlowID: "alpha", QuestionID: "own_words", Text: "Walking with the group helps"},
 	}}
@@ -195,18 +196,18 @@ func TestQuotesNeverCrisis(t *testing.T) {
 
 func TestSubgroupsMustExist(t *testing.T) {
 	p, _ := digest.ParsePeriod("2026-W47", london(t))
-	_, err := digest.Build(p, propertyFlows(t), digest.Data{}, digest.Options{Subgroups: []string{"age"}})
+	_, err := digest.Build(p, propertyFlows(t), figures.Data{}, digest.Options{Subgroups: []string{"age"}})
 	if err == nil || !strings.Contains(err.Error(), `digest.subgroups: "age" is not a choice question of the about-you flow; choose from gender, ethnicity`) {
 		t.Errorf("Build(subgroups: age) = %v", err)
 	}
-	d := tiny(t, digest.Data{}, digest.Options{Subgroups: []string{}})
+	d := tiny(t, figures.Data{}, digest.Options{Subgroups: []string{}})
 	if len(d.Comparisons) != 0 {
 		t.Errorf("no subgroups, yet %d comparisons", len(d.Comparisons))
 	}
 }
 
 func TestEmptyDigest(t *testing.T) {
-	d := tiny(t, digest.Data{}, digest.Options{})
+	d := tiny(t, figures.Data{}, digest.Options{})
 	for _, format := range digest.Formats {
 		var buf bytes.Buffer
 		if err := d.Render(&buf, format); err != nil {
@@ -231,11 +232,11 @@ func TestInProgress(t *testing.T) {
 	loc := london(t)
 	p, _ := digest.ParsePeriod("2026-W47", loc)
 	today := time.Date(2026, 11, 18, 15, 0, 0, 0, loc)
-	d, err := digest.Build(p, propertyFlows(t), digest.Data{}, digest.Options{Today: today})
+	d, err := digest.Build(p, propertyFlows(t), figures.Data{}, digest.Options{Today: today})
 	if err != nil || d.Period.ToDate != "2026-11-18" || !strings.Contains(d.InProgressText(), "not over") {
 		t.Errorf("Build(in progress) = %+v, %v", d.Period, err)
 	}
-	if _, err := digest.Build(p, propertyFlows(t), digest.Data{}, digest.Options{Today: p.Start.AddDate(0, 0, -1)}); err == nil {
+	if _, err := digest.Build(p, propertyFlows(t), figures.Data{}, digest.Options{Today: p.Start.AddDate(0, 0, -1)}); err == nil {
 		t.Errorf("Build(future period) = nil error")
 	}
 }
@@ -244,11 +245,11 @@ func TestInProgress(t *testing.T) {
 // answers), 3 non-binary people (merged), 9 people not stated and 12 men
 // who all agree (merged: everyone would be known to agree).
 func TestGroupsMergedIntoOther(t *testing.T) {
-	tally := func(choice, gender string, n int) digest.Tally {
-		return digest.Tally{Window: digest.WindowTotal, FlowID: "alpha", QuestionID: "agree", Choices: []string{choice}, Groups: []string{gender, ""}, People: n}
+	tally := func(choice, gender string, n int) figures.Tally {
+		return figures.Tally{Window: figures.WindowTotal, FlowID: "alpha", QuestionID: "agree", Choices: []string{choice}, Groups: []string{gender, ""}, People: n}
 	}
-	period := func(tl digest.Tally) digest.Tally { tl.Window = digest.WindowPeriod; return tl }
-	ts := []digest.Tally{
+	period := func(tl figures.Tally) figures.Tally { tl.Window = figures.WindowPeriod; return tl }
+	ts := []figures.Tally{
 		tally("agree", "woman", 6), tally("disagree", "woman", 4),
 		tally("agree", "non_binary", 2), tally("neither", "non_binary", 1),
 		tally("agree", "prefer_not", 5), tally("disagree", "", 4),
@@ -258,7 +259,7 @@ func TestGroupsMergedIntoOther(t *testing.T) {
 		ts = append(ts, period(tl))
 	}
 	pol, _ := disclosure.New(8, 5)
-	d := tiny(t, digest.Data{Tallies: ts}, digest.Options{Policy: pol, Subgroups: []string{"gender"}})
+	d := tiny(t, figures.Data{Tallies: ts}, digest.Options{Policy: pol, Subgroups: []string{"gender"}})
 	if len(d.Comparisons) != 1 {
 		t.Fatalf("comparisons = %+v; want one, by gender", d.Comparisons)
 	}
@@ -280,12 +281,12 @@ func TestDemographicsFlowIsNotATheme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, th := range q.Themes {
+	for _, th := range q.Sets {
 		if th.Name == "About you" {
 			t.Errorf("themes include About you")
 		}
 	}
-	if len(q.Quotable) == 0 || len(q.Demographics) != 2 || !q.PeriodFrom.Equal(p.Start) || !q.PreviousTo.Equal(p.Start) {
+	if len(q.Quotable) == 0 || len(q.Demographics) != 2 || !q.Period.From.Equal(p.Start) || !q.Previous.To.Equal(p.Start) {
 		t.Errorf("NewQuery = %+v", q)
 	}
 }
@@ -341,8 +342,8 @@ func TestWordingFromAnsweredVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tally := func(w digest.Window, choice string) digest.Tally {
-		return digest.Tally{Window: w, FlowID: "mood", QuestionID: "feel", Choices: []string{choice}, People: 10}
+	tally := func(w figures.Window, choice string) figures.Tally {
+		return figures.Tally{Window: w, FlowID: "mood", QuestionID: "feel", Choices: []string{choice}, People: 10}
 	}
 	tests := []struct {
 		name     string
@@ -357,11 +358,11 @@ func TestWordingFromAnsweredVersions(t *testing.T) {
 		{"a version not in the catalog", []string{"0123456789abcdef"}, "Wording B?", nil, "Good (B)"},
 	}
 	for _, tt := range tests {
-		data := digest.Data{Tallies: []digest.Tally{
-			tally(digest.WindowPeriod, "good"), tally(digest.WindowPeriod, "bad"), tally(digest.WindowTotal, "good"), tally(digest.WindowTotal, "bad"),
+		data := figures.Data{Tallies: []figures.Tally{
+			tally(figures.WindowPeriod, "good"), tally(figures.WindowPeriod, "bad"), tally(figures.WindowTotal, "good"), tally(figures.WindowTotal, "bad"),
 		}}
 		if tt.versions != nil {
-			data.Versions = []digest.QuestionVersions{{FlowID: "mood", QuestionID: "feel", Versions: tt.versions}}
+			data.Versions = []figures.QuestionVersions{{FlowID: "mood", QuestionID: "feel", Versions: tt.versions}}
 		}
 		d, err := digest.Build(p, []*flows.Flow{b, a}, data, digest.Options{Subgroups: []string{}, Scrubber: fakeScrubber{}})
 		if err != nil {
@@ -406,7 +407,7 @@ func TestQuoteWordingFromAnsweredVersion(t *testing.T) {
 		{"version unknown", "", "Your story (B)", "What helps you now?"},
 		{"a version not in the catalog", "0123456789abcdef", "Your story (B)", "What helps you now?"},
 	} {
-		data := digest.Data{Quotes: []digest.QuoteText{{Ref: "r", FlowID: "story", QuestionID: "words", FlowVersion: tt.version, Text: "Walking with the group"}}}
+		data := figures.Data{Quotes: []figures.QuoteText{{Ref: "r", FlowID: "story", QuestionID: "words", FlowVersion: tt.version, Text: "Walking with the group"}}}
 		d, err := digest.Build(p, []*flows.Flow{b, a}, data, digest.Options{Subgroups: []string{}, Scrubber: fakeScrubber{}, Crisis: fakeCrisis{}, PublishUnapproved: true})
 		if err != nil {
 			t.Fatal(err)

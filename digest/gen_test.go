@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 )
 
 // A community is generated person by person, then aggregated into
-// digest.Data the way the store's query does. The property tests check
+// figures.Data the way the store's query does. The property tests check
 // the digest against the people themselves.
 
 type person struct {
@@ -25,7 +26,7 @@ type person struct {
 }
 
 type answer struct {
-	ref     digest.QuestionRef
+	ref     figures.QuestionRef
 	choices []string // nil for text
 	text    string
 	at      time.Time
@@ -97,14 +98,14 @@ func generate(rng *rand.Rand, fs []*flows.Flow, p digest.Period, spec genSpec) *
 				if f.ID == digest.DemographicsFlow {
 					i := slices.Index([]string{"gender", "ethnicity"}, q.ID)
 					if i >= 0 && pp.groups[i] != "" {
-						pp.answers = append(pp.answers, answer{ref: digest.QuestionRef{FlowID: f.ID, QuestionID: q.ID}, choices: []string{pp.groups[i]}, at: s.started})
+						pp.answers = append(pp.answers, answer{ref: figures.QuestionRef{FlowID: f.ID, QuestionID: q.ID}, choices: []string{pp.groups[i]}, at: s.started})
 					}
 					continue
 				}
 				if rng.Float64() > spec.answerRate {
 					continue
 				}
-				a := answer{ref: digest.QuestionRef{FlowID: f.ID, QuestionID: q.ID}, at: s.updated}
+				a := answer{ref: figures.QuestionRef{FlowID: f.ID, QuestionID: q.ID}, at: s.updated}
 				switch q.Type {
 				case flows.TypeText:
 					a.text = texts[rng.IntN(len(texts))]
@@ -159,7 +160,7 @@ func (c *community) windows() [3][2]time.Time {
 	return [3][2]time.Time{{c.period.Start, c.period.End}, {prev.Start, prev.End}, {{}, c.period.End}}
 }
 
-func (c *community) in(w digest.Window, t time.Time) bool {
+func (c *community) in(w figures.Window, t time.Time) bool {
 	s := c.windows()[w]
 	return !t.Before(s[0]) && t.Before(s[1])
 }
@@ -167,12 +168,12 @@ func (c *community) in(w digest.Window, t time.Time) bool {
 // data aggregates the community as the store's query does: each person
 // once per question, with their answer; groups from their demographic
 // answers before the period's end; quotes from those who allowed them.
-func (c *community) data(q digest.Query) digest.Data {
-	var d digest.Data
-	acts := []*digest.ActivityData{&d.Period, &d.Previous, &d.Total}
-	tallies := map[string]*digest.Tally{}
-	for w := range digest.Window(3) {
-		flowsAct := map[string]*digest.FlowActivity{}
+func (c *community) data(q figures.Query) figures.Data {
+	var d figures.Data
+	acts := []*figures.Activity{&d.Period, &d.Previous, &d.Total}
+	tallies := map[string]*figures.Tally{}
+	for w := range figures.Window(3) {
+		flowsAct := map[string]*figures.FlowActivity{}
 		for _, p := range c.people {
 			if c.in(w, p.created) {
 				acts[w].NewParticipants++
@@ -183,7 +184,7 @@ func (c *community) data(q digest.Query) digest.Data {
 				}
 				fa := flowsAct[s.flow]
 				if fa == nil {
-					fa = &digest.FlowActivity{FlowID: s.flow}
+					fa = &figures.FlowActivity{FlowID: s.flow}
 					flowsAct[s.flow] = fa
 				}
 				if c.in(w, s.started) {
@@ -205,7 +206,7 @@ func (c *community) data(q digest.Query) digest.Data {
 				key := fmt.Sprint(w, a.ref, choices, groups)
 				t := tallies[key]
 				if t == nil {
-					t = &digest.Tally{Window: w, FlowID: a.ref.FlowID, QuestionID: a.ref.QuestionID, Choices: choices, Groups: groups}
+					t = &figures.Tally{Window: w, FlowID: a.ref.FlowID, QuestionID: a.ref.QuestionID, Choices: choices, Groups: groups}
 					tallies[key] = t
 				}
 				t.People++
@@ -218,7 +219,7 @@ func (c *community) data(q digest.Query) digest.Data {
 	for _, t := range tallies {
 		d.Tallies = append(d.Tallies, *t)
 	}
-	sizes := map[string]*digest.GroupSize{}
+	sizes := map[string]*figures.GroupSize{}
 	for _, p := range c.people {
 		if !p.created.Before(c.period.End) {
 			continue
@@ -226,16 +227,16 @@ func (c *community) data(q digest.Query) digest.Data {
 		g := c.groups(p)
 		k := strings.Join(g, ",")
 		if sizes[k] == nil {
-			sizes[k] = &digest.GroupSize{Groups: g}
+			sizes[k] = &figures.GroupSize{Groups: g}
 		}
 		sizes[k].People++
 	}
 	for _, s := range sizes {
 		d.GroupSizes = append(d.GroupSizes, *s)
 	}
-	for w := range digest.Window(2) {
-		for _, set := range q.Themes {
-			tc := digest.ThemeCount{Window: w, Theme: set.Name}
+	for w := range figures.Window(2) {
+		for _, set := range q.Sets {
+			tc := figures.SetCount{Window: w, Set: set.Name}
 			for _, p := range c.people {
 				n := 0
 				for _, a := range p.answers {
@@ -248,18 +249,18 @@ func (c *community) data(q digest.Query) digest.Data {
 					tc.People++
 				}
 			}
-			d.ThemeCounts = append(d.ThemeCounts, tc)
+			d.SetCounts = append(d.SetCounts, tc)
 		}
 	}
 	for i, p := range c.people {
 		for j, a := range p.answers {
-			if a.text != "" && p.quotes && c.in(digest.WindowPeriod, a.at) && slices.Contains(q.Quotable, a.ref) {
-				d.Quotes = append(d.Quotes, digest.QuoteText{Ref: fmt.Sprintf("ref-%d-%d", i, j), FlowID: a.ref.FlowID, QuestionID: a.ref.QuestionID, Text: a.text, Groups: c.groups(p)})
+			if a.text != "" && p.quotes && c.in(figures.WindowPeriod, a.at) && slices.Contains(q.Quotable, a.ref) {
+				d.Quotes = append(d.Quotes, figures.QuoteText{Ref: fmt.Sprintf("ref-%d-%d", i, j), FlowID: a.ref.FlowID, QuestionID: a.ref.QuestionID, Text: a.text, Groups: c.groups(p)})
 			}
 		}
 	}
 	// The store's order is its own; the digest must not depend on it.
-	slices.SortFunc(d.Tallies, func(a, b digest.Tally) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	slices.SortFunc(d.Tallies, func(a, b figures.Tally) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
 	return d
 }
 

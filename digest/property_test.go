@@ -17,6 +17,7 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/disclosure"
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 )
 
@@ -193,7 +194,7 @@ type oracle struct {
 	t    *testing.T
 	c    *community
 	k, r int
-	q    digest.Query
+	q    figures.Query
 	name string
 }
 
@@ -260,7 +261,7 @@ func (o *oracle) checkDigest(d *digest.Digest, opt digest.Options) {
 
 func (o *oracle) checkParticipation(d *digest.Digest) {
 	var want [3][4]string
-	for w := range digest.Window(3) {
+	for w := range figures.Window(3) {
 		var newP, started, completed, both int
 		for _, p := range o.c.people {
 			if o.c.in(w, p.created) {
@@ -303,9 +304,9 @@ func (o *oracle) checkThemes(d *digest.Digest) {
 	for _, th := range d.Themes {
 		byName[th.Name] = th
 	}
-	for _, set := range o.q.Themes {
+	for _, set := range o.q.Sets {
 		var shown [2]string
-		for w := range digest.Window(2) {
+		for w := range figures.Window(2) {
 			answers, people := 0, 0
 			for _, p := range o.c.people {
 				n := 0
@@ -343,7 +344,7 @@ func (o *oracle) checkThemes(d *digest.Digest) {
 
 // answersTo returns, for the people in who, their answer to ref in
 // window w (a sorted option list), by person.
-func (o *oracle) answersTo(ref digest.QuestionRef, w digest.Window, who func(*person) bool) map[*person][]string {
+func (o *oracle) answersTo(ref figures.QuestionRef, w figures.Window, who func(*person) bool) map[*person][]string {
 	out := map[*person][]string{}
 	for _, p := range o.c.people {
 		if !who(p) {
@@ -406,7 +407,7 @@ func numeric(figures ...string) bool {
 }
 
 // optionIDs are the option ids of ref in the community's flows.
-func (o *oracle) optionIDs(ref digest.QuestionRef) []string {
+func (o *oracle) optionIDs(ref figures.QuestionRef) []string {
 	for _, f := range o.c.flows {
 		if f.ID != ref.FlowID {
 			continue
@@ -426,10 +427,10 @@ func everyone(*person) bool { return true }
 
 func (o *oracle) checkQuestions(d *digest.Digest) {
 	for _, q := range d.Questions {
-		ref := digest.QuestionRef{FlowID: q.FlowID, QuestionID: q.QuestionID}
-		period := o.answersTo(ref, digest.WindowPeriod, everyone)
-		previous := o.answersTo(ref, digest.WindowPrevious, everyone)
-		total := o.answersTo(ref, digest.WindowTotal, everyone)
+		ref := figures.QuestionRef{FlowID: q.FlowID, QuestionID: q.QuestionID}
+		period := o.answersTo(ref, figures.WindowPeriod, everyone)
+		previous := o.answersTo(ref, figures.WindowPrevious, everyone)
+		total := o.answersTo(ref, figures.WindowTotal, everyone)
 		if len(period) == 0 {
 			o.errorf("%v is in the digest, but nobody answered it in the period", ref)
 		}
@@ -503,7 +504,7 @@ func groupOf(demographic, id string) (string, bool) {
 
 func (o *oracle) checkComparisons(d *digest.Digest) {
 	for _, c := range d.Comparisons {
-		ref := digest.QuestionRef{FlowID: c.FlowID, QuestionID: c.QuestionID}
+		ref := figures.QuestionRef{FlowID: c.FlowID, QuestionID: c.QuestionID}
 		dim := map[string]int{"Gender": 0, "Ethnic group": 1}[c.Demographic]
 		if len(c.Groups)+len(c.HiddenGroups) < 2 {
 			o.errorf("comparison of %v by %s has %d group; want at least two", ref, c.Demographic, len(c.Groups)+len(c.HiddenGroups))
@@ -523,12 +524,12 @@ func (o *oracle) checkComparisons(d *digest.Digest) {
 			var answers map[*person][]string
 			if g.Name == digest.OtherGroup {
 				// Everyone not in a group shown by name.
-				answers = o.answersTo(ref, digest.WindowTotal, func(p *person) bool {
+				answers = o.answersTo(ref, figures.WindowTotal, func(p *person) bool {
 					name, ok := groupOf(c.Demographic, o.c.groups(p)[dim])
 					return !ok || !shown[name]
 				})
 			} else {
-				answers = o.answersTo(ref, digest.WindowTotal, func(p *person) bool {
+				answers = o.answersTo(ref, figures.WindowTotal, func(p *person) bool {
 					name, ok := groupOf(c.Demographic, o.c.groups(p)[dim])
 					return ok && name == g.Name
 				})

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 )
 
@@ -20,7 +21,7 @@ import (
 func (b *builder) quotes(d *Digest) error {
 	var candidates []Quote
 	for _, qt := range b.data.Quotes {
-		f, q := b.cat.questionAsked(qt.FlowVersion, QuestionRef{qt.FlowID, qt.QuestionID})
+		f, q := b.cat.questionAsked(qt.FlowVersion, figures.QuestionRef{FlowID: qt.FlowID, QuestionID: qt.QuestionID})
 		if q == nil || !q.Quotable || q.Type != flows.TypeText {
 			continue
 		}

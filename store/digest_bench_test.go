@@ -87,15 +87,12 @@ func BenchmarkDigest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		data, err := db.DigestData(ctx, store.DigestQuery{
-			Period: store.Span{From: q.PeriodFrom, To: q.PeriodTo}, Previous: store.Span{From: q.PreviousFrom, To: q.PreviousTo},
-			Demographics: dgRefs(q.Demographics), Quotable: dgRefs(q.Quotable), Sets: dgSets(q.Themes),
-		})
+		data, err := db.DigestData(ctx, q)
 		if err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		d, err := digest.Build(p, fs, dgToDigest(data), digest.Options{Scrubber: scrub.New(nil), Crisis: crisis})
+		d, err := digest.Build(p, fs, data, digest.Options{Scrubber: scrub.New(nil), Crisis: crisis})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,46 +106,4 @@ func BenchmarkDigest(b *testing.B) {
 	b.ReportMetric(query.Seconds()*1000/n, "query-ms")
 	b.ReportMetric(build.Seconds()*1000/n, "build-ms")
 	b.ReportMetric(render.Seconds()*1000/n, "render-ms")
-}
-
-func dgRefs(rs []digest.QuestionRef) []store.QuestionRef {
-	out := make([]store.QuestionRef, len(rs))
-	for i, r := range rs {
-		out[i] = store.QuestionRef{FlowID: r.FlowID, QuestionID: r.QuestionID}
-	}
-	return out
-}
-
-func dgSets(ss []digest.Set) []store.QuestionSet {
-	var out []store.QuestionSet
-	for _, s := range ss {
-		out = append(out, store.QuestionSet{Name: s.Name, Questions: dgRefs(s.Questions)})
-	}
-	return out
-}
-
-// dgToDigest copies the store's figures into the digest's types, as the
-// digest command does.
-func dgToDigest(s store.DigestData) digest.Data {
-	act := func(a store.Activity) digest.ActivityData {
-		out := digest.ActivityData{NewParticipants: a.NewParticipants}
-		for _, f := range a.Flows {
-			out.Flows = append(out.Flows, digest.FlowActivity{FlowID: f.FlowID, Started: f.Started, Completed: f.Completed, StartedAndCompleted: f.StartedAndCompleted})
-		}
-		return out
-	}
-	d := digest.Data{Period: act(s.Period), Previous: act(s.Previous), Total: act(s.Total)}
-	for _, t := range s.Tallies {
-		d.Tallies = append(d.Tallies, digest.Tally{Window: digest.Window(t.Window), FlowID: t.FlowID, QuestionID: t.QuestionID, Choices: t.Choices, Groups: t.Groups, People: t.People})
-	}
-	for _, g := range s.GroupSizes {
-		d.GroupSizes = append(d.GroupSizes, digest.GroupSize{Groups: g.Groups, People: g.People})
-	}
-	for _, c := range s.SetCounts {
-		d.ThemeCounts = append(d.ThemeCounts, digest.ThemeCount{Window: digest.Window(c.Window), Theme: c.Set, Answers: c.Answers, People: c.People})
-	}
-	for _, q := range s.Quotes {
-		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, FlowVersion: q.FlowVersion, Text: q.Text, Groups: q.Groups})
-	}
-	return d
 }

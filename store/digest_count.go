@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/peervoice/peervoice/digest/figures"
 )
 
 // digestCounter counts the digest's raw figures in one pass over the answers.
@@ -15,7 +17,7 @@ import (
 // and one per answer to a choice question until the participants'
 // groups are known; nothing of it leaves the store but the counts.
 type digestCounter struct {
-	q DigestQuery
+	q figures.Query
 	// lo and hi bound each window as stored times; "" is the start.
 	lo, hi [3]string
 
@@ -24,7 +26,7 @@ type digestCounter struct {
 
 	// Questions are interned: qid[flow][question] is an index into refs.
 	qid  map[string]map[string]int
-	refs []QuestionRef
+	refs []figures.QuestionRef
 	// sets[i] lists the question sets question i belongs to; demo[i] is
 	// its position in q.Demographics, or -1.
 	sets [][]int
@@ -50,7 +52,7 @@ type digestCounter struct {
 	setAnswers [2][]int                // by window (period, previous) and set
 	setPeople  [2][]map[int64]struct{} // ditto
 
-	activity [3]map[string]*FlowActivity // by window and flow
+	activity [3]map[string]*figures.FlowActivity // by window and flow
 }
 
 // digestPerson is a participant taking part.
@@ -84,7 +86,7 @@ type digestRow struct {
 type digestLatestKey struct {
 	pid      int64
 	question int
-	window   Window
+	window   figures.Window
 }
 
 type digestLatest struct {
@@ -92,7 +94,7 @@ type digestLatest struct {
 	answer int
 }
 
-func newDigestCounter(q DigestQuery) *digestCounter {
+func newDigestCounter(q figures.Query) *digestCounter {
 	c := &digestCounter{
 		q:         q,
 		people:    map[int64]*digestPerson{},
@@ -102,7 +104,7 @@ func newDigestCounter(q DigestQuery) *digestCounter {
 		latest:    map[digestLatestKey]digestLatest{},
 		versionOf: map[string]int{},
 	}
-	for w, s := range [3]Span{q.Period, q.Previous, {To: q.Period.To}} {
+	for w, s := range [3]figures.Span{q.Period, q.Previous, {To: q.Period.To}} {
 		c.lo[w], c.hi[w] = spanStart(s), ""
 		if !s.To.IsZero() {
 			c.hi[w] = formatTime(s.To)
@@ -130,7 +132,7 @@ func newDigestCounter(q DigestQuery) *digestCounter {
 }
 
 // spanStart formats the start of a span; "" is before every stored time.
-func spanStart(s Span) string {
+func spanStart(s figures.Span) string {
 	if s.From.IsZero() {
 		return ""
 	}
@@ -138,12 +140,12 @@ func spanStart(s Span) string {
 }
 
 // in reports whether the stored time at is in window w.
-func (c *digestCounter) in(w Window, at string) bool {
+func (c *digestCounter) in(w figures.Window, at string) bool {
 	return c.hi[w] != "" && at >= c.lo[w] && at < c.hi[w]
 }
 
 // intern returns the index of a question, adding it if new.
-func (c *digestCounter) intern(r QuestionRef) int {
+func (c *digestCounter) intern(r figures.QuestionRef) int {
 	byQ := c.qid[r.FlowID]
 	if byQ == nil {
 		byQ = map[string]int{}
@@ -180,7 +182,7 @@ func (c *digestCounter) noteVersion(q int, v []byte) {
 
 // questionVersions lists the versions each question was answered on,
 // the most recently stored first.
-func (c *digestCounter) questionVersions(ctx context.Context, tx *sql.Tx) ([]QuestionVersions, error) {
+func (c *digestCounter) questionVersions(ctx context.Context, tx *sql.Tx) ([]figures.QuestionVersions, error) {
 	if len(c.versionIDs) == 0 {
 		return nil, nil
 	}
@@ -200,12 +202,12 @@ func (c *digestCounter) questionVersions(ctx context.Context, tx *sql.Tx) ([]Que
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	var out []QuestionVersions
+	var out []figures.QuestionVersions
 	for q, vs := range c.versions {
 		if len(vs) == 0 {
 			continue
 		}
-		qv := QuestionVersions{FlowID: c.refs[q].FlowID, QuestionID: c.refs[q].QuestionID}
+		qv := figures.QuestionVersions{FlowID: c.refs[q].FlowID, QuestionID: c.refs[q].QuestionID}
 		for _, v := range vs {
 			qv.Versions = append(qv.Versions, c.versionIDs[v])
 		}
@@ -217,7 +219,7 @@ func (c *digestCounter) questionVersions(ctx context.Context, tx *sql.Tx) ([]Que
 		})
 		out = append(out, qv)
 	}
-	slices.SortFunc(out, func(a, b QuestionVersions) int {
+	slices.SortFunc(out, func(a, b figures.QuestionVersions) int {
 		return strings.Compare(a.FlowID+"\x00"+a.QuestionID, b.FlowID+"\x00"+b.QuestionID)
 	})
 	return out, nil
@@ -248,7 +250,7 @@ func (c *digestCounter) loadParticipants(ctx context.Context, tx *sql.Tx) error 
 // before the end of the period, and counts them.
 func (c *digestCounter) loadSessions(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, status = 'done', started_at, updated_at
-		FROM sessions WHERE started_at < ?`, c.hi[WindowTotal])
+		FROM sessions WHERE started_at < ?`, c.hi[figures.WindowTotal])
 	if err != nil {
 		return err
 	}
@@ -294,16 +296,16 @@ func (c *digestCounter) loadSessions(ctx context.Context, tx *sql.Tx) error {
 
 // countSession counts a session in the activity of each window.
 func (c *digestCounter) countSession(flow string, done bool, started, updated string) {
-	for w := range Window(3) {
+	for w := range figures.Window(3) {
 		if c.hi[w] == "" {
 			continue
 		}
 		if c.activity[w] == nil {
-			c.activity[w] = map[string]*FlowActivity{}
+			c.activity[w] = map[string]*figures.FlowActivity{}
 		}
 		a := c.activity[w][flow]
 		if a == nil {
-			a = &FlowActivity{FlowID: flow}
+			a = &figures.FlowActivity{FlowID: flow}
 			c.activity[w][flow] = a
 		}
 		if started >= c.lo[w] && started < c.hi[w] {
@@ -322,16 +324,16 @@ func (c *digestCounter) countSession(flow string, done bool, started, updated st
 // answers to choice questions for the tallies and the groups, and, in
 // the period and the one before, every answer for the question sets.
 func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
-	since := min(c.lo[WindowPeriod], c.lo[WindowPrevious])
-	if c.hi[WindowPrevious] == "" {
-		since = c.lo[WindowPeriod]
+	since := min(c.lo[figures.WindowPeriod], c.lo[figures.WindowPrevious])
+	if c.hi[figures.WindowPrevious] == "" {
+		since = c.lo[figures.WindowPeriod]
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, flow_id, question_id, answered_at,
 			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END, flow_version
 		FROM answers
 		WHERE answered_at < ? AND skipped = 0
 			AND ((choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale')) OR answered_at >= ?)`,
-		c.hi[WindowTotal], since)
+		c.hi[figures.WindowTotal], since)
 	if err != nil {
 		return err
 	}
@@ -355,7 +357,7 @@ func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
 		}
 		q, ok := c.qid[string(flow)][string(qid)]
 		if !ok {
-			q = c.intern(QuestionRef{string(flow), string(qid)})
+			q = c.intern(figures.QuestionRef{FlowID: string(flow), QuestionID: string(qid)})
 		}
 		if choices != nil {
 			c.noteVersion(q, version)
@@ -371,7 +373,7 @@ func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
 // question.
 func (c *digestCounter) add(s digestSession, q int, at string, choices []byte) error {
 	var windows uint8
-	for w := range Window(3) {
+	for w := range figures.Window(3) {
 		if c.in(w, at) {
 			windows |= 1 << w
 		}
@@ -419,7 +421,7 @@ func (c *digestCounter) add(s digestSession, q int, at string, choices []byte) e
 		c.rows = append(c.rows, digestRow{pid: s.pid, question: int32(q), answer: int32(a), windows: windows})
 		return nil
 	}
-	for w := range Window(3) {
+	for w := range figures.Window(3) {
 		if windows&(1<<w) == 0 {
 			continue
 		}
@@ -432,18 +434,18 @@ func (c *digestCounter) add(s digestSession, q int, at string, choices []byte) e
 }
 
 // result turns the counts into DigestData.
-func (c *digestCounter) result() DigestData {
-	var d DigestData
-	for w, a := range []*Activity{&d.Period, &d.Previous, &d.Total} {
+func (c *digestCounter) result() figures.Data {
+	var d figures.Data
+	for w, a := range []*figures.Activity{&d.Period, &d.Previous, &d.Total} {
 		for _, p := range c.people {
-			if c.in(Window(w), p.created) {
+			if c.in(figures.Window(w), p.created) {
 				a.NewParticipants++
 			}
 		}
 		for _, f := range c.activity[w] {
 			a.Flows = append(a.Flows, *f)
 		}
-		slices.SortFunc(a.Flows, func(x, y FlowActivity) int { return strings.Compare(x.FlowID, y.FlowID) })
+		slices.SortFunc(a.Flows, func(x, y figures.FlowActivity) int { return strings.Compare(x.FlowID, y.FlowID) })
 	}
 	combos := map[string]int{}
 	var comboGroups [][]string
@@ -458,13 +460,13 @@ func (c *digestCounter) result() DigestData {
 		p.combo = n
 	}
 	type tallyKey struct {
-		window                  Window
+		window                  figures.Window
 		question, answer, combo int
 	}
 	tallies := map[tallyKey]int{}
 	for _, r := range c.rows {
 		combo := c.people[r.pid].combo
-		for w := range Window(3) {
+		for w := range figures.Window(3) {
 			if r.windows&(1<<w) != 0 {
 				tallies[tallyKey{w, int(r.question), int(r.answer), combo}]++
 			}
@@ -475,7 +477,7 @@ func (c *digestCounter) result() DigestData {
 	}
 	for k, n := range tallies {
 		r := c.refs[k.question]
-		d.Tallies = append(d.Tallies, ChoiceTally{
+		d.Tallies = append(d.Tallies, figures.Tally{
 			Window: k.window, FlowID: r.FlowID, QuestionID: r.QuestionID,
 			Choices: c.answers[k.answer], Groups: comboGroups[k.combo], People: n,
 		})
@@ -484,23 +486,23 @@ func (c *digestCounter) result() DigestData {
 
 	sizes := make([]int, len(comboGroups))
 	for _, p := range c.people {
-		if p.created < c.hi[WindowTotal] {
+		if p.created < c.hi[figures.WindowTotal] {
 			sizes[p.combo]++
 		}
 	}
 	for i, n := range sizes {
 		if n > 0 {
-			d.GroupSizes = append(d.GroupSizes, GroupSize{Groups: comboGroups[i], People: n})
+			d.GroupSizes = append(d.GroupSizes, figures.GroupSize{Groups: comboGroups[i], People: n})
 		}
 	}
-	slices.SortFunc(d.GroupSizes, func(a, b GroupSize) int { return slices.Compare(a.Groups, b.Groups) })
+	slices.SortFunc(d.GroupSizes, func(a, b figures.GroupSize) int { return slices.Compare(a.Groups, b.Groups) })
 
 	for w := range c.setAnswers {
 		for i, set := range c.q.Sets {
 			if c.hi[w] == "" {
 				continue
 			}
-			d.SetCounts = append(d.SetCounts, SetCount{Window: Window(w), Set: set.Name, Answers: c.setAnswers[w][i], People: len(c.setPeople[w][i])})
+			d.SetCounts = append(d.SetCounts, figures.SetCount{Window: figures.Window(w), Set: set.Name, Answers: c.setAnswers[w][i], People: len(c.setPeople[w][i])})
 		}
 	}
 	return d
@@ -511,7 +513,7 @@ func (c *digestCounter) groupsOf(pid int64) []string {
 	return slices.Clone(c.people[pid].groups)
 }
 
-func compareDigestTallies(a, b ChoiceTally) int {
+func compareDigestTallies(a, b figures.Tally) int {
 	if a.Window != b.Window {
 		return int(a.Window - b.Window)
 	}

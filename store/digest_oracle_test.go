@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 )
 
@@ -36,20 +37,20 @@ func TestDigestDataOracle(t *testing.T) {
 		SELECT id, '2', id % 3 > 0, id % 2, ? FROM participants WHERE id % 5 = 0`, formatTime(end)); err != nil {
 		t.Fatal(err)
 	}
-	demo := []QuestionRef{{"about-you", "gender"}, {"about-you", "ethnicity"}}
-	var sets []QuestionSet
+	demo := []figures.QuestionRef{{FlowID: "about-you", QuestionID: "gender"}, {FlowID: "about-you", QuestionID: "ethnicity"}}
+	var sets []figures.Set
 	for _, f := range cat.Flows() {
-		s := QuestionSet{Name: f.Theme}
+		s := figures.Set{Name: f.Theme}
 		for _, q := range f.Questions {
-			s.Questions = append(s.Questions, QuestionRef{f.ID, q.ID})
+			s.Questions = append(s.Questions, figures.QuestionRef{FlowID: f.ID, QuestionID: q.ID})
 		}
 		sets = append(sets, s)
 	}
 	for _, weeksBack := range []int{0, 2, 5} {
 		to := end.AddDate(0, 0, -7*weeksBack)
-		q := DigestQuery{
-			Period:       Span{From: to.AddDate(0, 0, -7), To: to},
-			Previous:     Span{From: to.AddDate(0, 0, -14), To: to.AddDate(0, 0, -7)},
+		q := figures.Query{
+			Period:       figures.Span{From: to.AddDate(0, 0, -7), To: to},
+			Previous:     figures.Span{From: to.AddDate(0, 0, -14), To: to.AddDate(0, 0, -7)},
 			Demographics: demo,
 			Sets:         sets,
 		}
@@ -65,7 +66,7 @@ func TestDigestDataOracle(t *testing.T) {
 			{"tallies", got.Tallies, want.Tallies},
 			{"group sizes", got.GroupSizes, want.GroupSizes},
 			{"set counts", got.SetCounts, want.SetCounts},
-			{"activity", []Activity{got.Period, got.Previous, got.Total}, []Activity{want.Period, want.Previous, want.Total}},
+			{"activity", []figures.Activity{got.Period, got.Previous, got.Total}, []figures.Activity{want.Period, want.Previous, want.Total}},
 		} {
 			if g, w := fmt.Sprint(part.got), fmt.Sprint(part.want); g != w {
 				t.Errorf("week -%d: %s differ:\n got %.600s\nwant %.600s", weeksBack, part.name, g, w)
@@ -78,7 +79,7 @@ func TestDigestDataOracle(t *testing.T) {
 }
 
 // digestOracle counts what DigestData should return, one answer at a time.
-func digestOracle(t *testing.T, db *DB, q DigestQuery) DigestData {
+func digestOracle(t *testing.T, db *DB, q figures.Query) figures.Data {
 	ctx := context.Background()
 	type answer struct {
 		pid                     int64
@@ -121,7 +122,7 @@ func digestOracle(t *testing.T, db *DB, q DigestQuery) DigestData {
 		}
 	}
 	rows.Close()
-	spans := []Span{q.Period, q.Previous, {To: q.Period.To}}
+	spans := []figures.Span{q.Period, q.Previous, {To: q.Period.To}}
 	in := func(w int, at string) bool {
 		s := spans[w]
 		return at < formatTime(s.To) && (s.From.IsZero() || at >= formatTime(s.From))
@@ -150,7 +151,7 @@ func digestOracle(t *testing.T, db *DB, q DigestQuery) DigestData {
 			}
 		}
 	}
-	var d DigestData
+	var d figures.Data
 	counts := map[string]int{}
 	for w := range 3 {
 		latest := map[string]answer{}
@@ -171,10 +172,10 @@ func digestOracle(t *testing.T, db *DB, q DigestQuery) DigestData {
 	}
 	for k, n := range counts {
 		f := strings.Split(k, "\x01")
-		var w Window
+		var w figures.Window
 		fmt.Sscan(f[0], &w)
 		split := func(s string) []string { return strings.Split(s, "\x02") }
-		d.Tallies = append(d.Tallies, ChoiceTally{Window: w, FlowID: f[1], QuestionID: f[2], Choices: split(f[3]), Groups: split(f[4]), People: n})
+		d.Tallies = append(d.Tallies, figures.Tally{Window: w, FlowID: f[1], QuestionID: f[2], Choices: split(f[3]), Groups: split(f[4]), People: n})
 	}
 	slices.SortFunc(d.Tallies, compareDigestTallies)
 	sizes := map[string]int{}
@@ -184,15 +185,15 @@ func digestOracle(t *testing.T, db *DB, q DigestQuery) DigestData {
 		}
 	}
 	for k, n := range sizes {
-		d.GroupSizes = append(d.GroupSizes, GroupSize{Groups: strings.Split(k, "\x02"), People: n})
+		d.GroupSizes = append(d.GroupSizes, figures.GroupSize{Groups: strings.Split(k, "\x02"), People: n})
 	}
-	slices.SortFunc(d.GroupSizes, func(a, b GroupSize) int { return slices.Compare(a.Groups, b.Groups) })
+	slices.SortFunc(d.GroupSizes, func(a, b figures.GroupSize) int { return slices.Compare(a.Groups, b.Groups) })
 	for w := range 2 {
 		for _, set := range q.Sets {
-			c := SetCount{Window: Window(w), Set: set.Name}
+			c := figures.SetCount{Window: figures.Window(w), Set: set.Name}
 			people := map[int64]bool{}
 			for _, a := range all {
-				if taking[a.pid] && !a.skipped && in(w, a.at) && slices.Contains(set.Questions, QuestionRef{a.flow, a.question}) {
+				if taking[a.pid] && !a.skipped && in(w, a.at) && slices.Contains(set.Questions, figures.QuestionRef{FlowID: a.flow, QuestionID: a.question}) {
 					c.Answers++
 					people[a.pid] = true
 				}
@@ -220,15 +221,15 @@ func digestOracle(t *testing.T, db *DB, q DigestQuery) DigestData {
 		ss = append(ss, s)
 	}
 	rows.Close()
-	for w, act := range []*Activity{&d.Period, &d.Previous, &d.Total} {
-		byFlow := map[string]*FlowActivity{}
+	for w, act := range []*figures.Activity{&d.Period, &d.Previous, &d.Total} {
+		byFlow := map[string]*figures.FlowActivity{}
 		for _, s := range ss {
 			if !taking[s.pid] || !in(2, s.started) {
 				continue
 			}
 			f := byFlow[s.flow]
 			if f == nil {
-				f = &FlowActivity{FlowID: s.flow}
+				f = &figures.FlowActivity{FlowID: s.flow}
 				byFlow[s.flow] = f
 			}
 			if in(w, s.started) {
@@ -244,7 +245,7 @@ func digestOracle(t *testing.T, db *DB, q DigestQuery) DigestData {
 		for _, f := range byFlow {
 			act.Flows = append(act.Flows, *f)
 		}
-		slices.SortFunc(act.Flows, func(a, b FlowActivity) int { return strings.Compare(a.FlowID, b.FlowID) })
+		slices.SortFunc(act.Flows, func(a, b figures.FlowActivity) int { return strings.Compare(a.FlowID, b.FlowID) })
 		for pid := range taking {
 			if in(w, created[pid]) {
 				act.NewParticipants++

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -15,8 +16,8 @@ var (
 	// The period is the week from Monday 16 November 2026; the one before
 	// starts on the 9th.
 	dgWeekStart = time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
-	dgPeriod    = store.Span{From: dgWeekStart, To: dgWeekStart.AddDate(0, 0, 7)}
-	dgPrevious  = store.Span{From: dgWeekStart.AddDate(0, 0, -7), To: dgWeekStart}
+	dgPeriod    = figures.Span{From: dgWeekStart, To: dgWeekStart.AddDate(0, 0, 7)}
+	dgPrevious  = figures.Span{From: dgWeekStart.AddDate(0, 0, -7), To: dgWeekStart}
 	// Days relative to the period's start.
 	dgLastWeek  = dgWeekStart.AddDate(0, 0, -3)
 	dgThisWeek  = dgWeekStart.AddDate(0, 0, 2)
@@ -92,16 +93,16 @@ func dgText(q, s string) store.Answer { return store.Answer{QuestionID: q, Kind:
 
 func dgSkip(q string) store.Answer { return store.Answer{QuestionID: q, Kind: "choice", Skipped: true} }
 
-func dgQuery() store.DigestQuery {
-	r := func(f, q string) store.QuestionRef { return store.QuestionRef{FlowID: f, QuestionID: q} }
-	return store.DigestQuery{
+func dgQuery() figures.Query {
+	r := func(f, q string) figures.QuestionRef { return figures.QuestionRef{FlowID: f, QuestionID: q} }
+	return figures.Query{
 		Period: dgPeriod, Previous: dgPrevious,
-		Demographics: []store.QuestionRef{r("about-you", "gender")},
-		Sets: []store.QuestionSet{
-			{Name: "Recovery", Questions: []store.QuestionRef{r("recovery", "team_agrees"), r("recovery", "word_fits"), r("recovery", "helps"), r("recovery", "own_words")}},
-			{Name: "About you", Questions: []store.QuestionRef{r("about-you", "gender")}},
+		Demographics: []figures.QuestionRef{r("about-you", "gender")},
+		Sets: []figures.Set{
+			{Name: "Recovery", Questions: []figures.QuestionRef{r("recovery", "team_agrees"), r("recovery", "word_fits"), r("recovery", "helps"), r("recovery", "own_words")}},
+			{Name: "About you", Questions: []figures.QuestionRef{r("about-you", "gender")}},
 		},
-		Quotable: []store.QuestionRef{r("recovery", "own_words")},
+		Quotable: []figures.QuestionRef{r("recovery", "own_words")},
 	}
 }
 
@@ -136,7 +137,7 @@ func dgCommunity(w *digestWorld) {
 	w.step(p5, "s5c", "about-you", done, dgAfterward, dgAfterward, dgChoice("gender", "man"))
 }
 
-func dgTallies(d store.DigestData) []string {
+func dgTallies(d figures.Data) []string {
 	var out []string
 	for _, t := range d.Tallies {
 		out = append(out, fmt.Sprintf("%d %s/%s %s %s=%d", t.Window, t.FlowID, t.QuestionID, strings.Join(t.Choices, "+"), strings.Join(t.Groups, ","), t.People))
@@ -190,7 +191,7 @@ func TestDigestDataActivity(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		got  store.Activity
+		got  figures.Activity
 		want string
 	}{
 		{"period", d.Period, "{1 [{about-you 1 1 1} {recovery 3 2 2}]}"},
@@ -244,7 +245,7 @@ func TestDigestDataQuotes(t *testing.T) {
 
 func TestDigestDataEmptyPeriod(t *testing.T) {
 	w := newDigestWorld(t)
-	if _, err := w.db.DigestData(context.Background(), store.DigestQuery{}); err == nil || !strings.Contains(err.Error(), "the period") {
+	if _, err := w.db.DigestData(context.Background(), figures.Query{}); err == nil || !strings.Contains(err.Error(), "the period") {
 		t.Errorf("DigestData(no period) = %v; want an error about the period", err)
 	}
 	d, err := w.db.DigestData(context.Background(), dgQuery())
@@ -295,7 +296,7 @@ func TestDigestDataVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := fmt.Sprint(d.Versions)
-	want := fmt.Sprint([]store.QuestionVersions{{FlowID: "recovery", QuestionID: "word_fits", Versions: []string{"v2-recovery", "v-recovery"}}})
+	want := fmt.Sprint([]figures.QuestionVersions{{FlowID: "recovery", QuestionID: "word_fits", Versions: []string{"v2-recovery", "v-recovery"}}})
 	if got != want {
 		t.Errorf("DigestData().Versions = %s; want %s", got, want)
 	}

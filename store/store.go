@@ -23,9 +23,10 @@
 // Writes go through one connection and reads through a pool; times are
 // stored in UTC with nanosecond precision and come back in UTC.
 //
-// The store imports no other PeerVoice package (a session's state is an
-// opaque JSON blob and answers are store-level records), nor discordgo
-// nor viper; internal/archtest checks it.
+// The store imports no other PeerVoice package but digest/figures, the
+// leaf that types the digest's raw figures it returns (a session's state
+// is an opaque JSON blob and answers are store-level records): never
+// digest itself, discordgo nor viper; internal/archtest checks it.
 package store
 
 import (

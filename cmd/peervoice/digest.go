@@ -292,7 +292,7 @@ func (b *digestBuilder) build(ctx context.Context, db *store.DB, p digest.Period
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	data, err := db.DigestData(ctx, digestStoreQuery(q))
+	data, err := db.DigestData(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: %w", p.Name, err)
 	}
@@ -307,7 +307,7 @@ func (b *digestBuilder) build(ctx context.Context, db *store.DB, p digest.Period
 			return nil, fmt.Errorf("digest %s: %w", p.Name, err)
 		}
 	}
-	d, err := digest.Build(p, fs, digestInput(data), digest.Options{
+	d, err := digest.Build(p, fs, data, digest.Options{
 		Policy:            b.policy,
 		Subgroups:         b.settings.Subgroups,
 		PublishUnapproved: !b.settings.QuoteApproval,
@@ -390,63 +390,4 @@ func renderDigest(w io.Writer, d *digest.Digest, format string) error {
 		return fmt.Errorf("digest charts: %w", err)
 	}
 	return d.WriteHTMLFigures(w, figs)
-}
-
-// digestStoreQuery and digestInput copy between the digest's types and the
-// store's: the digest imports no store, and the store no digest.
-func digestStoreQuery(q digest.Query) store.DigestQuery {
-	refs := func(rs []digest.QuestionRef) []store.QuestionRef {
-		out := make([]store.QuestionRef, len(rs))
-		for i, r := range rs {
-			out[i] = store.QuestionRef{FlowID: r.FlowID, QuestionID: r.QuestionID}
-		}
-		return out
-	}
-	sq := store.DigestQuery{
-		Period:       store.Span{From: q.PeriodFrom, To: q.PeriodTo},
-		Previous:     store.Span{From: q.PreviousFrom, To: q.PreviousTo},
-		Demographics: refs(q.Demographics),
-		Quotable:     refs(q.Quotable),
-	}
-	for _, t := range q.Themes {
-		sq.Sets = append(sq.Sets, store.QuestionSet{Name: t.Name, Questions: refs(t.Questions)})
-	}
-	return sq
-}
-
-func digestInput(s store.DigestData) digest.Data {
-	activity := func(a store.Activity) digest.ActivityData {
-		out := digest.ActivityData{NewParticipants: a.NewParticipants}
-		for _, f := range a.Flows {
-			out.Flows = append(out.Flows, digest.FlowActivity{FlowID: f.FlowID, Started: f.Started, Completed: f.Completed, StartedAndCompleted: f.StartedAndCompleted})
-		}
-		return out
-	}
-	d := digest.Data{Period: activity(s.Period), Previous: activity(s.Previous), Total: activity(s.Total)}
-	for _, t := range s.Tallies {
-		d.Tallies = append(d.Tallies, digest.Tally{Window: digestWindow(t.Window), FlowID: t.FlowID, QuestionID: t.QuestionID, Choices: t.Choices, Groups: t.Groups, People: t.People})
-	}
-	for _, g := range s.GroupSizes {
-		d.GroupSizes = append(d.GroupSizes, digest.GroupSize{Groups: g.Groups, People: g.People})
-	}
-	for _, c := range s.SetCounts {
-		d.ThemeCounts = append(d.ThemeCounts, digest.ThemeCount{Window: digestWindow(c.Window), Theme: c.Set, Answers: c.Answers, People: c.People})
-	}
-	for _, q := range s.Quotes {
-		d.Quotes = append(d.Quotes, digest.QuoteText{Ref: q.Ref, FlowID: q.FlowID, QuestionID: q.QuestionID, FlowVersion: q.FlowVersion, Text: q.Text, Groups: q.Groups})
-	}
-	for _, v := range s.Versions {
-		d.Versions = append(d.Versions, digest.QuestionVersions{FlowID: v.FlowID, QuestionID: v.QuestionID, Versions: v.Versions})
-	}
-	return d
-}
-
-func digestWindow(w store.Window) digest.Window {
-	switch w {
-	case store.WindowPeriod:
-		return digest.WindowPeriod
-	case store.WindowPrevious:
-		return digest.WindowPrevious
-	}
-	return digest.WindowTotal
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/chart"
+	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 )
 
@@ -29,7 +30,7 @@ type answers map[string]map[string]int // choice → gender → people
 // build makes a digest of 2026-W47 over the default flows from answers
 // to a few questions, through digest.Build, so every figure charted has
 // been protected as it is in production.
-func build(t *testing.T, qs map[digest.QuestionRef]answers, multi map[string]int) *digest.Digest {
+func build(t *testing.T, qs map[figures.QuestionRef]answers, multi map[string]int) *digest.Digest {
 	t.Helper()
 	cat, err := flows.Default()
 	if err != nil {
@@ -43,13 +44,13 @@ func build(t *testing.T, qs map[digest.QuestionRef]answers, multi map[string]int
 	if err != nil {
 		t.Fatal(err)
 	}
-	var data digest.Data
+	var data figures.Data
 	sizes := map[string]int{}
 	for ref, byChoice := range qs {
 		for choice, byGender := range byChoice {
 			for gender, n := range byGender {
-				for _, w := range []digest.Window{digest.WindowPeriod, digest.WindowTotal} {
-					data.Tallies = append(data.Tallies, digest.Tally{Window: w, FlowID: ref.FlowID, QuestionID: ref.QuestionID,
+				for _, w := range []figures.Window{figures.WindowPeriod, figures.WindowTotal} {
+					data.Tallies = append(data.Tallies, figures.Tally{Window: w, FlowID: ref.FlowID, QuestionID: ref.QuestionID,
 						Choices: []string{choice}, Groups: []string{gender, ""}, People: n})
 				}
 				sizes[gender] = max(sizes[gender], n)
@@ -58,13 +59,13 @@ func build(t *testing.T, qs map[digest.QuestionRef]answers, multi map[string]int
 	}
 	// A multiple choice question: each entry is one person's set of answers.
 	for key, n := range multi {
-		for _, w := range []digest.Window{digest.WindowPeriod, digest.WindowTotal} {
-			data.Tallies = append(data.Tallies, digest.Tally{Window: w, FlowID: "discrimination", QuestionID: "unfair_because",
+		for _, w := range []figures.Window{figures.WindowPeriod, figures.WindowTotal} {
+			data.Tallies = append(data.Tallies, figures.Tally{Window: w, FlowID: "discrimination", QuestionID: "unfair_because",
 				Choices: splitKey(key), Groups: []string{"", ""}, People: n})
 		}
 	}
 	for g, n := range sizes {
-		data.GroupSizes = append(data.GroupSizes, digest.GroupSize{Groups: []string{g, ""}, People: n})
+		data.GroupSizes = append(data.GroupSizes, figures.GroupSize{Groups: []string{g, ""}, People: n})
 	}
 	d, err := digest.Build(p, cat.Flows(), data, digest.Options{})
 	if err != nil {
@@ -88,14 +89,14 @@ func splitKey(s string) []string {
 }
 
 var (
-	teamAgrees = digest.QuestionRef{FlowID: "recovery", QuestionID: "team_agrees"}
-	wordFits   = digest.QuestionRef{FlowID: "recovery", QuestionID: "word_fits"}
+	teamAgrees = figures.QuestionRef{FlowID: "recovery", QuestionID: "team_agrees"}
+	wordFits   = figures.QuestionRef{FlowID: "recovery", QuestionID: "word_fits"}
 )
 
 // fixtures are digests from large and even to small and lopsided.
 func fixtures(t *testing.T) map[string]*digest.Digest {
 	return map[string]*digest.Digest{
-		"large": build(t, map[digest.QuestionRef]answers{
+		"large": build(t, map[figures.QuestionRef]answers{
 			teamAgrees: {
 				"strongly_agree": {"woman": 12, "man": 20}, "agree": {"woman": 30, "man": 25},
 				"neither": {"woman": 22, "man": 10}, "disagree": {"woman": 25, "man": 8},
@@ -104,7 +105,7 @@ func fixtures(t *testing.T) map[string]*digest.Digest {
 			wordFits: {"fits_well": {"woman": 40, "man": 33}, "fits_partly": {"woman": 25, "man": 20}, "fits_not": {"woman": 10, "man": 9}, "not_sure": {"woman": 9, "man": 8}},
 		}, map[string]int{"ethnicity": 14, "ethnicity+culture": 9, "diagnosis": 22, "gender+age": 10, "money_housing": 12}),
 		// Some options chosen by fewer than k people: withheld.
-		"withheld": build(t, map[digest.QuestionRef]answers{
+		"withheld": build(t, map[figures.QuestionRef]answers{
 			teamAgrees: {
 				"strongly_agree": {"woman": 3, "man": 9}, "agree": {"woman": 14, "man": 12},
 				"neither": {"woman": 9, "man": 2}, "disagree": {"woman": 11, "man": 10},
@@ -112,7 +113,7 @@ func fixtures(t *testing.T) map[string]*digest.Digest {
 			},
 		}, nil),
 		// Many options and groups, some withheld.
-		"many": build(t, map[digest.QuestionRef]answers{
+		"many": build(t, map[figures.QuestionRef]answers{
 			{FlowID: "about-you", QuestionID: "ethnicity"}: {
 				"asian_indian": {"": 9}, "asian_pakistani": {"": 12}, "asian_bangladeshi": {"": 3}, "asian_chinese": {"": 8},
 				"asian_other": {"": 15}, "black_african": {"": 30}, "black_caribbean": {"": 22}, "black_other": {"": 4},
@@ -127,7 +128,7 @@ func fixtures(t *testing.T) map[string]*digest.Digest {
 			},
 		}, nil),
 		// Too few people: nothing is published.
-		"tiny": build(t, map[digest.QuestionRef]answers{
+		"tiny": build(t, map[figures.QuestionRef]answers{
 			wordFits: {"fits_well": {"woman": 2}, "fits_not": {"man": 3}},
 		}, nil),
 	}
@@ -227,7 +228,7 @@ func TestOverall(t *testing.T) {
 	}
 }
 
-func question(t *testing.T, d *digest.Digest, ref digest.QuestionRef) digest.Question {
+func question(t *testing.T, d *digest.Digest, ref figures.QuestionRef) digest.Question {
 	t.Helper()
 	for _, q := range d.Questions {
 		if q.FlowID == ref.FlowID && q.QuestionID == ref.QuestionID {

@@ -1,0 +1,159 @@
+// Package figures holds the raw figures of a digest: what the digest asks
+// the store to count (Query) and what the store returns (Data). It is
+// their one home: store fills these types and digest reads them, so cmd
+// passes the store's answer to digest.Build as it is, with no copy into
+// mirror types.
+//
+// The types live in a leaf of their own, importing nothing of PeerVoice,
+// so that both sides can import it without bending the dependency rules
+// (docs/architecture.md): digest stays pure, with no store or SQL among
+// its dependencies, and store, the SQLite edge, takes on no part of the
+// digest's rendering or disclosure control, as it would by importing
+// digest itself.
+//
+// The figures are raw: counts of people and answers, never a
+// participant's id, pseudonym or time, and not yet protected. digest.Build
+// applies disclosure control to every figure before it is published; the
+// quotes' text is scrubbed there too.
+//
+// figures must not import any PeerVoice package, nor discordgo,
+// database/sql, the SQLite driver, viper or net/http.
+package figures
+
+import "time"
+
+// Window names the span of time a figure covers.
+type Window int
+
+// The windows of a digest.
+const (
+	// WindowPeriod is the digest's period.
+	WindowPeriod Window = iota
+	// WindowPrevious is the period before it, for changes.
+	WindowPrevious
+	// WindowTotal is everything before the end of the period.
+	WindowTotal
+)
+
+// Span is a span of time [From, To). A zero From means from the start.
+type Span struct {
+	From, To time.Time
+}
+
+// QuestionRef names a question of a flow.
+type QuestionRef struct {
+	FlowID, QuestionID string
+}
+
+// Set is a named set of questions: a framework theme's.
+type Set struct {
+	Name      string
+	Questions []QuestionRef
+}
+
+// Query says what the digest needs counted.
+type Query struct {
+	// Period and Previous are the digest's period and the one before.
+	// The total window is everything before Period.To.
+	Period, Previous Span
+	// Demographics are questions whose first chosen option puts a
+	// participant in a group (a subgroup the digest compares): their
+	// latest answer before Period.To.
+	Demographics []QuestionRef
+	// Sets, the themes, are counted (answers given, and people who gave
+	// them) in the period and the previous one.
+	Sets []Set
+	// Quotable are questions whose text answers in the period are
+	// returned, decrypted, from participants who agreed to be quoted.
+	Quotable []QuestionRef
+}
+
+// Data holds the raw figures read for a Query.
+type Data struct {
+	// Period, Previous and Total count activity in each window.
+	Period, Previous, Total Activity
+	// Tallies count people by their answer to each choice, multi and
+	// scale question, and by their demographic groups.
+	Tallies []Tally
+	// GroupSizes count participants (as at the end of the period) by
+	// their answers to the demographic questions.
+	GroupSizes []GroupSize
+	// SetCounts count the answers to each of the query's Sets.
+	SetCounts []SetCount
+	// Quotes are the quotable text answers of the period.
+	Quotes []QuoteText
+	// Versions name, for each choice, multi and scale question answered
+	// before the end of the period, the flow versions the answers were
+	// given on. A question is labelled with the wording of the version
+	// its answers were given on, whatever the current flows say; a
+	// question missing here is labelled from the newest flow that has it.
+	Versions []QuestionVersions
+}
+
+// QuestionVersions names the flow versions (by flows.Flow.Version, the
+// hash of the source) that a question's answers up to the end of the
+// period were given on, the most recently stored first.
+type QuestionVersions struct {
+	FlowID, QuestionID string
+	Versions           []string
+}
+
+// Activity counts new participants and sessions in a window.
+type Activity struct {
+	// NewParticipants were first stored in the window.
+	NewParticipants int
+	// Flows counts sessions by flow, sorted by flow id.
+	Flows []FlowActivity
+}
+
+// FlowActivity counts one flow's sessions in a window.
+type FlowActivity struct {
+	FlowID string
+	// Started in the window; Completed in the window; StartedAndCompleted
+	// started in the window and completed before its end.
+	Started, Completed, StartedAndCompleted int
+}
+
+// Tally is how many people gave one answer to one question in a window,
+// within one combination of demographic groups.
+type Tally struct {
+	Window             Window
+	FlowID, QuestionID string
+	// Choices is the answer: the option ids chosen, sorted.
+	Choices []string
+	// Groups holds the people's first chosen option for each of the
+	// query's Demographics, in order; "" where they gave none.
+	Groups []string
+	People int
+}
+
+// GroupSize is how many participants have one combination of answers to
+// the demographic questions.
+type GroupSize struct {
+	Groups []string
+	People int
+}
+
+// SetCount is how many answers (not skipped) were given to a question set
+// in a window, and by how many people.
+type SetCount struct {
+	Window          Window
+	Set             string
+	Answers, People int
+}
+
+// QuoteText is one quotable text answer, decrypted, as written: digest
+// scrubs it before it goes into a Digest.
+type QuoteText struct {
+	// Ref identifies the answer without revealing its session or
+	// participant: a keyed hash, stable while the key is.
+	Ref                string
+	FlowID, QuestionID string
+	// FlowVersion is the hash (flows.Flow.Version) of the flow version
+	// the answer was given on; the quote is attributed to the question as
+	// worded there. Empty or unknown: the newest flow that has it.
+	FlowVersion string
+	Text        string
+	// Groups are the participant's demographic groups, as for tallies.
+	Groups []string
+}
