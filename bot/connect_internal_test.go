@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordfix"
+	"github.com/peervoice/peervoice/internal/testutil"
 )
 
 // TestSetupProblem checks what a person setting the bot up is told for
@@ -72,12 +72,7 @@ func TestSetupProblem(t *testing.T) {
 // is explained with the host dialled and discord.api_url, not the
 // discord.com URL discordgo asked for.
 func TestTransportUnreachable(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close() // nothing listens there now
+	addr := testutil.ClosedAddr(t)
 	tr, err := discordfix.NewTransport(discordfix.Options{APIURL: "http://" + addr, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main_test
 import (
 	"database/sql"
 	"encoding/hex"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,18 +41,6 @@ func names(m map[string]string) []string {
 	return out
 }
 
-func sameFiles(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
 // TestDatabaseCreatedOnlyByChatAndRun: a mistyped --db (or the default in
 // the wrong directory) is an error for every command that reads a study,
 // and creates neither the database nor its key file.
@@ -79,7 +68,7 @@ func TestDatabaseCreatedOnlyByChatAndRun(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", strings.Join(tt.args, " "), r.code, r.stderr, tt.want)
 		}
-		if after := files(t, dir); !sameFiles(before, after) {
+		if after := files(t, dir); !maps.Equal(before, after) {
 			t.Fatalf("%s changed the files: before %v, after %v", strings.Join(tt.args, " "), names(before), names(after))
 		}
 	}
@@ -147,7 +136,7 @@ func TestOtherProgramsDatabaseRefused(t *testing.T) {
 				t.Errorf("%s: exit %d, stderr %q; want 1 and %q", strings.Join(args, " "), r.code, r.stderr, want)
 			}
 		}
-		if after := files(t, dir); !sameFiles(before, after) {
+		if after := files(t, dir); !maps.Equal(before, after) {
 			t.Fatalf("%s changed the files: before %v, after %v", strings.Join(args, " "), names(before), names(after))
 		}
 	}

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,22 +8,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/peervoice/peervoice/internal/testutil"
 )
 
 // wrongToken looks like a bot token, but is not the emulator's.
 const wrongToken = "MTk4NjIyNDgzNDcxOTI1MjQ4.Gwrong.notTheEmulatorsTokenAtAll_123"
 
 // closedPort returns a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
+var closedPort = testutil.ClosedAddr
 
 // TestRefusedToken runs the binary with a token Discord refuses: the
 // gateway's close 4004 for run, a REST 401 for digest --post. Each stops

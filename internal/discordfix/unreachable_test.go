@@ -3,7 +3,6 @@ package discordfix_test
 import (
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,26 +11,15 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/internal/discordfix"
+	"github.com/peervoice/peervoice/internal/testutil"
 )
-
-// closedAddr returns a 127.0.0.1 address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
 
 // TestUnreachable checks that a REST call or a gateway dial that cannot
 // connect fails with an *Unreachable naming the host dialled and the
 // setting that chose it, and why, never the discord.com URL discordgo
 // asked for.
 func TestUnreachable(t *testing.T) {
-	addr := closedAddr(t)
+	addr := testutil.ClosedAddr(t)
 	plain := httptest.NewServer(http.NotFoundHandler()) // speaks no TLS
 	defer plain.Close()
 	plainAddr := strings.TrimPrefix(plain.URL, "http://")

@@ -1,7 +1,8 @@
 // Package testutil holds the helpers that several packages' tests share,
 // so that they are written once: SyncBuffer, a buffer a test reads while
-// goroutines or a process write to it, and Golden, golden files under
-// testdata/ rewritten with -update.
+// goroutines or a process write to it; Golden, golden files under
+// testdata/ rewritten with -update; and ClosedAddr, a loopback address
+// nothing listens on.
 //
 // Only tests import it. It imports no other PeerVoice package, and
 // importing it registers the -update flag, so a test package that uses
@@ -11,6 +12,7 @@ package testutil
 import (
 	"bytes"
 	"flag"
+	"net"
 	"os"
 	"strings"
 	"sync"
@@ -65,4 +67,17 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// ClosedAddr returns a 127.0.0.1 host:port nothing listens on, for tests
+// of what a connection that is refused says.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }
