@@ -37,9 +37,9 @@ type Config struct {
 	Safety     Safety
 	Discord    Discord
 	Roles      Roles
-	Prompts    Prompts    // scheduled community prompts (keys.go)
-	Digest     Digest     // the research digest (keys.go)
-	Disclosure Disclosure // disclosure control of everything published (keys.go)
+	Prompts    Prompts    // scheduled community prompts (prompts.go)
+	Digest     Digest     // the research digest (digest.go)
+	Disclosure Disclosure // disclosure control of everything published (digest.go)
 }
 
 // Log configures logging.

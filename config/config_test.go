@@ -69,6 +69,8 @@ func TestBadValues(t *testing.T) {
 		{"secret hidden", "secret: not-hex-and-secret\n", nil, `config: secret = "(hidden)": expected 64 hex characters`},
 		{"snowflake", "discord:\n  guild_id: my-server\n", nil, `config: discord.guild_id = "my-server": expected a Discord id`},
 		{"url", "discord:\n  api_url: localhost:8080\n", nil, `config: discord.api_url = "localhost:8080": expected an http:// or https:// URL`},
+		{"gateway url", "discord:\n  gateway_url: https://gateway.example\n", nil, `config: discord.gateway_url = "https://gateway.example": expected a ws:// or wss:// URL`},
+		{"url without host", "discord:\n  api_url: 'http://'\n", nil, `config: discord.api_url = "http://": expected an http:// or https:// URL`},
 		{"synchronous", "store:\n  synchronous: OFF\n", nil, `config: store.synchronous = "OFF": expected one of FULL, NORMAL, EXTRA`},
 		{"empty db", "db: ''\n", nil, `config: db = "": expected a value`},
 		{"role name instead of id", "roles:\n  moderator: [moderators]\n", nil, `config: roles.moderator[0] = "moderators": expected a Discord role id`},

@@ -1,11 +1,14 @@
 package participant
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/store"
 )
 
 // ConsentFlowID is the id of the built-in consent flow.
@@ -114,4 +117,74 @@ func consentFlow(info string) (*flows.Flow, error) {
 		return nil, fmt.Errorf("consent flow: %w", err)
 	}
 	return f, nil
+}
+
+// beginConsent asks p for consent before flow then: the consent session
+// under way if it is on the current consent flow, else a new one.
+func (s *Service) beginConsent(ctx context.Context, p store.Participant, then, lang, chose string, now bool) (Reply, error) {
+	rec, err := s.current(ctx, p.ID)
+	if err == nil && rec.FlowID == ConsentFlowID {
+		r, err := decode(rec)
+		if err != nil {
+			return Reply{}, err
+		}
+		if r.Session.Version == s.consent.Version {
+			ns, outs, err := s.reopen(s.consent, r, chose, now)
+			if err != nil {
+				return Reply{}, fmt.Errorf("reopen consent: %w", err)
+			}
+			return s.save(ctx, p, s.consent, record{Session: ns, Then: then, Chose: chose}, outs)
+		}
+	}
+	ns, outs := flows.Start(s.consent, s.cfg.NewID(), pick(lang, chose), s.cfg.Now())
+	return s.save(ctx, p, s.consent, record{Session: ns, Then: then, Chose: chose}, outs)
+}
+
+// decide records the outcome of the consent flow and, on yes, starts the
+// flow the participant asked for.
+func (s *Service) decide(ctx context.Context, p store.Participant, r record, outs []flows.Output, reply Reply) (Reply, error) {
+	ans := r.Session.Answers
+	c := store.Consent{
+		Version:  s.cfg.ConsentVersion,
+		TakePart: ans[consentTakePart].Choices0() == "yes",
+		Quotes:   ans[consentQuotes].Choices0() == "yes",
+		GivenAt:  s.cfg.Now(),
+	}
+	if !c.TakePart {
+		c.Quotes = false
+	}
+	reply.Flow, reply.Session, reply.Consent = s.consent, r.Session, &c
+	if !c.TakePart && p.Consent == nil {
+		// They never took part: keep nothing at all, not even the pseudonym.
+		if err := s.st.Withdraw(ctx, p.ID); err != nil {
+			return reply, fmt.Errorf("record consent: %w", err)
+		}
+		reply.Declined = true
+		reply.Outputs = outs
+		return reply, nil
+	}
+	if err := s.st.SaveConsent(ctx, p.ID, c); err != nil {
+		return reply, fmt.Errorf("record consent: %w", err)
+	}
+	if err := s.st.DeleteSession(ctx, r.Session.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return reply, fmt.Errorf("record consent: %w", err)
+	}
+	if !c.TakePart {
+		reply.Declined = true
+		reply.Outputs = outs
+		return reply, nil
+	}
+	p.Consent = &c
+	if r.Then == "" {
+		reply.Outputs = outs
+		return reply, nil
+	}
+	f, err := s.cfg.Flows().Get(r.Then)
+	if err != nil {
+		reply.Outputs = outs
+		return reply, nil // the flow was removed meanwhile; the front end offers the list
+	}
+	next, err := s.beginFlow(ctx, p, f, r.Session.Lang, r.Chose, false)
+	next.Signpost, next.Consent = reply.Signpost, &c
+	return next, err
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/peervoice/peervoice/flows"
@@ -67,48 +66,6 @@ func (s *Service) begin(ctx context.Context, u User, flowID, lang, chose string,
 	return s.beginFlow(ctx, p, f, lang, chose, now)
 }
 
-// langTagRe is what a language a participant chooses must look like.
-var langTagRe = regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$`)
-
-// CheckLanguage returns an error saying what is wrong when lang, a
-// language a participant chose (chat --lang, the language button), does
-// not look like a language code. Front ends call it before anything
-// else, so a typo is refused before any question is shown.
-func CheckLanguage(lang string) error {
-	if !langTagRe.MatchString(strings.TrimSpace(lang)) {
-		return fmt.Errorf("language %q is not a language code such as en, cy or en-GB", lang)
-	}
-	return nil
-}
-
-// chosen returns the language the participant last chose themselves,
-// from their sessions (newest first), or "".
-func (s *Service) chosen(ctx context.Context, p store.Participant) (string, error) {
-	all, err := s.st.Sessions(ctx, p.ID)
-	if err != nil {
-		return "", fmt.Errorf("list sessions: %w", err)
-	}
-	for _, rec := range all {
-		r, err := decode(rec)
-		if err != nil {
-			return "", err
-		}
-		if r.Chose != "" {
-			return r.Chose, nil
-		}
-	}
-	return "", nil
-}
-
-// pick is the language a new session asks for: the participant's own
-// choice, else what the front end says (their locale).
-func pick(lang, chose string) string {
-	if chose != "" {
-		return chose
-	}
-	return lang
-}
-
 // reopen shows a session under way again: in the language just chosen
 // when now is set, else in its own.
 func (s *Service) reopen(f *flows.Flow, r record, chose string, now bool) (flows.Session, []flows.Output, error) {
@@ -116,25 +73,6 @@ func (s *Service) reopen(f *flows.Flow, r record, chose string, now bool) (flows
 		return flows.Relang(f, r.Session, chose, s.cfg.Now())
 	}
 	return flows.Reopen(f, r.Session, s.cfg.Now())
-}
-
-func (s *Service) beginConsent(ctx context.Context, p store.Participant, then, lang, chose string, now bool) (Reply, error) {
-	rec, err := s.current(ctx, p.ID)
-	if err == nil && rec.FlowID == ConsentFlowID {
-		r, err := decode(rec)
-		if err != nil {
-			return Reply{}, err
-		}
-		if r.Session.Version == s.consent.Version {
-			ns, outs, err := s.reopen(s.consent, r, chose, now)
-			if err != nil {
-				return Reply{}, fmt.Errorf("reopen consent: %w", err)
-			}
-			return s.save(ctx, p, s.consent, record{Session: ns, Then: then, Chose: chose}, outs)
-		}
-	}
-	ns, outs := flows.Start(s.consent, s.cfg.NewID(), pick(lang, chose), s.cfg.Now())
-	return s.save(ctx, p, s.consent, record{Session: ns, Then: then, Chose: chose}, outs)
 }
 
 func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.Flow, lang, chose string, now bool) (Reply, error) {
@@ -165,51 +103,6 @@ func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.F
 	}
 	ns, outs := flows.Start(f, s.cfg.NewID(), pick(lang, chose), s.cfg.Now())
 	return s.save(ctx, p, f, record{Session: ns, Chose: chose}, outs)
-}
-
-// SetLanguage switches the participant's session sessionID (the consent
-// flow's included) to the flow's language for lang, and shows its
-// current question again in it. The answers are kept. The choice is
-// remembered: it outranks the participant's locale in the flows they
-// start later. A session that is not theirs, or is finished, is stale.
-func (s *Service) SetLanguage(ctx context.Context, u User, sessionID, lang string) (Reply, error) {
-	lang = strings.TrimSpace(lang)
-	if err := CheckLanguage(lang); err != nil {
-		return Reply{}, err
-	}
-	pseud := s.st.Pseudonym(u.Platform, u.ID)
-	defer s.lock(pseud)()
-	p, err := s.st.FindParticipant(ctx, pseud)
-	if errors.Is(err, store.ErrNotFound) {
-		return Reply{}, ErrNoSession
-	}
-	if err != nil {
-		return Reply{}, fmt.Errorf("set language: %w", err)
-	}
-	rec, err := s.st.Session(ctx, sessionID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && rec.ParticipantID != p.ID {
-		return Reply{Stale: true}, nil
-	}
-	if err != nil {
-		return Reply{}, fmt.Errorf("set language: %w", err)
-	}
-	r, err := decode(rec)
-	if err != nil {
-		return Reply{}, err
-	}
-	if r.Session.Status == flows.Done {
-		return Reply{Stale: true, Session: r.Session}, nil
-	}
-	f, err := s.flow(ctx, rec.FlowID, rec.FlowVersion)
-	if err != nil {
-		return Reply{}, err
-	}
-	ns, outs, err := flows.Relang(f, r.Session, lang, s.cfg.Now())
-	if err != nil {
-		return Reply{}, fmt.Errorf("set language: %w", err)
-	}
-	r.Session, r.Chose = ns, lang
-	return s.save(ctx, p, f, r, outs)
 }
 
 // Input applies one thing a participant typed or clicked to their flow
@@ -286,78 +179,9 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	return saved, err
 }
 
-// langNow is the language of p's flow under way, or the one they chose,
-// or fallback; it never fails, so help is shown whatever happens.
-func (s *Service) langNow(ctx context.Context, p store.Participant, findErr error, fallback string) string {
-	if findErr != nil {
-		return fallback
-	}
-	rec, err := s.current(ctx, p.ID)
-	if err != nil {
-		if chose, err := s.chosen(ctx, p); err == nil && chose != "" {
-			return chose
-		}
-		return fallback
-	}
-	r, err := decode(rec)
-	if err != nil {
-		return fallback
-	}
-	return r.lang(fallback)
-}
-
 // Pause stops the participant's flow under way for now.
 func (s *Service) Pause(ctx context.Context, u User) (Reply, error) {
 	return s.Input(ctx, u, Step{Input: flows.Input{Kind: flows.Stop}})
-}
-
-// decide records the outcome of the consent flow and, on yes, starts the
-// flow the participant asked for.
-func (s *Service) decide(ctx context.Context, p store.Participant, r record, outs []flows.Output, reply Reply) (Reply, error) {
-	ans := r.Session.Answers
-	c := store.Consent{
-		Version:  s.cfg.ConsentVersion,
-		TakePart: ans[consentTakePart].Choices0() == "yes",
-		Quotes:   ans[consentQuotes].Choices0() == "yes",
-		GivenAt:  s.cfg.Now(),
-	}
-	if !c.TakePart {
-		c.Quotes = false
-	}
-	reply.Flow, reply.Session, reply.Consent = s.consent, r.Session, &c
-	if !c.TakePart && p.Consent == nil {
-		// They never took part: keep nothing at all, not even the pseudonym.
-		if err := s.st.Withdraw(ctx, p.ID); err != nil {
-			return reply, fmt.Errorf("record consent: %w", err)
-		}
-		reply.Declined = true
-		reply.Outputs = outs
-		return reply, nil
-	}
-	if err := s.st.SaveConsent(ctx, p.ID, c); err != nil {
-		return reply, fmt.Errorf("record consent: %w", err)
-	}
-	if err := s.st.DeleteSession(ctx, r.Session.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return reply, fmt.Errorf("record consent: %w", err)
-	}
-	if !c.TakePart {
-		reply.Declined = true
-		reply.Outputs = outs
-		return reply, nil
-	}
-	p.Consent = &c
-	if r.Then == "" {
-		reply.Outputs = outs
-		return reply, nil
-	}
-	f, err := s.cfg.Flows().Get(r.Then)
-	if err != nil {
-		reply.Outputs = outs
-		return reply, nil // the flow was removed meanwhile; the front end offers the list
-	}
-	next, err := s.beginFlow(ctx, p, f, r.Session.Lang, r.Chose, false)
-	next.Signpost, next.Consent = reply.Signpost, &c
-	return next, err
 }
 
 // save persists a step: the session state and its answers in one
@@ -402,12 +226,9 @@ func (s *Service) save(ctx context.Context, p store.Participant, f *flows.Flow, 
 func (s *Service) Continue(ctx context.Context, u User) (Reply, error) {
 	pseud := s.st.Pseudonym(u.Platform, u.ID)
 	defer s.lock(pseud)()
-	p, err := s.st.FindParticipant(ctx, pseud)
-	if errors.Is(err, store.ErrNotFound) {
-		return Reply{}, ErrNoSession
-	}
+	p, err := s.known(ctx, pseud, "continue")
 	if err != nil {
-		return Reply{}, fmt.Errorf("continue: %w", err)
+		return Reply{}, err
 	}
 	rec, err := s.current(ctx, p.ID)
 	if errors.Is(err, store.ErrNotFound) {

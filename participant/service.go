@@ -250,6 +250,20 @@ func decode(rec store.Session) (record, error) {
 	return r, nil
 }
 
+// known returns the participant with pseudonym pseud, or ErrNoSession if
+// there is none: someone PeerVoice has never seen has no flow under way.
+// Other errors are wrapped with op.
+func (s *Service) known(ctx context.Context, pseud, op string) (store.Participant, error) {
+	p, err := s.st.FindParticipant(ctx, pseud)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Participant{}, ErrNoSession
+	}
+	if err != nil {
+		return store.Participant{}, fmt.Errorf("%s: %w", op, err)
+	}
+	return p, nil
+}
+
 // current returns the participant's session under way (active or
 // paused), most recently used first, or store.ErrNotFound.
 func (s *Service) current(ctx context.Context, pid int64) (store.Session, error) {

@@ -239,6 +239,25 @@ func TestCrisisWithNoSessionStillSignposts(t *testing.T) {
 	}
 }
 
+// TestStrangerHasNoSession: someone PeerVoice has never seen has no flow
+// under way to continue or switch language in, and nothing is stored
+// about them by asking.
+func TestStrangerHasNoSession(t *testing.T) {
+	e := newEnv(t)
+	stranger := participant.User{Platform: "discord", ID: "404"}
+	for name, call := range map[string]func() (participant.Reply, error){
+		"Continue":    func() (participant.Reply, error) { return e.svc.Continue(ctx, stranger) },
+		"SetLanguage": func() (participant.Reply, error) { return e.svc.SetLanguage(ctx, stranger, "no-such-session", "cy") },
+	} {
+		if _, err := call(); !errors.Is(err, participant.ErrNoSession) {
+			t.Errorf("%s for a stranger: err = %v; want ErrNoSession", name, err)
+		}
+	}
+	if d, err := e.svc.MyData(ctx, stranger); err != nil || d.Consent != nil || len(d.Answers) != 0 {
+		t.Errorf("MyData for a stranger after asking = %+v, %v; want nothing stored", d, err)
+	}
+}
+
 func TestStaleAndDoubleClicks(t *testing.T) {
 	e := newEnv(t)
 	r := e.consent(alice, "what-matters", "yes", "yes")

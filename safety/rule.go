@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -146,4 +147,17 @@ func (r *rule) matchAt(s string, p int) bool {
 	}
 	_, n := utf8.DecodeLastRuneInString(s[:p])
 	return r.after.MatchString(s[p-n : end])
+}
+
+// limit returns where to cut s so that a match starting before n is not cut
+// short: just after the first space at or beyond n. Ending on a space keeps
+// \b at the cut the same as in the whole text.
+func limit(s string, n int) int {
+	if n >= len(s) {
+		return len(s)
+	}
+	if i := strings.IndexByte(s[n:], ' '); i >= 0 {
+		return n + i + 1
+	}
+	return len(s)
 }

@@ -5,8 +5,9 @@
 // accept.
 //
 // A language is looked up by its base ("en-GB" reads English, "cy" Welsh);
-// a language without a catalog reads English. The package has no
-// dependencies, so every other package may use it.
+// a language without a catalog reads English. The keys are in keys.go and
+// the strings in catalog.go. The package imports no other PeerVoice package
+// and does no I/O, so every other package may use it.
 package uitext
 
 import (

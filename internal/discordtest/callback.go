@@ -210,16 +210,17 @@ func (e *Emulator) webhookMessage(req *apiRequest) (*interaction, *message, *rep
 	return in, m, nil
 }
 
+// webhookMessageOnly is webhookMessage without the interaction, for
+// getMessage and deleteMessage; call with e.mu held.
+func (e *Emulator) webhookMessageOnly(req *apiRequest) (*message, *reply) {
+	_, m, bad := e.webhookMessage(req)
+	return m, bad
+}
+
 // handleWebhookGet serves GET /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}
 // and .../@original.
 func (e *Emulator) handleWebhookGet(req *apiRequest) reply {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	_, m, bad := e.webhookMessage(req)
-	if bad != nil {
-		return *bad
-	}
-	return jsonReply(http.StatusOK, e.messageJSON(m))
+	return e.getMessage(req, e.webhookMessageOnly)
 }
 
 // handleWebhookEdit serves PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}
@@ -248,19 +249,7 @@ func (e *Emulator) handleWebhookEdit(req *apiRequest) reply {
 // handleWebhookDelete serves DELETE /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}
 // and .../@original.
 func (e *Emulator) handleWebhookDelete(req *apiRequest) reply {
-	e.mu.Lock()
-	_, m, bad := e.webhookMessage(req)
-	if bad != nil {
-		e.mu.Unlock()
-		return *bad
-	}
-	m.deleted = true
-	m.changed(e.cfg.clock.Now())
-	e.mu.Unlock()
-	if m.flags&flagEphemeral == 0 {
-		e.dispatchMessage("MESSAGE_DELETE", m.ch, map[string]any{"id": m.id, "channel_id": m.ch.ID, "guild_id": m.ch.GuildID})
-	}
-	return reply{status: http.StatusNoContent}
+	return e.deleteMessage(req, e.webhookMessageOnly)
 }
 
 // handleFollowup serves POST /webhooks/{webhook_id}/{webhook_token}: a

@@ -176,25 +176,31 @@ func (e *Emulator) handleCreateMessage(req *apiRequest) reply {
 
 // channelMessage finds a message of the bot's that the channel endpoints
 // can reach. Call with e.mu held.
-func (e *Emulator) channelMessage(req *apiRequest) (*Channel, *message, *reply) {
+func (e *Emulator) channelMessage(req *apiRequest) (*message, *reply) {
 	ch := e.channels[req.r.PathValue("channel_id")]
 	if ch == nil {
 		r := errorReply(http.StatusNotFound, 10003, "Unknown Channel")
-		return nil, nil, &r
+		return nil, &r
 	}
 	m := e.messages[req.r.PathValue("message_id")]
 	if m == nil || m.ch != ch || m.deleted || m.flags&flagEphemeral != 0 {
 		r := errorReply(http.StatusNotFound, 10008, "Unknown Message")
-		return nil, nil, &r
+		return nil, &r
 	}
-	return ch, m, nil
+	return m, nil
 }
 
 // handleGetMessage serves GET /channels/{channel_id}/messages/{message_id}.
 func (e *Emulator) handleGetMessage(req *apiRequest) reply {
+	return e.getMessage(req, e.channelMessage)
+}
+
+// getMessage serves a GET of the message find names, for the channel and
+// the webhook endpoints alike. find is called with e.mu held.
+func (e *Emulator) getMessage(req *apiRequest, find func(*apiRequest) (*message, *reply)) reply {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, m, bad := e.channelMessage(req)
+	m, bad := find(req)
 	if bad != nil {
 		return *bad
 	}
@@ -205,7 +211,7 @@ func (e *Emulator) handleGetMessage(req *apiRequest) reply {
 func (e *Emulator) handleEditMessage(req *apiRequest) reply {
 	fields := req.fields()
 	e.mu.Lock()
-	ch, m, bad := e.channelMessage(req)
+	m, bad := e.channelMessage(req)
 	if bad != nil {
 		e.mu.Unlock()
 		return *bad
@@ -220,7 +226,7 @@ func (e *Emulator) handleEditMessage(req *apiRequest) reply {
 	}
 	body := e.messageJSON(m)
 	e.mu.Unlock()
-	e.dispatchMessage("MESSAGE_UPDATE", ch, body)
+	e.dispatchMessage("MESSAGE_UPDATE", m.ch, body)
 	return jsonReply(http.StatusOK, body)
 }
 
@@ -236,8 +242,15 @@ func (e *Emulator) editMessage(m *message, fields map[string]json.RawMessage, fi
 
 // handleDeleteMessage serves DELETE /channels/{channel_id}/messages/{message_id}.
 func (e *Emulator) handleDeleteMessage(req *apiRequest) reply {
+	return e.deleteMessage(req, e.channelMessage)
+}
+
+// deleteMessage serves a DELETE of the message find names, for the channel
+// and the webhook endpoints alike: the bot is told of it unless it was
+// ephemeral, which Discord never dispatches. find is called with e.mu held.
+func (e *Emulator) deleteMessage(req *apiRequest, find func(*apiRequest) (*message, *reply)) reply {
 	e.mu.Lock()
-	ch, m, bad := e.channelMessage(req)
+	m, bad := find(req)
 	if bad != nil {
 		e.mu.Unlock()
 		return *bad
@@ -245,7 +258,9 @@ func (e *Emulator) handleDeleteMessage(req *apiRequest) reply {
 	m.deleted = true
 	m.changed(e.cfg.clock.Now())
 	e.mu.Unlock()
-	e.dispatchMessage("MESSAGE_DELETE", ch, map[string]any{"id": m.id, "channel_id": ch.ID, "guild_id": ch.GuildID})
+	if m.flags&flagEphemeral == 0 {
+		e.dispatchMessage("MESSAGE_DELETE", m.ch, map[string]any{"id": m.id, "channel_id": m.ch.ID, "guild_id": m.ch.GuildID})
+	}
 	return reply{status: http.StatusNoContent}
 }
 
