@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
@@ -22,8 +23,11 @@ func (b *Bot) promptSchedule(ctx context.Context, rq request) (reply, error) {
 		return reply{}, errNoScheduler
 	}
 	f, err := b.svc.Flows().Get(rq.str("flow"))
-	if err != nil {
+	if errors.Is(err, flows.ErrUnknownFlow) {
 		return reply{}, userError{"Sorry, " + err.Error() + "."}
+	}
+	if err != nil {
+		return reply{}, err
 	}
 	w, err := schedule.Parse(rq.str("when"), s.loc)
 	if err != nil {
