@@ -11,13 +11,8 @@ import (
 	"github.com/peervoice/peervoice/uitext"
 )
 
-// command is a slash command: its definition beside its handler.
-type command struct {
-	def    *discordgo.ApplicationCommand
-	handle func(ic *discordgo.InteractionCreate)
-}
-
-// commandTable lists the bot's slash commands, by name.
+// commandTable lists the bot's slash commands, by name: with their
+// handlers, the table dispatch reads (handler.go).
 func (b *Bot) commandTable() map[string]command {
 	cmds := []command{b.surveyCommand(), b.helpCommand(), b.mydataCommand(), b.withdrawCommand(), b.promptCommand(), b.digestCommand(), b.exportCommand()}
 	table := map[string]command{}
@@ -93,28 +88,22 @@ func (b *Bot) surveyCommand() command {
 				Required: false, Choices: choices,
 			}},
 		},
-		handle: func(ic *discordgo.InteractionCreate) {
-			opts := ic.ApplicationCommandData().Options
-			if len(opts) == 0 {
-				b.showMenu(ic)
-				return
-			}
-			b.refreshCommands()
-			b.startPrivately(ic, opts[0].StringValue())
-		},
+		routes: one(route{handle: b.survey}),
 	}
 }
 
-// showMenu lists the flows with the participant's progress.
-func (b *Bot) showMenu(ic *discordgo.InteractionCreate) {
+// survey starts the flow asked for privately, or, without one, lists the
+// flows with the participant's progress.
+func (b *Bot) survey(ctx context.Context, rq request) (reply, error) {
 	b.refreshCommands()
-	b.respond(ic.Interaction, true, func(ctx context.Context) (response, error) {
-		list, err := b.svc.Overview(ctx, person(userOf(ic)))
-		if err != nil {
-			return response{}, err
-		}
-		return response{initial: ephemeralReply(flowMenu(list, string(ic.Locale)))}, nil
-	})
+	if _, ok := rq.opts["flow"]; ok {
+		return b.beginLocked(ctx, rq.ic, rq.str("flow"))
+	}
+	list, err := b.svc.Overview(ctx, person(userOf(rq.ic)))
+	if err != nil {
+		return reply{}, err
+	}
+	return shown(flowMenu(list, rq.locale())), nil
 }
 
 // HelpText says how PeerVoice uses answers, shown with the support
@@ -126,14 +115,12 @@ func (b *Bot) helpCommand() command {
 	dm := true
 	return command{
 		def: &discordgo.ApplicationCommand{Name: "help", Description: "Where to find support, and how PeerVoice uses your answers", DMPermission: &dm},
-		handle: func(ic *discordgo.InteractionCreate) {
-			b.respond(ic.Interaction, true, func(context.Context) (response, error) {
-				lang := string(ic.Locale)
-				m := supportMessage(b.svc.HelpIn(lang), lang)
-				m.Embeds = append(m.Embeds, &discordgo.MessageEmbed{Description: uitext.T(lang, uitext.BotHelpText), Color: colourQuestion})
-				return response{initial: ephemeralReply(m)}, nil
-			})
-		},
+		routes: one(route{handle: func(_ context.Context, rq request) (reply, error) {
+			lang := rq.locale()
+			m := supportMessage(b.svc.HelpIn(lang), lang)
+			m.Embeds = append(m.Embeds, &discordgo.MessageEmbed{Description: uitext.T(lang, uitext.BotHelpText), Color: colourQuestion})
+			return shown(m), nil
+		}}),
 	}
 }
 
@@ -141,15 +128,13 @@ func (b *Bot) mydataCommand() command {
 	dm := true
 	return command{
 		def: &discordgo.ApplicationCommand{Name: "mydata", Description: "See everything PeerVoice has stored about you", DMPermission: &dm},
-		handle: func(ic *discordgo.InteractionCreate) {
-			b.respond(ic.Interaction, true, func(ctx context.Context) (response, error) {
-				d, err := b.svc.MyData(ctx, person(userOf(ic)))
-				if err != nil {
-					return response{}, err
-				}
-				return response{initial: ephemeralReply(myDataMessage(d))}, nil
-			})
-		},
+		routes: one(route{handle: func(ctx context.Context, rq request) (reply, error) {
+			d, err := b.svc.MyData(ctx, person(userOf(rq.ic)))
+			if err != nil {
+				return reply{}, err
+			}
+			return shown(myDataMessage(d)), nil
+		}}),
 	}
 }
 
@@ -192,17 +177,15 @@ func (b *Bot) withdrawCommand() command {
 	dm := true
 	return command{
 		def: &discordgo.ApplicationCommand{Name: "withdraw", Description: "Delete everything PeerVoice has stored about you", DMPermission: &dm},
-		handle: func(ic *discordgo.InteractionCreate) {
-			b.respond(ic.Interaction, true, func(context.Context) (response, error) {
-				return response{initial: ephemeralReply(message{
-					Content: "This deletes your consent and every answer you have given, for good. Researchers' summaries already published cannot be changed, but nothing more of yours will be used. Are you sure?",
-					Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-						discordgo.Button{Label: "Yes, delete my data", Style: discordgo.DangerButton, CustomID: ID{Action: ActWithdraw, Value: "yes"}.String()},
-						discordgo.Button{Label: "No, keep it", Style: discordgo.SecondaryButton, CustomID: ID{Action: ActWithdraw, Value: "no"}.String()},
-					}}},
-				})}, nil
-			})
-		},
+		routes: one(route{handle: func(context.Context, request) (reply, error) {
+			return shown(message{
+				Content: "This deletes your consent and every answer you have given, for good. Researchers' summaries already published cannot be changed, but nothing more of yours will be used. Are you sure?",
+				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+					discordgo.Button{Label: "Yes, delete my data", Style: discordgo.DangerButton, CustomID: ID{Action: ActWithdraw, Value: "yes"}.String()},
+					discordgo.Button{Label: "No, keep it", Style: discordgo.SecondaryButton, CustomID: ID{Action: ActWithdraw, Value: "no"}.String()},
+				}}},
+			}), nil
+		}}),
 	}
 }
 

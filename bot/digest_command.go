@@ -39,42 +39,22 @@ func (b *Bot) digestCommand() command {
 				}),
 			}},
 		},
-		handle: b.digest,
+		routes: map[string]route{
+			"preview": {role: researcher, handle: b.digestPreview},
+			"post":    {role: researcher, handle: b.digestPost},
+		},
+		usage: "Use `/digest preview` or `/digest post`.",
 	}
 }
 
-func (b *Bot) digest(ic *discordgo.InteractionCreate) {
-	i := ic.Interaction
-	b.respond(i, true, func(ctx context.Context) (response, error) {
-		if !b.isResearcher(ic) {
-			return response{}, b.refuse("digest", "researcher")
-		}
-		data := i.ApplicationCommandData()
-		if len(data.Options) == 0 {
-			return response{}, userError{"Use `/digest preview` or `/digest post`."}
-		}
-		sub := data.Options[0]
-		period, again := "", false
-		for _, o := range sub.Options {
-			switch o.Name {
-			case "period":
-				period = o.StringValue()
-			case "again":
-				again = o.BoolValue()
-			}
-		}
-		if b.cfg.Digests == nil {
-			b.log.Warn("/digest: this bot was started without digests")
-			return response{}, userError{"Digests are not available from this bot. Run `peervoice digest` on the server instead."}
-		}
-		switch sub.Name {
-		case "preview":
-			return b.digestPreview(ctx, i, period)
-		case "post":
-			return b.digestPost(ctx, i, period, again)
-		}
-		return response{}, userError{"Use `/digest preview` or `/digest post`."}
-	})
+// digestsAvailable says so when the bot was started without digests
+// (Config.Digests), before anything else of /digest is checked.
+func (b *Bot) digestsAvailable() error {
+	if b.cfg.Digests != nil {
+		return nil
+	}
+	b.log.Warn("/digest: this bot was started without digests")
+	return userError{"Digests are not available from this bot. Run `peervoice digest` on the server instead."}
 }
 
 // buildDigest builds the period's digest. A mistyped period is the
@@ -96,29 +76,31 @@ func (b *Bot) buildDigest(ctx context.Context, period string) (*digest.Digest, e
 // digestPreview shows the digest to the researcher alone: the first
 // message as the response, the rest, charts included, as ephemeral
 // follow-ups.
-func (b *Bot) digestPreview(ctx context.Context, i *discordgo.Interaction, period string) (response, error) {
-	d, err := b.buildDigest(ctx, period)
+func (b *Bot) digestPreview(ctx context.Context, rq request) (reply, error) {
+	if err := b.digestsAvailable(); err != nil {
+		return reply{}, err
+	}
+	d, err := b.buildDigest(ctx, rq.str("period"))
 	if err != nil {
-		return response{}, err
+		return reply{}, err
 	}
 	msgs, err := digestMessages(d, b.cfg.DigestPosting.charts())
 	if err != nil {
-		return response{}, err
+		return reply{}, err
 	}
 	first := message{Content: fmt.Sprintf("Preview of the digest for %s, only you can see it (%d message(s)).", d.Period.Name, len(msgs))}
 	if len(msgs) > 0 {
 		first.Embeds = msgs[0].embeds
 	}
-	return response{
-		initial: ephemeralReply(first),
-		after: func() {
-			for _, m := range msgs[min(1, len(msgs)):] {
-				if _, err := b.followup(i, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, true); err != nil {
-					return // followup logged it
-				}
+	r := shown(first)
+	r.after = func() {
+		for _, m := range msgs[min(1, len(msgs)):] {
+			if _, err := b.followup(rq.i, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, true); err != nil {
+				return // followup logged it
 			}
-		},
-	}, nil
+		}
+	}
+	return r, nil
 }
 
 // digestPost posts the digest in the research channel, once a period:
@@ -128,15 +110,19 @@ func (b *Bot) digestPreview(ctx context.Context, i *discordgo.Interaction, perio
 // and how to fix it, and the admin reads the same in the log; nothing
 // is lost, as the claim stays pending and the digest is built from the
 // store again on the next try.
-func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period string, again bool) (response, error) {
+func (b *Bot) digestPost(ctx context.Context, rq request) (reply, error) {
+	if err := b.digestsAvailable(); err != nil {
+		return reply{}, err
+	}
+	i, period, again := rq.i, rq.str("period"), rq.flag("again")
 	channel := b.cfg.ResearchChannelID
 	if channel == "" {
 		b.log.Warn("cannot post digest", "err", ErrNoResearchChannel)
-		return response{}, userError{"There is no research channel to post in. A server admin should set `discord.research_channel_id` to the research channel's id (right-click the channel, Copy Channel ID) and restart PeerVoice; then run `/digest post` again. `/digest preview` works meanwhile."}
+		return reply{}, userError{"There is no research channel to post in. A server admin should set `discord.research_channel_id` to the research channel's id (right-click the channel, Copy Channel ID) and restart PeerVoice; then run `/digest post` again. `/digest preview` works meanwhile."}
 	}
 	d, err := b.buildDigest(ctx, period)
 	if err != nil {
-		return response{}, err
+		return reply{}, err
 	}
 	pp, err := b.postOnce(ctx, d, again)
 	var pe *DigestPostError
@@ -147,33 +133,33 @@ func (b *Bot) digestPost(ctx context.Context, i *discordgo.Interaction, period s
 			text += " To fix it: " + pe.Fix + "."
 		}
 		text += " Nothing is lost: PeerVoice keeps trying and posts it once fixed (or run `/digest post` again then)."
-		return response{}, userError{text}
+		return reply{}, userError{text}
 	case err != nil:
-		return response{}, err
+		return reply{}, err
 	case pp.unclaimed:
 		return b.digestPostUnclaimed(ctx, i, d, again)
 	case pp.prior != nil:
 		return b.alreadyPosted(i, d, *pp.prior)
 	}
-	return response{initial: ephemeralReply(message{Content: fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)): %s",
-		d.Period.Name, channel, pp.n, messageLink(i.GuildID, channel, pp.first))})}, nil
+	return shown(message{Content: fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)): %s",
+		d.Period.Name, channel, pp.n, messageLink(i.GuildID, channel, pp.first))}), nil
 }
 
 // alreadyPosted tells the researcher where the period's digest is, and
 // how to post it again if they mean to.
-func (b *Bot) alreadyPosted(i *discordgo.Interaction, d *digest.Digest, p store.Post) (response, error) {
+func (b *Bot) alreadyPosted(i *discordgo.Interaction, d *digest.Digest, p store.Post) (reply, error) {
 	text := fmt.Sprintf("The digest for %s was already posted in <#%s> on %s: %s. It was not posted again. To post it once more, run `/digest post period:%s again:True`.",
 		d.Period.Name, p.ChannelID, p.PostedAt.In(b.digestLocation()).Format("2 January 2006"), messageLink(i.GuildID, p.ChannelID, p.MessageID), d.Period.Name)
-	return response{initial: ephemeralReply(message{Content: text})}, nil
+	return shown(message{Content: text}), nil
 }
 
 // digestPostUnclaimed posts the digest without a claim, with nonces of
 // this interaction's own (a retried request gets its message back).
-func (b *Bot) digestPostUnclaimed(ctx context.Context, i *discordgo.Interaction, d *digest.Digest, again bool) (response, error) {
+func (b *Bot) digestPostUnclaimed(ctx context.Context, i *discordgo.Interaction, d *digest.Digest, again bool) (reply, error) {
 	channel := b.cfg.ResearchChannelID
 	msgs, err := digestMessages(d, b.cfg.DigestPosting.charts())
 	if err != nil {
-		return response{}, err
+		return reply{}, err
 	}
 	name := b.channelName(channel)
 	b.digestMu.Lock()
@@ -189,17 +175,17 @@ func (b *Bot) digestPostUnclaimed(ctx context.Context, i *discordgo.Interaction,
 			text += " To fix it: " + pe.Fix + "."
 		}
 		text += " Nothing is lost: run `/digest post` again once it is fixed."
-		return response{}, userError{text}
+		return reply{}, userError{text}
 	}
 	if err != nil {
-		return response{}, err
+		return reply{}, err
 	}
 	b.log.Info("posted digest", "period", d.Period.Name, "channel", name, "messages", n, "again", again, "in_progress", d.Period.ToDate != "")
 	text := fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)).", d.Period.Name, channel, n)
 	if d.Period.ToDate != "" {
 		text += fmt.Sprintf(" The %s is not over, so its figures will change; its digest is still posted once it ends.", d.Period.Unit)
 	}
-	return response{initial: ephemeralReply(message{Content: text})}, nil
+	return shown(message{Content: text}), nil
 }
 
 // messageLink is a link that opens a message in Discord.

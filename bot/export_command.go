@@ -39,10 +39,6 @@ type ExportSummary struct {
 	Participants, Answers int
 }
 
-// exportTimeout bounds building and posting an export: within the 15
-// minutes an interaction token lives, so the researcher hears the end.
-const exportTimeout = 10 * time.Minute
-
 // exportCommand is /export, for researchers.
 func (b *Bot) exportCommand() command {
 	perms := int64(discordgo.PermissionManageServer)
@@ -62,43 +58,33 @@ func (b *Bot) exportCommand() command {
 				},
 			}},
 		},
-		handle: b.export,
+		// slow: building a workbook takes long; respond defers
+		// (ephemerally) once it has taken a moment.
+		routes: one(route{role: researcher, slow: true, handle: b.export}),
 	}
 }
 
-func (b *Bot) export(ic *discordgo.InteractionCreate) {
-	i := ic.Interaction
-	// respond defers (ephemerally) once the work takes longer than a
-	// moment, which building a workbook does.
-	b.respond(i, true, func(ctx context.Context) (response, error) {
-		if !b.isResearcher(ic) {
-			return response{}, b.refuse("export", "researcher")
-		}
-		format := ExportXLSX
-		for _, o := range i.ApplicationCommandData().Options {
-			if o.Name == "format" {
-				format = o.StringValue()
-			}
-		}
-		if format != ExportXLSX && format != ExportCSV {
-			return response{}, userError{"Choose the format `xlsx` or `csv`."}
-		}
-		if b.cfg.Exports == nil {
-			b.log.Warn("/export: this bot was started without exports")
-			return response{}, userError{"Exports are not available from this bot. The data controller can run `peervoice export --format xlsx` on the server instead."}
-		}
-		if b.cfg.ResearchChannelID == "" {
-			b.log.Warn("cannot post export", "err", ErrNoResearchChannel)
-			return response{}, userError{"There is no research channel to post the export in, and it is never posted anywhere else. A server admin should set `discord.research_channel_id` to the research channel's id (right-click the channel, Copy Channel ID) and restart PeerVoice; then run `/export` again."}
-		}
-		ctx, cancel := context.WithTimeout(ctx, exportTimeout)
-		defer cancel()
-		text, err := b.postExport(ctx, ic, format)
-		if err != nil {
-			return response{}, err
-		}
-		return response{initial: ephemeralReply(message{Content: text})}, nil
-	})
+func (b *Bot) export(ctx context.Context, rq request) (reply, error) {
+	format := ExportXLSX
+	if _, ok := rq.opts["format"]; ok {
+		format = rq.str("format")
+	}
+	if format != ExportXLSX && format != ExportCSV {
+		return reply{}, userError{"Choose the format `xlsx` or `csv`."}
+	}
+	if b.cfg.Exports == nil {
+		b.log.Warn("/export: this bot was started without exports")
+		return reply{}, userError{"Exports are not available from this bot. The data controller can run `peervoice export --format xlsx` on the server instead."}
+	}
+	if b.cfg.ResearchChannelID == "" {
+		b.log.Warn("cannot post export", "err", ErrNoResearchChannel)
+		return reply{}, userError{"There is no research channel to post the export in, and it is never posted anywhere else. A server admin should set `discord.research_channel_id` to the research channel's id (right-click the channel, Copy Channel ID) and restart PeerVoice; then run `/export` again."}
+	}
+	text, err := b.postExport(ctx, rq.ic, format)
+	if err != nil {
+		return reply{}, err
+	}
+	return shown(message{Content: text}), nil
 }
 
 // exportFile is an export built into a temporary file.

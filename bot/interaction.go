@@ -34,7 +34,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 			})
 			return
 		}
-		c.handle(ic)
+		b.dispatch(ic, c)
 	case discordgo.InteractionMessageComponent:
 		b.onComponent(ic)
 	case discordgo.InteractionModalSubmit:
@@ -52,6 +52,12 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 			return response{}, userError{uitext.T(string(i.Locale), uitext.BotOutOfDate)}
 		})
 		return
+	}
+	if p, ok := privilegedActions[id.Action]; ok {
+		if err := b.requireRole(ic, p.role, p.what); err != nil {
+			b.respond(i, true, func(context.Context) (response, error) { return response{}, err })
+			return
+		}
 	}
 	switch id.Action {
 	case ActPrompt:
@@ -248,76 +254,83 @@ func (b *Bot) openModal(ic *discordgo.InteractionCreate, id ID) {
 	})
 }
 
-// startPrivately begins or resumes a flow for the person who asked,
-// in their DMs; if Discord refuses the DM (they closed DMs), it carries
-// on in ephemeral messages that only they can see.
+// startPrivately begins or resumes a flow for the person who clicked;
+// see beginLocked.
 func (b *Bot) startPrivately(ic *discordgo.InteractionCreate, flowID string) {
-	i := ic.Interaction
-	u := userOf(ic)
-	inDM := i.GuildID == ""
-	b.respond(i, true, func(ctx context.Context) (response, error) {
-		unlock := b.lockUser(u.ID)
-		r, err := b.beginPrivately(ctx, i, u, inDM, flowID)
-		if err != nil || r.after == nil {
-			unlock()
-			return r, err
-		}
-		after := r.after
-		r.after = func() {
-			defer unlock()
-			after()
-		}
-		return r, nil
+	b.respond(ic.Interaction, true, func(ctx context.Context) (response, error) {
+		r, err := b.beginLocked(ctx, ic, flowID)
+		return r.response(), err
 	})
+}
+
+// beginLocked begins or resumes a flow for the person who asked, in
+// their DMs; if Discord refuses the DM (they closed DMs), it carries on
+// in ephemeral messages that only they can see. The person is locked
+// until what follows is delivered.
+func (b *Bot) beginLocked(ctx context.Context, ic *discordgo.InteractionCreate, flowID string) (reply, error) {
+	u := userOf(ic)
+	unlock := b.lockUser(u.ID)
+	r, err := b.beginPrivately(ctx, ic.Interaction, u, ic.GuildID == "", flowID)
+	if err != nil || r.after == nil {
+		unlock()
+		return r, err
+	}
+	after := r.after
+	r.after = func() {
+		defer unlock()
+		after()
+	}
+	return r, nil
 }
 
 // beginPrivately starts the flow and says how to show it: in the DM the
 // command came from, in a new DM, or in ephemeral messages.
-func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *discordgo.User, inDM bool, flowID string) (response, error) {
-	{
-		reply, err := b.svc.Begin(ctx, person(u), flowID, string(i.Locale))
-		if err != nil {
-			if _, unknown := b.svc.Flows().Get(flowID); unknown != nil {
-				return response{}, userError{uitext.T(string(i.Locale), uitext.BotUnknownFlow, flowID, strings.Join(b.svc.Flows().IDs(), ", "))}
-			}
-			return response{}, err
-		}
-		lang := pick(reply.Session.Lang, string(i.Locale))
-		if inDM {
-			msgs := renderReply(reply, true, lang)
-			title := reply.Flow.Title.In(reply.Session.Lang)
-			initial := publicReply(message{Content: uitext.T(lang, uitext.BotHereAre, title)})
-			if i.Type == discordgo.InteractionMessageComponent && i.Message != nil {
-				embeds, comps := answered(i.Message, uitext.T(lang, uitext.NoteChosenFlow, title))
-				initial = updateReply(message{Content: i.Message.Content, Embeds: embeds, Components: comps})
-			}
-			return response{initial: initial, after: func() {
-				if err := b.sendAllDM(i.ChannelID, msgs); err != nil {
-					b.log.Error("send DM", "err", err)
-				}
-			}}, nil
-		}
-		ch, err := b.s.UserChannelCreate(u.ID)
-		if err == nil {
-			msgs := renderReply(reply, true, lang)
-			if err = b.sendAllDM(ch.ID, msgs); err == nil {
-				return response{initial: ephemeralReply(message{Content: uitext.T(lang, uitext.BotSentDM)})}, nil
-			}
-		}
-		if !isDMClosed(err) {
-			return response{}, fmt.Errorf("open DM: %w", err)
-		}
-		msgs := renderReply(reply, false, lang)
-		first := msgs[0]
-		first.Content = uitext.T(lang, uitext.BotDMClosed) + "\n\n" + first.Content
-		return response{initial: ephemeralReply(first), after: func() {
-			for _, m := range msgs[1:] {
-				if _, err := b.followup(i, m, true); err != nil {
-					return
-				}
-			}
-		}}, nil
+func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *discordgo.User, inDM bool, flowID string) (reply, error) {
+	pr, err := b.svc.Begin(ctx, person(u), flowID, string(i.Locale))
+	if errors.Is(err, flows.ErrUnknownFlow) {
+		return reply{}, userError{uitext.T(string(i.Locale), uitext.BotUnknownFlow, flowID, strings.Join(b.svc.Flows().IDs(), ", "))}
 	}
+	if err != nil {
+		return reply{}, err
+	}
+	lang := pick(pr.Session.Lang, string(i.Locale))
+	if inDM {
+		msgs := renderReply(pr, true, lang)
+		title := pr.Flow.Title.In(pr.Session.Lang)
+		r := reply{message: message{Content: uitext.T(lang, uitext.BotHereAre, title)}, public: true}
+		if i.Type == discordgo.InteractionMessageComponent && i.Message != nil {
+			embeds, comps := answered(i.Message, uitext.T(lang, uitext.NoteChosenFlow, title))
+			r = reply{message: message{Content: i.Message.Content, Embeds: embeds, Components: comps}, update: true}
+		}
+		r.after = func() {
+			if err := b.sendAllDM(i.ChannelID, msgs); err != nil {
+				b.log.Error("send DM", "err", err)
+			}
+		}
+		return r, nil
+	}
+	ch, err := b.s.UserChannelCreate(u.ID)
+	if err == nil {
+		msgs := renderReply(pr, true, lang)
+		if err = b.sendAllDM(ch.ID, msgs); err == nil {
+			return shown(message{Content: uitext.T(lang, uitext.BotSentDM)}), nil
+		}
+	}
+	if !isDMClosed(err) {
+		return reply{}, fmt.Errorf("open DM: %w", err)
+	}
+	msgs := renderReply(pr, false, lang)
+	first := msgs[0]
+	first.Content = uitext.T(lang, uitext.BotDMClosed) + "\n\n" + first.Content
+	r := shown(first)
+	r.after = func() {
+		for _, m := range msgs[1:] {
+			if _, err := b.followup(i, m, true); err != nil {
+				return
+			}
+		}
+	}
+	return r, nil
 }
 
 // sendAllDM sends messages to a DM channel in order.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,10 +12,6 @@ import (
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/uitext"
 )
-
-// moderatorPerms are the permissions that make a member a moderator
-// until the roles configuration arrives: Manage Server, or Administrator.
-const moderatorPerms = discordgo.PermissionManageServer | discordgo.PermissionAdministrator
 
 func (b *Bot) promptCommand() command {
 	perms := int64(discordgo.PermissionManageServer)
@@ -56,54 +53,31 @@ func (b *Bot) promptCommand() command {
 				},
 			}},
 		},
-		handle: b.prompt,
+		routes: map[string]route{
+			"post":       {role: moderator, handle: b.promptPost},
+			"schedule":   {role: moderator, handle: b.promptSchedule},
+			"schedules":  {role: moderator, handle: b.promptSchedules},
+			"unschedule": {role: moderator, handle: b.promptUnschedule},
+		},
+		usage: "Use `/prompt post` or `/prompt schedule`.",
 	}
-}
-
-// promptOptions are a subcommand's options by name; channels as ids.
-type promptOptions map[string]string
-
-func (b *Bot) prompt(ic *discordgo.InteractionCreate) {
-	i := ic.Interaction
-	b.respond(i, true, func(ctx context.Context) (response, error) {
-		if !b.isModerator(ic) {
-			return response{}, b.refuse("prompt", "moderator")
-		}
-		data := i.ApplicationCommandData()
-		if len(data.Options) == 0 {
-			return response{}, userError{"Use `/prompt post` or `/prompt schedule`."}
-		}
-		sub := data.Options[0]
-		opts := promptOptions{}
-		for _, o := range sub.Options {
-			opts[o.Name] = fmt.Sprint(o.Value)
-		}
-		switch sub.Name {
-		case "post":
-			return b.promptPost(opts)
-		case "schedule":
-			return b.promptSchedule(ctx, opts)
-		case "schedules":
-			return b.promptSchedules(ctx)
-		case "unschedule":
-			return b.promptUnschedule(ctx, opts["id"])
-		}
-		return response{}, userError{"Use `/prompt post` or `/prompt schedule`."}
-	})
 }
 
 // promptPost posts an invitation now.
-func (b *Bot) promptPost(opts promptOptions) (response, error) {
-	channelID := opts["channel"]
-	msg, err := b.invitation(opts["flow"], opts["text"])
+func (b *Bot) promptPost(_ context.Context, rq request) (reply, error) {
+	channelID := rq.str("channel")
+	msg, err := b.invitation(rq.str("flow"), rq.str("text"))
+	if errors.Is(err, flows.ErrUnknownFlow) {
+		return reply{}, userError{err.Error()}
+	}
 	if err != nil {
-		return response{}, userError{err.Error()}
+		return reply{}, err
 	}
 	send := &discordgo.MessageSend{Embeds: msg.Embeds, Components: msg.Components}
 	if _, err := b.s.ChannelMessageSendComplex(channelID, send); err != nil {
-		return response{}, fmt.Errorf("post prompt: %w", err)
+		return reply{}, fmt.Errorf("post prompt: %w", err)
 	}
-	return response{initial: ephemeralReply(message{Content: fmt.Sprintf("Posted the invitation in <#%s>.", channelID)})}, nil
+	return shown(message{Content: fmt.Sprintf("Posted the invitation in <#%s>.", channelID)}), nil
 }
 
 // invitation is a community prompt: an invitation to answer a flow, with

@@ -113,15 +113,13 @@ func reviewed(m *discordgo.Message, rev store.QuoteReview) message {
 }
 
 // reviewQuote records a moderator's click on a review request: checked
-// for the moderator role on the server side, recorded once, and shown on
+// for the moderator role on the server side (by onComponent, with
+// requireRole, before this runs), recorded once, and shown on
 // the request. A second click, or a moderator's after another's decision,
 // changes nothing and says so.
 func (b *Bot) reviewQuote(ic *discordgo.InteractionCreate, id ID) {
 	i := ic.Interaction
 	b.respond(i, true, func(ctx context.Context) (response, error) {
-		if !b.isModerator(ic) {
-			return response{}, b.refuse("quote review", "moderator")
-		}
 		r := b.quotes
 		if r == nil {
 			b.log.Warn("quote review button used while quote approval is off", "quote", id.Value)

@@ -22,8 +22,9 @@ type response struct {
 }
 
 // userError is a mistake the person who clicked or typed can fix (a
-// participant, or a moderator missing a role or a setting): fail shows its
-// text as is, in place of the kind apology, and logs nothing.
+// participant, or a moderator missing a setting): fail shows its text as
+// is, in place of the kind apology, and logs nothing. A missing role is a
+// roleError (roles.go).
 type userError struct{ msg string }
 
 func (e userError) Error() string { return e.msg }
@@ -98,12 +99,8 @@ func (b *Bot) respond(i *discordgo.Interaction, ephemeral bool, work func(ctx co
 
 // fail tells the participant kindly and logs the detail.
 func (b *Bot) fail(i *discordgo.Interaction, err error, deferred bool) {
-	// What a participant reads when something failed on our side.
-	text := uitext.T(string(i.Locale), uitext.BotSorry)
-	var ue userError
-	if errors.As(err, &ue) {
-		text = ue.msg
-	} else {
+	text, ours := userFacing(err, string(i.Locale))
+	if ours {
 		b.log.Error("interaction failed", "type", i.Type.String(), "err", err)
 	}
 	if deferred {
@@ -113,6 +110,23 @@ func (b *Bot) fail(i *discordgo.Interaction, err error, deferred bool) {
 	if rerr := b.s.InteractionRespond(i, ephemeralReply(message{Content: text})); rerr != nil {
 		b.log.Error("respond with error", "err", rerr)
 	}
+}
+
+// userFacing is the one place where an error becomes what the person
+// who acted reads: a mistake of theirs (userError) or a refusal for want
+// of a role (roleError, from requireRole) as it is; anything else is a
+// failure on our side (ours), which gets the kind apology in their
+// language and is logged by fail.
+func userFacing(err error, locale string) (text string, ours bool) {
+	var ue userError
+	var re roleError
+	switch {
+	case errors.As(err, &ue):
+		return ue.msg, false
+	case errors.As(err, &re):
+		return re.Error(), false
+	}
+	return uitext.T(locale, uitext.BotSorry), true
 }
 
 func (b *Bot) editOriginal(i *discordgo.Interaction, d *discordgo.InteractionResponseData) error {

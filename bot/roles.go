@@ -6,11 +6,66 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// allowed checks a member's right to a privileged command on the server
-// side: Discord's default member permissions are only a first gate,
-// which server admins can override per role or channel. With roles
-// configured, the member must hold one of them; without, perms stand in
-// (Manage Server or Administrator).
+// role is who may use a slash command or a button: anyone, or the
+// members who hold PeerVoice's moderator or researcher role.
+type role int
+
+const (
+	anyone     role = iota
+	moderator       // manages prompts and reviews quotes
+	researcher      // sees digests and exports
+)
+
+// String names the role as a refusal does: "This needs the moderator
+// role."
+func (r role) String() string {
+	switch r {
+	case moderator:
+		return "moderator"
+	case researcher:
+		return "researcher"
+	}
+	return "anyone"
+}
+
+// moderatorPerms are the permissions that make a member a moderator, or a
+// researcher, when no roles are configured: Manage Server, or
+// Administrator.
+const moderatorPerms = discordgo.PermissionManageServer | discordgo.PermissionAdministrator
+
+// requireRole is the one check of a member's right to a privileged
+// command or button, made on every use by dispatch (slash commands) and
+// onComponent (buttons): Discord's default member permissions are only a
+// first gate, which server admins can override per role or channel. For
+// anyone it passes; otherwise the member must hold one of the configured
+// role ids, or, with none configured, Manage Server or Administrator. In
+// a DM there is no member, so nothing privileged runs there. A refusal is
+// logged (without who asked), and says kindly what is needed; what names
+// the command or button in the log.
+func (b *Bot) requireRole(ic *discordgo.InteractionCreate, r role, what string) error {
+	var ids []string
+	switch r {
+	case anyone:
+		return nil
+	case moderator:
+		ids = b.cfg.ModeratorRoles
+	case researcher:
+		ids = b.cfg.ResearcherRoles
+	}
+	if allowed(ic, ids, moderatorPerms) {
+		return nil
+	}
+	b.log.Warn("privileged command refused: the member lacks the role", "command", what, "role", r.String())
+	return roleError{r}
+}
+
+// roleError is a refusal for want of a role; fail shows its text.
+type roleError struct{ role role }
+
+func (e roleError) Error() string { return "This needs the " + e.role.String() + " role." }
+
+// allowed checks a member against the role ids, or, with none, the
+// permissions perms.
 func allowed(ic *discordgo.InteractionCreate, roles []string, perms int64) bool {
 	if ic.Member == nil {
 		return false
@@ -26,19 +81,17 @@ func allowed(ic *discordgo.InteractionCreate, roles []string, perms int64) bool 
 	return false
 }
 
-// isModerator reports whether the member may manage prompts.
-func (b *Bot) isModerator(ic *discordgo.InteractionCreate) bool {
-	return allowed(ic, b.cfg.ModeratorRoles, moderatorPerms)
+// privilege is who may use a button, and its name in the log.
+type privilege struct {
+	role role
+	what string
 }
 
-// isResearcher reports whether the member may see digests and exports.
-func (b *Bot) isResearcher(ic *discordgo.InteractionCreate) bool {
-	return allowed(ic, b.cfg.ResearcherRoles, moderatorPerms)
-}
-
-// refuse logs a refused privileged command (without who asked) and says
-// kindly what is needed.
-func (b *Bot) refuse(command, role string) error {
-	b.log.Warn("privileged command refused: the member lacks the role", "command", command, "role", role)
-	return userError{"This needs the " + role + " role."}
+// privilegedActions are the buttons only a role may use: onComponent
+// checks each click with requireRole before its handler runs. Every
+// other action is anyone's.
+var privilegedActions = map[Action]privilege{
+	ActApproveQuote: {moderator, "quote review"},
+	ActRejectQuote:  {moderator, "quote review"},
+	ActUndoQuote:    {moderator, "quote review"},
 }

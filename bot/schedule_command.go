@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
@@ -16,47 +17,50 @@ import (
 var errNoScheduler = userError{"Scheduling is not set up on this bot (it has no database for schedules)."}
 
 // promptSchedule stores a schedule made with /prompt schedule.
-func (b *Bot) promptSchedule(ctx context.Context, opts promptOptions) (response, error) {
+func (b *Bot) promptSchedule(ctx context.Context, rq request) (reply, error) {
 	s := b.sched
 	if s == nil {
-		return response{}, errNoScheduler
+		return reply{}, errNoScheduler
 	}
-	f, err := b.svc.Flows().Get(opts["flow"])
-	if err != nil {
-		return response{}, userError{"Sorry, " + err.Error() + "."}
+	f, err := b.svc.Flows().Get(rq.str("flow"))
+	if errors.Is(err, flows.ErrUnknownFlow) {
+		return reply{}, userError{"Sorry, " + err.Error() + "."}
 	}
-	w, err := schedule.Parse(opts["when"], s.loc)
 	if err != nil {
-		return response{}, userError{fmt.Sprintf("I couldn't read when %s. Times are in %s.", err, s.loc)}
+		return reply{}, err
+	}
+	w, err := schedule.Parse(rq.str("when"), s.loc)
+	if err != nil {
+		return reply{}, userError{fmt.Sprintf("I couldn't read when %s. Times are in %s.", err, s.loc)}
 	}
 	now := s.now()
 	next, ok := w.Next(now)
 	if !w.Weekly && !ok {
-		return response{}, userError{fmt.Sprintf("%s (%s) has already passed; choose a time to come.", w, s.loc)}
+		return reply{}, userError{fmt.Sprintf("%s (%s) has already passed; choose a time to come.", w, s.loc)}
 	}
-	sc, err := s.st.AddSchedule(ctx, store.Schedule{FlowID: f.ID, ChannelID: opts["channel"], When: w.String(), Text: opts["text"], CreatedAt: now})
+	sc, err := s.st.AddSchedule(ctx, store.Schedule{FlowID: f.ID, ChannelID: rq.str("channel"), When: w.String(), Text: rq.str("text"), CreatedAt: now})
 	if err != nil {
-		return response{}, err
+		return reply{}, err
 	}
 	b.log.Info("prompt scheduled", "schedule", sc.Key(), "flow", f.ID, "when", w.String())
-	return response{initial: ephemeralReply(message{Content: fmt.Sprintf(
+	return shown(message{Content: fmt.Sprintf(
 		"Scheduled `%s`: **%s** in <#%s>, %s (%s). Next: %s.\nTo stop it: `/prompt unschedule id:%s`",
-		sc.Key(), f.Title.String(), sc.ChannelID, w.Describe(), s.loc, next.In(s.loc).Format("Monday 2 January 2006, 15:04 MST"), sc.Key())})}, nil
+		sc.Key(), f.Title.String(), sc.ChannelID, w.Describe(), s.loc, next.In(s.loc).Format("Monday 2 January 2006, 15:04 MST"), sc.Key())}), nil
 }
 
 // promptSchedules lists the schedules, from the config file and made
 // with /prompt schedule, with when each is next posted.
-func (b *Bot) promptSchedules(ctx context.Context) (response, error) {
+func (b *Bot) promptSchedules(ctx context.Context, _ request) (reply, error) {
 	s := b.sched
 	if s == nil {
-		return response{}, errNoScheduler
+		return reply{}, errNoScheduler
 	}
 	all, err := s.schedules(ctx)
 	if err != nil {
-		return response{}, err
+		return reply{}, err
 	}
 	if len(all) == 0 {
-		return response{initial: ephemeralReply(message{Content: "No prompts are scheduled. Add one with `/prompt schedule`."})}, nil
+		return shown(message{Content: "No prompts are scheduled. Add one with `/prompt schedule`."}), nil
 	}
 	now := s.now()
 	var sb strings.Builder
@@ -76,19 +80,19 @@ func (b *Bot) promptSchedules(ctx context.Context) (response, error) {
 		}
 		fmt.Fprintf(&sb, "• `%s`%s: **%s** in <#%s>, %s; %s\n", sc.id, source, title, sc.channelID, sc.when.Describe(), next)
 	}
-	return response{initial: ephemeralReply(message{Content: clip(sb.String(), maxContent)})}, nil
+	return shown(message{Content: clip(sb.String(), maxContent)}), nil
 }
 
 // promptUnschedule removes a schedule made with /prompt schedule.
-func (b *Bot) promptUnschedule(ctx context.Context, id string) (response, error) {
+func (b *Bot) promptUnschedule(ctx context.Context, rq request) (reply, error) {
 	s := b.sched
 	if s == nil {
-		return response{}, errNoScheduler
+		return reply{}, errNoScheduler
 	}
-	id = strings.TrimPrefix(strings.TrimSpace(id), "#")
+	id := strings.TrimPrefix(strings.TrimSpace(rq.str("id")), "#")
 	for _, sc := range s.config {
 		if sc.id == id {
-			return response{}, userError{fmt.Sprintf("`%s` is in the config file (prompts.schedule): remove it there and restart the bot.", id)}
+			return reply{}, userError{fmt.Sprintf("`%s` is in the config file (prompts.schedule): remove it there and restart the bot.", id)}
 		}
 	}
 	n, err := strconv.ParseInt(id, 10, 64)
@@ -98,10 +102,10 @@ func (b *Bot) promptUnschedule(ctx context.Context, id string) (response, error)
 		err = store.ErrNotFound
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return response{}, userError{fmt.Sprintf("There is no scheduled prompt `%s`; `/prompt schedules` lists them.", id)}
+		return reply{}, userError{fmt.Sprintf("There is no scheduled prompt `%s`; `/prompt schedules` lists them.", id)}
 	} else if err != nil {
-		return response{}, err
+		return reply{}, err
 	}
 	b.log.Info("prompt unscheduled", "schedule", id)
-	return response{initial: ephemeralReply(message{Content: fmt.Sprintf("Stopped scheduled prompt `%s`.", id)})}, nil
+	return shown(message{Content: fmt.Sprintf("Stopped scheduled prompt `%s`.", id)}), nil
 }

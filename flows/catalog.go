@@ -2,6 +2,7 @@ package flows
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -111,13 +112,16 @@ func order(f *Flow) string {
 // Flows returns the flows in order.
 func (c *Catalog) Flows() []*Flow { return append([]*Flow(nil), c.flows...) }
 
+// ErrUnknownFlow is the error of Get for an id no flow has.
+var ErrUnknownFlow = errors.New("unknown flow")
+
 // Get returns the flow with the given id; an unknown id is an error that
-// lists the flows there are.
+// lists the flows there are, and matches ErrUnknownFlow.
 func (c *Catalog) Get(id string) (*Flow, error) {
 	if f, ok := c.byID[id]; ok {
 		return f, nil
 	}
-	return nil, fmt.Errorf("unknown flow %q; available flows: %s", id, strings.Join(c.IDs(), ", "))
+	return nil, fmt.Errorf("%w %q; available flows: %s", ErrUnknownFlow, id, strings.Join(c.IDs(), ", "))
 }
 
 // IDs returns the flow ids in order.
