@@ -6,17 +6,19 @@
 //
 // The workarounds for discordgo v0.28.1's gateway and REST client live in
 // internal/discordfix; connect.go keeps what the bot tells the person
-// setting it up (a refused token, a fatal close code). It also holds,
-// today, more than an adapter should: the prompt scheduler
-// (schedule*.go), digest posting (digest*.go), the moderators' quote review
-// (quote_*.go) and the export upload (export_command.go). Issue 10 moves
-// them out or behind narrow interfaces; docs/architecture.md follows each
-// path through these files.
+// setting it up (a refused token, a fatal close code). It also holds the
+// prompt scheduler (schedule*.go), the one digest poster that the
+// scheduler, /digest post and `peervoice digest --post` share
+// (digest*.go), the moderators' quote review (quote_*.go) and the export
+// upload (export_command.go). These post through narrow senders
+// (send.go) and keep their records through interfaces bot defines
+// (Store), never through the *Bot; docs/architecture.md follows a digest
+// post through these files.
 //
 // Of PeerVoice it may import flows, participant, uitext, schedule,
-// internal/keylock and internal/discordfix, never config or viper; its
-// imports of store, digest and digest/chart are the exceptions
-// internal/archtest lists, to go with issue 10's steps 3 to 5.
+// internal/keylock and internal/discordfix; digest and digest/chart, to
+// render a digest for Discord; and store, for the record types of its
+// Store interfaces. Never config or viper: cmd passes plain values.
 package bot
 
 import (

@@ -72,12 +72,8 @@ type digestPoster struct {
 // newDigestPoster is the poster of cfg, whose log, clock and time zone
 // are set (Config.withDefaults).
 func newDigestPoster(cfg Config, out sender) *digestPoster {
-	dp := &digestPoster{out: out, channel: cfg.ResearchChannelID, log: cfg.Log, charts: cfg.DigestPosting.charts(),
-		source: cfg.Digests, loc: cfg.Location, now: cfg.Now}
-	if cfg.Store != nil {
-		dp.st = cfg.Store
-	}
-	return dp
+	return &digestPoster{out: out, st: cfg.Store, channel: cfg.ResearchChannelID, log: cfg.Log,
+		charts: cfg.DigestPosting.charts(), source: cfg.Digests, loc: cfg.Location, now: cfg.Now}
 }
 
 // messages is d as the poster posts it: its text, then its charts.
