@@ -10,10 +10,10 @@
 // prompt scheduler (schedule*.go), the one digest poster that the
 // scheduler, /digest post and `peervoice digest --post` share
 // (digest*.go), the moderators' quote review (quote_*.go) and the export
-// upload (export_command.go). These post through narrow senders
-// (send.go) and keep their records through interfaces bot defines
-// (Store), never through the *Bot; docs/architecture.md follows a digest
-// post through these files.
+// upload (export_command.go). These post through narrow sender
+// interfaces (send.go), not a *Bot back-pointer, and keep their records
+// through interfaces bot defines (Store); docs/architecture.md follows a
+// digest post through these files.
 //
 // Of PeerVoice it may import flows, participant, uitext, schedule,
 // internal/keylock and internal/discordfix; digest and digest/chart, to
@@ -165,7 +165,7 @@ type Bot struct {
 	commands   map[string]command
 	registered string         // the flow ids the registered commands list
 	sched      *scheduler     // nil: no scheduled prompts nor digests
-	poster     *digestPoster  // the scheduler's, /digest post's
+	poster     *digestPoster  // posts every digest: the scheduler's and /digest post's
 	quotes     *quoteReviewer // nil: quote approval off
 
 	inflight  sync.WaitGroup
