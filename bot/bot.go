@@ -6,17 +6,19 @@
 //
 // The workarounds for discordgo v0.28.1's gateway and REST client live in
 // internal/discordfix; connect.go keeps what the bot tells the person
-// setting it up (a refused token, a fatal close code). It also holds,
-// today, more than an adapter should: the prompt scheduler
-// (schedule*.go), digest posting (digest*.go), the moderators' quote review
-// (quote_*.go) and the export upload (export_command.go). Issue 10 moves
-// them out or behind narrow interfaces; docs/architecture.md follows each
-// path through these files.
+// setting it up (a refused token, a fatal close code). It also holds the
+// prompt scheduler (schedule*.go), the one digest poster that the
+// scheduler, /digest post and `peervoice digest --post` share
+// (digest*.go), the moderators' quote review (quote_*.go) and the export
+// upload (export_command.go). These post through narrow sender
+// interfaces (send.go), not a *Bot back-pointer, and keep their records
+// through interfaces bot defines (Store); docs/architecture.md follows a
+// digest post through these files.
 //
 // Of PeerVoice it may import flows, participant, uitext, schedule,
-// internal/keylock and internal/discordfix, never config or viper; its
-// imports of store, digest and digest/chart are the exceptions
-// internal/archtest lists, to go with issue 10's steps 3 to 5.
+// internal/keylock and internal/discordfix; digest and digest/chart, to
+// render a digest for Discord; and store, for the record types of its
+// Store interfaces. Never config or viper: cmd passes plain values.
 package bot
 
 import (
@@ -34,6 +36,8 @@ import (
 	"github.com/peervoice/peervoice/internal/discordfix"
 	"github.com/peervoice/peervoice/internal/keylock"
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/schedule"
+	"github.com/peervoice/peervoice/store"
 )
 
 // Participants is what the bot needs from the participant service;
@@ -68,8 +72,19 @@ type Config struct {
 	// default. Tests pass the emulator's.
 	HTTPTransport http.RoundTripper
 	Log           *slog.Logger
+	// Store is the database the scheduler, the digest poster and the
+	// quote reviewer keep their records in; nil: no scheduled prompts
+	// nor digests, no claim on a posted digest, no quote review.
+	Store Store
+	// Now is the clock of schedules, digest periods and quote reviews;
+	// nil: time.Now. Tests pin it.
+	Now func() time.Time
+	// Location is digest.timezone, where digest periods and the digest
+	// schedule are read, and the zone prompt schedules fall back on
+	// (PromptsConfig.Location); nil: schedule.DefaultTimezone.
+	Location *time.Location
 	// Prompts configures scheduled community prompts (schedule_run.go);
-	// the zero value schedules nothing.
+	// the zero value schedules only what /prompt schedule adds.
 	Prompts PromptsConfig
 	// Digests builds a period's research digest for /digest; nil: the
 	// command says digests are not available.
@@ -84,8 +99,8 @@ type Config struct {
 	// UploadLimit is the most bytes of files the bot uploads in one
 	// message; 0: DefaultUploadLimit, Discord's limit without boosts.
 	UploadLimit int64
-	// DigestPosting configures posting digests: the claim on each
-	// period, the weekly schedule, charts (digest_post.go).
+	// DigestPosting configures posting digests: the weekly schedule and
+	// the charts (digest_post.go).
 	DigestPosting DigestPosting
 	// Quotes configures the moderators' approval of quotes in
 	// ModeratorChannelID (quote_review.go); the zero value: approval off.
@@ -95,6 +110,39 @@ type Config struct {
 	// then how often it asks again (connect.go); 0: 10 seconds. Tests
 	// shorten it.
 	TokenCheckAfter time.Duration
+}
+
+// Store is what the bot keeps in the database: the schedules and the
+// claim on each post (ScheduleStore), the claim on each digest and its
+// messages (DigestStore), the moderators' quote reviews (QuoteStore).
+// *store.DB satisfies it; the scheduler, the digest poster and the quote
+// reviewer each see only their part.
+type Store interface {
+	ScheduleStore
+	DigestStore
+	QuoteStore
+}
+
+var _ Store = (*store.DB)(nil)
+
+// withDefaults fills in what cfg leaves to the bot: the log (with
+// discordgo's errors cleaned), the clock and the time zone.
+func (cfg Config) withDefaults() (Config, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	cfg.Log = discordfix.CleanErrors(cfg.Log)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		loc, err := schedule.Location("")
+		if err != nil {
+			return cfg, fmt.Errorf("digest.timezone: %w", err)
+		}
+		cfg.Location = loc
+	}
+	return cfg, nil
 }
 
 // discordfix is what the discordgo workarounds need of cfg.
@@ -117,7 +165,7 @@ type Bot struct {
 	commands   map[string]command
 	registered string         // the flow ids the registered commands list
 	sched      *scheduler     // nil: no scheduled prompts nor digests
-	digestMu   sync.Mutex     // one digest posted at a time
+	poster     *digestPoster  // posts every digest: the scheduler's and /digest post's
 	quotes     *quoteReviewer // nil: quote approval off
 
 	inflight  sync.WaitGroup
@@ -144,10 +192,10 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	if cfg.Token == "" {
 		return nil, ErrNoToken
 	}
-	if cfg.Log == nil {
-		cfg.Log = slog.Default()
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
-	cfg.Log = discordfix.CleanErrors(cfg.Log)
 	discordfix.RouteLog(cfg.Log)
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {
@@ -170,10 +218,12 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	gw := discordfix.Install(s, fix)
 	b := &Bot{gw: gw, cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
 	b.commands = b.commandTable()
-	if b.sched, err = newScheduler(b, cfg); err != nil {
+	// The posters reach Discord through a sender, not through b.
+	b.poster = newDigestPoster(cfg, discordSender{s})
+	if b.sched, err = newScheduler(cfg, b, svc.Flows(), b.poster); err != nil {
 		return nil, err
 	}
-	b.quotes = newQuoteReviewer(b, cfg.Quotes)
+	b.quotes = newQuoteReviewer(cfg, discordSender{s}, b.lockQuote)
 	b.watch = newTokenWatch(b, cfg.TokenCheckAfter)
 	s.AddHandler(b.watch.onConnect)
 	s.AddHandler(b.watch.onDisconnect)

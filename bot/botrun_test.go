@@ -27,7 +27,7 @@ type botOpts struct {
 	// flows.Default.
 	flows func() *flows.Catalog
 	// config, if set, adjusts the bot's config, given the database the
-	// bot opened (which stores such as Prompts.Store usually are).
+	// bot opened (which Config.Store usually is).
 	config func(*bot.Config, *store.DB)
 	// firstCheck, if set, returns the channel closed once the subsystem
 	// the harness tests has made the check it makes on start, or nil when

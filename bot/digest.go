@@ -5,15 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net/http"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/chart"
-	"github.com/peervoice/peervoice/internal/discordfix"
 )
 
 // colourDigest is the digest embeds' colour: a mid blue that reads in
@@ -158,27 +154,6 @@ func chartMessages(d *digest.Digest, charts []chart.File) []digestMessage {
 	return out
 }
 
-// postDigest posts d in the channel, message by message, each with the
-// nonce nonce(i) and enforce_nonce, so a retry within Discord's nonce
-// window gets the message back instead of posting it twice. It returns
-// how many messages were posted and, on failure, a *DigestPostError.
-// The posted messages' ids are appended to ids, if not nil.
-func postDigest(ctx context.Context, s *discordgo.Session, channelID, channelName string, msgs []digestMessage, nonce func(i int) string, ids *[]string) (int, error) {
-	if channelID == "" {
-		return 0, ErrNoResearchChannel
-	}
-	for i, m := range msgs {
-		sent, err := sendWithNonce(ctx, s, channelID, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, nonce(i))
-		if err != nil {
-			return i, refusedDigest(err, channelID, channelName)
-		}
-		if ids != nil {
-			*ids = append(*ids, sent.ID)
-		}
-	}
-	return len(msgs), nil
-}
-
 // refusedDigest names what went wrong posting a digest, with the fix.
 func refusedDigest(err error, channelID, channelName string) *DigestPostError {
 	reason, fix := postProblem(err, channelName)
@@ -200,104 +175,4 @@ func digestFix(err error, channel, fix string) string {
 		return fmt.Sprintf("give the bot Send Messages, Embed Links and Attach Files in %s", channel)
 	}
 	return fix
-}
-
-// DigestPosted says where a digest posted with PostDigest is.
-type DigestPosted struct {
-	ChannelID string
-	MessageID string // the first message
-	Link      string // opens the first message in Discord
-	Messages  int    // how many messages it took; 0 when it was already posted
-	// Already is set when the period's digest had been posted before (by
-	// the schedule, /digest post or an earlier run) and was not posted
-	// again.
-	Already  bool
-	PostedAt time.Time // when it was first posted, if Already
-}
-
-// PostDigest posts d, with its charts, to cfg.ResearchChannelID over
-// REST alone, with the same transport as the bot (API URL, 429
-// handling), without opening a gateway connection: for `peervoice digest
-// --post`. With cfg.DigestPosting.Store, a complete period is claimed
-// like the bot's own posts: one whose post failed earlier is resumed,
-// and one already posted is not posted again (the result says where it
-// is) unless again is set.
-func PostDigest(ctx context.Context, cfg Config, d *digest.Digest, again bool) (DigestPosted, error) {
-	if cfg.Token == "" {
-		return DigestPosted{}, ErrNoToken
-	}
-	if cfg.ResearchChannelID == "" {
-		return DigestPosted{}, ErrNoResearchChannel
-	}
-	s, err := restSession(cfg)
-	if err != nil {
-		return DigestPosted{}, err
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.Default()
-	}
-	cfg.Log = discordfix.CleanErrors(cfg.Log)
-	b := &Bot{cfg: cfg, log: cfg.Log, s: s}
-	channel := cfg.ResearchChannelID
-	link := func(messageID string) string {
-		guild := ""
-		if ch, err := s.Channel(channel, discordgo.WithContext(ctx)); err == nil {
-			guild = ch.GuildID
-		}
-		return messageLink(guild, channel, messageID)
-	}
-	pp, err := b.postOnce(ctx, d, again)
-	if e := setupProblem("post the digest", err); e != nil {
-		return DigestPosted{}, e
-	}
-	switch {
-	case err != nil && pp.n > 0:
-		return DigestPosted{}, fmt.Errorf("%w (%d of the digest's messages were posted before the failure; posting again posts the rest)", err, pp.n)
-	case err != nil:
-		return DigestPosted{}, err
-	case pp.prior != nil:
-		return DigestPosted{ChannelID: pp.prior.ChannelID, MessageID: pp.prior.MessageID, Link: link(pp.prior.MessageID), Already: true, PostedAt: pp.prior.PostedAt}, nil
-	case !pp.unclaimed:
-		return DigestPosted{ChannelID: channel, MessageID: pp.first, Link: link(pp.first), Messages: pp.n}, nil
-	}
-	msgs, err := digestMessages(d, cfg.DigestPosting.charts())
-	if err != nil {
-		return DigestPosted{}, err
-	}
-	run := time.Now().UnixNano()
-	var ids []string
-	n, err := postDigest(ctx, s, channel, "channel "+channel, msgs, func(i int) string {
-		return nonceFor(fmt.Sprintf("digest-cli/%s/%d/%d", d.Period.Name, run, i), time.Time{})
-	}, &ids)
-	if e := setupProblem("post the digest", err); e != nil && n == 0 {
-		return DigestPosted{}, e
-	}
-	if err != nil {
-		if n > 0 {
-			return DigestPosted{}, fmt.Errorf("%w (%d of the digest's %d messages were posted before the failure; posting again posts it whole)", err, n, len(msgs))
-		}
-		return DigestPosted{}, err
-	}
-	return DigestPosted{ChannelID: channel, MessageID: ids[0], Link: link(ids[0]), Messages: n}, nil
-}
-
-// restSession is a discordgo session for REST calls only.
-func restSession(cfg Config) (*discordgo.Session, error) {
-	s, err := discordgo.New("Bot " + cfg.Token)
-	if err != nil {
-		return nil, fmt.Errorf("discord session: %w", err)
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.Default()
-	}
-	discordfix.RouteLog(discordfix.CleanErrors(cfg.Log))
-	tr, err := discordfix.NewTransport(cfg.discordfix())
-	if err != nil {
-		return nil, err
-	}
-	s.Client = &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	s.ShouldRetryOnRateLimit = true
-	s.MaxRestRetries = 3
-	s.LogLevel = discordgo.LogError
-	return s, nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/digest"
-	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -124,7 +123,7 @@ func (b *Bot) digestPost(ctx context.Context, rq request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	pp, err := b.postOnce(ctx, d, again)
+	pp, err := b.poster.postOnce(ctx, d, again)
 	var pe *DigestPostError
 	switch {
 	case errors.As(err, &pe):
@@ -149,7 +148,7 @@ func (b *Bot) digestPost(ctx context.Context, rq request) (reply, error) {
 // how to post it again if they mean to.
 func (b *Bot) alreadyPosted(i *discordgo.Interaction, d *digest.Digest, p store.Post) (reply, error) {
 	text := fmt.Sprintf("The digest for %s was already posted in <#%s> on %s: %s. It was not posted again. To post it once more, run `/digest post period:%s again:True`.",
-		d.Period.Name, p.ChannelID, p.PostedAt.In(b.digestLocation()).Format("2 January 2006"), messageLink(i.GuildID, p.ChannelID, p.MessageID), d.Period.Name)
+		d.Period.Name, p.ChannelID, p.PostedAt.In(b.poster.loc).Format("2 January 2006"), messageLink(i.GuildID, p.ChannelID, p.MessageID), d.Period.Name)
 	return shown(message{Content: text}), nil
 }
 
@@ -162,11 +161,9 @@ func (b *Bot) digestPostUnclaimed(ctx context.Context, i *discordgo.Interaction,
 		return reply{}, err
 	}
 	name := b.channelName(channel)
-	b.digestMu.Lock()
-	n, err := postDigest(ctx, b.s, channel, name, msgs, func(k int) string {
+	n, err := b.poster.postUnclaimed(ctx, msgs, func(k int) string {
 		return nonceFor(fmt.Sprintf("digest/%s/%s/%d", d.Period.Name, i.ID, k), time.Time{})
 	}, nil)
-	b.digestMu.Unlock()
 	var pe *DigestPostError
 	if errors.As(err, &pe) {
 		b.log.Warn("cannot post digest; post it again once fixed", "period", d.Period.Name, "channel", name, "err", pe.Reason, "fix", pe.Fix, "posted", n)
@@ -194,26 +191,4 @@ func messageLink(guildID, channelID, messageID string) string {
 		guildID = "@me"
 	}
 	return fmt.Sprintf("https://discord.com/channels/%s/%s/%s", guildID, channelID, messageID)
-}
-
-// digestLocation is digest.timezone.
-func (b *Bot) digestLocation() *time.Location {
-	if b.sched != nil && b.sched.digest != nil {
-		return b.sched.digest.loc
-	}
-	if loc := b.cfg.DigestPosting.Location; loc != nil {
-		return loc
-	}
-	if loc, err := schedule.Location(""); err == nil {
-		return loc
-	}
-	return time.UTC
-}
-
-// now is the scheduler's clock, so tests can set it.
-func (b *Bot) now() time.Time {
-	if b.sched != nil {
-		return b.sched.now()
-	}
-	return time.Now()
 }

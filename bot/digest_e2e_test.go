@@ -59,7 +59,7 @@ func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, e
 	h.configure = func(c *bot.Config) {
 		c.ResearcherRoles = []string{role.ID}
 		c.ResearchChannelID = channelID(h.research)
-		c.DigestPosting = bot.DigestPosting{Store: h.db}
+		c.Store = h.db
 		c.Digests = func(_ context.Context, period string) (*digest.Digest, error) {
 			h.mu.Lock()
 			h.periods = append(h.periods, period)
@@ -269,7 +269,7 @@ func TestPostDigestRESTOnce(t *testing.T) {
 	defer db.Close()
 	d := mustDigest(t, "2026-W47")
 	per := len(d.Embeds()) + 1
-	cfg := bot.Config{Token: e.Token(), APIURL: e.URL(), ResearchChannelID: ch.ID, DigestPosting: bot.DigestPosting{Store: db, Location: london}}
+	cfg := bot.Config{Token: e.Token(), APIURL: e.URL(), ResearchChannelID: ch.ID, Store: db, Location: london}
 	got, err := bot.PostDigest(ctx(t), cfg, d, false)
 	msgs := e.ChannelMessages(ch.ID)
 	if err != nil || got.Already || got.Messages != per || len(msgs) != per || got.MessageID != msgs[0].ID {
@@ -386,8 +386,9 @@ func TestDigestPostAfterSchedule(t *testing.T) {
 		c.ResearcherRoles = []string{role.ID}
 		c.ResearchChannelID = h.research.ID
 		c.Digests = func(_ context.Context, period string) (*digest.Digest, error) { return chartedDigest(period, 1) }
-		c.Prompts = bot.PromptsConfig{Now: clock.Now, Tick: time.Hour}
-		c.DigestPosting = bot.DigestPosting{Store: h.db, Schedule: "weekly mon 18:00", Location: london}
+		c.Store, c.Now, c.Location = h.db, clock.Now, london
+		c.Prompts = bot.PromptsConfig{Tick: time.Hour}
+		c.DigestPosting = bot.DigestPosting{Schedule: "weekly mon 18:00"}
 	}
 	h.start()
 	c := ctx(t)

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/peervoice/peervoice/digest"
-	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -31,17 +32,14 @@ type DigestStore interface {
 var _ DigestStore = (*store.DB)(nil)
 
 // DigestPosting configures how digests are posted in the research
-// channel. Without a Store, /digest post posts whatever it is asked to
-// and nothing is scheduled.
+// channel. Without Config.Store, /digest post posts whatever it is asked
+// to and nothing is scheduled.
 type DigestPosting struct {
-	Store DigestStore
 	// Schedule is when the last complete week's digest is posted, as
-	// schedule.ParseWeekly reads it ("weekly mon 09:00"), in Location;
-	// "" for never. Pending digests are retried either way.
+	// schedule.ParseWeekly reads it ("weekly mon 09:00"), in
+	// Config.Location; "" for never. Pending digests are retried either
+	// way.
 	Schedule string
-	// Location is digest.timezone, where periods and Schedule are read;
-	// nil: schedule.DefaultTimezone.
-	Location *time.Location
 	// Charts is how many charts a digest carries at most; 0:
 	// DefaultDigestCharts; negative: none.
 	Charts int
@@ -52,6 +50,35 @@ func (p DigestPosting) charts() int {
 		return DefaultDigestCharts
 	}
 	return max(p.Charts, 0)
+}
+
+// digestPoster posts digests in the research channel, each period once
+// through its claim in the store: the one poster of the scheduler,
+// /digest post and `peervoice digest --post` (PostDigest). It reaches
+// Discord through a sender and knows nothing of the bot.
+type digestPoster struct {
+	out     sender
+	st      DigestStore // nil: nothing is claimed, every post is unclaimed
+	channel string      // the research channel; "": none configured
+	log     *slog.Logger
+	charts  int          // the most charts a digest carries; 0: none
+	source  DigestSource // nil: only a digest handed in is posted
+	loc     *time.Location
+	now     func() time.Time
+
+	mu sync.Mutex // one digest posted at a time
+}
+
+// newDigestPoster is the poster of cfg, whose log, clock and time zone
+// are set (Config.withDefaults).
+func newDigestPoster(cfg Config, out sender) *digestPoster {
+	return &digestPoster{out: out, st: cfg.Store, channel: cfg.ResearchChannelID, log: cfg.Log,
+		charts: cfg.DigestPosting.charts(), source: cfg.Digests, loc: cfg.Location, now: cfg.Now}
+}
+
+// messages is d as the poster posts it: its text, then its charts.
+func (dp *digestPoster) messages(d *digest.Digest) ([]digestMessage, error) {
+	return digestMessages(d, dp.charts)
 }
 
 // digestClaim is the claim on the digest of a period: its key, and the
@@ -76,12 +103,12 @@ func messageNonce(p store.Post, i int) string {
 // with the fix. d is the digest if the caller has just built it, else
 // nil. It returns the first message's id and how many messages the
 // digest took.
-func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d *digest.Digest) (string, int, error) {
-	st := b.cfg.DigestPosting.Store
-	b.digestMu.Lock()
-	defer b.digestMu.Unlock()
+func (dp *digestPoster) publishClaimed(ctx context.Context, p store.Post, now time.Time, d *digest.Digest) (string, int, error) {
+	st := dp.st
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
 	name, _ := store.DigestPeriod(p.ScheduleID)
-	log := b.log.With("period", name)
+	log := dp.log.With("period", name)
 	// Another caller in this process may have finished it meanwhile.
 	if ps, err := st.Posts(ctx, p.ScheduleID); err == nil && len(ps) == 1 && ps[0].Status == store.PostPosted {
 		return ps[0].MessageID, 0, nil
@@ -99,24 +126,24 @@ func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d
 			level = log.Debug
 		}
 		if fix != "" {
-			level("cannot post digest; will retry", "channel", b.channelName(b.cfg.ResearchChannelID), "err", reason, "fix", fix)
+			level("cannot post digest; will retry", "channel", dp.out.channelName(dp.channel), "err", reason, "fix", fix)
 		} else {
-			level("cannot post digest; will retry", "channel", b.channelName(b.cfg.ResearchChannelID), "err", err)
+			level("cannot post digest; will retry", "channel", dp.out.channelName(dp.channel), "err", err)
 		}
 	}
-	channel := b.cfg.ResearchChannelID
+	channel := dp.channel
 	if channel == "" {
 		fail("no research channel", ErrNoResearchChannel.Error(), ErrNoResearchChannel)
 		return "", 0, ErrNoResearchChannel
 	}
-	if d == nil && b.cfg.Digests == nil {
+	if d == nil && dp.source == nil {
 		err := errors.New("this bot was started without digests")
 		fail(err.Error(), "", err)
 		return "", 0, err
 	}
 	if d == nil {
 		var err error
-		if d, err = b.cfg.Digests(ctx, name); err != nil {
+		if d, err = dp.source(ctx, name); err != nil {
 			err = fmt.Errorf("build digest %s: %w", name, err)
 			fail(err.Error(), "", err)
 			return "", 0, err
@@ -137,14 +164,14 @@ func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d
 	for _, m := range done {
 		posted[m.Index] = m.MessageID
 	}
-	chName := b.channelName(channel)
+	chName := dp.out.channelName(channel)
 	send := func(from int, msgs []digestMessage) error {
 		for k, m := range msgs {
 			i := from + k
 			if _, ok := posted[i]; ok {
 				continue
 			}
-			sent, err := sendWithNonce(ctx, b.s, channel, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, messageNonce(p, i))
+			sent, err := dp.out.send(ctx, channel, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, messageNonce(p, i))
 			if err != nil {
 				pe := refusedDigest(err, channel, chName)
 				fail(pe.Reason, pe.Fix, err)
@@ -163,7 +190,7 @@ func (b *Bot) publishClaimed(ctx context.Context, p store.Post, now time.Time, d
 	if err := send(0, msgs); err != nil {
 		return "", len(posted), err
 	}
-	if n := b.cfg.DigestPosting.charts(); n > 0 {
+	if n := dp.charts; n > 0 {
 		files, err := digestCharts(d, n)
 		if err != nil {
 			fail(err.Error(), "", err)
@@ -201,16 +228,16 @@ type periodPost struct {
 // by hand or by another process meanwhile) is not posted again, one
 // whose post failed earlier is resumed. With again, a period posted
 // before is left for the caller to post anew.
-func (b *Bot) postOnce(ctx context.Context, d *digest.Digest, again bool) (periodPost, error) {
-	st := b.cfg.DigestPosting.Store
+func (dp *digestPoster) postOnce(ctx context.Context, d *digest.Digest, again bool) (periodPost, error) {
+	st := dp.st
 	if st == nil || d.Period.ToDate != "" {
 		return periodPost{unclaimed: true}, nil
 	}
-	p, err := digest.ParsePeriod(d.Period.Name, b.digestLocation())
+	p, err := digest.ParsePeriod(d.Period.Name, dp.loc)
 	if err != nil {
 		return periodPost{}, fmt.Errorf("digest period %q: %w", d.Period.Name, err)
 	}
-	now := b.now()
+	now := dp.now()
 	claim := digestClaim(p, now)
 	if _, err := st.ClaimPost(ctx, claim); err != nil {
 		return periodPost{}, err
@@ -231,7 +258,7 @@ func (b *Bot) postOnce(ctx context.Context, d *digest.Digest, again bool) (perio
 	if pp, err := prior(again); err != nil || pp.prior != nil || pp.unclaimed {
 		return pp, err
 	}
-	first, n, err := b.publishClaimed(ctx, claim, now, d)
+	first, n, err := dp.publishClaimed(ctx, claim, now, d)
 	if err != nil {
 		return periodPost{n: n}, err
 	}
@@ -245,85 +272,27 @@ func (b *Bot) postOnce(ctx context.Context, d *digest.Digest, again bool) (perio
 	return periodPost{first: first, n: n}, nil
 }
 
-// digestJob is the scheduler's part for digests: retry the pending ones,
-// and claim each week's when it is due.
-type digestJob struct {
-	st   DigestStore
-	when *schedule.When // nil: no scheduled digest
-	loc  *time.Location
-}
-
-// digestSeenID is the id under which the database remembers when it
-// first saw the digest schedule (schedules_seen).
-const digestSeenID = "@digest"
-
-// newDigestJob checks the digest posting configuration; nil without a
-// store.
-func newDigestJob(cfg DigestPosting) (*digestJob, error) {
-	if cfg.Store == nil {
-		if cfg.Schedule != "" {
-			return nil, errors.New("digest.schedule: scheduled digests need the database (DigestPosting.Store)")
-		}
-		return nil, nil
+// postUnclaimed posts msgs in the research channel without a claim,
+// message by message, each with the nonce nonce(i) and enforce_nonce, so
+// a retry within Discord's nonce window gets the message back instead of
+// posting it twice. It returns how many messages were posted and, on
+// failure, a *DigestPostError. The posted messages' ids are appended to
+// ids, if not nil.
+func (dp *digestPoster) postUnclaimed(ctx context.Context, msgs []digestMessage, nonce func(i int) string, ids *[]string) (int, error) {
+	if dp.channel == "" {
+		return 0, ErrNoResearchChannel
 	}
-	j := &digestJob{st: cfg.Store, loc: cfg.Location}
-	if j.loc == nil {
-		loc, err := schedule.Location("")
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	name := dp.out.channelName(dp.channel)
+	for i, m := range msgs {
+		sent, err := dp.out.send(ctx, dp.channel, message{Content: m.content, Embeds: m.embeds, Files: m.discordFiles()}, nonce(i))
 		if err != nil {
-			return nil, fmt.Errorf("digest.timezone: %w", err)
+			return i, refusedDigest(err, dp.channel, name)
 		}
-		j.loc = loc
-	}
-	if cfg.Schedule != "" {
-		w, err := schedule.ParseWeekly(cfg.Schedule, j.loc)
-		if err != nil {
-			return nil, fmt.Errorf("digest.schedule: %w", err)
+		if ids != nil {
+			*ids = append(*ids, sent.ID)
 		}
-		j.when = &w
 	}
-	return j, nil
-}
-
-// checkDigest retries the pending digests, oldest first, then claims and
-// posts the last complete week's digest if the schedule's latest time
-// has come. Only the latest is claimed: after downtime the digest of the
-// week before the latest scheduled time is caught up on start (so up to
-// a week late), never a backlog; but a digest once claimed is retried
-// until it is posted.
-func (s *scheduler) checkDigest(ctx context.Context, now time.Time) {
-	j := s.digest
-	pending, err := j.st.PendingDigestPosts(ctx)
-	if err != nil {
-		s.b.log.Error("digest: load pending posts", "err", err)
-		return
-	}
-	for _, p := range pending {
-		s.b.publishClaimed(ctx, p, now, nil) // logged inside
-	}
-	if j.when == nil {
-		return
-	}
-	since, err := s.firstSeen(ctx, digestSeenID, now)
-	if err != nil {
-		s.b.log.Error("digest: first seen", "err", err)
-		return
-	}
-	occ, _ := j.when.Latest(now)
-	if occ.Before(since) {
-		return // from before this database knew the schedule
-	}
-	period := digest.LastWeek(occ, j.loc)
-	p := digestClaim(period, now)
-	claimed, err := j.st.ClaimPost(ctx, p)
-	if err != nil {
-		s.b.log.Error("digest: claim", "period", period.Name, "err", err)
-		return
-	}
-	if !claimed {
-		return
-	}
-	if now.Sub(occ) > 2*s.tick {
-		s.b.log.Info("digest: catching up a digest missed while the bot was away", "period", period.Name, "scheduled", occ.In(j.loc))
-	}
-	s.b.publishClaimed(ctx, p, now, nil)
+	return len(msgs), nil
 }

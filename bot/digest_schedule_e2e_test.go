@@ -82,7 +82,8 @@ func (h *digestSched) start(change func(*bot.Config)) *running {
 		c.Digests = h.source
 		// One chart a digest, as drawing is slow under the race detector;
 		// TestDigestScheduledWeekly draws them all.
-		c.DigestPosting = bot.DigestPosting{Store: db, Schedule: "weekly mon 18:00", Location: london, Charts: 1}
+		c.Store, c.Location = db, london
+		c.DigestPosting = bot.DigestPosting{Schedule: "weekly mon 18:00", Charts: 1}
 		if change != nil {
 			change(c)
 		}
@@ -255,7 +256,7 @@ func TestDigestScheduledCrashAfterClaim(t *testing.T) {
 // crashyStore loses the record of the second message posted, as if the
 // process died right after Discord took it.
 type crashyStore struct {
-	bot.DigestStore
+	bot.Store
 	calls atomic.Int32
 }
 
@@ -263,7 +264,7 @@ func (s *crashyStore) AddPostMessage(ctx context.Context, id string, occ time.Ti
 	if s.calls.Add(1) == 2 {
 		return errors.New("disk I/O error")
 	}
-	return s.DigestStore.AddPostMessage(ctx, id, occ, m)
+	return s.Store.AddPostMessage(ctx, id, occ, m)
 }
 
 // TestDigestScheduledResumesHalfway: a digest that stopped halfway, once
@@ -279,7 +280,7 @@ func TestDigestScheduledResumesHalfway(t *testing.T) {
 		t.Fatalf("a digest takes %d message; want several", per)
 	}
 	r := h.start(func(c *bot.Config) {
-		c.DigestPosting.Store = &crashyStore{DigestStore: c.DigestPosting.Store}
+		c.Store = &crashyStore{Store: c.Store}
 	})
 	h.clock.Set(at(2026, 11, 30, 18, 0))
 	bot.CheckSchedules(r.b) // message 2 posted, not recorded

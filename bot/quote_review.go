@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -46,19 +47,27 @@ type QuoteCandidate struct {
 type QuoteSource func(ctx context.Context, now time.Time) ([]QuoteCandidate, error)
 
 // QuotesConfig configures the moderators' approval of quotes
-// (digest.quote_approval). Without a Store or Candidates, approval is off:
-// nothing is posted to the moderator channel, and the digest publishes
-// quotes without review.
+// (digest.quote_approval). Without Config.Store or Candidates, approval
+// is off: nothing is posted to the moderator channel, and the digest
+// publishes quotes without review. The clock is Config.Now.
 type QuotesConfig struct {
-	Store      QuoteStore
 	Candidates QuoteSource
 	// InPeriods builds the candidates of the periods of the requests
 	// posted, so that a quote withdrawn since is removed from the
 	// moderator channel. nil: posted requests are never withdrawn.
 	InPeriods PeriodQuotes
-	Now       func() time.Time // nil: time.Now; tests pass a fake clock
-	Tick      time.Duration    // how often to look for new candidates; 0: 15 minutes
+	Tick      time.Duration // how often to look for new candidates; 0: 15 minutes
 }
+
+// reviewSender is what the quote reviewer needs of Discord: a sender, and
+// an edit of a request it posted, to remove a withdrawn quote's words.
+// discordSender is one.
+type reviewSender interface {
+	sender
+	edit(ctx context.Context, e *discordgo.MessageEdit) error
+}
+
+var _ reviewSender = discordSender{}
 
 // DefaultQuoteTick is how often the bot looks for new quote candidates.
 const DefaultQuoteTick = 15 * time.Minute
@@ -72,7 +81,10 @@ const noModeratorChannelFix = "set discord.moderator_channel_id (or PEERVOICE_DI
 // The claim in the store makes a request posted once across processes and
 // restarts; the nonce makes a retry return the message already posted.
 type quoteReviewer struct {
-	b         *Bot
+	out       reviewSender
+	lock      func(quoteID string) (unlock func()) // the lock a moderator's click takes too (Bot.lockQuote)
+	channel   string                               // the moderator channel; "": none configured
+	log       *slog.Logger
 	st        QuoteStore
 	src       QuoteSource
 	inPeriods PeriodQuotes
@@ -84,22 +96,22 @@ type quoteReviewer struct {
 	first     chan struct{}     // closed after the first check
 }
 
-// newQuoteReviewer returns nil when quote approval is off. With approval
-// on and no moderator channel, it says once what to set.
-func newQuoteReviewer(b *Bot, cfg QuotesConfig) *quoteReviewer {
-	if cfg.Store == nil || cfg.Candidates == nil {
+// newQuoteReviewer returns nil when quote approval is off. cfg's log and
+// clock are set (Config.withDefaults). With approval on and no moderator
+// channel, it says once what to set.
+func newQuoteReviewer(cfg Config, out reviewSender, lock func(quoteID string) func()) *quoteReviewer {
+	qc := cfg.Quotes
+	if cfg.Store == nil || qc.Candidates == nil {
 		return nil
 	}
-	r := &quoteReviewer{b: b, st: cfg.Store, src: cfg.Candidates, inPeriods: cfg.InPeriods, now: cfg.Now, tick: cfg.Tick,
+	r := &quoteReviewer{out: out, lock: lock, channel: cfg.ModeratorChannelID, log: cfg.Log, st: cfg.Store,
+		src: qc.Candidates, inPeriods: qc.InPeriods, now: cfg.Now, tick: qc.Tick,
 		redactErr: map[string]string{}, first: make(chan struct{})}
-	if r.now == nil {
-		r.now = time.Now
-	}
 	if r.tick <= 0 {
 		r.tick = DefaultQuoteTick
 	}
-	if b.cfg.ModeratorChannelID == "" {
-		b.log.Warn("quote approval is on, but there is no moderator channel: no quote is published until one is set", "fix", noModeratorChannelFix)
+	if r.channel == "" {
+		r.log.Warn("quote approval is on, but there is no moderator channel: no quote is published until one is set", "fix", noModeratorChannelFix)
 	}
 	return r
 }
@@ -112,7 +124,7 @@ func (b *Bot) startQuoteReviewer(ctx context.Context) {
 	if r == nil {
 		return
 	}
-	if b.cfg.ModeratorChannelID == "" {
+	if r.channel == "" {
 		close(r.first)
 		return
 	}
@@ -138,7 +150,7 @@ func (r *quoteReviewer) check(ctx context.Context, stop <-chan struct{}) {
 	now := r.now()
 	cands, err := r.src(ctx, now)
 	if err != nil {
-		r.b.log.Error("quote review: build the quote candidates; will try again", "err", err)
+		r.log.Error("quote review: build the quote candidates; will try again", "err", err)
 	} else {
 		r.postNew(ctx, stop, now, cands)
 	}
@@ -154,7 +166,7 @@ func (r *quoteReviewer) check(ctx context.Context, stop <-chan struct{}) {
 // requests, so a long backlog does not hold up a shutdown; each request
 // is claimed, posted and recorded, or left to the next check.
 func (r *quoteReviewer) postNew(ctx context.Context, stop <-chan struct{}, now time.Time, cands []QuoteCandidate) {
-	log := r.b.log
+	log := r.log
 	cands = slices.Clone(cands) // sorted below; the caller reads them after
 	unposted, err := r.st.UnpostedQuoteReviews(ctx)
 	if err != nil {
@@ -201,10 +213,10 @@ func (r *quoteReviewer) postNew(ctx context.Context, stop <-chan struct{}, now t
 // claim stays unposted, to be retried on the next check with the same
 // nonce. It reports whether the channel itself is the problem.
 func (r *quoteReviewer) post(ctx context.Context, c QuoteCandidate, rev store.QuoteReview, now time.Time) (channelProblem bool) {
-	channel := r.b.cfg.ModeratorChannelID
-	name := r.b.channelName(channel)
-	log := r.b.log.With("quote", c.ID, "period", c.Period)
-	m, err := sendWithNonce(ctx, r.b.s, channel, reviewMessage(c, rev), rev.Nonce)
+	channel := r.channel
+	name := r.out.channelName(channel)
+	log := r.log.With("quote", c.ID, "period", c.Period)
+	m, err := r.out.send(ctx, channel, reviewMessage(c, rev), rev.Nonce)
 	if err != nil {
 		reason, fix := postProblem(err, name)
 		if fix != "" {

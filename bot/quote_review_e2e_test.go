@@ -91,21 +91,22 @@ func (h *quoteHarness) remove(id string) {
 
 // start runs a bot until stop or the test ends, and returns once its quote
 // reviewer has made the check it makes on start. change adjusts its
-// config; its Quotes.Store is the bot's own database unless change sets
+// config; its Store is the bot's own database unless change sets
 // another.
 func (h *quoteHarness) start(change func(*bot.Config, *store.DB)) *running {
 	h.t.Helper()
 	return startBot(h.t, botOpts{e: h.e, path: h.path, logs: &h.logs,
 		config: func(c *bot.Config, db *store.DB) {
 			c.ModeratorChannelID, c.ModeratorRoles = h.mods.ID, []string{h.role.ID}
-			c.Quotes = bot.QuotesConfig{Store: db, Candidates: h.candidates, InPeriods: h.inPeriods, Now: h.clock.Now, Tick: time.Hour}
+			c.Store, c.Now = db, h.clock.Now
+			c.Quotes = bot.QuotesConfig{Candidates: h.candidates, InPeriods: h.inPeriods, Tick: time.Hour}
 			if change != nil {
 				change(c, db)
 			}
 		},
-		// Without a store there is no quote reviewer to wait for.
+		// With approval off there is no quote reviewer to wait for.
 		firstCheck: func(b *bot.Bot, c bot.Config) <-chan struct{} {
-			if c.Quotes.Store == nil {
+			if c.Store == nil || c.Quotes.Candidates == nil {
 				return nil
 			}
 			return bot.QuotesStarted(b)
@@ -277,7 +278,7 @@ func TestQuoteReviewNeedsTheModeratorRole(t *testing.T) {
 // clicks on the same request are both in the bot before either is
 // recorded, as when two moderators click at once.
 type gatedStore struct {
-	bot.QuoteStore
+	bot.Store
 	mu      sync.Mutex
 	arrived int
 	both    chan struct{}
@@ -297,7 +298,7 @@ func (g *gatedStore) DecideQuote(ctx context.Context, id string, from, to store.
 	case <-g.both:
 	case <-time.After(5 * time.Second):
 	}
-	return g.QuoteStore.DecideQuote(ctx, id, from, to, at)
+	return g.Store.DecideQuote(ctx, id, from, to, at)
 }
 
 func TestQuoteReviewDoubleClick(t *testing.T) {
@@ -313,7 +314,7 @@ func TestQuoteReviewDoubleClick(t *testing.T) {
 func testDoubleClick(t *testing.T) {
 	h := newQuoteHarness(t, quoteA)
 	r := h.start(func(c *bot.Config, db *store.DB) {
-		c.Quotes.Store = &gatedStore{QuoteStore: db, both: make(chan struct{})}
+		c.Store = &gatedStore{Store: db, both: make(chan struct{})}
 	})
 	a := h.wantPosted("on start", quoteA.ID)[quoteA.ID]
 	// One moderator approves and, at the same moment, another rejects.

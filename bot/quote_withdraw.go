@@ -46,7 +46,7 @@ func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, 
 	if r.inPeriods == nil {
 		return
 	}
-	log := r.b.log
+	log := r.log
 	revs, err := r.st.UnredactedQuoteReviews(ctx)
 	if err != nil {
 		log.Error("quote review: load the posted requests; will try again", "err", err)
@@ -94,12 +94,12 @@ func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, 
 // no click's update of the request can land after the edit. It reports
 // whether the rest should wait for the next check.
 func (r *quoteReviewer) withdraw(ctx context.Context, rev store.QuoteReview, now time.Time) (stopHere bool) {
-	defer r.b.lockQuote(rev.QuoteID)()
+	defer r.lock(rev.QuoteID)()
 	if rev.Status != store.QuoteWithdrawn {
 		// Withdrawn first, so that no click records a decision on it
 		// while its message is edited.
 		if _, err := r.st.WithdrawQuote(ctx, rev.QuoteID); err != nil {
-			r.b.log.Error("quote review: withdraw a quote; will try again", "quote", rev.QuoteID, "err", err)
+			r.log.Error("quote review: withdraw a quote; will try again", "quote", rev.QuoteID, "err", err)
 			return true
 		}
 	}
@@ -111,11 +111,11 @@ func (r *quoteReviewer) withdraw(ctx context.Context, rev store.QuoteReview, now
 // recorded as it is. It reports whether the channel itself is the
 // problem; the edit is then tried again on the next check.
 func (r *quoteReviewer) redact(ctx context.Context, rev store.QuoteReview, now time.Time) (channelProblem bool) {
-	log := r.b.log.With("quote", rev.QuoteID, "period", rev.Period, "message", rev.MessageID)
-	name := r.b.channelName(rev.ChannelID)
+	log := r.log.With("quote", rev.QuoteID, "period", rev.Period, "message", rev.MessageID)
+	name := r.out.channelName(rev.ChannelID)
 	m := withdrawnMessage()
 	edit := &discordgo.MessageEdit{ID: rev.MessageID, Channel: rev.ChannelID, Embeds: &m.Embeds, Components: &m.Components}
-	_, err := r.b.s.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx))
+	err := r.out.edit(ctx, edit)
 	var re *discordgo.RESTError
 	switch {
 	case err == nil:

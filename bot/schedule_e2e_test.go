@@ -105,7 +105,7 @@ func TestScheduledPromptDeployOverlap(t *testing.T) {
 // forgetfulStore fails to record the first posts, as if the process
 // died between posting and recording.
 type forgetfulStore struct {
-	bot.ScheduleStore
+	bot.Store
 	failures atomic.Int32
 }
 
@@ -113,7 +113,7 @@ func (s *forgetfulStore) PostDone(ctx context.Context, id string, occ time.Time,
 	if s.failures.Add(-1) >= 0 {
 		return errors.New("disk I/O error")
 	}
-	return s.ScheduleStore.PostDone(ctx, id, occ, channelID, messageID, at)
+	return s.Store.PostDone(ctx, id, occ, channelID, messageID, at)
 }
 
 // TestScheduledPromptRecordLost: the post went out but was not recorded;
@@ -123,11 +123,11 @@ func TestScheduledPromptRecordLost(t *testing.T) {
 	t.Parallel()
 	h := newSchedHarness(t)
 	cfg := func(p *bot.PromptsConfig) { p.Schedules = []bot.ScheduledPrompt{h.weekly("checkin", "recovery")} }
-	r := h.start(func(p *bot.PromptsConfig) {
-		cfg(p)
-		fs := &forgetfulStore{ScheduleStore: p.Store}
+	r := h.startBot(func(c *bot.Config, _ *store.DB) {
+		cfg(&c.Prompts)
+		fs := &forgetfulStore{Store: c.Store}
 		fs.failures.Store(1)
-		p.Store = fs
+		c.Store = fs
 	})
 	h.clock.Set(at(2026, 11, 30, 18, 0))
 	bot.CheckSchedules(r.b)

@@ -2,14 +2,14 @@ package bot
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
 )
@@ -40,16 +40,29 @@ type ScheduledPrompt struct {
 	Text      string // "" for the flow's introduction
 }
 
-// PromptsConfig configures scheduled community prompts. Without a Store
-// nothing is scheduled, and /prompt schedule says so.
+// PromptsConfig configures scheduled community prompts. Without
+// Config.Store nothing is scheduled, and /prompt schedule says so. The
+// clock is Config.Now.
 type PromptsConfig struct {
-	Store     ScheduleStore
 	Schedules []ScheduledPrompt
-	Location  *time.Location   // nil: schedule.DefaultTimezone
-	Grace     time.Duration    // how late a missed occurrence is still posted; 0: 24h
-	Now       func() time.Time // nil: time.Now; tests pass a fake clock
-	Tick      time.Duration    // how often to check; 0: 30s
+	// Location is prompts.timezone, where the schedules' times are read;
+	// nil: Config.Location. It is the one time zone kept apart from
+	// Config.Location (digest.timezone) because the config file has the
+	// two as separate keys, which may differ.
+	Location *time.Location
+	Grace    time.Duration // how late a missed occurrence is still posted; 0: 24h
+	Tick     time.Duration // how often to check; 0: 30s
 }
+
+// promptSender is what the scheduler needs of the bot: a sender, and
+// the invitation to a flow it posts, the same as /prompt post's
+// (prompt.go). *Bot is one.
+type promptSender interface {
+	sender
+	invitation(flowID, text string) (message, error)
+}
+
+var _ promptSender = (*Bot)(nil)
 
 // prompt is a config or stored schedule of a prompt, parsed.
 type prompt struct {
@@ -64,7 +77,8 @@ type prompt struct {
 // retry after a crash between posting and recording return the message
 // already posted instead of posting again.
 type scheduler struct {
-	b      *Bot
+	out    promptSender
+	log    *slog.Logger
 	st     ScheduleStore
 	config []prompt
 	loc    *time.Location
@@ -79,49 +93,44 @@ type scheduler struct {
 	first chan struct{}        // closed after the first check
 }
 
-// newScheduler checks the prompts and digest configuration; nil without
-// a store for either. The clock and tick are the prompts' (PromptsConfig).
-func newScheduler(b *Bot, bc Config) (*scheduler, error) {
-	cfg := bc.Prompts
-	if cfg.Store == nil && len(cfg.Schedules) > 0 {
-		return nil, errors.New("prompts.schedule: scheduled prompts need the database (PromptsConfig.Store)")
+// newScheduler checks the prompts and digest configuration of cfg,
+// whose log, clock and time zone are set (Config.withDefaults); nil
+// without a store. cat is the flows the config's schedules must name.
+func newScheduler(cfg Config, out promptSender, cat *flows.Catalog, poster *digestPoster) (*scheduler, error) {
+	pc := cfg.Prompts
+	if cfg.Store == nil && len(pc.Schedules) > 0 {
+		return nil, errors.New("prompts.schedule: scheduled prompts need the database (Config.Store)")
 	}
-	dj, err := newDigestJob(bc.DigestPosting)
+	tick := pc.Tick
+	if tick <= 0 {
+		tick = 30 * time.Second
+	}
+	dj, err := newDigestJob(cfg, poster, tick)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Store == nil && dj == nil {
+	if cfg.Store == nil {
 		return nil, nil
 	}
-	s := &scheduler{b: b, st: cfg.Store, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, tick: cfg.Tick,
+	s := &scheduler{out: out, log: cfg.Log, st: cfg.Store, loc: pc.Location, grace: pc.Grace, now: cfg.Now, tick: tick,
 		digest: dj, seen: map[string]time.Time{}, first: make(chan struct{})}
 	if s.loc == nil {
-		loc, err := schedule.Location("")
-		if err != nil {
-			return nil, fmt.Errorf("prompts.timezone: %w", err)
-		}
-		s.loc = loc
+		s.loc = cfg.Location
 	}
 	if s.grace == 0 {
 		s.grace = 24 * time.Hour
 	}
 	if s.grace < 0 {
-		return nil, fmt.Errorf("prompts.grace = %v: expected a positive duration such as 24h", cfg.Grace)
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.tick <= 0 {
-		s.tick = 30 * time.Second
+		return nil, fmt.Errorf("prompts.grace = %v: expected a positive duration such as 24h", pc.Grace)
 	}
 	ids := map[string]bool{}
-	for _, p := range cfg.Schedules {
+	for _, p := range pc.Schedules {
 		key := fmt.Sprintf("prompts.schedule %q", p.ID)
 		if p.ID == "" || p.ID[0] < 'a' || p.ID[0] > 'z' || ids[p.ID] {
 			return nil, fmt.Errorf("%s: expected a unique id starting with a letter", key)
 		}
 		ids[p.ID] = true
-		if _, err := b.svc.Flows().Get(p.FlowID); err != nil {
+		if _, err := cat.Get(p.FlowID); err != nil {
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
 		if _, err := strconv.ParseUint(p.ChannelID, 10, 64); err != nil {
@@ -132,7 +141,7 @@ func newScheduler(b *Bot, bc Config) (*scheduler, error) {
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
 		if !w.Weekly && s.now().Sub(w.Once()) > s.grace {
-			b.log.Warn("scheduled prompt's time has long passed; it will not be posted", "schedule", p.ID, "when", w.String())
+			s.log.Warn("scheduled prompt's time has long passed; it will not be posted", "schedule", p.ID, "when", w.String())
 		}
 		s.config = append(s.config, prompt{id: p.ID, flowID: p.FlowID, channelID: p.ChannelID, text: p.Text, when: w})
 	}
@@ -185,14 +194,11 @@ func (s *scheduler) check(ctx context.Context) {
 	defer s.mu.Unlock()
 	now := s.now()
 	if s.digest != nil {
-		defer s.checkDigest(ctx, now)
-	}
-	if s.st == nil {
-		return // digests only
+		defer s.digest.check(ctx, now)
 	}
 	all, err := s.schedules(ctx)
 	if err != nil {
-		s.b.log.Error("scheduled prompts: load schedules", "err", err)
+		s.log.Error("scheduled prompts: load schedules", "err", err)
 		return
 	}
 	byID := map[string]prompt{}
@@ -201,7 +207,7 @@ func (s *scheduler) check(ctx context.Context) {
 	}
 	pending, err := s.st.PendingPosts(ctx)
 	if err != nil {
-		s.b.log.Error("scheduled prompts: load pending posts", "err", err)
+		s.log.Error("scheduled prompts: load pending posts", "err", err)
 		return
 	}
 	for _, p := range pending {
@@ -209,7 +215,7 @@ func (s *scheduler) check(ctx context.Context) {
 	}
 	for _, sc := range all {
 		if err := s.due(ctx, sc, now); err != nil {
-			s.b.log.Error("scheduled prompts: claim", "schedule", sc.id, "err", err)
+			s.log.Error("scheduled prompts: claim", "schedule", sc.id, "err", err)
 		}
 	}
 }
@@ -224,7 +230,7 @@ func (s *scheduler) schedules(ctx context.Context) ([]prompt, error) {
 	for _, st := range stored {
 		w, err := schedule.Parse(st.When, s.loc)
 		if err != nil {
-			s.b.log.Error("scheduled prompts: stored schedule unreadable; remove it with /prompt unschedule", "schedule", st.Key(), "err", err)
+			s.log.Error("scheduled prompts: stored schedule unreadable; remove it with /prompt unschedule", "schedule", st.Key(), "err", err)
 			continue
 		}
 		all = append(all, prompt{id: st.Key(), flowID: st.FlowID, channelID: st.ChannelID, text: st.Text, when: w, stored: true, created: st.CreatedAt})
@@ -245,10 +251,10 @@ func (s *scheduler) retry(ctx context.Context, p store.Post, byID map[string]pro
 	}
 	if reason != "" {
 		if err := s.st.PostMissed(ctx, p.ScheduleID, p.Occurrence, reason); err != nil {
-			s.b.log.Error("scheduled prompts: give up post", "schedule", p.ScheduleID, "err", err)
+			s.log.Error("scheduled prompts: give up post", "schedule", p.ScheduleID, "err", err)
 			return
 		}
-		s.b.log.Warn("scheduled prompt not posted: "+reason, "schedule", p.ScheduleID, "occurrence", p.Occurrence.In(s.loc))
+		s.log.Warn("scheduled prompt not posted: "+reason, "schedule", p.ScheduleID, "occurrence", p.Occurrence.In(s.loc))
 		return
 	}
 	s.post(ctx, sc, p, now)
@@ -275,7 +281,7 @@ func (s *scheduler) due(ctx context.Context, sc prompt, now time.Time) error {
 		return err
 	}
 	if now.Sub(occ) > 2*s.tick {
-		s.b.log.Info("scheduled prompts: catching up a post missed while the bot was away", "schedule", sc.id, "occurrence", occ.In(s.loc))
+		s.log.Info("scheduled prompts: catching up a post missed while the bot was away", "schedule", sc.id, "occurrence", occ.In(s.loc))
 	}
 	s.post(ctx, sc, p, now)
 	return nil
@@ -286,23 +292,10 @@ func (s *scheduler) firstSeen(ctx context.Context, id string, now time.Time) (ti
 	if t, ok := s.seen[id]; ok {
 		return t, nil
 	}
-	var st interface {
-		FirstSeen(ctx context.Context, id string, now time.Time) (time.Time, error)
-	} = s.st
-	if s.st == nil {
-		st = s.digest.st
-	}
-	t, err := st.FirstSeen(ctx, id, now)
+	t, err := s.st.FirstSeen(ctx, id, now)
 	if err != nil {
 		return time.Time{}, err
 	}
 	s.seen[id] = t
 	return t, nil
-}
-
-// nonceFor is the occurrence's nonce: the same in every process, at most
-// 20 digits (Discord allows 25 characters).
-func nonceFor(id string, occ time.Time) string {
-	sum := sha256.Sum256([]byte(id + "\x00" + occ.UTC().Format(time.RFC3339)))
-	return strconv.FormatUint(binary.BigEndian.Uint64(sum[:8])>>1, 10)
 }

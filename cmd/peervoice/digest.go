@@ -121,17 +121,17 @@ func (a *app) postDigest(ctx context.Context, db *store.DB, d *digest.Digest, ag
 	if dc.Token == "" {
 		return bot.ErrNoToken
 	}
-	posting, err := a.digestPosting(db)
+	loc, err := a.digestZone()
 	if err != nil {
 		return err
 	}
-	got, err := bot.PostDigest(ctx, bot.Config{Token: dc.Token, APIURL: dc.APIURL, GatewayURL: dc.GatewayURL, ResearchChannelID: dc.ResearchChannelID, Log: a.log, DigestPosting: posting}, d, again)
+	got, err := bot.PostDigest(ctx, bot.Config{Token: dc.Token, APIURL: dc.APIURL, GatewayURL: dc.GatewayURL, ResearchChannelID: dc.ResearchChannelID, Log: a.log, Store: db, Location: loc}, d, again)
 	if err != nil {
 		return fmt.Errorf("--post: %w", err)
 	}
 	if got.Already {
 		fmt.Fprintf(a.stdout, "The digest for %s was already posted in channel %s on %s: %s\nNot posted again; add --again to post it once more.\n",
-			d.Period.Name, got.ChannelID, got.PostedAt.In(posting.Location).Format("2 January 2006"), got.Link)
+			d.Period.Name, got.ChannelID, got.PostedAt.In(loc).Format("2 January 2006"), got.Link)
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "Posted the digest for %s in channel %s (%d messages): %s\n", d.Period.Name, got.ChannelID, got.Messages, got.Link)

@@ -26,7 +26,7 @@ func (a *app) quoteReview(db *store.DB) (bot.QuotesConfig, error) {
 	if !b.settings.QuoteApproval {
 		return bot.QuotesConfig{}, nil
 	}
-	return bot.QuotesConfig{Store: db, Candidates: b.quoteCandidates(db), InPeriods: b.periodCandidates(db)}, nil
+	return bot.QuotesConfig{Candidates: b.quoteCandidates(db), InPeriods: b.periodCandidates(db)}, nil
 }
 
 // quoteCandidates returns the quote candidates of the last week and the

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/peervoice/peervoice/bot"
-	"github.com/peervoice/peervoice/store"
 )
 
 func (a *app) runCmd() *cobra.Command {
@@ -33,7 +32,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				return err
 			}
 			defer db.Close()
-			prompts, err := a.prompts(db)
+			prompts, err := a.prompts()
 			if err != nil {
 				return err
 			}
@@ -41,7 +40,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			if err != nil {
 				return err
 			}
-			posting, err := a.digestPosting(db)
+			loc, err := a.digestZone()
 			if err != nil {
 				return err
 			}
@@ -53,7 +52,8 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				Token: d.Token, GuildID: d.GuildID, APIURL: d.APIURL, GatewayURL: d.GatewayURL,
 				ResearchChannelID: d.ResearchChannelID, ModeratorChannelID: d.ModeratorChannelID,
 				ModeratorRoles: a.cfg.Roles.Moderator, ResearcherRoles: a.cfg.Roles.Researcher,
-				Log: a.log, Prompts: prompts, Digests: digests, DigestPosting: posting, Exports: a.exportSource(db),
+				Log: a.log, Store: db, Location: loc, Prompts: prompts, Digests: digests,
+				DigestPosting: bot.DigestPosting{Schedule: a.cfg.Digest.Schedule}, Exports: a.exportSource(db),
 				Quotes: quotes,
 			}, svc)
 			if err != nil {
@@ -74,9 +74,9 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 	return cmd
 }
 
-// prompts passes the prompts.* settings to the bot, with the database
-// that keeps the schedules made with /prompt schedule and every post.
-func (a *app) prompts(db *store.DB) (bot.PromptsConfig, error) {
+// prompts passes the prompts.* settings to the bot. The schedules made
+// with /prompt schedule and every post are kept in the bot's Store.
+func (a *app) prompts() (bot.PromptsConfig, error) {
 	p := a.cfg.Prompts
 	loc, err := time.LoadLocation(p.Timezone)
 	if err != nil {
@@ -90,17 +90,15 @@ func (a *app) prompts(db *store.DB) (bot.PromptsConfig, error) {
 		}
 		scheduled = append(scheduled, bot.ScheduledPrompt{ID: s.ID, FlowID: s.Flow, ChannelID: s.Channel, When: when, Text: s.Text})
 	}
-	return bot.PromptsConfig{Store: db, Schedules: scheduled, Location: loc, Grace: p.Grace}, nil
+	return bot.PromptsConfig{Schedules: scheduled, Location: loc, Grace: p.Grace}, nil
 }
 
-// digestPosting passes the digest.schedule and digest.timezone settings
-// to the bot, with the database that keeps the claim on each period's
-// digest.
-func (a *app) digestPosting(db *store.DB) (bot.DigestPosting, error) {
-	d := a.cfg.Digest
-	loc, err := time.LoadLocation(d.Timezone)
+// digestZone is digest.timezone, the bot's Config.Location: where digest
+// periods and digest.schedule are read.
+func (a *app) digestZone() (*time.Location, error) {
+	loc, err := time.LoadLocation(a.cfg.Digest.Timezone)
 	if err != nil {
-		return bot.DigestPosting{}, fmt.Errorf("digest.timezone: %w", err)
+		return nil, fmt.Errorf("digest.timezone: %w", err)
 	}
-	return bot.DigestPosting{Store: db, Schedule: d.Schedule, Location: loc}, nil
+	return loc, nil
 }

@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/schedule"
+)
+
+// digestJob is the scheduler's part for digests: retry the pending ones,
+// and claim each week's when it is due, then hand it to the digest
+// poster. The scheduler calls check on each tick; the job calls down to
+// the poster and the store, never back.
+type digestJob struct {
+	st     DigestStore
+	poster *digestPoster
+	when   *schedule.When // nil: no scheduled digest
+	loc    *time.Location
+	tick   time.Duration // the scheduler's, to tell a catch-up from a tick
+	log    *slog.Logger
+	since  time.Time // when the database first saw the schedule; zero until read
+}
+
+// digestSeenID is the id under which the database remembers when it
+// first saw the digest schedule (schedules_seen).
+const digestSeenID = "@digest"
+
+// newDigestJob checks the digest posting configuration of cfg, whose
+// time zone is set (Config.withDefaults); nil without a store.
+func newDigestJob(cfg Config, poster *digestPoster, tick time.Duration) (*digestJob, error) {
+	if cfg.Store == nil {
+		if cfg.DigestPosting.Schedule != "" {
+			return nil, errors.New("digest.schedule: scheduled digests need the database (Config.Store)")
+		}
+		return nil, nil
+	}
+	j := &digestJob{st: cfg.Store, poster: poster, loc: cfg.Location, tick: tick, log: cfg.Log}
+	if s := cfg.DigestPosting.Schedule; s != "" {
+		w, err := schedule.ParseWeekly(s, j.loc)
+		if err != nil {
+			return nil, fmt.Errorf("digest.schedule: %w", err)
+		}
+		j.when = &w
+	}
+	return j, nil
+}
+
+// check retries the pending digests, oldest first, then claims and
+// posts the last complete week's digest if the schedule's latest time
+// has come. Only the latest is claimed: after downtime the digest of the
+// week before the latest scheduled time is caught up on start (so up to
+// a week late), never a backlog; but a digest once claimed is retried
+// until it is posted. The scheduler calls it one check at a time.
+func (j *digestJob) check(ctx context.Context, now time.Time) {
+	pending, err := j.st.PendingDigestPosts(ctx)
+	if err != nil {
+		j.log.Error("digest: load pending posts", "err", err)
+		return
+	}
+	for _, p := range pending {
+		j.poster.publishClaimed(ctx, p, now, nil) // logged inside
+	}
+	if j.when == nil {
+		return
+	}
+	if j.since.IsZero() {
+		// Recorded on the first check that sees the schedule, due or not.
+		if j.since, err = j.st.FirstSeen(ctx, digestSeenID, now); err != nil {
+			j.log.Error("digest: first seen", "err", err)
+			return
+		}
+	}
+	occ, _ := j.when.Latest(now)
+	if occ.Before(j.since) {
+		return // from before this database knew the schedule
+	}
+	period := digest.LastWeek(occ, j.loc)
+	p := digestClaim(period, now)
+	claimed, err := j.st.ClaimPost(ctx, p)
+	if err != nil {
+		j.log.Error("digest: claim", "period", period.Name, "err", err)
+		return
+	}
+	if !claimed {
+		return
+	}
+	if now.Sub(occ) > 2*j.tick {
+		j.log.Info("digest: catching up a digest missed while the bot was away", "period", period.Name, "scheduled", occ.In(j.loc))
+	}
+	j.poster.publishClaimed(ctx, p, now, nil)
+}
