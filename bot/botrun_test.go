@@ -13,6 +13,7 @@ import (
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
 	"github.com/peervoice/peervoice/internal/testutil"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/store"
 )
@@ -50,10 +51,7 @@ type running struct {
 // that check is made).
 func startBot(t *testing.T, o botOpts) *running {
 	t.Helper()
-	db, err := store.Open(context.Background(), o.path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, o.path, store.Options{})
 	if o.flows == nil {
 		cat, err := flows.Default()
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -262,11 +262,7 @@ func TestPostDigestRESTOnce(t *testing.T) {
 	e := discordtest.New(t)
 	g := e.AddGuild("Peer support")
 	ch := g.AddChannel("research")
-	db, err := store.Open(ctx(t), filepath.Join(t.TempDir(), "peervoice.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, storetest.Path(t), store.Options{})
 	d := mustDigest(t, "2026-W47")
 	per := len(d.Embeds()) + 1
 	cfg := bot.Config{Token: e.Token(), APIURL: e.URL(), ResearchChannelID: ch.ID, Store: db, Location: london}

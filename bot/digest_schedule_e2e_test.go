@@ -16,6 +16,7 @@ import (
 	"github.com/peervoice/peervoice/digest/disclosure"
 	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -236,10 +237,7 @@ func TestDigestScheduledCrashAfterClaim(t *testing.T) {
 	h := newDigestSched(t)
 	h.start(nil).stop()
 	h.clock.Set(at(2026, 11, 30, 18, 0))
-	db, err := store.Open(context.Background(), h.path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, h.path, store.Options{})
 	p, _ := digest.ParsePeriod("2026-W48", london)
 	key := store.DigestPostKey(p.Name)
 	if ok, err := db.ClaimPost(context.Background(), store.Post{ScheduleID: key, Occurrence: p.Start, Nonce: bot.NonceFor(key, p.Start)}); err != nil || !ok {

@@ -17,6 +17,7 @@ import (
 	"github.com/peervoice/peervoice/export"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/store"
 )
@@ -118,10 +119,7 @@ func newExportHarness(t *testing.T, adjust func(*exportHarness)) *exportHarness 
 func seedExport(t *testing.T, path string, h *exportHarness) {
 	t.Helper()
 	c := context.Background()
-	db, err := store.Open(c, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, path, store.Options{})
 	defer db.Close()
 	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog {
 		cat, _ := flows.Default()

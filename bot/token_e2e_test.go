@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/store"
 )
@@ -22,11 +22,7 @@ import (
 // error nor the log shows the token.
 func TestTokenResetWhileRunning(t *testing.T) {
 	e := discordtest.New(t, hangDeadline)
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "peervoice.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, storetest.Path(t), store.Options{})
 	cat, err := flows.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/peervoice/peervoice/export"
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/scrub"
 	"github.com/peervoice/peervoice/store"
@@ -40,13 +40,8 @@ func newEnv(t *testing.T) *env {
 	if err := probs.Err(); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, path: filepath.Join(t.TempDir(), "peervoice.db"), cat: cat, now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
-	db, err := store.Open(ctx, e.path, store.Options{Now: e.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	e.db = db
+	e := &env{t: t, path: storetest.Path(t), cat: cat, now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	e.db = storetest.Open(t, e.path, store.Options{Now: e.clock})
 	e.service("1")
 	return e
 }
@@ -56,13 +51,9 @@ func (e *env) clock() time.Time { return e.now }
 // service (re)builds the participant service with a consent version.
 func (e *env) service(consentVersion string) {
 	e.t.Helper()
-	svc, err := participant.New(e.db, participant.Config{
+	e.svc = storetest.Service(e.t, e.db, participant.Config{
 		Flows: func() *flows.Catalog { return e.cat }, ConsentVersion: consentVersion, Now: e.clock,
 	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.svc = svc
 }
 
 // user is a participant as the service sees one: a raw Discord id.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/store"
 )
@@ -29,11 +30,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	cat, err := flows.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, path: filepath.Join(t.TempDir(), "peervoice.db"), cat: cat}
+	e := &env{t: t, path: storetest.Path(t), cat: storetest.Flows(t)}
 	e.open(participant.Config{})
 	return e
 }
@@ -44,20 +41,11 @@ func (e *env) open(cfg participant.Config) {
 	if e.db != nil {
 		e.db.Close()
 	}
-	db, err := store.Open(ctx, e.path, store.Options{})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { db.Close() })
-	e.db = db
+	e.db = storetest.Open(e.t, e.path, store.Options{})
 	if cfg.Flows == nil {
 		cfg.Flows = func() *flows.Catalog { return e.cat }
 	}
-	svc, err := participant.New(db, cfg)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.svc = svc
+	e.svc = storetest.Service(e.t, e.db, cfg)
 }
 
 var alice = participant.User{Platform: "discord", ID: "123456789012345678"}

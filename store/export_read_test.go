@@ -3,11 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -21,11 +21,7 @@ func newExportEnv(t *testing.T) *exportEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &exportEnv{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "peervoice.db"), store.Options{Now: func() time.Time { return e.now }})
-	if err != nil {
-		t.Fatalf("Open() = %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, storetest.Path(t), store.Options{Now: func() time.Time { return e.now }})
 	e.db = db
 	for _, v := range []store.FlowVersion{
 		{Hash: "v2", FlowID: "recovery", Source: []byte("id: recovery # 2\n"), CreatedAt: e.now.Add(time.Hour)},

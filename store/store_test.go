@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -23,17 +24,12 @@ var testSecret = bytes.Repeat([]byte{0x5a}, 32)
 // open opens the store at path and closes it when the test ends.
 func open(t testing.TB, path string, opt store.Options) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), path, opt)
-	if err != nil {
-		t.Fatalf("Open(%q) = %v", path, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Open(t, path, opt)
 }
 
 // newPath returns a database path in a fresh temporary directory.
 func newPath(t testing.TB) string {
-	return filepath.Join(t.TempDir(), "peervoice.db")
+	return storetest.Path(t)
 }
 
 // rawDB opens the database file directly, bypassing the store.

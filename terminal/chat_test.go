@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/testutil"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/store"
 	"github.com/peervoice/peervoice/terminal"
@@ -22,20 +22,7 @@ func service(t *testing.T, path string) *participant.Service {
 // serviceAt is service with a clock: nil for the real one.
 func serviceAt(t *testing.T, path string, now func() time.Time) *participant.Service {
 	t.Helper()
-	db, err := store.Open(context.Background(), path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	cat, err := flows.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog { return cat }, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return storetest.Service(t, storetest.Open(t, path, store.Options{}), participant.Config{Now: now})
 }
 
 // TestChatGolden replays a conversation through the menu, consent (its

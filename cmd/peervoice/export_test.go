@@ -3,7 +3,6 @@ package main_test
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"io"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -53,11 +53,8 @@ func exportFixture(t *testing.T) string {
 // pseudonyms, and the withdrawn participant's words.
 func forbidden(t *testing.T, dir string) []string {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(dir, "peervoice.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, filepath.Join(dir, "peervoice.db"), store.Options{})
+	defer db.Close() // before the test looks at the files beside it
 	var out []string
 	for _, id := range []string{exportUser1, exportUser2, exportGone} {
 		out = append(out, id, db.Pseudonym("terminal", id))

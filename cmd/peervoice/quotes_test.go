@@ -14,6 +14,7 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/store"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -266,10 +267,7 @@ func checkReviewTable(t *testing.T, dir string) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(dir, "peervoice.db")
-	db, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, path, store.Options{})
 	var bad []string
 	for i := range 20 {
 		name := fmt.Sprintf("digest-person-%02d", i)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -93,10 +94,7 @@ func TestRunBinary(t *testing.T) {
 	}
 	stop(cmd, out)
 	// The answers from both sides of the kill are on disk.
-	db, err := store.Open(ctx, filepath.Join(dir, "peervoice.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, filepath.Join(dir, "peervoice.db"), store.Options{})
 	defer db.Close()
 	p, err := db.FindParticipant(ctx, db.Pseudonym("discord", alice.ID))
 	if err != nil {

@@ -121,6 +121,16 @@ var rules = map[string]rule{
 	"internal/keylock":     {never: noIO},
 	"internal/suggest":     {never: noIO},
 	"internal/testutil":    {never: []string{discordgo, viper}},
+	// internal/testutil/storetest: a test store and its participant
+	// service, apart from testutil so that tests wanting only a golden
+	// file neither link SQLite nor import the packages they test.
+	"internal/testutil/storetest": {may: []string{"flows", "participant", "store"}, never: []string{discordgo, viper}},
+	// internal/loadtest: the load benchmark's runner, which drives the
+	// bot from outside as Discord does, over the emulator.
+	"internal/loadtest": {
+		may:   []string{"bot", "flows", "participant", "store", "internal/discordtest"},
+		never: []string{viper, module + "/config"},
+	},
 }
 
 // unsafeOK names the packages whose code (not tests, which may use
