@@ -66,7 +66,8 @@ type Config struct {
 	// are labelled by the stored flow versions alone.
 	Flows func() *flows.Catalog
 	// Crisis is the participant service's crisis check: an answer it
-	// flags is never a quote. nil flags nothing.
+	// flags is never a quote. A digest with quotable answers needs one
+	// (digest.Build refuses without it); an export does not.
 	Crisis digest.CrisisCheck
 	// Ask says how a reader asks for the digest of a period, for the
 	// notice a default week without answers gets (NoticeEmpty), such as
