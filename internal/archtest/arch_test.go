@@ -55,17 +55,17 @@ type rule struct {
 var rules = map[string]rule{
 	"cmd/peervoice": {anything: true},
 
-	// bot: a Discord adapter over participant and flows. Its direct
-	// imports of store and digest are the work of issue 10's steps 4 and
-	// 5: a research package builds digests and exports from the store,
-	// one digest poster behind a narrow interface, and the store reached
-	// through interfaces bot defines itself.
+	// bot: a Discord adapter over participant and flows; research builds
+	// the digests, quote candidates and exports it is handed (step 4).
+	// Its direct imports of store and digest are the work of issue 10's
+	// step 5: one digest poster behind a narrow interface, and the store
+	// reached through interfaces bot defines itself.
 	"bot": {
 		may: []string{"flows", "participant", "uitext", "schedule", "research", "internal/keylock", "internal/discordfix"},
 		exceptions: map[string]string{
 			"store":        "issue 10 step 5: digest posts and quote reviews through interfaces bot defines",
-			"digest":       "issue 10 steps 4 and 5: a research builder and one digest poster",
-			"digest/chart": "issue 10 steps 4 and 5: charts drawn by the digest poster, not by bot",
+			"digest":       "issue 10 step 5: one digest poster",
+			"digest/chart": "issue 10 step 5: charts drawn by the digest poster, not by bot",
 		},
 		never: []string{viper, module + "/config"},
 	},
