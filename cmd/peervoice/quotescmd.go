@@ -47,8 +47,9 @@ either way. A digest already posted is not changed.`,
 	return cmd
 }
 
-// quoteDesk is what the quotes commands share: the digest builder that
-// makes the candidates, the store, and the time they are looked at.
+// quoteDesk is what the quotes commands share: the research builder that
+// makes the candidates with its rules, the store, and the time they are
+// looked at.
 type quoteDesk struct {
 	b   *research.Builder
 	cfg research.Config
