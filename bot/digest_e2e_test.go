@@ -15,10 +15,12 @@ import (
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/disclosure"
-	"github.com/peervoice/peervoice/digest/figures"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
 	"github.com/peervoice/peervoice/internal/testutil/storetest"
+	"github.com/peervoice/peervoice/participant"
+	rs "github.com/peervoice/peervoice/research" // research is the test channel helper here
+	"github.com/peervoice/peervoice/safety"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -74,25 +76,48 @@ func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, e
 	return h
 }
 
-// smallDigest is a real digest of a week with 23 new participants.
+// smallDigest builds digests as cmd/peervoice has the bot build them:
+// by research, from a real store where 23 people took part in each of
+// 2026-W46 and 2026-W47, at a clock in 2026-W48, so that the default
+// period is 2026-W47.
 func smallDigest(t *testing.T) func(string) (*digest.Digest, error) {
-	return func(period string) (*digest.Digest, error) {
-		if period == "" {
-			period = "2026-W47"
+	t.Helper()
+	db := storetest.Open(t, storetest.Path(t), store.Options{})
+	cat := storetest.Flows(t)
+	for week, when := range []time.Time{at(2026, 11, 11, 12, 0), at(2026, 11, 18, 12, 0)} {
+		takePart(t, db, cat, when, 23, fmt.Sprintf("4%d", week))
+	}
+	det, err := safety.New(safety.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := rs.New(db, rs.Config{
+		Location: london, QuoteApproval: true, Flows: func() *flows.Catalog { return cat }, Crisis: det,
+		Ask: func(p string) string { return "/digest preview period:" + p }, Now: func() time.Time { return at(2026, 11, 25, 12, 0) },
+	})
+	return func(period string) (*digest.Digest, error) { return b.Digest(context.Background(), period) }
+}
+
+// takePart has n people consent at when, through the participant
+// service, and begin the recovery flow; their Discord ids start with
+// prefix.
+func takePart(t *testing.T, db *store.DB, cat *flows.Catalog, when time.Time, n int, prefix string) {
+	t.Helper()
+	c := context.Background()
+	svc, err := participant.New(db, participant.Config{Flows: func() *flows.Catalog { return cat }, Now: func() time.Time { return when }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		u := participant.User{Platform: "discord", ID: fmt.Sprintf("%s%016d", prefix, i)}
+		if _, err := svc.Begin(c, u, "recovery", ""); err != nil {
+			t.Fatal(err)
 		}
-		p, err := digest.ParsePeriod(period, time.UTC)
-		if err != nil {
-			return nil, err
+		for _, in := range []flows.Input{{Kind: flows.Choose, Choices: []string{"yes"}}, {Kind: flows.Choose, Choices: []string{"no"}}} {
+			if _, err := svc.Input(c, u, participant.Step{Input: in}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		cat, err := flows.Default()
-		if err != nil {
-			return nil, err
-		}
-		data := figures.Data{
-			Period: figures.Activity{NewParticipants: 23, Flows: []figures.FlowActivity{{FlowID: "recovery", Started: 31, Completed: 22, StartedAndCompleted: 21}}},
-			Total:  figures.Activity{NewParticipants: 97, Flows: []figures.FlowActivity{{FlowID: "recovery", Started: 120, Completed: 88, StartedAndCompleted: 88}}},
-		}
-		return digest.Build(p, cat.Flows(), data, digest.Options{})
 	}
 }
 

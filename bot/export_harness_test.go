@@ -14,11 +14,11 @@ import (
 	"testing"
 
 	"github.com/peervoice/peervoice/bot"
-	"github.com/peervoice/peervoice/export"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
 	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/participant"
+	rs "github.com/peervoice/peervoice/research" // research is the test channel helper here
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -46,18 +46,12 @@ type exportHarness struct {
 	failBuild           bool // the export fails half-way
 }
 
-// exportSource is the export cmd/peervoice gives the bot: scrubbed,
-// XLSX or the CSV files zipped, from the store.
+// exportSource is the export cmd/peervoice gives the bot: built by
+// research from the store, scrubbed, XLSX or the CSV files zipped.
 func exportSource(db func() *store.DB) bot.ExportSource {
 	return func(ctx context.Context, w io.Writer, format string) (bot.ExportSummary, error) {
-		var sum export.Summary
-		var err error
-		if format == bot.ExportXLSX {
-			sum, err = export.WriteXLSX(ctx, db(), w, "", export.Options{})
-		} else {
-			sum, err = export.WriteCSVZip(ctx, db(), w, export.Options{})
-		}
-		return bot.ExportSummary{Participants: sum.Participants, Answers: sum.Answers}, err
+		sum, err := rs.New(db(), rs.Config{}).Export(ctx, w, format)
+		return bot.ExportSummary(sum), err
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/research"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -31,13 +31,9 @@ type QuoteStore interface {
 
 var _ QuoteStore = (*store.DB)(nil)
 
-// QuoteCandidate is a quote waiting to be reviewed: scrubbed, capped and
-// labelled only with k-safe groups by the digest, with the digest period
-// whose answers it comes from.
-type QuoteCandidate struct {
-	digest.Quote
-	Period string // e.g. 2026-W49
-}
+// QuoteCandidate is a quote waiting to be reviewed, with its digest
+// period: research builds them.
+type QuoteCandidate = research.Candidate
 
 // QuoteSource returns the quote candidates to review at now: those of the
 // current week and the last, built by the same builder as the digest, so

@@ -13,13 +13,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/peervoice/peervoice/bot"
-	"github.com/peervoice/peervoice/config"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/chart"
 	"github.com/peervoice/peervoice/digest/disclosure"
-	"github.com/peervoice/peervoice/flows"
-	"github.com/peervoice/peervoice/participant"
-	"github.com/peervoice/peervoice/scrub"
+	"github.com/peervoice/peervoice/research"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -62,28 +59,23 @@ latest week that has.`,
 			if err := a.load(); err != nil {
 				return err
 			}
-			b, err := a.newDigestBuilder()
+			rc, err := a.researchConfig(func(p string) string { return "peervoice digest --period " + p })
 			if err != nil {
 				return err
 			}
-			p, err := b.period(period, time.Now())
-			if err != nil {
-				return err
+			// The period is checked before the store is opened, so a
+			// mistyped --period is named whatever the --db.
+			if _, err := rc.Period(period, time.Now()); err != nil {
+				return fmt.Errorf("--period: %w", err)
 			}
 			db, err := a.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			d, err := b.build(cmd.Context(), db, p, time.Now())
+			d, err := research.New(db, rc).Digest(cmd.Context(), period)
 			if err != nil {
 				return err
-			}
-			if period == "" {
-				ask := func(p string) string { return "peervoice digest --period " + p }
-				if err := b.noticeEmpty(cmd.Context(), db, d, p, ask); err != nil {
-					return err
-				}
 			}
 			if charts != "" {
 				if err := a.writeCharts(d, charts, force); err != nil {
@@ -141,39 +133,11 @@ func (a *app) postDigest(ctx context.Context, db *store.DB, d *digest.Digest, ag
 // digestSource gives the bot the digest of a period ("" for the last
 // complete week), built afresh from db with the configured rules.
 func (a *app) digestSource(db *store.DB) (bot.DigestSource, error) {
-	b, err := a.newDigestBuilder()
+	rc, err := a.researchConfig(func(p string) string { return "/digest preview period:" + p })
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, period string) (*digest.Digest, error) {
-		now := time.Now()
-		p := digest.LastWeek(now, b.loc)
-		if period != "" {
-			if p, err = digest.ParsePeriod(period, b.loc); err != nil {
-				return nil, err
-			}
-		}
-		d, err := b.build(ctx, db, p, now)
-		if err != nil || period != "" {
-			return d, err
-		}
-		ask := func(p string) string { return "/digest preview period:" + p }
-		return d, b.noticeEmpty(ctx, db, d, p, ask)
-	}, nil
-}
-
-// noticeEmpty tells, in d, when the default period p has no answers,
-// which week has: ask says how to ask for it.
-func (b *digestBuilder) noticeEmpty(ctx context.Context, db *store.DB, d *digest.Digest, p digest.Period, ask func(period string) string) error {
-	if !d.NoAnswers {
-		return nil
-	}
-	latest, err := db.LatestAnswer(ctx)
-	if err != nil {
-		return fmt.Errorf("digest %s: %w", p.Name, err)
-	}
-	d.Notice = digest.EmptyNotice(p, latest, ask)
-	return nil
+	return research.New(db, rc).Digest, nil
 }
 
 // writeCharts writes d's charts (those posted to Discord) to dir as
@@ -237,118 +201,33 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// digestBuilder builds digests with the configured rules. The CLI uses
-// it; posting to Discord (on a schedule, or with /digest) builds the same
-// digest through it, and renders it for Discord instead.
-type digestBuilder struct {
-	settings config.Digest
-	policy   disclosure.Policy
-	loc      *time.Location
-	flows    func() *flows.Catalog
-	scrubber *scrub.Scrubber
-	crisis   digest.CrisisCheck // the participant service's detector: flagged answers are never quotes
-}
-
-func (a *app) newDigestBuilder() (*digestBuilder, error) {
+// researchConfig gives research the configured rules: the digest.* and
+// disclosure.* settings, the flows served and the crisis check. ask says
+// how a reader asks for a period's digest, in the notice of a default
+// week without answers.
+func (a *app) researchConfig(ask func(period string) string) (research.Config, error) {
 	settings, rules := a.cfg.Digest, a.cfg.Disclosure // checked by load
 	policy, err := disclosure.New(rules.MinCount, rules.RoundTo)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return research.Config{}, fmt.Errorf("config: %w", err)
 	}
 	loc, err := time.LoadLocation(settings.Timezone)
 	if err != nil {
-		return nil, fmt.Errorf("config: digest.timezone: %w", err)
+		return research.Config{}, fmt.Errorf("config: digest.timezone: %w", err)
 	}
 	cat, err := a.flows()
 	if err != nil {
-		return nil, err
+		return research.Config{}, err
 	}
 	det, err := a.detector()
 	if err != nil {
-		return nil, err
+		return research.Config{}, err
 	}
-	return &digestBuilder{settings: settings, policy: policy, loc: loc, flows: cat, scrubber: scrub.New(settings.ScrubNames), crisis: det}, nil
-}
-
-// period reads --period, or returns the last complete week.
-func (b *digestBuilder) period(s string, now time.Time) (digest.Period, error) {
-	if s == "" {
-		return digest.LastWeek(now, b.loc), nil
-	}
-	p, err := digest.ParsePeriod(s, b.loc)
-	if err != nil {
-		return digest.Period{}, fmt.Errorf("--period: %w", err)
-	}
-	return p, nil
-}
-
-// build reads the period's figures from db and builds its digest.
-func (b *digestBuilder) build(ctx context.Context, db *store.DB, p digest.Period, now time.Time) (*digest.Digest, error) {
-	fs, err := b.allFlows(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	q, err := digest.NewQuery(p, fs, b.settings.Subgroups)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	data, err := db.DigestData(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("digest %s: %w", p.Name, err)
-	}
-	// The moderators' decisions as they are now, read for every digest:
-	// an approval made a minute ago counts, an undo too.
-	var approved, rejected map[string]bool
-	if b.settings.QuoteApproval {
-		if approved, err = db.ApprovedQuotes(ctx); err != nil {
-			return nil, fmt.Errorf("digest %s: %w", p.Name, err)
-		}
-		if rejected, err = db.RejectedQuotes(ctx); err != nil {
-			return nil, fmt.Errorf("digest %s: %w", p.Name, err)
-		}
-	}
-	d, err := digest.Build(p, fs, data, digest.Options{
-		Policy:            b.policy,
-		Subgroups:         b.settings.Subgroups,
-		PublishUnapproved: !b.settings.QuoteApproval,
-		Approved:          func(id string) bool { return approved[id] },
-		Rejected:          func(id string) bool { return rejected[id] },
-		MaxQuotes:         b.settings.MaxQuotes,
-		Scrubber:          b.scrubber,
-		Crisis:            b.crisis,
-		Today:             now,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("digest %s: %w", p.Name, err)
-	}
-	return d, nil
-}
-
-// allFlows returns the current flows, then the stored versions of flows
-// since changed or removed (newest first), so answers given to an older
-// wording are still labelled. The consent flow is not research.
-func (b *digestBuilder) allFlows(ctx context.Context, db *store.DB) ([]*flows.Flow, error) {
-	fs := b.flows().Flows()
-	have := map[string]bool{}
-	for _, f := range fs {
-		have[f.Version] = true
-	}
-	versions, err := db.FlowVersions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range slices.Backward(versions) {
-		if have[v.Hash] || v.FlowID == participant.ConsentFlowID {
-			continue
-		}
-		f, probs := flows.Parse(v.FlowID+".yaml", v.Source)
-		if f == nil || probs.Err() != nil {
-			continue // a version the current linter refuses: its answers keep their ids
-		}
-		have[v.Hash] = true
-		fs = append(fs, f)
-	}
-	return fs, nil
+	return research.Config{
+		Location: loc, Policy: policy, Subgroups: settings.Subgroups,
+		QuoteApproval: settings.QuoteApproval, MaxQuotes: settings.MaxQuotes, ScrubNames: settings.ScrubNames,
+		Flows: cat, Crisis: det, Ask: ask,
+	}, nil
 }
 
 // writeDigest renders d to the file out, or to stdout when out is "".

@@ -15,6 +15,7 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/export"
+	"github.com/peervoice/peervoice/research"
 	"github.com/peervoice/peervoice/scrub"
 	"github.com/peervoice/peervoice/store"
 )
@@ -286,29 +287,13 @@ func overwriteError(files []string) error {
 }
 
 // exportSource gives the bot the research export for /export, built
-// afresh from db, always scrubbed (with digest.scrub_names, as the CLI
-// does): --unscrubbed is the data controller's, on the server alone.
+// afresh from db by research, always scrubbed (with digest.scrub_names,
+// as the CLI does): --unscrubbed is the data controller's, on the server
+// alone.
 func (a *app) exportSource(db *store.DB) bot.ExportSource {
-	settings := a.cfg.Digest
-	scrubber := scrub.New(settings.ScrubNames)
+	b := research.New(db, research.Config{ScrubNames: a.cfg.Digest.ScrubNames})
 	return func(ctx context.Context, w io.Writer, format string) (bot.ExportSummary, error) {
-		opt := export.Options{Scrubber: scrubber}
-		var sum export.Summary
-		var err error
-		switch format {
-		case bot.ExportXLSX:
-			sum, err = export.WriteXLSX(ctx, db, w, "", opt)
-		case bot.ExportCSV:
-			sum, err = export.WriteCSVZip(ctx, db, w, opt)
-		default:
-			return bot.ExportSummary{}, fmt.Errorf("export format %q: want %s or %s", format, bot.ExportXLSX, bot.ExportCSV)
-		}
-		if err != nil {
-			return bot.ExportSummary{}, err
-		}
-		if !sum.Scrubbed {
-			return bot.ExportSummary{}, errors.New("export: free text was not scrubbed; refusing to hand it to the bot")
-		}
-		return bot.ExportSummary{Participants: sum.Participants, Answers: sum.Answers}, nil
+		sum, err := b.Export(ctx, w, format)
+		return bot.ExportSummary(sum), err
 	}
 }

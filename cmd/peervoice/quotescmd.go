@@ -13,6 +13,7 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
+	"github.com/peervoice/peervoice/research"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -46,10 +47,12 @@ either way. A digest already posted is not changed.`,
 	return cmd
 }
 
-// quoteDesk is what the quotes commands share: the digest builder that
-// makes the candidates, the store, and the time they are looked at.
+// quoteDesk is what the quotes commands share: the research builder that
+// makes the candidates with its rules, the store, and the time they are
+// looked at.
 type quoteDesk struct {
-	b   *digestBuilder
+	b   *research.Builder
+	cfg research.Config
 	db  *store.DB
 	now time.Time
 }
@@ -67,7 +70,7 @@ func (a *app) openQuoteDesk(ctx context.Context) (*quoteDesk, error) {
 	if err := a.load(); err != nil {
 		return nil, err
 	}
-	b, err := a.newDigestBuilder()
+	rc, err := a.researchConfig(nil)
 	if err != nil {
 		return nil, err
 	}
@@ -75,14 +78,13 @@ func (a *app) openQuoteDesk(ctx context.Context) (*quoteDesk, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &quoteDesk{b: b, db: db, now: time.Now()}, nil
+	return &quoteDesk{b: research.New(db, rc), cfg: rc, db: db, now: time.Now()}, nil
 }
 
 // recentWeeks are the weeks the bot's reviewer looks at: the last and the
 // current one.
 func (q *quoteDesk) recentWeeks() []digest.Period {
-	this := digest.Week(q.now, q.b.loc)
-	return []digest.Period{this.Previous(), this}
+	return q.b.RecentWeeks(q.now)
 }
 
 // allWeeks are the weeks from the current one back to that of the first
@@ -92,7 +94,7 @@ func (q *quoteDesk) allWeeks(ctx context.Context) ([]digest.Period, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := digest.Week(q.now, q.b.loc)
+	w := digest.Week(q.now, q.cfg.Location)
 	out := []digest.Period{w}
 	for !first.IsZero() && w.Start.After(first) {
 		w = w.Previous()
@@ -104,17 +106,17 @@ func (q *quoteDesk) allWeeks(ctx context.Context) ([]digest.Period, error) {
 // decisionText says where a candidate's review stands, and whether the
 // digest of its period publishes it.
 func (q *quoteDesk) decisionText(rev store.QuoteReview, published bool) string {
-	if !q.b.settings.QuoteApproval {
+	if !q.cfg.QuoteApproval {
 		if published {
 			return "published (quote approval is off)"
 		}
-		return fmt.Sprintf("not published: the digest shows at most digest.max_quotes (%d)", q.b.settings.MaxQuotes)
+		return fmt.Sprintf("not published: the digest shows at most digest.max_quotes (%d)", q.cfg.MaxQuotes)
 	}
-	day := rev.DecidedAt.In(q.b.loc).Format("2 January 2006")
+	day := rev.DecidedAt.In(q.cfg.Location).Format("2 January 2006")
 	switch rev.Status {
 	case store.QuoteApproved:
 		if !published {
-			return fmt.Sprintf("approved on %s, not published: the digest shows at most digest.max_quotes (%d)", day, q.b.settings.MaxQuotes)
+			return fmt.Sprintf("approved on %s, not published: the digest shows at most digest.max_quotes (%d)", day, q.cfg.MaxQuotes)
 		}
 		return "approved on " + day
 	case store.QuoteRejected:
@@ -153,9 +155,9 @@ decision. No one is named.`,
 			ps := q.recentWeeks()
 			switch {
 			case period != "":
-				p, err := q.b.period(period, q.now)
+				p, err := q.cfg.Period(period, q.now)
 				if err != nil {
-					return err
+					return fmt.Errorf("--period: %w", err)
 				}
 				ps = []digest.Period{p}
 			case all:
@@ -176,7 +178,7 @@ decision. No one is named.`,
 // list prints the candidates of ps, each with its decision; chosen says
 // the periods were asked for, so there is no hint about earlier weeks.
 func (q *quoteDesk) list(ctx context.Context, w io.Writer, ps []digest.Period, chosen bool) error {
-	if q.b.settings.QuoteApproval {
+	if q.cfg.QuoteApproval {
 		fmt.Fprintln(w, "Quote approval is on: the digest publishes a quote once it is approved (peervoice quotes approve ID).")
 	} else {
 		fmt.Fprintln(w, "Quote approval is off (digest.quote_approval: false): the digest publishes every candidate, up to digest.max_quotes.")
@@ -192,7 +194,7 @@ func (q *quoteDesk) list(ctx context.Context, w io.Writer, ps []digest.Period, c
 	n := 0
 	undecided := 0
 	for _, p := range ps {
-		d, err := q.b.build(ctx, q.db, p, q.now)
+		d, err := q.b.Build(ctx, p, q.now)
 		if err != nil {
 			return err
 		}
@@ -227,7 +229,7 @@ func (q *quoteDesk) list(ctx context.Context, w io.Writer, ps []digest.Period, c
 		return nil
 	}
 	fmt.Fprintf(w, "\n%d quote candidate(s) in %s", n, where)
-	if !q.b.settings.QuoteApproval {
+	if !q.cfg.QuoteApproval {
 		fmt.Fprintln(w, ".")
 		return nil
 	}
@@ -308,7 +310,7 @@ func (q *quoteDesk) decide(ctx context.Context, w io.Writer, qd quoteDecision, i
 	if len(problems) > 0 {
 		return fmt.Errorf("%s; nothing changed", strings.Join(problems, "; "))
 	}
-	if !q.b.settings.QuoteApproval {
+	if !q.cfg.QuoteApproval {
 		if qd.to == store.QuoteApproved {
 			fmt.Fprintf(w, "Quote approval is off (digest.quote_approval: false): the digest publishes every candidate without review, up to digest.max_quotes, so there is nothing to approve; nothing was recorded.\n")
 			return nil
@@ -338,7 +340,7 @@ func (q *quoteDesk) find(ctx context.Context, ids []string) (map[string]string, 
 		if len(found) == len(ids) {
 			break
 		}
-		cands, err := q.b.candidatesOf(ctx, q.db, []digest.Period{w}, q.now)
+		cands, err := q.b.CandidatesOf(ctx, []digest.Period{w}, q.now)
 		if err != nil {
 			return nil, err
 		}
@@ -354,7 +356,7 @@ func (q *quoteDesk) find(ctx context.Context, ids []string) (map[string]string, 
 // decided says what a decision did.
 func (q *quoteDesk) decided(id, period string, before, after store.QuoteReview) string {
 	was := func(r store.QuoteReview) string {
-		return fmt.Sprintf("%s on %s", r.Status, r.DecidedAt.In(q.b.loc).Format("2 January 2006"))
+		return fmt.Sprintf("%s on %s", r.Status, r.DecidedAt.In(q.cfg.Location).Format("2 January 2006"))
 	}
 	effect := map[store.QuoteStatus]string{
 		store.QuoteApproved: "the digest publishes it",
