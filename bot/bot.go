@@ -3,6 +3,9 @@
 // community prompts. For a participant it is a thin adapter over the
 // participant service: it turns clicks and messages into steps, and
 // replies into messages (interaction.go, dm.go, render.go, respond.go).
+// Slash commands are routes in one table (handler.go): each handler
+// returns a reply and an error, the dispatcher checks the role
+// (requireRole, roles.go) and sends the reply.
 //
 // The workarounds for discordgo v0.28.1's gateway and REST client live in
 // internal/discordfix; connect.go keeps what the bot tells the person
@@ -16,7 +19,8 @@
 // digest post through these files.
 //
 // Of PeerVoice it may import flows, participant, uitext, schedule,
-// internal/keylock and internal/discordfix; digest and digest/chart, to
+// internal/keylock and internal/discordfix; research, for the types of
+// what it is handed to post (quote candidates); digest and digest/chart, to
 // render a digest for Discord; and store, for the record types of its
 // Store interfaces. Never config or viper: cmd passes plain values.
 package bot

@@ -116,20 +116,7 @@ func (dp *digestPoster) publishClaimed(ctx context.Context, p store.Post, now ti
 		p.Attempts, p.LastError = ps[0].Attempts, ps[0].LastError
 	}
 	fail := func(reason, fix string, err error) {
-		if rerr := st.PostFailed(ctx, p.ScheduleID, p.Occurrence, reason); rerr != nil {
-			log.Error("digest: record failed post", "err", rerr)
-		}
-		// Loudly the first time and when it changes; a channel that stays
-		// missing would otherwise fill the log every tick.
-		level := log.Warn
-		if p.Attempts > 0 && p.LastError == reason {
-			level = log.Debug
-		}
-		if fix != "" {
-			level("cannot post digest; will retry", "channel", dp.out.channelName(dp.channel), "err", reason, "fix", fix)
-		} else {
-			level("cannot post digest; will retry", "channel", dp.out.channelName(dp.channel), "err", err)
-		}
+		postFailed(ctx, st, log, p, "digest", dp.out.channelName(dp.channel), reason, fix, err)
 	}
 	channel := dp.channel
 	if channel == "" {

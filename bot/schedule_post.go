@@ -13,20 +13,7 @@ import (
 func (s *scheduler) post(ctx context.Context, sc prompt, p store.Post, now time.Time) {
 	log := s.log.With("schedule", sc.id, "occurrence", p.Occurrence.In(s.loc))
 	fail := func(reason, fix string, err error) {
-		if rerr := s.st.PostFailed(ctx, p.ScheduleID, p.Occurrence, reason); rerr != nil {
-			log.Error("scheduled prompts: record failed post", "err", rerr)
-		}
-		// Say it loudly the first time and when it changes; a channel
-		// that stays missing would otherwise fill the log every tick.
-		level := log.Warn
-		if p.Attempts > 0 && p.LastError == reason {
-			level = log.Debug
-		}
-		if fix != "" {
-			level("cannot post scheduled prompt; will retry", "channel", s.out.channelName(sc.channelID), "err", reason, "fix", fix)
-		} else {
-			level("cannot post scheduled prompt; will retry", "channel", s.out.channelName(sc.channelID), "err", err)
-		}
+		postFailed(ctx, s.st, log, p, "scheduled prompt", s.out.channelName(sc.channelID), reason, fix, err)
 	}
 	msg, err := s.out.invitation(sc.flowID, sc.text)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/peervoice/peervoice/schedule"
 )
@@ -108,4 +109,14 @@ func setDigest(name string, d *Digest, s *Disclosure, v any) error {
 			"a whole number of at least %d: finer rounding would let two digests be compared to find one person (the default is 5)", minRoundTo))
 	}
 	return fmt.Errorf("config: %s is not a digest setting", name)
+}
+
+// Location is digest.timezone loaded, where digest periods and
+// digest.schedule are read.
+func (d Digest) Location() (*time.Location, error) {
+	loc, err := schedule.Location(d.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("digest.timezone: %w", err)
+	}
+	return loc, nil
 }

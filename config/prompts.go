@@ -181,3 +181,22 @@ func problem(err error) string {
 	}
 	return ""
 }
+
+// Location is prompts.timezone loaded, where the schedules' times are
+// read.
+func (p Prompts) Location() (*time.Location, error) {
+	loc, err := schedule.Location(p.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("prompts.timezone: %w", err)
+	}
+	return loc, nil
+}
+
+// When is the prompt's schedule as schedule.Parse reads it: "weekly mon
+// 18:00" or "once 2026-12-01 18:00".
+func (s ScheduledPrompt) When() string {
+	if s.Once != "" {
+		return "once " + s.Once
+	}
+	return "weekly " + s.Weekly
+}

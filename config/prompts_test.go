@@ -45,6 +45,44 @@ func TestPromptsSchedule(t *testing.T) {
 	}
 }
 
+// TestPromptsForTheBot checks what the bot is handed of a loaded config:
+// each schedule as the one grammar reads it, in the zone it names.
+func TestPromptsForTheBot(t *testing.T) {
+	yaml := `prompts:
+  timezone: America/New_York
+  schedule:
+    - {id: checkin, flow: risk, channel: "42", weekly: "every Friday at 9:30"}
+    - {id: launch, flow: recovery, channel: "42", once: "2026-12-01 18:00"}
+`
+	c, _, err := load(t, yaml, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := c.Prompts.Location()
+	if err != nil || loc.String() != "America/New_York" {
+		t.Fatalf("Location() = %v, %v; want America/New_York", loc, err)
+	}
+	want := []string{"weekly fri 09:30", "2026-12-01 18:00"}
+	for i, s := range c.Prompts.Schedule {
+		w, err := schedule.Parse(s.When(), loc)
+		if err != nil {
+			t.Fatalf("schedule.Parse(%q) = %v", s.When(), err)
+		}
+		if got := w.String(); got != want[i] {
+			t.Errorf("schedule %s: When() = %q, read as %q; want %q", s.ID, s.When(), got, want[i])
+		}
+	}
+	if once, _ := schedule.Parse(c.Prompts.Schedule[1].When(), loc); !once.Once().Equal(time.Date(2026, 12, 1, 23, 0, 0, 0, time.UTC)) {
+		t.Errorf("once = %v; want 18:00 in New York, 23:00 UTC", once.Once())
+	}
+	if _, err := (config.Prompts{Timezone: "Mars/Olympus"}).Location(); err == nil || !strings.HasPrefix(err.Error(), "prompts.timezone: ") {
+		t.Errorf("Location() of a bad zone = %v; want an error naming prompts.timezone", err)
+	}
+	if loc, err := (config.Digest{}).Location(); err != nil || loc.String() != schedule.DefaultTimezone {
+		t.Errorf("Digest{}.Location() = %v, %v; want %s", loc, err, schedule.DefaultTimezone)
+	}
+}
+
 func TestPromptsScheduleFromEnvironment(t *testing.T) {
 	env := map[string]string{"PEERVOICE_PROMPTS_SCHEDULE": `[{"id": "checkin", "flow": "risk", "channel": "42", "weekly": "every friday at 9:30"}]`}
 	c, _, err := load(t, "", env)

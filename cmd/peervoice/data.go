@@ -19,10 +19,7 @@ func (a *app) mydataCmd() *cobra.Command {
 		Short: "Show a participant everything stored about them",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := a.load(); err != nil {
-				return err
-			}
-			user, who, err := terminalUser(name)
+			u, who, err := a.participantFor(name)
 			if err != nil {
 				return err
 			}
@@ -31,7 +28,7 @@ func (a *app) mydataCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			d, err := svc.MyData(cmd.Context(), participant.User{Platform: "terminal", ID: user})
+			d, err := svc.MyData(cmd.Context(), u)
 			if err != nil {
 				return err
 			}
@@ -52,10 +49,7 @@ func (a *app) withdrawCmd() *cobra.Command {
 		Short: "Delete everything stored about a participant",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := a.load(); err != nil {
-				return err
-			}
-			user, who, err := terminalUser(name)
+			u, who, err := a.participantFor(name)
 			if err != nil {
 				return err
 			}
@@ -71,15 +65,15 @@ func (a *app) withdrawCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			found, err := svc.Withdraw(cmd.Context(), participant.User{Platform: "terminal", ID: user})
+			found, err := svc.Withdraw(cmd.Context(), u)
 			if err != nil {
 				return err
 			}
 			if !found {
-				fmt.Fprintf(a.stdout, "Nothing was stored about participant %q.\n", user)
+				fmt.Fprintf(a.stdout, "Nothing was stored about participant %q.\n", u.ID)
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "Done: everything stored about participant %q has been deleted.\n", user)
+			fmt.Fprintf(a.stdout, "Done: everything stored about participant %q has been deleted.\n", u.ID)
 			return nil
 		},
 	}
@@ -87,6 +81,20 @@ func (a *app) withdrawCmd() *cobra.Command {
 	cmd.Flags().StringVar(&name, "user", "", "participant name, as given to chat (default: your OS user name, as chat's)")
 	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
 	return cmd
+}
+
+// participantFor loads the configuration and returns the terminal
+// participant that mydata or withdraw is for (terminalUser), and how to
+// name them.
+func (a *app) participantFor(name string) (participant.User, string, error) {
+	if err := a.load(); err != nil {
+		return participant.User{}, "", err
+	}
+	user, who, err := terminalUser(name)
+	if err != nil {
+		return participant.User{}, "", err
+	}
+	return participant.User{Platform: "terminal", ID: user}, who, nil
 }
 
 // terminalUser returns the terminal participant a command is for: name

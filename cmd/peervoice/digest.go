@@ -211,9 +211,9 @@ func (a *app) researchConfig(ask func(period string) string) (research.Config, e
 	if err != nil {
 		return research.Config{}, fmt.Errorf("config: %w", err)
 	}
-	loc, err := time.LoadLocation(settings.Timezone)
+	loc, err := settings.Location()
 	if err != nil {
-		return research.Config{}, fmt.Errorf("config: digest.timezone: %w", err)
+		return research.Config{}, fmt.Errorf("config: %w", err)
 	}
 	cat, err := a.flows()
 	if err != nil {

@@ -78,17 +78,13 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 // with /prompt schedule and every post are kept in the bot's Store.
 func (a *app) prompts() (bot.PromptsConfig, error) {
 	p := a.cfg.Prompts
-	loc, err := time.LoadLocation(p.Timezone)
+	loc, err := p.Location()
 	if err != nil {
-		return bot.PromptsConfig{}, fmt.Errorf("prompts.timezone: %w", err)
+		return bot.PromptsConfig{}, err
 	}
 	var scheduled []bot.ScheduledPrompt
 	for _, s := range p.Schedule {
-		when := "weekly " + s.Weekly
-		if s.Once != "" {
-			when = "once " + s.Once
-		}
-		scheduled = append(scheduled, bot.ScheduledPrompt{ID: s.ID, FlowID: s.Flow, ChannelID: s.Channel, When: when, Text: s.Text})
+		scheduled = append(scheduled, bot.ScheduledPrompt{ID: s.ID, FlowID: s.Flow, ChannelID: s.Channel, When: s.When(), Text: s.Text})
 	}
 	return bot.PromptsConfig{Schedules: scheduled, Location: loc, Grace: p.Grace}, nil
 }
@@ -96,9 +92,5 @@ func (a *app) prompts() (bot.PromptsConfig, error) {
 // digestZone is digest.timezone, the bot's Config.Location: where digest
 // periods and digest.schedule are read.
 func (a *app) digestZone() (*time.Location, error) {
-	loc, err := time.LoadLocation(a.cfg.Digest.Timezone)
-	if err != nil {
-		return nil, fmt.Errorf("digest.timezone: %w", err)
-	}
-	return loc, nil
+	return a.cfg.Digest.Location()
 }
