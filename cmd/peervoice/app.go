@@ -253,6 +253,7 @@ func (a *app) service(db *store.DB) (*participant.Service, error) {
 		Detector:       det,
 		Signpost:       s.Message,
 		Resources:      res,
+		Log:            a.log,
 	})
 }
 
