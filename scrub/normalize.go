@@ -118,9 +118,10 @@ type span struct {
 // out is n.text with spans replaced, so its text between placeholders is
 // copied from n.text; a placeholder in out is either copied too (it was in
 // the answer) or stands for a span. Where a span could end in more than
-// one place, the latest is tried first: removing too much is the safe way
-// to be wrong. Failed states are remembered, and the search gives up
-// after a budget of steps.
+// one place, any choice that lines up the rest is as good: the kept text
+// reads the same as out's either way, so nothing out removed comes back,
+// and the shortest is tried first because it is usually right. Failed
+// states are remembered, and the search gives up after a budget of steps.
 func (n *normalized) align(out string) ([]span, bool) {
 	var toks []string
 	prev := 0
@@ -165,7 +166,7 @@ func (n *normalized) step(toks []string, tok, pos int, spans *[]span, walk func(
 	}
 	mark := len(*spans)
 	next := toks[tok+1]
-	for end := len(n.text); end > pos; end-- {
+	for end := pos + 1; end <= len(n.text); end++ {
 		if !strings.HasPrefix(n.text[end:], next) {
 			continue
 		}
