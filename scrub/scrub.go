@@ -8,6 +8,11 @@
 // miss can cost someone their anonymity. Ordinary numbers ("ill for 10
 // years", "2 or 3 times", "since 2019") are left alone.
 //
+// The rules read the text normalised (NFKC, zero-width characters
+// removed, every space a plain space, digits of any script ASCII), so
+// "０７７００ ９００１２３" is a phone number too; what they find is
+// replaced in the original text, and the rest is kept as it was typed.
+//
 // Text is idempotent: scrubbing scrubbed text changes nothing, and the
 // placeholders themselves are never scrubbed again, even when a configured
 // name happens to be "link" or "name".
@@ -34,7 +39,7 @@ const (
 	Handle    = "[handle]"     // an @handle
 	NHSNumber = "[NHS number]" // an NHS number with a valid check digit
 	Postcode  = "[postcode]"   // a UK postcode
-	Name      = "[name]"       // a name from the configured list
+	Name      = "[name]"       // a configured name, or a listed given name after a cue ("my CPN Sarah")
 )
 
 // Placeholders lists every placeholder Text may write.
