@@ -154,7 +154,11 @@ func enter(f *Flow, s Session, i int, outs []Output) (Session, []Output) {
 			i = len(f.Questions)
 			break
 		}
-		if q.shown(s.Answers, f) {
+		show, err := q.shown(s.Answers, f)
+		if err != nil {
+			outs = append(outs, WhenFailed{Question: q, Reason: firstLine(err.Error())})
+		}
+		if show {
 			s.Current = q.ID
 			s.Path = append(s.Path, q.ID)
 			if len(cleared) > 0 {

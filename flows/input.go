@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -89,8 +90,8 @@ func (q *Question) parse(in Input, lang string) (Answer, string) {
 		if in.Kind != Enter {
 			return Answer{}, uitext.T(lang, uitext.ReasonTypeNumber)
 		}
-		x, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(in.Text), ",", ""), 64)
-		if err != nil {
+		x, ok := parseNumber(strings.ReplaceAll(strings.TrimSpace(in.Text), ",", ""))
+		if !ok {
 			return Answer{}, uitext.T(lang, uitext.ReasonNotNumber)
 		}
 		if q.Min != nil && x < *q.Min || q.Max != nil && x > *q.Max {
@@ -99,6 +100,20 @@ func (q *Question) parse(in Input, lang string) (Answer, string) {
 		return Answer{Number: &x}, ""
 	}
 	return Answer{}, ""
+}
+
+// parseNumber reads a decimal or hex number, refusing what is not a
+// finite one: strconv accepts "NaN", "Inf" and "infinity" in any case and
+// with signs, which no one means as an answer, no range check stops (NaN
+// compares false with everything) and a session cannot store (JSON has no
+// NaN or infinity). Numbers too large for a float64 ("1e999", "0x1p99999")
+// are already an error from strconv.
+func parseNumber(s string) (float64, bool) {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, false
+	}
+	return x, true
 }
 
 // choices reads option ids from a Choose input, or from typed text given

@@ -331,8 +331,8 @@ func (p *parser) number(v *yaml.Node, what string) *float64 {
 	if s == "" {
 		return nil
 	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	x, ok := parseNumber(s)
+	if !ok {
 		p.errorf(at(v), "%s must be a number, not %q", what, s)
 		return nil
 	}

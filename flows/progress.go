@@ -63,7 +63,7 @@ func progress(f *Flow, s Session) Progress {
 				}
 			}
 			if known {
-				show = q.shown(s.Answers, f)
+				show, _ = q.shown(s.Answers, f)
 			}
 		}
 		skipped := left(defaultNext(f, i, q))

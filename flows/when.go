@@ -34,6 +34,7 @@ func (p *parser) checkWhen(f *Flow, i int, q *Question) {
 	}
 	q.when = prog
 	q.whenRefs = v.refs
+	p.lintWhen(f, q, where)
 }
 
 type whenVisitor struct {
@@ -103,25 +104,6 @@ func (v *whenVisitor) compare(n *ast.BinaryNode) {
 			check(id, []ast.Node{s})
 		}
 	}
-}
-
-// shown evaluates q's condition over answers. A condition that cannot be
-// evaluated (comparing a skipped answer with a number, say) counts as
-// false: the question is not asked rather than asked by mistake.
-func (q *Question) shown(answers map[string]Answer, flow *Flow) bool {
-	if q.when == nil {
-		return true
-	}
-	env := make(map[string]any, len(q.whenRefs))
-	for _, id := range q.whenRefs {
-		env[id] = answers[id].value(flow.Question(id))
-	}
-	out, err := expr.Run(q.when, env)
-	if err != nil {
-		return false
-	}
-	b, _ := out.(bool)
-	return b
 }
 
 func firstLine(s string) string {

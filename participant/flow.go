@@ -201,6 +201,7 @@ func (s *Service) save(ctx context.Context, p store.Participant, f *flows.Flow, 
 	}
 	var answers []store.Answer
 	var cleared []string
+	s.reportWhen(f, outs)
 	if f != s.consent {
 		for _, o := range outs {
 			switch o := o.(type) {

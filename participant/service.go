@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -71,6 +72,10 @@ type Config struct {
 	Resources      []safety.Resource
 	Now            func() time.Time // default time.Now
 	NewID          func() string    // default random ids
+	// Log receives what moderators must fix, such as a flow's when:
+	// condition failing at run time (see flows.WhenFailed); never a
+	// participant's id or answers. nil: discarded.
+	Log *slog.Logger
 }
 
 // Service runs participants through consent and flows.
@@ -112,6 +117,9 @@ func New(st Store, cfg Config) (*Service, error) {
 	}
 	if cfg.Resources == nil {
 		cfg.Resources = safety.DefaultResources()
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Flows == nil {
 		return nil, errors.New("participant: no flows configured")
@@ -285,4 +293,16 @@ func (s *Service) current(ctx context.Context, pid int64) (store.Session, error)
 // their own commands as well.
 func IsHelp(text string) bool {
 	return uitext.Typed(strings.TrimRight(strings.TrimSpace(text), "?")) == uitext.CmdHelp
+}
+
+// reportWhen logs each condition that failed at run time, so the
+// moderators who own the flow hear of it: the engine asked the question
+// rather than hide it, and a broken condition asks it of everyone.
+func (s *Service) reportWhen(f *flows.Flow, outs []flows.Output) {
+	for _, o := range outs {
+		if w, ok := o.(flows.WhenFailed); ok {
+			s.cfg.Log.Warn("a when: condition failed at run time, so its question was asked; fix the condition (peervoice flows lint shows where)",
+				"flow", f.ID, "version", f.Version, "question", w.Question.ID, "when", w.Question.When, "err", w.Reason)
+		}
+	}
 }

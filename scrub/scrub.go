@@ -8,6 +8,11 @@
 // miss can cost someone their anonymity. Ordinary numbers ("ill for 10
 // years", "2 or 3 times", "since 2019") are left alone.
 //
+// The rules read the text normalised (NFKC, zero-width characters
+// removed, every space a plain space, digits of any script ASCII), so
+// "０７７００ ９００１２３" is a phone number too; what they find is
+// replaced in the original text, and the rest is kept as it was typed.
+//
 // Text is idempotent: scrubbing scrubbed text changes nothing, and the
 // placeholders themselves are never scrubbed again, even when a configured
 // name happens to be "link" or "name".
@@ -34,7 +39,7 @@ const (
 	Handle    = "[handle]"     // an @handle
 	NHSNumber = "[NHS number]" // an NHS number with a valid check digit
 	Postcode  = "[postcode]"   // a UK postcode
-	Name      = "[name]"       // a name from the configured list
+	Name      = "[name]"       // a configured name, or a listed given name after a cue ("my CPN Sarah")
 )
 
 // Placeholders lists every placeholder Text may write.
@@ -96,8 +101,14 @@ func (s *Scrubber) Text(text string) string {
 	// pass turns at least one character outside placeholders into a
 	// placeholder, so this ends within len(text)+1 passes; the rules are
 	// written so that it takes at most three (the fuzz test checks).
-	out, _ := s.text(text)
-	return out
+	// The rules read the text normalised (normalize.go); ASCII needs none.
+	if isASCII(text) {
+		out, _ := s.text(text)
+		return out
+	}
+	n := normalize(text)
+	out, _ := s.text(n.text)
+	return n.restore(out)
 }
 
 // text is Text, also returning how many passes it took.
@@ -148,7 +159,8 @@ func betweenPlaceholders(text string, f func(string) string) string {
 
 // segment applies every rule, in order, to text that holds no placeholder.
 // The order matters: mentions and invites before links, emails before links
-// and handles, links before numbers (a URL may hold digits), and names last.
+// and handles, links before numbers (a URL may hold digits), configured names, then
+// given names after a cue ("my CPN Sarah"), last.
 func (s *Scrubber) segment(t string) string {
 	if t == "" {
 		return t
@@ -176,6 +188,9 @@ func (s *Scrubber) segment(t string) string {
 	}
 	if s.names != nil && s.mayHoldName(t) {
 		t = betweenPlaceholders(t, s.replaceNames)
+	}
+	if strings.IndexByte(t, ' ') >= 0 {
+		t = betweenPlaceholders(t, thirdParties)
 	}
 	return t
 }
@@ -207,38 +222,6 @@ func mayHoldLink(t string) bool {
 func mayHoldPostcode(t string) bool {
 	for i := 0; i+2 < len(t); i++ {
 		if isDigit(t[i]) && isLetter(t[i+1]) && isLetter(t[i+2]) {
-			return true
-		}
-	}
-	return false
-}
-
-// mayHoldName reports whether t has the first word of a configured name, in
-// any case. Text with bytes beyond ASCII goes straight to the regular
-// expression, whose case folding is Unicode's.
-func (s *Scrubber) mayHoldName(t string) bool {
-	if s.unicodeNames {
-		return true
-	}
-	var lower []byte
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if c >= utf8.RuneSelf {
-			return true
-		}
-		if lower == nil && 'A' <= c && c <= 'Z' {
-			lower = []byte(t)
-		}
-		if lower != nil && 'A' <= c && c <= 'Z' {
-			lower[i] = c + 'a' - 'A'
-		}
-	}
-	l := t
-	if lower != nil {
-		l = string(lower)
-	}
-	for _, w := range s.firstWords {
-		if strings.Contains(l, w) {
 			return true
 		}
 	}
@@ -346,33 +329,6 @@ func handles(t string) string {
 		return t
 	}
 	return splice(t, keep, Handle)
-}
-
-// replaceNames replaces configured names that stand as whole words.
-func (s *Scrubber) replaceNames(t string) string {
-	var locs [][]int
-	for from := 0; from < len(t); {
-		l := s.names.FindStringIndex(t[from:])
-		if l == nil {
-			break
-		}
-		start, end := from+l[0], from+l[1]
-		before, _ := utf8.DecodeLastRuneInString(t[:start])
-		after, _ := utf8.DecodeRuneInString(t[end:])
-		if (start == 0 || !isWordRune(before)) && (end == len(t) || !isWordRune(after)) {
-			locs = append(locs, []int{start, end})
-			from = end
-			continue
-		}
-		// Not a whole word: look again from the next character, where a
-		// shorter or later name may start.
-		_, size := utf8.DecodeRuneInString(t[start:])
-		from = start + size
-	}
-	if locs == nil {
-		return t
-	}
-	return splice(t, locs, Name)
 }
 
 // isWordRune reports whether r can be part of a word.

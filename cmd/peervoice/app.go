@@ -17,6 +17,7 @@ import (
 
 	"github.com/peervoice/peervoice/config"
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/redact"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/safety"
 	"github.com/peervoice/peervoice/store"
@@ -54,7 +55,7 @@ type binding struct {
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
-	return &app{v: config.New(), stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
+	return &app{v: config.New(), stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(new(redact.Redactor).Writer(stderr), nil))}
 }
 
 // bind makes a flag set a config key, when the flag is given. Binding
@@ -71,20 +72,30 @@ func (a *app) load() error {
 			a.v.Set(b.key, f.Value.String())
 		}
 	}
-	if _, err := config.ReadFile(a.v, a.configFile); err != nil {
-		return err
-	}
-	cfg, warnings, err := config.Load(a.v)
+	file, err := config.ReadFile(a.v, a.configFile)
 	if err != nil {
 		return err
 	}
+	fileWarnings := config.FileWarnings(a.v, file)
+	cfg, warnings, err := config.Load(a.v)
+	if err != nil {
+		for _, w := range fileWarnings {
+			a.log.Warn(w)
+		}
+		return err
+	}
+	warnings = append(fileWarnings, warnings...)
 	a.cfg = cfg
+	// Every record passes through the redactor on its way out: token
+	// shapes and the configured token never reach the log, whichever
+	// attribute (an API error body a proxy echoed) holds them.
+	out := redact.New(cfg.Discord.Token).Writer(a.stderr)
 	var h slog.Handler
 	opts := &slog.HandlerOptions{Level: level(cfg.Log.Level)}
 	if cfg.Log.Format == "json" {
-		h = slog.NewJSONHandler(a.stderr, opts)
+		h = slog.NewJSONHandler(out, opts)
 	} else {
-		h = slog.NewTextHandler(a.stderr, opts)
+		h = slog.NewTextHandler(out, opts)
 	}
 	a.log = slog.New(h)
 	for _, w := range warnings {
@@ -253,6 +264,7 @@ func (a *app) service(db *store.DB) (*participant.Service, error) {
 		Detector:       det,
 		Signpost:       s.Message,
 		Resources:      res,
+		Log:            a.log,
 	})
 }
 

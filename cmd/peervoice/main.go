@@ -19,6 +19,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/peervoice/peervoice/internal/redact"
 )
 
 func main() {
@@ -50,7 +52,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "peervoice: %v\n", err)
+		// An error can carry an API's reply, so it is redacted like the log.
+		fmt.Fprintf(stderr, "peervoice: %s\n", redact.New(a.cfg.Discord.Token).String(err.Error()))
 		return 1
 	}
 }
