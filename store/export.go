@@ -40,7 +40,8 @@ type ExportAnswer struct {
 }
 
 // ReadExport reads everything a research export needs in one read
-// transaction, so that an answer saved or a participant withdrawn
+// transaction (an answer whose text cannot be decrypted is handed to
+// each Unreadable, with its text empty), so that an answer saved or a participant withdrawn
 // meanwhile is either wholly in or wholly out: begin is called once with
 // the flow versions, the participants and the number of answers, then each
 // with every answer, ordered by participant id (within a participant, in no
@@ -55,6 +56,7 @@ func (db *DB) ReadExport(ctx context.Context, begin func(ExportHeader) error, ea
 		return fmt.Errorf("read export: %w", err)
 	}
 	defer tx.Rollback()
+	kr := db.keyReader(tx)
 	h, err := exportHeader(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("read export: %w", err)
@@ -62,7 +64,7 @@ func (db *DB) ReadExport(ctx context.Context, begin func(ExportHeader) error, ea
 	if err := begin(h); err != nil {
 		return err
 	}
-	return db.exportAnswers(ctx, tx, each)
+	return db.exportAnswers(ctx, tx, kr, each)
 }
 
 // exportHeader reads the flow versions, the participants and the count of
@@ -139,7 +141,7 @@ const exportAnswersQuery = `SELECT s.participant_id, s.started_at, a.session_id,
 // It reads a million rows, so it avoids allocating what repeats: ids and
 // kinds are interned, a session's id and start are kept from its previous
 // answer, and the common shapes of choices and times are parsed by hand.
-func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, each func(ExportAnswer) error) error {
+func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, each func(ExportAnswer) error) error {
 	rows, err := tx.QueryContext(ctx, exportAnswersQuery)
 	if err != nil {
 		return fmt.Errorf("read export: answers: %w", err)
@@ -172,11 +174,14 @@ func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, each func(ExportAns
 			}
 		}
 		if sealed != nil {
-			plain, err := db.keys.open(keyVer, textAD(a.SessionID, a.QuestionID), sealed)
+			dk, err := kr.key(ctx, a.ParticipantID)
 			if err != nil {
-				return fmt.Errorf("read export: text of answer to %q in session %q: %w", a.QuestionID, a.SessionID, err)
+				return fmt.Errorf("read export: %w", err)
 			}
-			a.Text = string(plain)
+			// A damaged row is handed on Unreadable, for the export to
+			// count and leave out, rather than failing the export.
+			plain, err := db.keys.open(keyVer, dk, textAD(a.SessionID, a.QuestionID), sealed)
+			a.Text, a.Unreadable = string(plain), err != nil
 		}
 		if number.Valid {
 			n := number.Float64

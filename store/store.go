@@ -106,6 +106,9 @@ type DB struct {
 	rd   *sql.DB
 	keys *keyring
 	now  func() time.Time
+	// checkpointer empties the write-ahead log after withdrawals
+	// (checkpoint.go).
+	checkpointer *checkpointer
 	// created and keyFile are what Created reports.
 	created bool
 	keyFile string
@@ -186,12 +189,17 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if !exists {
 		// Create the file ourselves so that it, and the -wal and -shm files
 		// SQLite gives the same mode, are private to the owner.
+		// Another process starting on the same new database at once may
+		// have created it first: then it is that one's, being set up.
 		f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrExist):
+		case err != nil:
 			return nil, fmt.Errorf("create database %s: %w", abs, err)
-		}
-		if err := f.Close(); err != nil {
-			return nil, fmt.Errorf("create database %s: %w", abs, err)
+		default:
+			if err := f.Close(); err != nil {
+				return nil, fmt.Errorf("create database %s: %w", abs, err)
+			}
 		}
 	}
 
@@ -215,6 +223,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.startCheckpointer(syncMode); err != nil {
+		db.Close()
+		return nil, err
+	}
 	db.startCommitter()
 	return db, nil
 }
@@ -229,6 +241,14 @@ func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) e
 	hasData, check, err := db.inspect(ctx)
 	if err != nil {
 		return db.explain("open", err)
+	}
+	if secret == nil && hasData {
+		// Another process may have created the database and its key
+		// file since Open looked for it.
+		if secret, err = readKeyFile(keyFile); err != nil {
+			return err
+		}
+		defer clear(secret)
 	}
 	if secret == nil {
 		if hasData {
@@ -252,8 +272,17 @@ func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) e
 		return db.explain("migrate", err)
 	}
 	if check == nil {
-		if _, err := db.wr.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, metaKeyCheck, db.keys.checkValue()); err != nil {
+		// OR IGNORE: another process opening the new database at once
+		// may have saved its own; the check below says whether it is ours.
+		if _, err := db.wr.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)`, metaKeyCheck, db.keys.checkValue()); err != nil {
 			return db.explain("save key check value", err)
+		}
+		if err := db.wr.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaKeyCheck).Scan(&check); err != nil {
+			return db.explain("read key check value", err)
+		}
+		if !db.keys.matches(check) {
+			return fmt.Errorf("open database %s: another process created it at the same time with another secret; "+
+				"it came from %s: use the key file or secret the database was created with", db.path, source)
 		}
 	}
 	return nil
@@ -271,7 +300,7 @@ func (db *DB) Path() string { return db.path }
 // write-ahead log into the database file and removes it.
 func (db *DB) Close() error {
 	db.stopCommitter()
-	var errs []error
+	errs := []error{db.checkpointer.stop()}
 	if db.rd != nil {
 		errs = append(errs, db.rd.Close())
 	}
