@@ -151,9 +151,9 @@ func (db *DB) reencryptParticipant(ctx context.Context, tx *sql.Tx, pid int64) e
 }
 
 // resealQuery selects a participant's version 1 rows of one table (two
-// key columns, the second ” when there is one, then the ciphertext) and
-// updates one (new ciphertext, then the two keys); ad is the row's
-// additional data.
+// key columns, the second empty when there is only one, then the
+// ciphertext) and updates one (new ciphertext, then the two keys); ad is
+// the row's additional data.
 type resealQuery struct {
 	sel, update string
 	ad          func(key1, key2 string) string
