@@ -219,7 +219,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Secret != nil {
 		source = "Options.Secret (PEERVOICE_SECRET)"
 	}
-	if err := db.open(ctx, secret, opt.SecretFile, source); err != nil {
+	if err := db.openRetrying(ctx, secret, opt.SecretFile, source, opt.BusyTimeout); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -231,6 +231,26 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// openRetrying is open, tried again while SQLite says the database is
+// busy, for up to busy. A connection switching a new database to WAL
+// mode can get SQLITE_BUSY at once, without waiting, when another
+// process is setting up the same new database; each step of open can be
+// repeated.
+func (db *DB) openRetrying(ctx context.Context, secret []byte, keyFile, source string, busy time.Duration) error {
+	deadline := time.Now().Add(busy)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.open(ctx, secret, keyFile, source)
+		if code, _, ok := sqliteCodes(err); !ok || code != codeBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
 // open checks the secret against the database, creating the key file for a
 // new database, and applies the migrations. source says where the secret
 // came from, for errors.
@@ -240,7 +260,7 @@ func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) e
 	}
 	hasData, check, err := db.inspect(ctx)
 	if err != nil {
-		return db.explain("open", err)
+		return db.explain("inspect", err)
 	}
 	if secret == nil && hasData {
 		// Another process may have created the database and its key
