@@ -96,9 +96,15 @@ latest week that has.`,
 						return err
 					}
 				}
-				return a.postDigest(cmd.Context(), db, d, again)
+				if err := a.postDigest(cmd.Context(), db, d, again); err != nil {
+					return err
+				}
+				return damagedDigest(a.stderr, d)
 			}
-			return writeDigest(d, format, out, a.stdout)
+			if err := writeDigest(d, format, out, a.stdout); err != nil {
+				return err
+			}
+			return damagedDigest(a.stderr, d)
 		},
 	}
 	a.dbFlags(cmd)
@@ -112,6 +118,18 @@ latest week that has.`,
 	cmd.Flags().String("flows", "", "directory of flow YAML files (default: the built-in pack)")
 	a.bind(cmd.Flags(), "flows", "flows_dir")
 	return cmd
+}
+
+// damagedDigest (issue 11 §4) says on stderr when answers that could not
+// be decrypted were left out of d, which notes it too, and then exits 1 so
+// that scripts notice; nil otherwise.
+func damagedDigest(stderr io.Writer, d *digest.Digest) error {
+	if d.Unreadable == 0 {
+		return nil
+	}
+	fmt.Fprintf(stderr, "peervoice: digest: %d written answer(s) could not be decrypted (damaged rows) and are left out of the quotes; "+
+		"the digest's notes say so. Restore the database from a backup to recover them.\n", d.Unreadable)
+	return exitError{code: 1}
 }
 
 // postDigest posts d to the research channel over REST, once a period
