@@ -1,24 +1,31 @@
 // Package store is PeerVoice's SQLite database, with privacy by design:
 // participants are known only by an HMAC pseudonym, and free-text answers
-// and session state are encrypted with AES-256-GCM under keys derived from
-// one master secret that never enters the database.
+// and session state are encrypted with AES-256-GCM under a data key of
+// each participant's own, wrapped by a key derived from one master secret
+// that never enters the database; withdrawal deletes the data key first
+// (crypto-shredding, docs/security.md).
 //
 // It owns, each in its own file:
 //
 //   - participants, their consents and withdrawal (participant.go,
-//     consent.go), and the pseudonym and encryption keys (keys.go);
+//     consent.go), the keys derived from the master secret (keys.go), the
+//     key file (keyfile.go), the participants' data keys (datakeys.go),
+//     the re-encryption of older rows under them (reencrypt.go) and the
+//     checkpoint after a withdrawal (checkpoint.go);
 //   - flow versions, sessions and answers (flowversion.go, session.go,
 //     answer.go), saved a step at a time through one writer that commits
 //     concurrent steps together (commit.go), and the checks that a file
 //     is a PeerVoice database before it is opened (identify.go);
-//   - the digest's read-only counts (digest.go, digest_count.go) and the
-//     research export's one read (export.go);
+//   - the digest's read-only counts (digest.go, digest_count.go,
+//     digest_result.go) and the research export's one read (export.go);
 //   - community prompt schedules made with /prompt schedule, and the
 //     claims that make each scheduled post or digest go out once
 //     (schedule.go, schedule_post.go, digest_post.go);
 //   - moderators' reviews of quote candidates, by quote id: the quote's
 //     text is never stored (quote_review.go);
-//   - the embedded migrations (migration.go, migrations/).
+//   - the embedded migrations (migration.go, migrations/), and opening:
+//     the connections' pragmas (conn.go), the checks before a file is
+//     opened (opencheck.go) and stored times (times.go).
 //
 // Writes go through one connection and reads through a pool; times are
 // stored in UTC with nanosecond precision and come back in UTC.
