@@ -226,11 +226,13 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Secret != nil {
 		source = "Options.Secret (PEERVOICE_SECRET)"
 	}
-	if err := db.openRetrying(ctx, secret, opt.SecretFile, source, opt.BusyTimeout); err != nil {
+	// The checkpointer first: migration 006 asks it to empty the log. It
+	// connects only when asked.
+	if err := db.startCheckpointer(syncMode); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := db.startCheckpointer(syncMode); err != nil {
+	if err := db.openRetrying(ctx, secret, opt.SecretFile, source, opt.BusyTimeout); err != nil {
 		db.Close()
 		return nil, err
 	}
