@@ -44,7 +44,16 @@ func (db *DB) startCheckpointer(syncMode string) error {
 	return nil
 }
 
-// request checkpoints now if it can, else has it retried until it can.
+// now checkpoints at once if it can, and else has it retried until it
+// can.
+func (c *checkpointer) now() {
+	if c != nil && !c.try() {
+		c.request()
+	}
+}
+
+// request has a checkpoint made in the background, retried until it
+// completes.
 func (c *checkpointer) request() {
 	if c == nil {
 		return

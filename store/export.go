@@ -40,13 +40,13 @@ type ExportAnswer struct {
 }
 
 // ReadExport reads everything a research export needs in one read
-// transaction (an answer whose text cannot be decrypted is handed to
-// each Unreadable, with its text empty), so that an answer saved or a participant withdrawn
+// transaction, so that an answer saved or a participant withdrawn
 // meanwhile is either wholly in or wholly out: begin is called once with
 // the flow versions, the participants and the number of answers, then each
 // with every answer, ordered by participant id (within a participant, in no
-// particular order). An error from begin or each stops the read and is
-// returned as it is.
+// particular order). An answer whose text cannot be decrypted is handed to
+// each Unreadable, with its text empty. An error from begin or each stops
+// the read and is returned as it is.
 //
 // Writers are not blocked (the database is in WAL mode), but the write-ahead
 // log cannot be checkpointed past the read until it ends.

@@ -88,7 +88,7 @@ func (db *DB) Withdraw(ctx context.Context, participantID int64) error {
 	// log, so the deleted key does not linger in either. The deletion is
 	// already durable, and a busy reader merely postpones this, so its
 	// outcome is not an error of Withdraw.
-	db.checkpointer.request()
+	db.checkpointer.now()
 	return nil
 }
 
