@@ -126,6 +126,10 @@ type keyReader struct {
 	// participant's rows together.
 	lastPID int64
 	last    cipher.AEAD
+	// bulk is set for a read of every participant (an export): it does
+	// not fill the cache, so the keys of the participants active now
+	// stay in it.
+	bulk bool
 }
 
 func (db *DB) keyReader(tx *sql.Tx) *keyReader {
@@ -149,7 +153,7 @@ func (r *keyReader) key(ctx context.Context, pid int64) (cipher.AEAD, error) {
 		case err != nil:
 			return nil, fmt.Errorf("data key of participant %d: %w", pid, err)
 		default:
-			if dk, err = r.db.keys.unwrap(pid, wrapped); err == nil {
+			if dk, err = r.db.keys.unwrap(pid, wrapped); err == nil && !r.bulk {
 				r.db.keys.cache.put(pid, dk, r.epoch)
 			}
 		}

@@ -57,6 +57,7 @@ func (db *DB) ReadExport(ctx context.Context, begin func(ExportHeader) error, ea
 	}
 	defer tx.Rollback()
 	kr := db.keyReader(tx)
+	kr.bulk = true
 	h, err := exportHeader(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("read export: %w", err)

@@ -238,3 +238,30 @@ func TestKeyCache(t *testing.T) {
 		t.Errorf("unwrap of a truncated key = %v; want ErrDecrypt", err)
 	}
 }
+
+// TestExportLeavesTheCache: an export reads every participant's key but
+// caches none, so the keys of the participants active now stay cached;
+// a participant's own read caches theirs.
+func TestExportLeavesTheCache(t *testing.T) {
+	ctx := context.Background()
+	f := newShredFixture(t)
+	texts := 0
+	err := f.db.ReadExport(ctx, func(ExportHeader) error { return nil }, func(a ExportAnswer) error {
+		if a.Text != "" && !a.Unreadable {
+			texts++
+		}
+		return nil
+	})
+	if err != nil || texts != 2 {
+		t.Fatalf("ReadExport: %d texts, %v; want 2", texts, err)
+	}
+	if n := f.db.keys.cache.len(); n != 0 {
+		t.Errorf("after an export, %d keys cached; want 0", n)
+	}
+	if _, err := f.db.Answers(ctx, f.kept); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.db.keys.cache.get(f.kept); !ok {
+		t.Errorf("a participant's own read did not cache their key")
+	}
+}
