@@ -34,6 +34,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", path.Base(name), err)
 		}
 	}
+	if err := db.reencrypt(ctx); err != nil {
+		return err
+	}
 	// Mark the file as PeerVoice's, so that Open can tell it from another
 	// program's database by its header alone.
 	var id int64

@@ -39,6 +39,9 @@ func (db *DB) EnsureParticipant(ctx context.Context, pseudonym string) (Particip
 	if err != nil {
 		return Participant{}, fmt.Errorf("ensure participant: %w", err)
 	}
+	if err := db.insertDataKey(ctx, tx, p.ID); err != nil {
+		return Participant{}, fmt.Errorf("ensure participant: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return Participant{}, fmt.Errorf("ensure participant: %w", err)
 	}
@@ -60,9 +63,14 @@ func (db *DB) FindParticipant(ctx context.Context, pseudonym string) (Participan
 	return p, nil
 }
 
-// Withdraw deletes the participant's answers, sessions, consents and the
-// participant row itself, in one transaction. It returns ErrNotFound if
-// there is no such participant.
+// Withdraw deletes the participant's data key, answers, sessions,
+// consents and the participant row itself, in one transaction, the key
+// first: whatever copy of their rows is left anywhere can no longer be
+// decrypted. Then it checkpoints the write-ahead log, so that no copy of
+// the key is left in the database's files either; while other
+// connections still read an older snapshot, the checkpoint is retried in
+// the background until they have moved on (checkpoint.go). It returns
+// ErrNotFound if there is no such participant.
 func (db *DB) Withdraw(ctx context.Context, participantID int64) error {
 	tx, err := db.wr.BeginTx(ctx, nil)
 	if err != nil {
@@ -75,18 +83,19 @@ func (db *DB) Withdraw(ctx context.Context, participantID int64) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("withdraw: %w", err)
 	}
-	// Copy the change into the database file and empty the write-ahead log,
-	// so the deleted pages do not linger there. This is tidying only: the
-	// deletion is already durable, and a busy reader merely postpones it to
-	// the next checkpoint, so its outcome is not an error of Withdraw.
-	_, _ = db.wr.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	db.keys.cache.drop(participantID)
+	// Copy the change into the database file and empty the write-ahead
+	// log, so the deleted key does not linger in either. The deletion is
+	// already durable, and a busy reader merely postpones this, so its
+	// outcome is not an error of Withdraw.
+	db.checkpointer.now()
 	return nil
 }
 
 // insertParticipant stores pseudonym unless it is already there.
 func insertParticipant(ctx context.Context, tx *sql.Tx, pseudonym string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO participants (pseudonym, key_version, created_at)
-		VALUES (?, ?, ?) ON CONFLICT (pseudonym) DO NOTHING`, pseudonym, keyVersion, formatTime(now))
+		VALUES (?, ?, ?) ON CONFLICT (pseudonym) DO NOTHING`, pseudonym, pseudonymVersion, formatTime(now))
 	return err
 }
 
@@ -129,6 +138,7 @@ func deleteParticipant(ctx context.Context, tx *sql.Tx, id int64) error {
 		return err
 	}
 	for _, q := range []string{
+		`DELETE FROM participant_keys WHERE participant_id = ?`, // first: crypto-shredding
 		`DELETE FROM answers WHERE session_id IN (SELECT id FROM sessions WHERE participant_id = ?)`,
 		`DELETE FROM sessions WHERE participant_id = ?`,
 		`DELETE FROM consents WHERE participant_id = ?`,
