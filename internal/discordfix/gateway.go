@@ -64,6 +64,7 @@ type Gateway struct {
 	proxy   func(*http.Request) (*url.URL, error) // the HTTP proxy for the gateway; nil: none
 	url     string                                // discord.gateway_url; "": from GET /gateway
 	session sessionState                          // discordgo's session id and sequence; nil fields: not found
+	buckets *bucketPruner                         // frees s's rate-limit buckets; nil: not NewTransport's
 
 	mu        sync.Mutex
 	resume    *url.URL // the session's resume_gateway_url; nil: none known
@@ -123,7 +124,7 @@ func Install(s *discordgo.Session, o Options) *Gateway {
 	}
 	g.session = st
 	s.AddHandler(g.onEvent)
-	pruneBuckets(s, log)
+	g.buckets = pruneBuckets(s, log)
 	if p := g.proxyFor(o.GatewayURL); p != nil {
 		if p.Scheme != "http" && p.Scheme != "https" {
 			// gorilla/websocket dials a proxy with the TLS dial function,

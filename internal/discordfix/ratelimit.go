@@ -40,21 +40,23 @@ type bucketPruner struct {
 }
 
 // pruneBuckets has the transport under s, if it is NewTransport's, free
-// s's rate-limit buckets now and then. Call it before any request.
-func pruneBuckets(s *discordgo.Session, log *slog.Logger) {
+// s's rate-limit buckets now and then, and returns the pruner, or nil.
+// Call it before any request.
+func pruneBuckets(s *discordgo.Session, log *slog.Logger) *bucketPruner {
 	if s.Client == nil || s.Ratelimiter == nil {
-		return
+		return nil
 	}
 	t, ok := s.Client.Transport.(*transport)
 	if !ok {
-		return
+		return nil
 	}
 	p, ok := newBucketPruner(s.Ratelimiter)
 	if !ok {
 		log.Warn("discordgo's RateLimiter is not as in v0.28.1: its rate-limit buckets are never freed")
-		return
+		return nil
 	}
 	t.prune = p.maybePrune
+	return p
 }
 
 // newBucketPruner returns a pruner for rl, or ok false if discordgo's
