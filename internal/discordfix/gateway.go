@@ -25,7 +25,7 @@ import (
 //     brings, and the dialer it gives discordgo sends every connection
 //     while that session lasts (each one a RESUME: discordgo always
 //     resumes once it has a session) there instead of to the gateway URL
-//     discordgo asks for. It writes nothing of discordgo's: discordgo
+//     discordgo asks for. This writes nothing of discordgo's: discordgo
 //     reads its own copy of the gateway URL without a lock from its
 //     heartbeat and read goroutines (wsapi.go, when a write or read
 //     fails), so any write to it from outside could race them. If a
@@ -93,7 +93,11 @@ var errGatewayDown = errors.New("discordfix: the gateway was closed for good")
 // while the IDENTIFY waits, and its Close would wait with them.
 func (g *Gateway) Shutdown() {
 	g.down.Store(true)
-	g.stopOnce.Do(func() { close(g.stop) })
+	g.stopOnce.Do(func() {
+		if g.stop != nil {
+			close(g.stop)
+		}
+	})
 }
 
 // Closed reports whether Shutdown has been called.
@@ -131,7 +135,7 @@ func Install(s *discordgo.Session, o Options) *Gateway {
 			// so a watching TLS dialer cannot sit behind a SOCKS proxy,
 			// which this dialer does not speak: this is discordgo's own
 			// dialer (websocket.DefaultDialer), redirecting.
-			log.Warn("gateway through a SOCKS proxy: no back-off after op 9", "proxy", p.Redacted())
+			log.Warn("gateway through a SOCKS proxy: no back-off after op 9, and no new session after a refused RESUME", "proxy", p.Redacted())
 			s.Dialer = &websocket.Dialer{Proxy: g.proxyRedirect, HandshakeTimeout: 45 * time.Second}
 			return g
 		}
