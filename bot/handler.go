@@ -121,8 +121,8 @@ func newRequest(ic *discordgo.InteractionCreate) request {
 }
 
 // dispatch runs the handler the table has for a slash command, after
-// its server and role check, and sends what it returns through respond: deferred
-// when slow to come, an error told kindly (fail).
+// its server and role check, and sends what it returns through respond:
+// deferred when slow to come, an error told kindly (fail).
 func (b *Bot) dispatch(ic *discordgo.InteractionCreate, c command) {
 	rq := newRequest(ic)
 	r, ok := c.routes[rq.sub]
