@@ -31,7 +31,9 @@ can be read, that safety.phrases, safety.patterns and safety.ignore can be
 used, that the flows load, that digest.subgroups are choice questions of
 the about-you flow and that prompts.schedule names flows there are. Prints
 every problem and exits 1 if there are any; otherwise prints the effective
-settings, secrets masked. peervoice run makes the same checks on start.`,
+settings, secrets masked. peervoice run makes the same checks on start.
+Warns when discord.guild_id is empty: the moderator and researcher commands
+are then off.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.configCheck() },
 	})
@@ -44,6 +46,9 @@ func (a *app) configCheck() error {
 	problems, err := a.loadChecked()
 	if err != nil {
 		return err
+	}
+	if w := serverWarning(a.cfg); w != "" { // configwarn.go
+		fmt.Fprintln(a.stderr, w)
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
