@@ -18,12 +18,6 @@ var migrationFS embed.FS
 // transaction, recording each in the migrations table, and sets the
 // file's application id.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.wr.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-		name       TEXT PRIMARY KEY,
-		applied_at TEXT NOT NULL
-	) STRICT`); err != nil {
-		return fmt.Errorf("create migrations table: %w", err)
-	}
 	names, err := fs.Glob(migrationFS, "migrations/*.sql")
 	if err != nil {
 		return err
@@ -58,6 +52,16 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 		return err
 	}
 	defer tx.Rollback()
+	// The migrations table is made in the same transaction as the first
+	// migration: another process opening a new database at this moment
+	// (identify) sees either no tables or 001 recorded, never a bare
+	// migrations table that looks like another program's.
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+		name       TEXT PRIMARY KEY,
+		applied_at TEXT NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, path.Base(name)).Scan(&n); err != nil {
 		return err
