@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -88,9 +89,7 @@ func (db *DB) openKeyring(ctx context.Context, wantID string, busy time.Duration
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && wantID != "":
-		return fmt.Errorf("open database %s: the keyring %s is missing, but the database's free-text answers are encrypted with the keys it holds; "+
-			"restore %s (and any %s-wal beside it) from your backup of the keyring: without it those answers cannot be read, "+
-			"and a new, empty keyring would not open them, so PeerVoice will not make one", db.path, path, filepath.Base(path), filepath.Base(path))
+		return missingKeyring(db.path, path)
 	case errors.Is(err, fs.ErrNotExist):
 		if err := createKeyringFile(ctx, path, db.keys.checkValue()); err != nil {
 			return err
@@ -167,6 +166,49 @@ func (r *keyringDB) identify(ctx context.Context, db *DB, wantID string) error {
 		}
 	}
 	return nil
+}
+
+// missingKeyring is the error for a database whose keyring is missing.
+func missingKeyring(dbPath, ring string) error {
+	return fmt.Errorf("open database %s: the keyring %s is missing, but the database's free-text answers are encrypted with the keys it holds; "+
+		"restore %s (and any %s-wal beside it) from your backup of the keyring: without it those answers cannot be read, "+
+		"and a new, empty keyring would not open them, so PeerVoice will not make one", dbPath, ring, filepath.Base(ring), filepath.Base(ring))
+}
+
+// CheckKeyring reports, without opening the database for writing or
+// creating anything, whether the PeerVoice database at path is missing
+// its keyring (Options.KeyringFile, default path + ".keyring"), which
+// Open would refuse; config check uses it. No database there, or one
+// that has never had a keyring, is no problem.
+func CheckKeyring(ctx context.Context, path string, opt Options) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil // Open reports it
+	}
+	ring := opt.KeyringFile
+	if ring == "" {
+		ring = abs + ".keyring"
+	}
+	if _, err := os.Stat(ring); err == nil {
+		return nil
+	}
+	if fi, err := os.Stat(abs); err != nil || fi.Size() == 0 {
+		return nil
+	}
+	if ours, err := identify(ctx, abs); err != nil || !ours {
+		return nil // not PeerVoice's: Open says so
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: "mode=ro"}
+	conn, err := sql.Open("sqlite3", u.String())
+	if err != nil {
+		return nil
+	}
+	defer conn.Close()
+	var id []byte
+	if err := conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaKeyringID).Scan(&id); err != nil || len(id) == 0 {
+		return nil // no keyring yet: Open makes it
+	}
+	return missingKeyring(abs, ring)
 }
 
 // bindKeyring records the keyring's id in the database, unless it is
