@@ -143,9 +143,27 @@ func TestWithdrawShredsTheKey(t *testing.T) {
 		readers[name] = rtx
 	}
 
+	// The store's own reader (a digest, an export under way), its
+	// snapshot taken before the withdrawal and the key cached.
+	own, err := f.db.rd.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Rollback()
+	if as, err := f.db.findAnswers(ctx, own, f.db.keyReader(), f.gone); err != nil || len(as) != 1 || as[0].Text != goneWords {
+		t.Fatalf("before the withdrawal, the store's reader reads %+v, %v; want the words", as, err)
+	}
+
 	if err := f.db.Withdraw(ctx, f.gone); err != nil {
 		t.Fatalf("Withdraw() = %v", err)
 	}
+	// The store's reader still sees the rows in its snapshot, but their
+	// key is gone from the keyring and the cache: the text is not given
+	// back.
+	if as, err := f.db.findAnswers(ctx, own, f.db.keyReader(), f.gone); err != nil || len(as) != 1 || !as[0].Unreadable || as[0].Text != "" {
+		t.Errorf("after the withdrawal, the reader held open reads %+v, %v; want the row unreadable", as, err)
+	}
+	own.Rollback()
 	if _, ok := f.db.keys.cache.get(f.gone); ok {
 		t.Errorf("the withdrawn participant's key is still cached")
 	}
@@ -181,6 +199,13 @@ func TestWithdrawShredsTheKey(t *testing.T) {
 			if bytes.Contains(buf, needle) {
 				t.Errorf("after the checkpoint, %s holds the withdrawn participant's %s", filepath.Base(name), what)
 			}
+		}
+	}
+	// The outside readers' next transactions find nothing of them.
+	for name, query := range map[string]string{f.path: `SELECT COUNT(*) FROM sessions WHERE participant_id = ?`,
+		ring: `SELECT COUNT(*) FROM participant_keys WHERE participant_id = ?`} {
+		if n := rawCount(t, name, query, f.gone); n != 0 {
+			t.Errorf("a new read of %s finds %d rows of the withdrawn participant; want 0", filepath.Base(name), n)
 		}
 	}
 	if version != keyVersion {

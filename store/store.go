@@ -2,16 +2,19 @@
 // participants are known only by an HMAC pseudonym, and free-text answers
 // and session state are encrypted with AES-256-GCM under a data key of
 // each participant's own, wrapped by a key derived from one master secret
-// that never enters the database; withdrawal deletes the data key first
+// that never enters the database, and kept in a keyring file beside the
+// database, not in it; withdrawal deletes the data key first
 // (crypto-shredding, docs/security.md).
 //
 // It owns, each in its own file:
 //
 //   - participants, their consents and withdrawal (participant.go,
 //     consent.go), the keys derived from the master secret (keys.go), the
-//     key file (keyfile.go), the participants' data keys (datakeys.go),
-//     the re-encryption of older rows under them (reencrypt.go) and the
-//     checkpoint after a withdrawal (checkpoint.go);
+//     key file (keyfile.go), the participants' data keys (datakeys.go)
+//     and the keyring file that holds them (keyringfile.go,
+//     keyringkeys.go), the re-encryption of older rows under them
+//     (reencrypt.go) and the checkpoint after a withdrawal
+//     (checkpoint.go);
 //   - flow versions, sessions and answers (flowversion.go, session.go,
 //     answer.go), saved a step at a time through one writer that commits
 //     concurrent steps together (commit.go), and the checks that a file
@@ -140,8 +143,8 @@ type DB struct {
 // path, applies pending migrations and loads or creates the master secret.
 // It refuses, without changing anything, a path that is a directory, a file
 // that is not PeerVoice's (ErrNotPeerVoice), a read-only file or directory,
-// a missing key file for a database that holds data, and a secret that does
-// not match the database.
+// a missing key file for a database that holds data, a secret that does
+// not match the database, and a missing or wrong keyring (keyringfile.go).
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if !haveCgo {
 		return nil, ErrNoCgo
