@@ -156,6 +156,11 @@ func TestKeyringRefused(t *testing.T) {
 			copyFile(t, path, path+".keyring")
 		}, []string{".keyring", "not a PeerVoice keyring", "move it away"}},
 	}
+	if fi, err := os.Stat(newPathFixture(t, secret) + ".keyring"); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o600 {
+		t.Errorf("a new keyring has mode %04o; want 0600", fi.Mode().Perm())
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path := newPathFixture(t, secret)
