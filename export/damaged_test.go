@@ -44,11 +44,16 @@ func TestDamagedRows(t *testing.T) {
 		// bob's key replaced by alice's: wrapped for another participant
 		`UPDATE participant_keys SET wrapped = (SELECT wrapped FROM participant_keys WHERE participant_id = ?) WHERE participant_id = ?`,
 	} {
-		args := []any{alice.ID}
+		args, file := []any{alice.ID}, raw
 		if strings.Contains(q, "participant_keys SET") {
+			// The keys are in the keyring file beside the database.
+			if file, err = sql.Open("sqlite3", e.path+".keyring"); err != nil {
+				t.Fatal(err)
+			}
+			defer file.Close()
 			args = append(args, bob.ID)
 		}
-		if _, err := raw.Exec(q, args...); err != nil {
+		if _, err := file.Exec(q, args...); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -46,7 +46,7 @@ func (db *DB) Answers(ctx context.Context, participantID int64) ([]Answer, error
 		return nil, fmt.Errorf("answers: %w", err)
 	}
 	defer tx.Rollback()
-	as, err := db.findAnswers(ctx, tx, db.keyReader(tx), participantID)
+	as, err := db.findAnswers(ctx, tx, db.keyReader(), participantID)
 	if err != nil {
 		return nil, fmt.Errorf("answers of participant %d: %w", participantID, err)
 	}

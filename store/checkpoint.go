@@ -3,29 +3,30 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 )
 
-// checkpointer copies the write-ahead log into the database file and
-// empties the log (PRAGMA wal_checkpoint(TRUNCATE)) after a withdrawal,
-// so neither holds the withdrawn participant's data key once no reader
-// needs it. A reader still in a transaction begun before the withdrawal
+// checkpointer copies the write-ahead logs of the database and of the
+// keyring into their files and empties them (PRAGMA
+// wal_checkpoint(TRUNCATE)) after a withdrawal, so none holds the
+// withdrawn participant's data key or rows once no reader needs them. A reader still in a transaction begun before the withdrawal
 // (a digest, an export) holds the old pages in place: the checkpoint
 // cannot finish until it ends, so it is retried, backing off to every
 // few seconds, until it does or the database is closed. It has its own
 // connection that never waits on a lock, so a retry never holds up the
 // writer.
 type checkpointer struct {
-	conn *sql.DB
 	wake chan struct{}
 	quit chan struct{}
 	done chan struct{}
 	once sync.Once
 
-	mu   sync.Mutex
-	runs int // completed checkpoints, for tests
+	mu    sync.Mutex
+	conns []*sql.DB // the database's, then the keyring's
+	runs  int       // completed checkpoints, for tests
 }
 
 // checkpointBackoff bounds the wait between retries.
@@ -38,10 +39,23 @@ func (db *DB) startCheckpointer(syncMode string) error {
 		return fmt.Errorf("open database %s: %w", db.path, err)
 	}
 	conn.SetMaxOpenConns(1)
-	c := &checkpointer{conn: conn, wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{conns: []*sql.DB{conn}, wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
 	db.checkpointer = c
 	go c.run()
 	return nil
+}
+
+// watch checkpoints the file at path too (the keyring). Its connection
+// opens only when first used.
+func (c *checkpointer) watch(path string) {
+	conn, err := sql.Open("sqlite3", dsn(path, "FULL", 0, true))
+	if err != nil {
+		return // sql.Open fails only for an unknown driver
+	}
+	conn.SetMaxOpenConns(1)
+	c.mu.Lock()
+	c.conns = append(c.conns, conn)
+	c.mu.Unlock()
 }
 
 // now checkpoints at once if it can, and else has it retried until it
@@ -84,18 +98,26 @@ func (c *checkpointer) run() {
 	}
 }
 
-// try runs one checkpoint and reports whether it copied and emptied the
-// whole log.
+// try runs one checkpoint of each file and reports whether it copied and
+// emptied every log.
 func (c *checkpointer) try() bool {
-	var busy, logFrames, copied int
-	err := c.conn.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &copied)
-	if err != nil || busy != 0 {
-		return false
-	}
 	c.mu.Lock()
-	c.runs++
+	conns := c.conns
 	c.mu.Unlock()
-	return true
+	ok := true
+	for _, conn := range conns {
+		var busy, logFrames, copied int
+		err := conn.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &copied)
+		if err != nil || busy != 0 {
+			ok = false
+		}
+	}
+	if ok {
+		c.mu.Lock()
+		c.runs++
+		c.mu.Unlock()
+	}
+	return ok
 }
 
 // completed is how many checkpoints have finished.
@@ -112,5 +134,11 @@ func (c *checkpointer) stop() error {
 	}
 	c.once.Do(func() { close(c.quit) })
 	<-c.done
-	return c.conn.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, conn := range c.conns {
+		errs = append(errs, conn.Close())
+	}
+	return errors.Join(errs...)
 }

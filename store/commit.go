@@ -95,7 +95,7 @@ func (db *DB) commitBatch(batch []*stepReq) {
 		return
 	}
 	defer tx.Rollback()
-	kr := db.keyReader(tx)
+	kr := db.keyReader()
 	errs := make([]error, len(batch))
 	for i, r := range batch {
 		if len(batch) == 1 {

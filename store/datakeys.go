@@ -6,7 +6,6 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -17,12 +16,13 @@ import (
 // and session state (key version 2). It is stored only wrapped: sealed
 // with AES-256-GCM under the wrapping key derived from the database's
 // master secret, bound to the participant's id, one row per participant
-// in participant_keys (migration 006). Withdrawal deletes that row first,
-// in the transaction that deletes their rows; once the write-ahead log is
-// checkpointed (checkpoint.go), no copy of the key is left in the
-// database's files, and any remnant of their rows (an old frame in the
-// log, a freed page, a copy taken of the files after the withdrawal) is
-// ciphertext under a key that no longer exists anywhere.
+// in the keyring file beside the database (keyringfile.go), never in the
+// database itself. Withdrawal deletes it from the keyring first, then
+// their rows; once both files' write-ahead logs are checkpointed
+// (checkpoint.go), no copy of the key is left in either, and any remnant
+// of their rows (an old frame in the log, a freed page, a copy of the
+// database taken before or after the withdrawal) is ciphertext under a
+// key that no longer exists anywhere.
 
 // dataKeySize is the size of a participant's data key: 256 bits.
 const dataKeySize = 32
@@ -61,24 +61,42 @@ func (k *keyring) unwrap(pid int64, wrapped []byte) (cipher.AEAD, error) {
 	return newAEAD(raw)
 }
 
-// insertDataKey gives participant pid a data key unless they have one.
-func (db *DB) insertDataKey(ctx context.Context, tx *sql.Tx, pid int64) error {
-	var has bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM participant_keys WHERE participant_id = ?)`, pid).Scan(&has); err != nil {
-		return fmt.Errorf("data key: %w", err)
+// insertDataKey gives participant pid a data key unless they have one,
+// committing it to the keyring before the caller's transaction tx, which
+// holds the database's write lock, writes anything encrypted with it. It
+// reports whether it made one: the caller then marks it done (doneKeys)
+// once tx is committed.
+func (db *DB) insertDataKey(ctx context.Context, tx *sql.Tx, pid int64) (made bool, err error) {
+	if _, ok := db.keys.cache.get(pid); ok {
+		return false, nil
 	}
-	if has {
-		return nil
-	}
-	_, wrapped, err := db.keys.newDataKey(pid)
+	wrapped, err := db.ring.wrappedKey(ctx, pid)
 	if err != nil {
-		return err
+		return false, fmt.Errorf("data key: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO participant_keys (participant_id, wrapped, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (participant_id) DO NOTHING`, pid, wrapped, formatTime(db.now())); err != nil {
-		return fmt.Errorf("store data key: %w", err)
+	if wrapped != nil {
+		return false, nil
 	}
-	return nil
+	_, wrapped, err = db.keys.newDataKey(pid)
+	if err != nil {
+		return false, err
+	}
+	if err := db.ring.storeKeys(ctx, []newKey{{pid, wrapped}}, formatTime(db.now())); err != nil {
+		return false, fmt.Errorf("store data key: %w", err)
+	}
+	if afterKeyStored != nil {
+		afterKeyStored(pid)
+	}
+	return true, nil
+}
+
+// doneKeys unmarks the keys just made for pids, once the transaction
+// that stored their rows is committed. A failure is left for the next
+// Open to settle: the key is kept, since its participant exists.
+func (db *DB) doneKeys(ctx context.Context, pids ...int64) {
+	if len(pids) > 0 {
+		db.ring.done(ctx, pids...)
+	}
 }
 
 // ensureDataKey makes sure participant pid has a data key before a step
@@ -90,13 +108,7 @@ func (db *DB) ensureDataKey(ctx context.Context, pid int64) error {
 	if _, ok := db.keys.cache.get(pid); ok {
 		return nil
 	}
-	tx, err := db.rd.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	kr := db.keyReader(tx)
-	dk, err := kr.key(ctx, pid)
-	tx.Rollback()
+	dk, err := db.keyReader().key(ctx, pid)
 	if err != nil || dk != nil {
 		return err
 	}
@@ -108,19 +120,28 @@ func (db *DB) ensureDataKey(ctx context.Context, pid int64) error {
 	if err := participantExists(ctx, wtx, pid); err != nil {
 		return nil
 	}
-	if err := db.insertDataKey(ctx, wtx, pid); err != nil {
+	made, err := db.insertDataKey(ctx, wtx, pid)
+	if err != nil {
 		return err
 	}
-	return wtx.Commit()
+	if err := wtx.Commit(); err != nil {
+		return err
+	}
+	if made {
+		db.doneKeys(ctx, pid)
+	}
+	return nil
 }
 
-// keyReader finds participants' data keys within one transaction. Make
-// it right after BeginTx, before the transaction's first read: the
-// cache's epoch it notes then is what keeps a key read from a snapshot
-// older than a withdrawal out of the cache.
+// keyReader finds participants' data keys in the keyring for one
+// transaction. Make it right after BeginTx, before the transaction's
+// first read: the cache's epoch it notes then is what keeps a key read
+// before a withdrawal out of the cache after it. The keyring is read
+// outside the transaction's snapshot, which is safe: a participant's key
+// never changes, and once deleted it stays deleted, so a key read later
+// than the rows either is theirs or is missing (withdrawn since).
 type keyReader struct {
 	db    *DB
-	tx    *sql.Tx
 	epoch uint64
 	// the last participant's key: exports and sessions read one
 	// participant's rows together.
@@ -132,8 +153,8 @@ type keyReader struct {
 	bulk bool
 }
 
-func (db *DB) keyReader(tx *sql.Tx) *keyReader {
-	return &keyReader{db: db, tx: tx, epoch: db.keys.cache.currentEpoch(), lastPID: -1}
+func (db *DB) keyReader() *keyReader {
+	return &keyReader{db: db, epoch: db.keys.cache.currentEpoch(), lastPID: -1}
 }
 
 // key returns participant pid's data key, or nil, nil when they have
@@ -146,13 +167,11 @@ func (r *keyReader) key(ctx context.Context, pid int64) (cipher.AEAD, error) {
 	}
 	dk, ok := r.db.keys.cache.get(pid)
 	if !ok {
-		var wrapped []byte
-		err := r.tx.QueryRowContext(ctx, `SELECT wrapped FROM participant_keys WHERE participant_id = ?`, pid).Scan(&wrapped)
+		wrapped, err := r.db.ring.wrappedKey(ctx, pid)
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return nil, fmt.Errorf("data key of participant %d: %w", pid, err)
-		default:
+		case wrapped != nil:
 			if dk, err = r.db.keys.unwrap(pid, wrapped); err == nil && !r.bulk {
 				r.db.keys.cache.put(pid, dk, r.epoch)
 			}

@@ -36,7 +36,7 @@ func (db *DB) DigestData(ctx context.Context, q figures.Query) (figures.Data, er
 		return figures.Data{}, fmt.Errorf("digest data: %w", err)
 	}
 	defer tx.Rollback()
-	kr := db.keyReader(tx)
+	kr := db.keyReader()
 	c := newDigestCounter(q)
 	if err := c.loadParticipants(ctx, tx); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)

@@ -65,6 +65,9 @@ type digestGenerator struct {
 	rng   *rand.Rand
 	stats GenStats
 	tx    *sql.Tx
+	// ktx writes the keys to the keyring; it commits before tx, as the
+	// store's own writes do.
+	ktx   *sql.Tx
 	stmts map[string]*sql.Stmt
 	rows  int
 }
@@ -75,6 +78,7 @@ func (g *digestGenerator) run(ctx context.Context) error {
 	}
 	defer func() {
 		if g.tx != nil {
+			g.ktx.Rollback()
 			g.tx.Rollback()
 		}
 	}()
@@ -108,10 +112,17 @@ func (g *digestGenerator) begin(ctx context.Context) error {
 		return err
 	}
 	g.tx, g.rows = tx, 0
+	if g.ktx, err = g.db.ring.wr.BeginTx(ctx, nil); err != nil {
+		return err
+	}
 	g.stmts = map[string]*sql.Stmt{}
+	key, err := g.ktx.PrepareContext(ctx, `INSERT INTO participant_keys (participant_id, wrapped, created_at) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	g.stmts["key"] = key
 	for name, q := range map[string]string{
 		"participant": `INSERT INTO participants (pseudonym, key_version, created_at) VALUES (?, 1, ?)`,
-		"key":         `INSERT INTO participant_keys (participant_id, wrapped, created_at) VALUES (?, ?, ?)`,
 		"consent":     `INSERT INTO consents (participant_id, version, take_part, quotes, given_at) VALUES (?, '1', ?, ?, ?)`,
 		"session":     `INSERT INTO sessions (id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 2, ?, ?)`,
 		"answer": `INSERT INTO answers (session_id, question_id, flow_id, flow_version, kind, choices, text, number, skipped, key_version, answered_at)
@@ -129,6 +140,9 @@ func (g *digestGenerator) begin(ctx context.Context) error {
 func (g *digestGenerator) commit() error {
 	for _, st := range g.stmts {
 		st.Close()
+	}
+	if err := g.ktx.Commit(); err != nil {
+		return err
 	}
 	err := g.tx.Commit()
 	g.tx = nil

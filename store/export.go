@@ -56,7 +56,7 @@ func (db *DB) ReadExport(ctx context.Context, begin func(ExportHeader) error, ea
 		return fmt.Errorf("read export: %w", err)
 	}
 	defer tx.Rollback()
-	kr := db.keyReader(tx)
+	kr := db.keyReader()
 	kr.bulk = true
 	h, err := exportHeader(ctx, tx)
 	if err != nil {

@@ -28,6 +28,15 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", path.Base(name), err)
 		}
 	}
+	// The keys go to the keyring: its id is recorded first, then those
+	// of a database made before the keyring are moved there, then rows
+	// made before migration 006 get keys.
+	if err := db.bindKeyring(ctx); err != nil {
+		return err
+	}
+	if err := db.moveKeys(ctx); err != nil {
+		return fmt.Errorf("move the participants' keys to the keyring %s: %w", db.keyringFile, err)
+	}
 	if err := db.reencrypt(ctx); err != nil {
 		return err
 	}

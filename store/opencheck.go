@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -89,40 +88,43 @@ func (db *DB) explain(step string, err error) error {
 }
 
 // inspect reports whether the database already holds data (so a missing key
-// file is an error, not a first run) and returns the stored key check value.
-func (db *DB) inspect(ctx context.Context) (hasData bool, check []byte, err error) {
+// file is an error, not a first run) and returns the stored key check value
+// and the id of its keyring ("" if it has none yet).
+func (db *DB) inspect(ctx context.Context) (hasData bool, check []byte, ringID string, err error) {
 	tx, err := db.rd.BeginTx(ctx, nil)
 	if err != nil {
-		return false, nil, err
+		return false, nil, "", err
 	}
 	defer tx.Rollback()
 	tables := map[string]bool{}
 	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'`)
 	if err != nil {
-		return false, nil, err
+		return false, nil, "", err
 	}
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
 			rows.Close()
-			return false, nil, err
+			return false, nil, "", err
 		}
 		tables[name] = true
 	}
 	if err := rows.Close(); err != nil {
-		return false, nil, err
+		return false, nil, "", err
 	}
 	if tables["meta"] {
-		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaKeyCheck).Scan(&check)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return false, nil, err
+		var id []byte
+		err := tx.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?)`,
+			metaKeyCheck, metaKeyringID).Scan(&check, &id)
+		if err != nil {
+			return false, nil, "", err
 		}
-		hasData = check != nil
+		hasData, ringID = check != nil, string(id)
 	}
 	if tables["participants"] && !hasData {
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM participants)`).Scan(&hasData); err != nil {
-			return false, nil, err
+			return false, nil, "", err
 		}
 	}
-	return hasData, check, nil
+	return hasData, check, ringID, nil
 }

@@ -77,8 +77,12 @@ func (db *DB) reencryptBatch(ctx context.Context) (done bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	for _, pid := range pids {
-		if err := db.reencryptParticipant(ctx, tx, pid); err != nil {
+	keys, made, err := db.batchKeys(ctx, pids)
+	if err != nil {
+		return false, err
+	}
+	for i, pid := range pids {
+		if err := db.reencryptParticipant(ctx, tx, pid, keys[i]); err != nil {
 			return false, fmt.Errorf("participant %d: %w", pid, err)
 		}
 	}
@@ -90,7 +94,43 @@ func (db *DB) reencryptBatch(ctx context.Context) (done bool, err error) {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaReencrypt, []byte(progress)); err != nil {
 		return false, err
 	}
-	return len(pids) == 0, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	db.doneKeys(ctx, made...)
+	return len(pids) == 0, nil
+}
+
+// batchKeys returns the data keys of the participants pids, making and
+// committing to the keyring, in one transaction, those they do not have
+// yet, before any row is encrypted with them. made lists the
+// participants whose keys it made. The caller holds the database's write
+// lock.
+func (db *DB) batchKeys(ctx context.Context, pids []int64) (keys []cipher.AEAD, made []int64, err error) {
+	var fresh []newKey
+	for _, pid := range pids {
+		wrapped, err := db.ring.wrappedKey(ctx, pid)
+		if err != nil {
+			return nil, nil, fmt.Errorf("data key of participant %d: %w", pid, err)
+		}
+		var dk cipher.AEAD
+		if wrapped == nil {
+			if dk, wrapped, err = db.keys.newDataKey(pid); err != nil {
+				return nil, nil, err
+			}
+			fresh = append(fresh, newKey{pid, wrapped})
+			made = append(made, pid)
+		} else if dk, err = db.keys.unwrap(pid, wrapped); err != nil {
+			return nil, nil, err
+		}
+		keys = append(keys, dk)
+	}
+	if len(fresh) > 0 {
+		if err := db.ring.storeKeys(ctx, fresh, formatTime(db.now())); err != nil {
+			return nil, nil, fmt.Errorf("store data keys: %w", err)
+		}
+	}
+	return keys, made, nil
 }
 
 // nextParticipants lists the ids of the next batch after after.
@@ -111,22 +151,10 @@ func nextParticipants(ctx context.Context, tx *sql.Tx, after int64) ([]int64, er
 	return out, rows.Err()
 }
 
-// reencryptParticipant gives a participant a data key and re-encrypts
-// their version 1 rows with it. A row the database key cannot decrypt
-// (damaged already) is left as it is, to be reported unreadable as
-// before.
-func (db *DB) reencryptParticipant(ctx context.Context, tx *sql.Tx, pid int64) error {
-	if err := db.insertDataKey(ctx, tx, pid); err != nil {
-		return err
-	}
-	var wrapped []byte
-	if err := tx.QueryRowContext(ctx, `SELECT wrapped FROM participant_keys WHERE participant_id = ?`, pid).Scan(&wrapped); err != nil {
-		return fmt.Errorf("data key: %w", err)
-	}
-	dk, err := db.keys.unwrap(pid, wrapped)
-	if err != nil {
-		return err
-	}
+// reencryptParticipant re-encrypts a participant's version 1 rows with
+// their data key dk. A row the database key cannot decrypt (damaged
+// already) is left as it is, to be reported unreadable as before.
+func (db *DB) reencryptParticipant(ctx context.Context, tx *sql.Tx, pid int64, dk cipher.AEAD) error {
 	sessions := resealQuery{
 		sel:    `SELECT id, '', state FROM sessions WHERE participant_id = ? AND key_version = 1`,
 		ad:     func(id, _ string) string { return stateAD(id) },
@@ -145,7 +173,7 @@ func (db *DB) reencryptParticipant(ctx context.Context, tx *sql.Tx, pid int64) e
 		return fmt.Errorf("answers: %w", err)
 	}
 	// Answers without text hold nothing encrypted: only their version.
-	_, err = tx.ExecContext(ctx, `UPDATE answers SET key_version = 2 WHERE key_version = 1 AND text IS NULL
+	_, err := tx.ExecContext(ctx, `UPDATE answers SET key_version = 2 WHERE key_version = 1 AND text IS NULL
 		AND session_id IN (SELECT id FROM sessions WHERE participant_id = ?)`, pid)
 	return err
 }

@@ -256,7 +256,7 @@ func explainReference(ctx context.Context, tx *sql.Tx, err error, participantID 
 // tolerate, a session whose state cannot be decrypted is returned
 // Unreadable; without, it is an error.
 func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where string, args ...any) ([]Session, error) {
-	kr := db.keyReader(tx)
+	kr := db.keyReader()
 	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, flow_version, status, state, key_version,
 		started_at, updated_at FROM sessions `+where, args...)
 	if err != nil {

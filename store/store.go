@@ -2,16 +2,19 @@
 // participants are known only by an HMAC pseudonym, and free-text answers
 // and session state are encrypted with AES-256-GCM under a data key of
 // each participant's own, wrapped by a key derived from one master secret
-// that never enters the database; withdrawal deletes the data key first
+// that never enters the database, and kept in a keyring file beside the
+// database, not in it; withdrawal deletes the data key first
 // (crypto-shredding, docs/security.md).
 //
 // It owns, each in its own file:
 //
 //   - participants, their consents and withdrawal (participant.go,
 //     consent.go), the keys derived from the master secret (keys.go), the
-//     key file (keyfile.go), the participants' data keys (datakeys.go),
-//     the re-encryption of older rows under them (reencrypt.go) and the
-//     checkpoint after a withdrawal (checkpoint.go);
+//     key file (keyfile.go), the participants' data keys (datakeys.go)
+//     and the keyring file that holds them (keyringfile.go,
+//     keyringkeys.go), the re-encryption of older rows under them
+//     (reencrypt.go) and the checkpoint after a withdrawal
+//     (checkpoint.go);
 //   - flow versions, sessions and answers (flowversion.go, session.go,
 //     answer.go), saved a step at a time through one writer that commits
 //     concurrent steps together (commit.go), and the checks that a file
@@ -84,6 +87,11 @@ type Options struct {
 	Secret []byte
 	// SecretFile is the key file path; default: the database path + ".key".
 	SecretFile string
+	// KeyringFile is the path of the keyring, which holds the
+	// participants' wrapped data keys; default: the database path +
+	// ".keyring". It is created with a new database, and a database that
+	// has one refuses to open without it (docs/security.md).
+	KeyringFile string
 	// Synchronous is SQLite's synchronous setting: "FULL" (default, an
 	// acknowledged answer survives a power cut), "NORMAL" or "EXTRA".
 	Synchronous string
@@ -112,7 +120,11 @@ type DB struct {
 	// wait for the writer.
 	rd   *sql.DB
 	keys *keyring
-	now  func() time.Time
+	// ring is the keyring file with the participants' wrapped data keys
+	// (keyringfile.go), at keyringFile.
+	ring        *keyringDB
+	keyringFile string
+	now         func() time.Time
 	// checkpointer empties the write-ahead log after withdrawals
 	// (checkpoint.go).
 	checkpointer *checkpointer
@@ -131,8 +143,8 @@ type DB struct {
 // path, applies pending migrations and loads or creates the master secret.
 // It refuses, without changing anything, a path that is a directory, a file
 // that is not PeerVoice's (ErrNotPeerVoice), a read-only file or directory,
-// a missing key file for a database that holds data, and a secret that does
-// not match the database.
+// a missing key file for a database that holds data, a secret that does
+// not match the database, and a missing or wrong keyring (keyringfile.go).
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if !haveCgo {
 		return nil, ErrNoCgo
@@ -159,6 +171,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	if opt.SecretFile == "" {
 		opt.SecretFile = abs + ".key"
+	}
+	if opt.KeyringFile == "" {
+		opt.KeyringFile = abs + ".keyring"
+	} else if opt.KeyringFile, err = filepath.Abs(opt.KeyringFile); err != nil {
+		return nil, fmt.Errorf("open keyring %s: %w", opt.KeyringFile, err)
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -210,7 +227,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 	}
 
-	db := &DB{path: abs, now: opt.Now, created: !ours}
+	db := &DB{path: abs, keyringFile: opt.KeyringFile, now: opt.Now, created: !ours}
 	if opt.Secret == nil {
 		db.keyFile = opt.SecretFile
 	}
@@ -232,7 +249,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := db.openRetrying(ctx, secret, opt.SecretFile, source, opt.BusyTimeout); err != nil {
+	if err := db.openRetrying(ctx, secret, opt, source); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -245,10 +262,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 // mode can get SQLITE_BUSY at once, without waiting, when another
 // process is setting up the same new database; each step of open can be
 // repeated.
-func (db *DB) openRetrying(ctx context.Context, secret []byte, keyFile, source string, busy time.Duration) error {
-	deadline := time.Now().Add(busy)
+func (db *DB) openRetrying(ctx context.Context, secret []byte, opt Options, source string) error {
+	deadline := time.Now().Add(opt.BusyTimeout)
 	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
-		err := db.open(ctx, secret, keyFile, source)
+		err := db.open(ctx, secret, opt, source)
 		if code, _, ok := sqliteCodes(err); !ok || code != codeBusy || time.Now().After(deadline) {
 			return err
 		}
@@ -261,13 +278,15 @@ func (db *DB) openRetrying(ctx context.Context, secret []byte, keyFile, source s
 }
 
 // open checks the secret against the database, creating the key file for a
-// new database, and applies the migrations. source says where the secret
-// came from, for errors.
-func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) error {
+// new database, opens the keyring, applies the migrations and settles
+// what a crash left half done. source says where the secret came from,
+// for errors.
+func (db *DB) open(ctx context.Context, secret []byte, opt Options, source string) error {
+	keyFile := opt.SecretFile
 	if err := db.wr.PingContext(ctx); err != nil {
 		return db.explain("open", err)
 	}
-	hasData, check, err := db.inspect(ctx)
+	hasData, check, ringID, err := db.inspect(ctx)
 	if err != nil {
 		return db.explain("inspect", err)
 	}
@@ -297,8 +316,14 @@ func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) e
 		return fmt.Errorf("open database %s: the secret does not match this database (wrong key file or PEERVOICE_SECRET); "+
 			"it came from %s: use the key file or secret the database was created with", db.path, source)
 	}
+	if err := db.openKeyring(ctx, ringID, opt.BusyTimeout); err != nil {
+		return err
+	}
 	if err := db.migrate(ctx); err != nil {
 		return db.explain("migrate", err)
+	}
+	if err := db.settle(ctx); err != nil {
+		return db.explain("settle the keyring "+db.keyringFile, err)
 	}
 	if check == nil {
 		// OR IGNORE: another process opening the new database at once
@@ -336,6 +361,7 @@ func (db *DB) Close() error {
 	if db.wr != nil {
 		errs = append(errs, db.wr.Close())
 	}
+	errs = append(errs, db.ring.close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close database %s: %w", db.path, err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/suggest"
 	"github.com/peervoice/peervoice/safety"
+	"github.com/peervoice/peervoice/store"
 )
 
 func (a *app) configCmd() *cobra.Command {
@@ -109,6 +111,13 @@ func (a *app) setupProblems(skip map[string]bool) []error {
 		}
 	}
 	problems = append(problems, safetyProblems(a.cfg.Safety, skip)...)
+	if !skip["db"] && a.cfg.DB != scratchDB {
+		// A database whose keyring is missing would refuse to open: say
+		// so here too, rather than at the first command that needs it.
+		if err := store.CheckKeyring(context.Background(), a.cfg.DB, store.Options{}); err != nil {
+			problems = append(problems, err)
+		}
+	}
 	if skip["flows_dir"] {
 		return problems
 	}
