@@ -64,7 +64,7 @@ var _ Participants = (*participant.Service)(nil)
 // Config configures the bot.
 type Config struct {
 	Token              string // without the "Bot " prefix
-	GuildID            string // register commands in this guild; "" for global
+	GuildID            string // the study's server: privileged commands work there alone (guild.go); "" for none
 	APIURL             string // REST base URL; "" for Discord's
 	GatewayURL         string // "" to ask GET /gateway
 	ResearchChannelID  string
@@ -232,6 +232,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	s.AddHandler(b.watch.onConnect)
 	s.AddHandler(b.watch.onDisconnect)
 	s.AddHandler(b.onReady)
+	s.AddHandler(b.serverWatch()) // guild.go: warns of servers not served
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	return b, nil
@@ -258,6 +259,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.log.Info("PeerVoice bot ready", "commands", len(b.commands), "guild", b.cfg.GuildID)
+	b.logServerBinding() // guild.go
 	b.startScheduler(ctx)
 	b.startQuoteReviewer(ctx)
 	close(b.ready)

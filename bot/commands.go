@@ -22,8 +22,8 @@ func (b *Bot) commandTable() map[string]command {
 	return table
 }
 
-// register replaces the bot's commands (bulk overwrite) in the
-// configured guild, or globally.
+// register replaces the bot's commands (bulk overwrite): participants'
+// globally, the privileged ones in the configured guild (registerScoped).
 // The definitions are built afresh, because /survey and /prompt list
 // the current flows as choices.
 func (b *Bot) register() error {
@@ -33,8 +33,8 @@ func (b *Bot) register() error {
 	for _, name := range []string{"survey", "help", "mydata", "withdraw", "prompt", "digest", "export"} {
 		defs = append(defs, table[name].def)
 	}
-	if _, err := b.s.ApplicationCommandBulkOverwrite(b.appID, b.cfg.GuildID, defs); err != nil {
-		return explain("register slash commands", err)
+	if err := b.registerScoped(table, defs); err != nil { // guild.go: participants' globally, the rest in discord.guild_id
+		return err
 	}
 	b.mu.Lock()
 	b.registered = key

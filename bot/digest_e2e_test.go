@@ -59,6 +59,7 @@ func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, e
 	h.guild.AddMember(h.member, managers) // Manage Server, but not the researcher role
 
 	h.configure = func(c *bot.Config) {
+		c.GuildID = h.guild.ID
 		c.ResearcherRoles = []string{role.ID}
 		c.ResearchChannelID = channelID(h.research)
 		c.Store = h.db
@@ -70,7 +71,7 @@ func newDigestHarness(t *testing.T, build func(period string) (*digest.Digest, e
 		}
 	}
 	h.start()
-	if err := h.e.WaitCommands(ctx(t), "", "digest"); err != nil {
+	if err := h.e.WaitCommands(ctx(t), h.guild.ID, "digest"); err != nil {
 		t.Fatalf("bot did not register /digest: %v", err)
 	}
 	return h
@@ -404,6 +405,7 @@ func TestDigestPostAfterSchedule(t *testing.T) {
 	h.researcher = h.e.User("researcher")
 	h.guild.AddMember(h.researcher, role, h.guild.AddRole("server managers", discordtest.PermissionManageGuild))
 	h.configure = func(c *bot.Config) {
+		c.GuildID = h.guild.ID
 		c.ResearcherRoles = []string{role.ID}
 		c.ResearchChannelID = h.research.ID
 		c.Digests = func(_ context.Context, period string) (*digest.Digest, error) { return chartedDigest(period, 1) }

@@ -230,8 +230,7 @@ func TestCrisisInDM(t *testing.T) {
 // TestPromptAnswerPrivately: a moderator posts a prompt; a member clicks
 // "Answer privately" and gets the flow in their DMs.
 func TestPromptAnswerPrivately(t *testing.T) {
-	h := newHarness(t)
-	g := h.e.AddGuild("Peer support")
+	h, g := newServerHarness(t, nil)
 	ch := g.AddChannel("general")
 	mods := g.AddRole("moderators", discordtest.PermissionManageGuild)
 	mod, member := h.e.User("mod"), h.e.User("member")
@@ -528,8 +527,7 @@ func surveyChoices(e *discordtest.Emulator, flowID string) bool {
 // member whom Discord lets run /prompt (Manage Server) but who lacks the
 // role is refused by the bot itself, and the refusal is logged.
 func TestModeratorRoleCheckedByTheBot(t *testing.T) {
-	h := newHarness(t)
-	g := h.e.AddGuild("Peer support")
+	h, g := newServerHarness(t, nil)
 	ch := g.AddChannel("general")
 	modRole := g.AddRole("peervoice moderators", 0)
 	managers := g.AddRole("server managers", discordtest.PermissionManageGuild)
@@ -537,7 +535,7 @@ func TestModeratorRoleCheckedByTheBot(t *testing.T) {
 	g.AddMember(mod, modRole, managers)
 	g.AddMember(manager, managers)
 	h.stop()
-	h.configure = func(c *bot.Config) { c.ModeratorRoles = []string{modRole.ID} }
+	h.configure = func(c *bot.Config) { c.GuildID, c.ModeratorRoles = g.ID, []string{modRole.ID} }
 	h.start()
 	c := ctx(t)
 	post := discordtest.Sub("post", discordtest.Opt("flow", "risk"), discordtest.Opt("channel", ch))

@@ -86,6 +86,7 @@ func newExportHarness(t *testing.T, adjust func(*exportHarness)) *exportHarness 
 	h.guild.AddMember(h.member, managers) // Manage Server, but not the researcher role
 	source := exportSource(func() *store.DB { return h.db })
 	h.configure = func(c *bot.Config) {
+		c.GuildID = h.guild.ID
 		c.ResearcherRoles = []string{role.ID}
 		c.ResearchChannelID = h.channelID(h.research)
 		c.UploadLimit = h.uploadLimit
@@ -102,7 +103,7 @@ func newExportHarness(t *testing.T, adjust func(*exportHarness)) *exportHarness 
 		}
 	}
 	h.start()
-	if err := h.e.WaitCommands(ctx(t), "", "export"); err != nil {
+	if err := h.e.WaitCommands(ctx(t), h.guild.ID, "export"); err != nil {
 		t.Fatalf("bot did not register /export: %v", err)
 	}
 	return h

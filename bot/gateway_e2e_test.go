@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -107,8 +108,10 @@ func TestGatewayInvalidSessionBackoff(t *testing.T) {
 
 // TestGatewayExpiredSessionReidentifies: when the RESUME on
 // resume_gateway_url gets op 9 (the session expired while the connection
-// was down), the bot waits the back-off and identifies again; the new
-// READY's resume_gateway_url serves the next reconnect.
+// was down), the bot waits the back-off and identifies again, on a new
+// connection to the gateway URL rather than on the resume URL's, without
+// trying the dead session there first; the new READY's
+// resume_gateway_url serves the next reconnect.
 func TestGatewayExpiredSessionReidentifies(t *testing.T) {
 	const backoff = 300 * time.Millisecond
 	h := newStoppedHarness(t, discordtest.WithHeartbeatInterval(time.Minute))
@@ -129,9 +132,9 @@ func TestGatewayExpiredSessionReidentifies(t *testing.T) {
 	if st.ResumeURLConnections != 1 || st.Resumes != 1 || st.SuccessfulResumes != 0 || st.InvalidSessionsSent != 1 {
 		t.Errorf("%d connections to resume_gateway_url, %d RESUME (%d ok), %d op 9; want 1, 1 (0), 1", st.ResumeURLConnections, st.Resumes, st.SuccessfulResumes, st.InvalidSessionsSent)
 	}
-	// discordgo identifies again on the connection it has (see internal/discordfix/gateway.go).
-	if st.ResumeURLIdentifies != 1 {
-		t.Errorf("%d IDENTIFY on resume_gateway_url; want 1, on the connection that got op 9", st.ResumeURLIdentifies)
+	// discordgo would identify on the connection that got op 9.
+	if st.ResumeURLIdentifies != 0 || st.Connections != 3 {
+		t.Errorf("%d IDENTIFY on resume_gateway_url, %d connections; want 0, and 3: the first, the resume URL's, and a new one to the gateway URL", st.ResumeURLIdentifies, st.Connections)
 	}
 	if gap := st.IdentifyAt.Sub(st.InvalidSessionAt); gap < backoff || waits.Load() != 1 {
 		t.Errorf("IDENTIFY came %v after op 9 (%d back-offs); want one back-off of %v", gap, waits.Load(), backoff)
@@ -180,7 +183,9 @@ func TestGatewayOtherFramesPassThrough(t *testing.T) {
 // TestGatewayReconnectDuringBackoff: once op 9 has ended the session, its
 // resume_gateway_url is dropped, so a connection lost during the back-off
 // is replaced by one to the gateway URL (the one GET /gateway gave at the
-// start); the next READY brings a resume_gateway_url again.
+// start), where the bot identifies at once (the back-off is over), not
+// resuming the dead session; the next READY brings a resume_gateway_url
+// again.
 func TestGatewayReconnectDuringBackoff(t *testing.T) {
 	h := newStoppedHarness(t, discordtest.WithHeartbeatInterval(time.Minute))
 	inBackoff, release := make(chan struct{}), make(chan struct{})
@@ -220,8 +225,8 @@ func TestGatewayReconnectDuringBackoff(t *testing.T) {
 	if n := len(h.e.RequestsTo("GET /gateway")); n != 1 {
 		t.Errorf("GET /gateway asked %d times; want once, at the start (discordgo keeps its URL)", n)
 	}
-	if st.ResumeURLConnections != 1 || st.ResumeURLIdentifies != 0 || waits.Load() != 2 {
-		t.Errorf("%d connections to resume_gateway_url, %d IDENTIFY there, %d back-offs; want 1 (op 7's), 0, 2", st.ResumeURLConnections, st.ResumeURLIdentifies, waits.Load())
+	if st.ResumeURLConnections != 1 || st.ResumeURLIdentifies != 0 || waits.Load() != 1 || st.Resumes != 1 {
+		t.Errorf("%d connections to resume_gateway_url, %d IDENTIFY there, %d back-offs, %d RESUME; want 1 (op 7's), 0, 1, 1 (op 7's)", st.ResumeURLConnections, st.ResumeURLIdentifies, waits.Load(), st.Resumes)
 	}
 	alice := h.e.User("alice")
 	h.consent(alice, "recovery")
@@ -250,5 +255,99 @@ func TestGatewayStaysClosed(t *testing.T) {
 	}
 	if after := h.e.GatewayStats().Connections; after != before {
 		t.Errorf("gateway connections went from %d to %d after the bot stopped; want no new one", before, after)
+	}
+}
+
+// TestGatewayRefusedResumeIdentifies: when Discord closes a RESUME with
+// 4007 or 4009, which tell the client to start a new session, the bot
+// identifies on a new connection to the gateway URL (discordgo alone
+// resumes the dead session for ever: TestRefusedResumeRepeats in
+// internal/discordtest), and answers after.
+func TestGatewayRefusedResumeIdentifies(t *testing.T) {
+	for _, tc := range []struct {
+		code   int
+		reason string
+	}{
+		{4007, "Invalid seq."},
+		{4009, "Session timed out."},
+	} {
+		t.Run(strconv.Itoa(tc.code), func(t *testing.T) {
+			h := newHarness(t, discordtest.WithHeartbeatInterval(time.Minute))
+			alice := h.e.User("alice")
+			h.consent(alice, "recovery")
+			c := ctx(t)
+			waitQ(t, alice, c, "own_words")
+			waitBeatAfter(t, h.e, 0)
+
+			acks := h.e.GatewayStats().HeartbeatACKs
+			h.e.RefuseResumes(tc.code, tc.reason)
+			h.e.DropConnections()
+			st := waitGW(t, h.e, "IDENTIFY after a refused RESUME", func(s discordtest.GatewayStats) bool {
+				return s.Identifies == 2 && s.Connected == 1 && s.HeartbeatACKs > acks
+			})
+			if st.ResumesRefused != 1 || st.Resumes != 1 || st.ResumeURLConnections != 1 || st.ResumeURLIdentifies != 0 || st.Connections != 3 {
+				t.Errorf("%d RESUME (%d refused), %d connections (%d to resume_gateway_url, %d IDENTIFY there); want 1 (1), 3 (1, 0)",
+					st.Resumes, st.ResumesRefused, st.Connections, st.ResumeURLConnections, st.ResumeURLIdentifies)
+			}
+			alice.SendDM("Answered after a new session")
+			waitQ(t, alice, c, "word_fits")
+
+			h.e.RefuseResumes(0, "")
+			h.e.RequestReconnect()
+			st = waitGW(t, h.e, "RESUMED after op 7", func(s discordtest.GatewayStats) bool { return s.SuccessfulResumes == 1 && s.Connected == 1 })
+			if st.ResumeURLConnections != 2 || st.Identifies != 2 {
+				t.Errorf("after op 7: %d connections to resume_gateway_url, %d IDENTIFY; want 2, 2", st.ResumeURLConnections, st.Identifies)
+			}
+		})
+	}
+}
+
+// TestGatewayStopDuringBackoff: a bot stopped while it waits out op 9's
+// back-off stops without waiting it out, and without the IDENTIFY it held
+// back (discordgo's Close needs the locks the held IDENTIFY keeps). The
+// back-off here is twice the test's hang bound, so the stop returning
+// within that bound, and the IDENTIFY not going out, show that the stop
+// came before the back-off ended. Both places op 9 comes are covered: on a live
+// connection, and answering a RESUME inside discordgo's Open (which holds
+// the session lock as well).
+func TestGatewayStopDuringBackoff(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		op9  func(*discordtest.Emulator)
+	}{
+		{"live connection", func(e *discordtest.Emulator) { e.InvalidateSession(false) }},
+		{"answering a RESUME", func(e *discordtest.Emulator) { e.ExpireSessions(); e.DropConnections() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newStoppedHarness(t, discordtest.WithHeartbeatInterval(time.Minute))
+			inBackoff := make(chan struct{})
+			var waits atomic.Int32
+			h.configure = func(cfg *bot.Config) {
+				cfg.InvalidSessionBackoff = func() time.Duration {
+					if waits.Add(1) == 1 {
+						close(inBackoff)
+					}
+					return 2 * waitTime
+				}
+			}
+			h.start()
+			waitBeatAfter(t, h.e, 0)
+			tc.op9(h.e)
+			select {
+			case <-inBackoff:
+			case <-ctx(t).Done():
+				t.Fatal("no back-off after op 9")
+			}
+			stopped := make(chan struct{})
+			go func() { h.stop(); close(stopped) }()
+			select {
+			case <-stopped:
+			case <-ctx(t).Done():
+				t.Fatal("the bot did not stop during the op 9 back-off")
+			}
+			if st := h.e.GatewayStats(); st.Identifies != 1 {
+				t.Errorf("%d IDENTIFY; want 1: the held one must not go out", st.Identifies)
+			}
+		})
 	}
 }

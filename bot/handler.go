@@ -121,17 +121,20 @@ func newRequest(ic *discordgo.InteractionCreate) request {
 }
 
 // dispatch runs the handler the table has for a slash command, after
-// its role check, and sends what it returns through respond: deferred
-// when slow to come, an error told kindly (fail).
+// its server and role check, and sends what it returns through respond:
+// deferred when slow to come, an error told kindly (fail).
 func (b *Bot) dispatch(ic *discordgo.InteractionCreate, c command) {
 	rq := newRequest(ic)
 	r, ok := c.routes[rq.sub]
 	b.respond(rq.i, true, func(ctx context.Context) (response, error) {
-		if !ok {
-			return response{}, userError{c.usage}
-		}
+		// Checked first, so a server PeerVoice does not serve learns
+		// nothing, not even a command's usage (an unknown route is
+		// anyone's).
 		if err := b.requireRole(ic, r.role, rq.name); err != nil {
 			return response{}, err
+		}
+		if !ok {
+			return response{}, userError{c.usage}
 		}
 		if r.slow {
 			var cancel context.CancelFunc

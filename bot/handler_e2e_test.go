@@ -14,8 +14,7 @@ import (
 // invitation whose flow the moderators have since removed, and reads
 // which flows there are instead of an apology.
 func TestInvitationToARemovedFlow(t *testing.T) {
-	h := newHarness(t)
-	g := h.e.AddGuild("Peer support")
+	h, g := newServerHarness(t, nil)
 	ch := g.AddChannel("general")
 	mod, member := h.e.User("mod"), h.e.User("member")
 	g.AddMember(mod, g.AddRole("moderators", discordtest.PermissionManageGuild))

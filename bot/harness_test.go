@@ -75,18 +75,43 @@ func (h *harness) start() {
 		}
 		h.catalog.Store(cat)
 	}
+	var guild string
 	r := startBot(t, botOpts{e: h.e, path: h.path, logs: &h.logs, flows: h.catalog.Load, config: func(c *bot.Config, db *store.DB) {
 		h.db = db // for configure
 		if h.configure != nil {
 			h.configure(c)
 		}
+		guild = c.GuildID
 	}})
 	h.db, h.svc, h.bot, h.stop = r.db, r.svc, r.b, r.stop
 	wait, cancel := context.WithTimeout(context.Background(), waitTime)
 	defer cancel()
-	if err := h.e.WaitCommands(wait, "", "survey", "help", "mydata", "withdraw", "prompt"); err != nil {
+	if err := h.e.WaitCommands(wait, "", "survey", "help", "mydata", "withdraw"); err != nil {
 		t.Fatalf("bot did not register its commands: %v", err)
 	}
+	if guild == "" {
+		return
+	}
+	if err := h.e.WaitCommands(wait, guild, "prompt", "digest", "export"); err != nil {
+		t.Fatalf("bot did not register its privileged commands in its server: %v", err)
+	}
+}
+
+// newServerHarness is a started harness whose bot serves the server it
+// returns (discord.guild_id), where its moderator and researcher
+// commands are registered; more adjusts the config further.
+func newServerHarness(t *testing.T, more func(*bot.Config, *discordtest.Guild), opts ...discordtest.Option) (*harness, *discordtest.Guild) {
+	t.Helper()
+	h := newStoppedHarness(t, opts...)
+	g := h.e.AddGuild("Peer support")
+	h.configure = func(c *bot.Config) {
+		c.GuildID = g.ID
+		if more != nil {
+			more(c, g)
+		}
+	}
+	h.start()
+	return h, g
 }
 
 func ctx(t *testing.T) context.Context {

@@ -53,11 +53,13 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 		})
 		return
 	}
-	if p, ok := privilegedActions[id.Action]; ok {
-		if err := b.requireRole(ic, p.role, p.what); err != nil {
-			b.respond(i, true, func(context.Context) (response, error) { return response{}, err })
-			return
-		}
+	p, ok := privilegedActions[id.Action]
+	if !ok {
+		p = privilege{anyone, "button " + string(id.Action)} // still refused from a server not served
+	}
+	if err := b.requireRole(ic, p.role, p.what); err != nil {
+		b.respond(i, true, func(context.Context) (response, error) { return response{}, err })
+		return
 	}
 	switch id.Action {
 	case ActPrompt:
@@ -120,6 +122,10 @@ func (b *Bot) onModal(ic *discordgo.InteractionCreate) {
 		b.respond(i, true, func(context.Context) (response, error) {
 			return response{}, userError{uitext.T(string(i.Locale), uitext.BotFormOutdated)}
 		})
+		return
+	}
+	if err := b.requireRole(ic, anyone, "form"); err != nil { // from a server not served
+		b.respond(i, true, func(context.Context) (response, error) { return response{}, err })
 		return
 	}
 	text := ""

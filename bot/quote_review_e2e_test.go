@@ -97,7 +97,7 @@ func (h *quoteHarness) start(change func(*bot.Config, *store.DB)) *running {
 	h.t.Helper()
 	return startBot(h.t, botOpts{e: h.e, path: h.path, logs: &h.logs,
 		config: func(c *bot.Config, db *store.DB) {
-			c.ModeratorChannelID, c.ModeratorRoles = h.mods.ID, []string{h.role.ID}
+			c.GuildID, c.ModeratorChannelID, c.ModeratorRoles = h.guild.ID, h.mods.ID, []string{h.role.ID}
 			c.Store, c.Now = db, h.clock.Now
 			c.Quotes = bot.QuotesConfig{Candidates: h.candidates, InPeriods: h.inPeriods, Tick: time.Hour}
 			if change != nil {

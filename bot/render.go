@@ -283,25 +283,25 @@ func answered(m *discordgo.Message, note string) ([]*discordgo.MessageEmbed, []d
 }
 
 // disable returns components with every button and menu disabled.
+// Components come as values or pointers (discordgo decodes pointers, the
+// bot builds values): pointers are read as their values first.
 func disable(cs []discordgo.MessageComponent) []discordgo.MessageComponent {
 	out := make([]discordgo.MessageComponent, 0, len(cs))
 	for _, c := range cs {
-		switch c := c.(type) {
+		switch p := c.(type) {
 		case *discordgo.ActionsRow:
-			out = append(out, discordgo.ActionsRow{Components: disable(c.Components)})
+			c = *p
+		case *discordgo.Button:
+			c = *p
+		case *discordgo.SelectMenu:
+			c = *p
+		}
+		switch c := c.(type) {
 		case discordgo.ActionsRow:
 			out = append(out, discordgo.ActionsRow{Components: disable(c.Components)})
-		case *discordgo.Button:
-			b := *c
-			b.Disabled = true
-			out = append(out, b)
 		case discordgo.Button:
 			c.Disabled = true
 			out = append(out, c)
-		case *discordgo.SelectMenu:
-			s := *c
-			s.Disabled = true
-			out = append(out, s)
 		case discordgo.SelectMenu:
 			c.Disabled = true
 			out = append(out, c)

@@ -33,16 +33,22 @@ func (r role) String() string {
 // Administrator.
 const moderatorPerms = discordgo.PermissionManageServer | discordgo.PermissionAdministrator
 
-// requireRole is the one check of a member's right to a privileged
-// command or button, made on every use by dispatch (slash commands) and
-// onComponent (buttons): Discord's default member permissions are only a
-// first gate, which server admins can override per role or channel. For
-// anyone it passes; otherwise the member must hold one of the configured
-// role ids, or, with none configured, Manage Server or Administrator. In
-// a DM there is no member, so nothing privileged runs there. A refusal is
-// logged (without who asked), and says kindly what is needed; what names
-// the command or button in the log.
+// requireRole is the one check of a member's right to a command or
+// button, made on every use by dispatch (slash commands), onComponent
+// (buttons) and onModal (forms): Discord's default member permissions are
+// only a first gate, which server admins can override per role or
+// channel. First the server (requireServer, guild.go): nothing is served
+// from a server other than discord.guild_id's, and nothing privileged
+// without one. Then the role: for anyone it passes; otherwise the member
+// must hold one of the configured role ids, or, with none configured,
+// Manage Server or Administrator. In a DM there is no member, so nothing
+// privileged runs there. A refusal is logged (without who asked), and
+// says kindly what is needed; what names the command or button in the
+// log.
 func (b *Bot) requireRole(ic *discordgo.InteractionCreate, r role, what string) error {
+	if err := b.requireServer(ic, r, what); err != nil {
+		return err
+	}
 	var ids []string
 	switch r {
 	case anyone:

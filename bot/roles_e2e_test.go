@@ -53,6 +53,7 @@ func newRolesHarness(t *testing.T) *rolesHarness {
 	h.roles = map[string]*discordtest.Role{"moderator": h.guild.AddRole("peervoice moderators", 0), "researcher": h.guild.AddRole("peervoice researchers", 0)}
 	h.managers = h.guild.AddRole("server managers", discordtest.PermissionManageGuild)
 	h.configure = func(c *bot.Config) {
+		c.GuildID = h.guild.ID
 		c.ModeratorRoles, c.ResearcherRoles = []string{h.roles["moderator"].ID}, []string{h.roles["researcher"].ID}
 		c.ResearchChannelID = h.research.ID
 		c.Digests = func(context.Context, string) (*digest.Digest, error) {
@@ -68,7 +69,7 @@ func newRolesHarness(t *testing.T) *rolesHarness {
 		}
 	}
 	h.start()
-	if err := h.e.WaitCommands(ctx(t), "", "digest", "export"); err != nil {
+	if err := h.e.WaitCommands(ctx(t), h.guild.ID, "digest", "export"); err != nil {
 		t.Fatalf("bot did not register its commands: %v", err)
 	}
 	return h
@@ -166,12 +167,14 @@ func TestEveryPrivilegedCommandChecksItsRole(t *testing.T) {
 // (default_member_permissions, not in DMs) is exactly what the bot
 // checks a role for.
 func TestCommandTableMatchesDefinitions(t *testing.T) {
-	h := newHarness(t)
+	h, g := newServerHarness(t, nil)
 	routes := map[string]bot.Route{}
 	for _, r := range bot.Routes(h.bot) {
 		routes[name(r)] = r
 	}
-	defs := h.e.Commands("")
+	// Participants' commands are global, the privileged ones the study
+	// server's (TestCommandsRegisteredByScope checks which is where).
+	defs := append(h.e.Commands(""), h.e.Commands(g.ID)...)
 	if len(defs) == 0 {
 		t.Fatal("no commands registered")
 	}

@@ -32,15 +32,17 @@ func TestAllowedByRole(t *testing.T) {
 	}
 }
 
-// TestRequireRole: each role is checked against its own configured ids,
-// or Manage Server without; anyone passes, even in a DM, where nothing
-// privileged does; a refusal is a roleError, logged without who asked.
+// TestRequireRole: in the study's server, each role is checked against
+// its own configured ids, or Manage Server without; anyone passes, even
+// in a DM, where nothing privileged does; a refusal is a roleError,
+// logged without who asked. (TestRequireServer checks the server.)
 func TestRequireRole(t *testing.T) {
 	member := func(perms int64, roles ...string) *discordgo.InteractionCreate {
-		return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{Member: &discordgo.Member{Permissions: perms, Roles: roles, User: &discordgo.User{ID: "42424242"}}}}
+		return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{GuildID: "7001", Member: &discordgo.Member{Permissions: perms, Roles: roles, User: &discordgo.User{ID: "42424242"}}}}
 	}
 	dm := &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{User: &discordgo.User{ID: "42424242"}}}
-	withRoles := Config{ModeratorRoles: []string{"m"}, ResearcherRoles: []string{"r"}}
+	withRoles := Config{GuildID: "7001", ModeratorRoles: []string{"m"}, ResearcherRoles: []string{"r"}}
+	noRoles := Config{GuildID: "7001"}
 	manage := int64(discordgo.PermissionManageServer)
 	tests := []struct {
 		name string
@@ -56,10 +58,10 @@ func TestRequireRole(t *testing.T) {
 		{"moderator role for a researcher's command", withRoles, member(manage, "m"), researcher, false},
 		{"researcher role", withRoles, member(0, "x", "r"), researcher, true},
 		{"Manage Server, roles configured", withRoles, member(manage), researcher, false},
-		{"Manage Server, no roles configured", Config{}, member(manage), researcher, true},
-		{"Administrator, no roles configured", Config{}, member(discordgo.PermissionAdministrator), moderator, true},
-		{"no permission, no roles configured", Config{}, member(discordgo.PermissionSendMessages), moderator, false},
-		{"in a DM, no roles configured", Config{}, dm, moderator, false},
+		{"Manage Server, no roles configured", noRoles, member(manage), researcher, true},
+		{"Administrator, no roles configured", noRoles, member(discordgo.PermissionAdministrator), moderator, true},
+		{"no permission, no roles configured", noRoles, member(discordgo.PermissionSendMessages), moderator, false},
+		{"in a DM, no roles configured", noRoles, dm, moderator, false},
 		{"in a DM, roles configured", withRoles, dm, researcher, false},
 	}
 	for _, tt := range tests {

@@ -64,6 +64,7 @@ func (h *schedHarness) startBot(change func(*bot.Config, *store.DB)) *running {
 	h.t.Helper()
 	return startBot(h.t, botOpts{e: h.e, path: h.path, logs: &h.logs,
 		config: func(c *bot.Config, db *store.DB) {
+			c.GuildID = h.guild.ID
 			c.Store, c.Now = db, h.clock.Now
 			c.Prompts = bot.PromptsConfig{Location: london, Tick: time.Hour}
 			if change != nil {

@@ -100,6 +100,10 @@ func Build(p Period, fs []*flows.Flow, data figures.Data, opt Options) (*Digest,
 	d.NoAnswers = b.noAnswers()
 	hideEmptyRows(d)
 	d.Notes = append(d.Notes, b.notes...)
+	if d.Unreadable = data.Unreadable; d.Unreadable > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("%d written answer(s) could not be read (a damaged row or key) and are left out of the quotes; "+
+			"every figure is complete.", d.Unreadable))
+	}
 	return d, nil
 }
 

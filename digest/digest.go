@@ -51,6 +51,10 @@ type Digest struct {
 	Notice string `json:"notice,omitempty"`
 	// Notes explain what was merged, left out or withheld.
 	Notes []string `json:"notes"`
+	// Unreadable counts the period's quotable answers that could not be
+	// decrypted (figures.Data.Unreadable) and are left out; a note says
+	// so.
+	Unreadable int `json:"unreadable,omitempty"`
 
 	candidates []Quote
 }

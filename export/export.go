@@ -76,6 +76,11 @@ type Summary struct {
 	LeftOut int
 	// Scrubbed is false when free text was written as typed.
 	Scrubbed bool
+	// Unreadable counts answers left out because their text could not
+	// be decrypted (a damaged row, or a participant's data key damaged
+	// or missing); the About table says how many. Everything else is
+	// exported.
+	Unreadable int
 }
 
 // The tables of an export, in order.

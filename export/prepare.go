@@ -99,6 +99,19 @@ func (p *preparer) flush(rb *rowBatch) {
 		p.summary.LeftOut++ // declined, or never consented: nothing of theirs is exported
 		return
 	}
+	// An answer whose text cannot be decrypted is left out and counted:
+	// one damaged row costs itself, not the export.
+	readable := as[:0]
+	for _, a := range as {
+		if a.Unreadable {
+			p.summary.Unreadable++
+			continue
+		}
+		readable = append(readable, a)
+	}
+	if as = readable; len(as) == 0 {
+		return
+	}
 	qs := make([]*question, len(as))
 	for i := range as {
 		qs[i] = p.m.question(as[i].Answer)
@@ -254,6 +267,11 @@ func (p *preparer) about() [][]any {
 	if s.LeftOut > 0 {
 		rows = append(rows, []any{"Left out", strconv.Itoa(s.LeftOut) + " participant(s) whose latest consent does " +
 			"not include taking part, with all their answers."})
+	}
+	if s.Unreadable > 0 {
+		rows = append(rows, []any{"Unreadable", strconv.Itoa(s.Unreadable) + " answer(s) could not be decrypted " +
+			"(the stored row or its participant's key is damaged) and are left out; everything else is exported. " +
+			"Restore the database from a backup to recover them."})
 	}
 	return append(rows,
 		[]any{"Dates", "The day of each answer (YYYY-MM-DD, UTC); times are left out."},

@@ -89,7 +89,15 @@ type Data struct {
 	Consent *store.Consent
 	Answers []AnswerView
 	Flows   []FlowStatus
+	// Unreadable counts the answers whose words could not be decrypted
+	// (a damaged row or key): each is listed with UnreadableAnswer as its
+	// answer, and the others are shown as usual.
+	Unreadable int
 }
+
+// UnreadableAnswer stands, in MyData, for an answer whose words could
+// not be decrypted.
+const UnreadableAnswer = "(this answer could not be read: it is damaged in the database)"
 
 // AnswerView is one stored answer, with the wording it answered.
 type AnswerView struct {
@@ -124,6 +132,10 @@ func (s *Service) MyData(ctx context.Context, u User) (Data, error) {
 		}
 		if v.Prompt == "" {
 			v.Prompt, v.Answer = a.QuestionID, (&flows.Question{Type: flows.Type(a.Kind)}).Format(fa, "")
+		}
+		if a.Unreadable {
+			v.Answer = UnreadableAnswer
+			d.Unreadable++
 		}
 		d.Answers = append(d.Answers, v)
 	}

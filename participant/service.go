@@ -252,6 +252,9 @@ func (s *Service) flow(ctx context.Context, flowID, version string) (*flows.Flow
 
 func decode(rec store.Session) (record, error) {
 	var r record
+	if rec.Unreadable {
+		return r, fmt.Errorf("decode session %s: %w: its stored state is damaged", rec.ID, store.ErrDecrypt)
+	}
 	if err := json.Unmarshal(rec.State, &r); err != nil {
 		return r, fmt.Errorf("decode session %s: %w", rec.ID, err)
 	}

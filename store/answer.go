@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/cipher"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -29,6 +30,12 @@ type Answer struct {
 	// AnsweredAt is when the answer was given; zero means the session's
 	// UpdatedAt.
 	AnsweredAt time.Time
+	// Unreadable is set, on an answer read back, when its stored text
+	// could not be decrypted (the row is damaged, or its participant's
+	// data key is missing or damaged): Text is then empty, and the
+	// answer's other fields are as stored. One damaged row is reported
+	// this way rather than failing the whole read.
+	Unreadable bool
 }
 
 // Answers returns all the participant's answers, decrypted, ordered by
@@ -39,7 +46,7 @@ func (db *DB) Answers(ctx context.Context, participantID int64) ([]Answer, error
 		return nil, fmt.Errorf("answers: %w", err)
 	}
 	defer tx.Rollback()
-	as, err := db.findAnswers(ctx, tx, participantID)
+	as, err := db.findAnswers(ctx, tx, db.keyReader(), participantID)
 	if err != nil {
 		return nil, fmt.Errorf("answers of participant %d: %w", participantID, err)
 	}
@@ -52,8 +59,8 @@ func textAD(sessionID, questionID string) string {
 }
 
 // upsertAnswer inserts an answer or replaces the session's earlier answer to
-// the same question.
-func (db *DB) upsertAnswer(ctx context.Context, tx *sql.Tx, a Answer) error {
+// the same question; dk is the participant's data key.
+func upsertAnswer(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, a Answer) error {
 	var choices, text any // NULL unless present
 	if len(a.Choices) > 0 {
 		buf, err := json.Marshal(a.Choices)
@@ -63,7 +70,7 @@ func (db *DB) upsertAnswer(ctx context.Context, tx *sql.Tx, a Answer) error {
 		choices = string(buf)
 	}
 	if a.Text != "" {
-		text = db.keys.seal(textAD(a.SessionID, a.QuestionID), []byte(a.Text))
+		text = seal(dk, textAD(a.SessionID, a.QuestionID), []byte(a.Text))
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO answers
 		(session_id, question_id, flow_id, flow_version, kind, choices, text, number, skipped, key_version, answered_at)
@@ -77,8 +84,13 @@ func (db *DB) upsertAnswer(ctx context.Context, tx *sql.Tx, a Answer) error {
 	return err
 }
 
-// findAnswers loads and decrypts a participant's answers.
-func (db *DB) findAnswers(ctx context.Context, tx *sql.Tx, participantID int64) ([]Answer, error) {
+// findAnswers loads and decrypts a participant's answers. An answer
+// whose text cannot be decrypted is returned Unreadable.
+func (db *DB) findAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, participantID int64) ([]Answer, error) {
+	dk, err := kr.key(ctx, participantID)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT a.session_id, a.question_id, a.flow_id, a.flow_version, a.kind,
 			a.choices, a.text, a.number, a.skipped, a.key_version, a.answered_at
 		FROM answers a JOIN sessions s ON s.id = a.session_id
@@ -106,11 +118,8 @@ func (db *DB) findAnswers(ctx context.Context, tx *sql.Tx, participantID int64) 
 			}
 		}
 		if sealed != nil {
-			plain, err := db.keys.open(version, textAD(a.SessionID, a.QuestionID), sealed)
-			if err != nil {
-				return nil, fmt.Errorf("text of answer to %q in session %q: %w", a.QuestionID, a.SessionID, err)
-			}
-			a.Text = string(plain)
+			plain, err := db.keys.open(version, dk, textAD(a.SessionID, a.QuestionID), sealed)
+			a.Text, a.Unreadable = string(plain), err != nil
 		}
 		if number.Valid {
 			a.Number = &number.Float64

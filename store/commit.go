@@ -95,17 +95,18 @@ func (db *DB) commitBatch(batch []*stepReq) {
 		return
 	}
 	defer tx.Rollback()
+	kr := db.keyReader()
 	errs := make([]error, len(batch))
 	for i, r := range batch {
 		if len(batch) == 1 {
-			errs[i] = db.saveStep(ctx, tx, r.s, r.answers, r.cleared)
+			errs[i] = db.saveStep(ctx, tx, kr, r.s, r.answers, r.cleared)
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT step`); err != nil {
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		if errs[i] = db.saveStep(ctx, tx, r.s, r.answers, r.cleared); errs[i] != nil {
+		if errs[i] = db.saveStep(ctx, tx, kr, r.s, r.answers, r.cleared); errs[i] != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO step`); err != nil {
 				fail(fmt.Errorf("roll back a failed step: %w", err))
 				return

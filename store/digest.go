@@ -36,6 +36,7 @@ func (db *DB) DigestData(ctx context.Context, q figures.Query) (figures.Data, er
 		return figures.Data{}, fmt.Errorf("digest data: %w", err)
 	}
 	defer tx.Rollback()
+	kr := db.keyReader()
 	c := newDigestCounter(q)
 	if err := c.loadParticipants(ctx, tx); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
@@ -50,7 +51,7 @@ func (db *DB) DigestData(ctx context.Context, q figures.Query) (figures.Data, er
 	if d.Versions, err = c.questionVersions(ctx, tx); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: flow versions: %w", err)
 	}
-	if d.Quotes, err = db.quotes(ctx, tx, c); err != nil {
+	if d.Quotes, d.Unreadable, err = db.quotes(ctx, tx, kr, c); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: quotes: %w", err)
 	}
 	return d, nil
@@ -83,10 +84,10 @@ func (db *DB) LatestAnswer(ctx context.Context) (time.Time, error) {
 
 // quotes returns the text answers to quotable questions given in the
 // period by participants who agreed to be quoted, decrypted, in a stable
-// order.
-func (db *DB) quotes(ctx context.Context, tx *sql.Tx, c *digestCounter) ([]figures.QuoteText, error) {
+// order, and how many could not be decrypted and are left out.
+func (db *DB) quotes(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCounter) (out []figures.QuoteText, unreadable int, err error) {
 	if len(c.q.Quotable) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	quotable := map[figures.QuestionRef]bool{}
 	for _, r := range c.q.Quotable {
@@ -99,17 +100,16 @@ func (db *DB) quotes(ctx context.Context, tx *sql.Tx, c *digestCounter) ([]figur
 		WHERE answered_at >= ? AND answered_at < ? AND skipped = 0 AND text IS NOT NULL`,
 		c.lo[figures.WindowPeriod], c.hi[figures.WindowPeriod])
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []figures.QuoteText
 	for rows.Next() {
 		var qt figures.QuoteText
 		var sid string
 		var sealed []byte
 		var version int
 		if err := rows.Scan(&sid, &qt.QuestionID, &qt.FlowID, &qt.FlowVersion, &sealed, &version); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if !quotable[figures.QuestionRef{FlowID: qt.FlowID, QuestionID: qt.QuestionID}] {
 			continue
@@ -118,9 +118,14 @@ func (db *DB) quotes(ctx context.Context, tx *sql.Tx, c *digestCounter) ([]figur
 		if !ok || !c.people[s.pid].quotes {
 			continue // not taking part, or not to be quoted
 		}
-		plain, err := db.keys.open(version, textAD(sid, qt.QuestionID), sealed)
+		dk, err := kr.key(ctx, s.pid)
 		if err != nil {
-			return nil, fmt.Errorf("text of an answer to %s/%s: %w", qt.FlowID, qt.QuestionID, err)
+			return nil, 0, err
+		}
+		plain, err := db.keys.open(version, dk, textAD(sid, qt.QuestionID), sealed)
+		if err != nil {
+			unreadable++ // one damaged answer costs its quote, not the digest
+			continue
 		}
 		qt.Text = string(plain)
 		qt.Ref = db.quoteRef(sid, qt.QuestionID)
@@ -128,10 +133,10 @@ func (db *DB) quotes(ctx context.Context, tx *sql.Tx, c *digestCounter) ([]figur
 		out = append(out, qt)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	slices.SortFunc(out, func(a, b figures.QuoteText) int { return strings.Compare(a.Ref, b.Ref) })
-	return out, nil
+	return out, unreadable, nil
 }
 
 // quoteRef is a keyed hash of an answer's row key: stable, and useless

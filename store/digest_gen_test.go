@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -64,6 +65,9 @@ type digestGenerator struct {
 	rng   *rand.Rand
 	stats GenStats
 	tx    *sql.Tx
+	// ktx writes the keys to the keyring; it commits before tx, as the
+	// store's own writes do.
+	ktx   *sql.Tx
 	stmts map[string]*sql.Stmt
 	rows  int
 }
@@ -74,6 +78,7 @@ func (g *digestGenerator) run(ctx context.Context) error {
 	}
 	defer func() {
 		if g.tx != nil {
+			g.ktx.Rollback()
 			g.tx.Rollback()
 		}
 	}()
@@ -107,13 +112,21 @@ func (g *digestGenerator) begin(ctx context.Context) error {
 		return err
 	}
 	g.tx, g.rows = tx, 0
+	if g.ktx, err = g.db.ring.wr.BeginTx(ctx, nil); err != nil {
+		return err
+	}
 	g.stmts = map[string]*sql.Stmt{}
+	key, err := g.ktx.PrepareContext(ctx, `INSERT INTO participant_keys (participant_id, wrapped, created_at) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	g.stmts["key"] = key
 	for name, q := range map[string]string{
 		"participant": `INSERT INTO participants (pseudonym, key_version, created_at) VALUES (?, 1, ?)`,
 		"consent":     `INSERT INTO consents (participant_id, version, take_part, quotes, given_at) VALUES (?, '1', ?, ?, ?)`,
-		"session":     `INSERT INTO sessions (id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		"session":     `INSERT INTO sessions (id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 2, ?, ?)`,
 		"answer": `INSERT INTO answers (session_id, question_id, flow_id, flow_version, kind, choices, text, number, skipped, key_version, answered_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 2, ?)`,
 	} {
 		st, err := tx.PrepareContext(ctx, q)
 		if err != nil {
@@ -127,6 +140,9 @@ func (g *digestGenerator) begin(ctx context.Context) error {
 func (g *digestGenerator) commit() error {
 	for _, st := range g.stmts {
 		st.Close()
+	}
+	if err := g.ktx.Commit(); err != nil {
+		return err
 	}
 	err := g.tx.Commit()
 	g.tx = nil
@@ -147,6 +163,13 @@ func (g *digestGenerator) participant(ctx context.Context, i int, start time.Tim
 		return err
 	}
 	pid, _ := res.LastInsertId()
+	dk, wrapped, err := g.db.keys.newDataKey(pid)
+	if err != nil {
+		return err
+	}
+	if _, err := g.stmts["key"].ExecContext(ctx, pid, wrapped, formatTime(created)); err != nil {
+		return err
+	}
 	g.stats.Participants++
 	takePart := g.rng.IntN(100) < 97
 	quotes := takePart && g.rng.IntN(100) < 60
@@ -179,7 +202,7 @@ func (g *digestGenerator) participant(ctx context.Context, i int, start time.Tim
 		if !at.Before(g.spec.End) {
 			break
 		}
-		used, err := g.session(ctx, pid, f, p, at, budget)
+		used, err := g.session(ctx, pid, dk, f, p, at, budget)
 		if err != nil {
 			return err
 		}
@@ -189,7 +212,7 @@ func (g *digestGenerator) participant(ctx context.Context, i int, start time.Tim
 }
 
 // session stores one session of f with up to budget answers.
-func (g *digestGenerator) session(ctx context.Context, pid int64, f *flows.Flow, p genPerson, at time.Time, budget int) (int, error) {
+func (g *digestGenerator) session(ctx context.Context, pid int64, dk cipher.AEAD, f *flows.Flow, p genPerson, at time.Time, budget int) (int, error) {
 	id := fmt.Sprintf("%016x%08x", g.rng.Uint64(), g.rng.Uint32())
 	n := len(f.Questions)
 	status := StatusDone
@@ -201,7 +224,7 @@ func (g *digestGenerator) session(ctx context.Context, pid int64, f *flows.Flow,
 	if !last.Before(g.spec.End) {
 		last = g.spec.End.Add(-time.Second)
 	}
-	state := g.db.keys.seal(stateAD(id), []byte(`{"session":{"generated":true}}`))
+	state := seal(dk, stateAD(id), []byte(`{"session":{"generated":true}}`))
 	if _, err := g.stmts["session"].ExecContext(ctx, id, pid, f.ID, f.Version, status, state, formatTime(at), formatTime(last)); err != nil {
 		return 0, err
 	}
@@ -224,7 +247,7 @@ func (g *digestGenerator) session(ctx context.Context, pid int64, f *flows.Flow,
 				choices = g.choose(q, p, 1+g.rng.IntN(3))
 			case flows.TypeText:
 				t := genTexts[g.rng.IntN(len(genTexts))]
-				text = g.db.keys.seal(textAD(id, q.ID), []byte(t))
+				text = seal(dk, textAD(id, q.ID), []byte(t))
 				g.stats.Texts++
 			}
 		}

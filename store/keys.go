@@ -5,14 +5,10 @@ import (
 	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -25,12 +21,23 @@ const (
 	// secretSize is the size of the master secret: 256 bits.
 	secretSize = 32
 	// keyVersion is recorded on every row whose value depends on the keys,
-	// so that keys can be rotated later.
-	keyVersion = 1
+	// so that keys can be rotated later. Version 1 rows were encrypted
+	// with the database key itself, version 2 rows are encrypted with
+	// their participant's own data key (datakeys.go). New rows are
+	// version 2; version 1 is read, and re-encrypted by migration 006
+	// (reencrypt.go).
+	keyVersion = 2
+	// keyVersionDatabase is the version of rows sealed with the database
+	// key.
+	keyVersionDatabase = 1
+	// pseudonymVersion is the key version recorded on participants: that
+	// of the pseudonym key, which has not changed.
+	pseudonymVersion = 1
 
 	infoPseudonym = "peervoice pseudonym v1"
 	infoAnswers   = "peervoice answers v1"
 	infoCheck     = "peervoice key check v1"
+	infoWrap      = "peervoice participant key wrap v1"
 	// checkConstant is what the key check value is an HMAC of.
 	checkConstant = "peervoice key check value"
 	// metaKeyCheck names the key check value in the meta table.
@@ -52,12 +59,17 @@ func ParseSecret(s string) ([]byte, error) {
 	return b, nil
 }
 
-// keyring holds the subkeys derived from the master secret. The secret
-// itself is not kept.
+// keyring holds the subkeys derived from the master secret, and the
+// participants' unwrapped data keys in use. The secret itself is not kept.
 type keyring struct {
 	pseudonym []byte
 	check     []byte
-	aead      cipher.AEAD
+	// aead is the database key of version 1 rows, kept to read them.
+	aead cipher.AEAD
+	// wrap is the database key that wraps the participants' data keys.
+	wrap cipher.AEAD
+	// cache holds recently used participants' data keys, unwrapped.
+	cache *keyCache
 }
 
 // newKeyring derives the subkeys from secret with HKDF-SHA256.
@@ -73,22 +85,33 @@ func newKeyring(secret []byte) (*keyring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("derive check key: %w", err)
 	}
-	enc, err := derive(infoAnswers)
-	if err != nil {
-		return nil, fmt.Errorf("derive encryption key: %w", err)
+	k := &keyring{pseudonym: pseudonym, check: check, cache: newKeyCache(keyCacheSize)}
+	for _, sub := range []struct {
+		info string
+		aead *cipher.AEAD
+	}{{infoAnswers, &k.aead}, {infoWrap, &k.wrap}} {
+		key, err := derive(sub.info)
+		if err != nil {
+			return nil, fmt.Errorf("derive encryption key: %w", err)
+		}
+		*sub.aead, err = newAEAD(key)
+		clear(key)
+		if err != nil {
+			return nil, fmt.Errorf("encryption key: %w", err)
+		}
 	}
-	defer clear(enc)
-	block, err := aes.NewCipher(enc)
+	return k, nil
+}
+
+// newAEAD returns AES-256-GCM with key. NewGCMWithRandomNonce draws a
+// random 12-byte nonce per message and puts it in front of the
+// ciphertext.
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
 	if err != nil {
-		return nil, fmt.Errorf("encryption key: %w", err)
+		return nil, err
 	}
-	// NewGCMWithRandomNonce draws a random 12-byte nonce per message and
-	// puts it in front of the ciphertext.
-	aead, err := cipher.NewGCMWithRandomNonce(block)
-	if err != nil {
-		return nil, fmt.Errorf("encryption key: %w", err)
-	}
-	return &keyring{pseudonym: pseudonym, check: check, aead: aead}, nil
+	return cipher.NewGCMWithRandomNonce(block)
 }
 
 // checkValue is stored in meta so a wrong secret is caught at Open.
@@ -103,19 +126,31 @@ func (k *keyring) matches(stored []byte) bool {
 	return hmac.Equal(stored, k.checkValue())
 }
 
-// seal encrypts plain, binding it to ad (the table, column and row key).
-func (k *keyring) seal(ad string, plain []byte) []byte {
-	return k.aead.Seal(nil, nil, plain, []byte(ad))
+// seal encrypts plain with a participant's data key, binding it to ad
+// (the table, column and row key).
+func seal(dk cipher.AEAD, ad string, plain []byte) []byte {
+	return dk.Seal(nil, nil, plain, []byte(ad))
 }
 
-// open decrypts a value sealed under ad with key version version.
-func (k *keyring) open(version int, ad string, sealed []byte) ([]byte, error) {
-	if version != keyVersion {
-		return nil, fmt.Errorf("%w: key version %d is unknown (this build has key version %d)", ErrDecrypt, version, keyVersion)
+// open decrypts a value sealed under ad with key version version: with
+// the participant's data key dk (nil when they have none), or, for a
+// version 1 row, the database key.
+func (k *keyring) open(version int, dk cipher.AEAD, ad string, sealed []byte) ([]byte, error) {
+	var aead cipher.AEAD
+	switch version {
+	case keyVersion:
+		if dk == nil {
+			return nil, fmt.Errorf("%w: the participant has no data key (it was deleted, or never stored)", ErrDecrypt)
+		}
+		aead = dk
+	case keyVersionDatabase:
+		aead = k.aead
+	default:
+		return nil, fmt.Errorf("%w: key version %d is unknown (this build has key versions %d and %d)", ErrDecrypt, version, keyVersionDatabase, keyVersion)
 	}
-	plain, err := k.aead.Open(nil, nil, sealed, []byte(ad))
+	plain, err := aead.Open(nil, nil, sealed, []byte(ad))
 	if err != nil {
-		return nil, fmt.Errorf("%w: authentication failed: the value was altered, copied from another row or written with another key", ErrDecrypt)
+		return nil, fmt.Errorf("%w: authentication failed: the value was altered, cut short, copied from another row or written with another key", ErrDecrypt)
 	}
 	return plain, nil
 }
@@ -147,77 +182,4 @@ func redact(s string) string {
 		return strings.Repeat("*", len(s))
 	}
 	return s[:2] + strings.Repeat("*", len(s)-4) + s[len(s)-2:]
-}
-
-// readKeyFile reads the master secret from name. It returns nil, nil when
-// the file does not exist.
-func readKeyFile(name string) ([]byte, error) {
-	fi, err := os.Stat(name)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("key file %s: %w; it holds the database's secret: make it readable or restore it from backup", name, err)
-	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("key file %s is not a regular file; it must hold 64 hexadecimal characters", name)
-	case fi.Mode().Perm()&0o077 != 0:
-		return nil, fmt.Errorf("key file %s can be read by other users (mode %04o); run chmod 600 %s", name, fi.Mode().Perm(), name)
-	}
-	buf, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("key file %s: %w; it holds the database's secret: make it readable or restore it from backup", name, err)
-	}
-	defer clear(buf)
-	secret, err := ParseSecret(string(buf))
-	if err != nil {
-		return nil, fmt.Errorf("key file %s: %w, optionally followed by a newline", name, err)
-	}
-	return secret, nil
-}
-
-// createKeyFile creates name with a new random secret, mode 0600. It never
-// overwrites an existing file.
-func createKeyFile(name string) ([]byte, error) {
-	secret := make([]byte, secretSize)
-	if _, err := rand.Read(secret); err != nil {
-		return nil, fmt.Errorf("create key file %s: %w", name, err)
-	}
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("create key file %s: %w", name, err)
-	}
-	if err := writeKeyFile(f, secret); err != nil {
-		f.Close()
-		os.Remove(name) // ours: O_EXCL guarantees we created it
-		clear(secret)
-		return nil, fmt.Errorf("create key file %s: %w", name, err)
-	}
-	return secret, nil
-}
-
-// writeKeyFile writes secret as hex to the new file f, syncs and closes it,
-// and syncs its directory so the new name survives a crash.
-func writeKeyFile(f *os.File, secret []byte) error {
-	text := make([]byte, hex.EncodedLen(len(secret))+1)
-	defer clear(text)
-	hex.Encode(text, secret)
-	text[len(text)-1] = '\n'
-	if _, err := f.Write(text); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(f.Name()))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync directory: %w", err)
-	}
-	return nil
 }

@@ -39,8 +39,15 @@ func (db *DB) EnsureParticipant(ctx context.Context, pseudonym string) (Particip
 	if err != nil {
 		return Participant{}, fmt.Errorf("ensure participant: %w", err)
 	}
+	made, err := db.insertDataKey(ctx, tx, p.ID)
+	if err != nil {
+		return Participant{}, fmt.Errorf("ensure participant: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return Participant{}, fmt.Errorf("ensure participant: %w", err)
+	}
+	if made {
+		db.doneKeys(ctx, p.ID)
 	}
 	return p, nil
 }
@@ -60,33 +67,56 @@ func (db *DB) FindParticipant(ctx context.Context, pseudonym string) (Participan
 	return p, nil
 }
 
-// Withdraw deletes the participant's answers, sessions, consents and the
-// participant row itself, in one transaction. It returns ErrNotFound if
-// there is no such participant.
+// Withdraw deletes the participant's data key from the keyring, durably,
+// and then their answers, sessions, consents and the participant row
+// itself, in one transaction of the database: whatever copy of their
+// rows is left anywhere, a copy of the database taken before included,
+// can no longer be decrypted. The database's write lock is held
+// throughout, so nothing is written for them between the two; a crash
+// between the two leaves the withdrawal marked pending in the keyring,
+// and the next Open finishes it. Then it checkpoints both files'
+// write-ahead logs, so that no copy of the key is left in the keyring's
+// files either; while other connections still read an older snapshot,
+// the checkpoint is retried in the background until they have moved on
+// (checkpoint.go). It returns ErrNotFound if there is no such
+// participant.
 func (db *DB) Withdraw(ctx context.Context, participantID int64) error {
 	tx, err := db.wr.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("withdraw: %w", err)
 	}
 	defer tx.Rollback()
+	if err := participantExists(ctx, tx, participantID); err != nil {
+		return fmt.Errorf("withdraw: %w", err)
+	}
+	if err := db.ring.shredKey(ctx, participantID); err != nil {
+		return fmt.Errorf("withdraw: delete the data key from the keyring %s: %w", db.ring.path, err)
+	}
+	db.keys.cache.drop(participantID)
+	if afterKeyShredded != nil {
+		afterKeyShredded(participantID)
+	}
 	if err := deleteParticipant(ctx, tx, participantID); err != nil {
 		return fmt.Errorf("withdraw: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("withdraw: %w", err)
 	}
-	// Copy the change into the database file and empty the write-ahead log,
-	// so the deleted pages do not linger there. This is tidying only: the
-	// deletion is already durable, and a busy reader merely postpones it to
-	// the next checkpoint, so its outcome is not an error of Withdraw.
-	_, _ = db.wr.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	// Unmarked only now that the rows are gone; if this fails, the next
+	// Open does it.
+	db.ring.done(ctx, participantID)
+	// Copy the changes into the files and empty the write-ahead logs, so
+	// the deleted key does not linger in the keyring's. The deletion is
+	// already durable, and a busy reader merely postpones this, so its
+	// outcome is not an error of Withdraw.
+	db.checkpointer.now()
 	return nil
 }
 
 // insertParticipant stores pseudonym unless it is already there.
 func insertParticipant(ctx context.Context, tx *sql.Tx, pseudonym string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO participants (pseudonym, key_version, created_at)
-		VALUES (?, ?, ?) ON CONFLICT (pseudonym) DO NOTHING`, pseudonym, keyVersion, formatTime(now))
+		VALUES (?, ?, ?) ON CONFLICT (pseudonym) DO NOTHING`, pseudonym, pseudonymVersion, formatTime(now))
 	return err
 }
 
@@ -123,7 +153,9 @@ func participantExists(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// deleteParticipant deletes a participant and everything stored about them.
+// deleteParticipant deletes a participant and everything stored about
+// them in the database; their key in the keyring is deleted before
+// (Withdraw).
 func deleteParticipant(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err := participantExists(ctx, tx, id); err != nil {
 		return err

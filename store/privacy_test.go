@@ -121,38 +121,70 @@ func readFile(t *testing.T, name string) string {
 	return string(buf)
 }
 
+// TestCiphertextBoundToRow: a ciphertext moved to another row, or
+// altered, does not decrypt. Reading one session fails; a participant's
+// answers and sessions are read with that one row marked Unreadable and
+// the others intact, so one damaged row costs only itself.
 func TestCiphertextBoundToRow(t *testing.T) {
 	ctx := context.Background()
+	unreadableAnswers := func(db *store.DB, f *fixture) (string, error) {
+		as, err := db.Answers(ctx, f.p.ID)
+		var bad []string
+		for _, a := range as {
+			if a.Unreadable {
+				bad = append(bad, a.SessionID+"/"+a.QuestionID)
+			} else if a.Text == "" {
+				t.Errorf("answer %s/%s has lost its text", a.SessionID, a.QuestionID)
+			}
+		}
+		return strings.Join(bad, ","), err
+	}
+	unreadableSessions := func(db *store.DB, f *fixture) (string, error) {
+		ss, err := db.Sessions(ctx, f.p.ID)
+		var bad []string
+		for _, s := range ss {
+			if s.Unreadable {
+				bad = append(bad, s.ID)
+			}
+		}
+		return strings.Join(bad, ","), err
+	}
 	tests := []struct {
 		name, swap string
-		read       func(db *store.DB, f *fixture) error
-		want       string
+		read       func(db *store.DB, f *fixture) (string, error)
+		want       string // the unreadable rows, or the error
 	}{
 		{
 			name: "answer text swapped between questions",
 			swap: `UPDATE answers SET text = (SELECT text FROM answers WHERE question_id = 'q2')
 				WHERE session_id = 's1' AND question_id = 'q1'`,
-			read: func(db *store.DB, f *fixture) error { _, err := db.Answers(ctx, f.p.ID); return err },
-			want: `text of answer to "q1" in session "s1"`,
+			read: unreadableAnswers,
+			want: "s1/q1",
 		},
 		{
 			name: "answer text copied to another session",
 			swap: `UPDATE answers SET text = (SELECT text FROM answers WHERE session_id = 's1' AND question_id = 'q1')
 				WHERE session_id = 's2' AND question_id = 'q1'`,
-			read: func(db *store.DB, f *fixture) error { _, err := db.Answers(ctx, f.p.ID); return err },
-			want: `text of answer to "q1" in session "s2"`,
+			read: unreadableAnswers,
+			want: "s2/q1",
+		},
+		{
+			name: "answer text cut short",
+			swap: `UPDATE answers SET text = substr(text, 1, 20) WHERE session_id = 's2' AND question_id = 'q1'`,
+			read: unreadableAnswers,
+			want: "s2/q1",
 		},
 		{
 			name: "session state swapped",
 			swap: `UPDATE sessions SET state = (SELECT state FROM sessions WHERE id = 's1') WHERE id = 's2'`,
-			read: func(db *store.DB, f *fixture) error { _, err := db.Session(ctx, "s2"); return err },
+			read: func(db *store.DB, f *fixture) (string, error) { _, err := db.Session(ctx, "s2"); return "", err },
 			want: `state of session "s2"`,
 		},
 		{
 			name: "session state altered",
 			swap: `UPDATE sessions SET state = zeroblob(length(state)) WHERE id = 's1'`,
-			read: func(db *store.DB, f *fixture) error { _, err := db.Sessions(ctx, f.p.ID); return err },
-			want: `state of session "s1"`,
+			read: unreadableSessions,
+			want: "s1",
 		},
 	}
 	for _, tt := range tests {
@@ -170,9 +202,15 @@ func TestCiphertextBoundToRow(t *testing.T) {
 			raw.Close()
 
 			db := open(t, path, store.Options{})
-			err := tt.read(db, f)
-			if !errors.Is(err, store.ErrDecrypt) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("read after %s = %v; want ErrDecrypt naming %s", tt.name, err, tt.want)
+			bad, err := tt.read(db, f)
+			if strings.HasPrefix(tt.want, "state of") {
+				if !errors.Is(err, store.ErrDecrypt) || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("read after %s = %v; want ErrDecrypt naming %s", tt.name, err, tt.want)
+				}
+				return
+			}
+			if err != nil || bad != tt.want {
+				t.Errorf("read after %s: unreadable %q, %v; want %q and no error", tt.name, bad, err, tt.want)
 			}
 		})
 	}

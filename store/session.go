@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/cipher"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,6 +30,12 @@ type Session struct {
 	// State is the flow engine's session as opaque JSON. It holds answers,
 	// so it is encrypted at rest.
 	State []byte
+	// Unreadable is set, on a session listed by Sessions, when its state
+	// could not be decrypted (the row is damaged, or its participant's
+	// data key is missing or damaged): State is then nil. Session, which
+	// reads one session to carry it on, returns an error wrapping
+	// ErrDecrypt instead.
+	Unreadable bool
 	// StartedAt is kept from the first save; zero means now.
 	StartedAt time.Time
 	// UpdatedAt is set on every save; zero means now.
@@ -53,6 +61,9 @@ func (db *DB) SaveStep(ctx context.Context, s Session, answers []Answer, cleared
 	if err != nil {
 		return fmt.Errorf("save step: %w", err)
 	}
+	if err := db.ensureDataKey(ctx, s.ParticipantID); err != nil {
+		return fmt.Errorf("save step: %w", err)
+	}
 	if err := db.enqueue(ctx, &stepReq{s: s, answers: answers, cleared: cleared}); err != nil {
 		return fmt.Errorf("save step: %w", err)
 	}
@@ -67,7 +78,7 @@ func (db *DB) Session(ctx context.Context, id string) (Session, error) {
 		return Session{}, fmt.Errorf("session: %w", err)
 	}
 	defer tx.Rollback()
-	ss, err := db.findSessions(ctx, tx, `WHERE id = ?`, id)
+	ss, err := db.findSessions(ctx, tx, false, `WHERE id = ?`, id)
 	if err != nil {
 		return Session{}, fmt.Errorf("session %q: %w", id, err)
 	}
@@ -84,7 +95,7 @@ func (db *DB) Sessions(ctx context.Context, participantID int64) ([]Session, err
 		return nil, fmt.Errorf("sessions: %w", err)
 	}
 	defer tx.Rollback()
-	ss, err := db.findSessions(ctx, tx, `WHERE participant_id = ? ORDER BY updated_at DESC, id`, participantID)
+	ss, err := db.findSessions(ctx, tx, true, `WHERE participant_id = ? ORDER BY updated_at DESC, id`, participantID)
 	if err != nil {
 		return nil, fmt.Errorf("sessions of participant %d: %w", participantID, err)
 	}
@@ -167,9 +178,20 @@ func checkID(what, id string) error {
 	return nil
 }
 
-// saveStep writes a checked step.
-func (db *DB) saveStep(ctx context.Context, tx *sql.Tx, s Session, answers []Answer, cleared []string) error {
-	if err := db.upsertSession(ctx, tx, s); err != nil {
+// saveStep writes a checked step, encrypted with the participant's data
+// key (SaveStep made sure there is one).
+func (db *DB) saveStep(ctx context.Context, tx *sql.Tx, kr *keyReader, s Session, answers []Answer, cleared []string) error {
+	dk, err := kr.key(ctx, s.ParticipantID)
+	if err != nil {
+		return err
+	}
+	if dk == nil {
+		if err := participantExists(ctx, tx, s.ParticipantID); err != nil {
+			return fmt.Errorf("%w; store the participant with EnsureParticipant first", err)
+		}
+		return fmt.Errorf("participant %d has no readable data key (%w): their answers cannot be encrypted; restore the database from a backup", s.ParticipantID, ErrDecrypt)
+	}
+	if err := upsertSession(ctx, tx, dk, s); err != nil {
 		return explainReference(ctx, tx, err, s.ParticipantID, s.FlowID, s.FlowVersion)
 	}
 	for _, q := range cleared {
@@ -178,7 +200,7 @@ func (db *DB) saveStep(ctx context.Context, tx *sql.Tx, s Session, answers []Ans
 		}
 	}
 	for _, a := range answers {
-		if err := db.upsertAnswer(ctx, tx, a); err != nil {
+		if err := upsertAnswer(ctx, tx, dk, a); err != nil {
 			err = explainReference(ctx, tx, err, s.ParticipantID, a.FlowID, a.FlowVersion)
 			return fmt.Errorf("answer to %q: %w", a.QuestionID, err)
 		}
@@ -189,9 +211,10 @@ func (db *DB) saveStep(ctx context.Context, tx *sql.Tx, s Session, answers []Ans
 // stateAD is the additional data binding a session's state to its row.
 func stateAD(sessionID string) string { return "sessions.state\x00" + sessionID }
 
-// upsertSession inserts or updates a session. The participant and flow of an
-// existing session never change.
-func (db *DB) upsertSession(ctx context.Context, tx *sql.Tx, s Session) error {
+// upsertSession inserts or updates a session, its state sealed with the
+// participant's data key dk. The participant and flow of an existing
+// session never change.
+func upsertSession(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO sessions
 		(id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -199,7 +222,7 @@ func (db *DB) upsertSession(ctx context.Context, tx *sql.Tx, s Session) error {
 			flow_version = excluded.flow_version, status = excluded.status, state = excluded.state,
 			key_version = excluded.key_version, updated_at = excluded.updated_at
 		WHERE participant_id = excluded.participant_id AND flow_id = excluded.flow_id`,
-		s.ID, s.ParticipantID, s.FlowID, s.FlowVersion, s.Status, db.keys.seal(stateAD(s.ID), s.State), keyVersion,
+		s.ID, s.ParticipantID, s.FlowID, s.FlowVersion, s.Status, seal(dk, stateAD(s.ID), s.State), keyVersion,
 		formatTime(s.StartedAt), formatTime(s.UpdatedAt))
 	if err != nil {
 		return err
@@ -229,8 +252,11 @@ func explainReference(ctx context.Context, tx *sql.Tx, err error, participantID 
 	return err
 }
 
-// findSessions loads and decrypts the sessions selected by where.
-func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Session, error) {
+// findSessions loads and decrypts the sessions selected by where. With
+// tolerate, a session whose state cannot be decrypted is returned
+// Unreadable; without, it is an error.
+func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where string, args ...any) ([]Session, error) {
+	kr := db.keyReader()
 	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, flow_version, status, state, key_version,
 		started_at, updated_at FROM sessions `+where, args...)
 	if err != nil {
@@ -247,7 +273,14 @@ func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, where string, args .
 			&started, &updated); err != nil {
 			return nil, err
 		}
-		if s.State, err = db.keys.open(version, stateAD(s.ID), sealed); err != nil {
+		dk, err := kr.key(ctx, s.ParticipantID)
+		if err == nil {
+			s.State, err = db.keys.open(version, dk, stateAD(s.ID), sealed)
+		}
+		switch {
+		case err != nil && tolerate && errors.Is(err, ErrDecrypt):
+			s.Unreadable = true
+		case err != nil:
 			return nil, fmt.Errorf("state of session %q: %w", s.ID, err)
 		}
 		if s.StartedAt, err = parseTime(started); err != nil {

@@ -13,6 +13,7 @@ const haveCgo = true
 
 // The SQLite result codes the store explains.
 var (
+	codeBusy                 = int(sqlite3.ErrBusy)
 	codeReadonly             = int(sqlite3.ErrReadonly)
 	codeCantOpen             = int(sqlite3.ErrCantOpen)
 	codeNotADB               = int(sqlite3.ErrNotADB)

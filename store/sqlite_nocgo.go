@@ -16,6 +16,7 @@ const haveCgo = false
 // SQLite's result codes (https://sqlite.org/rescode.html); no error is a
 // SQLite one in this build.
 var (
+	codeBusy                 = 5
 	codeReadonly             = 8
 	codeCantOpen             = 14
 	codeNotADB               = 26

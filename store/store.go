@@ -1,24 +1,34 @@
 // Package store is PeerVoice's SQLite database, with privacy by design:
 // participants are known only by an HMAC pseudonym, and free-text answers
-// and session state are encrypted with AES-256-GCM under keys derived from
-// one master secret that never enters the database.
+// and session state are encrypted with AES-256-GCM under a data key of
+// each participant's own, wrapped by a key derived from one master secret
+// that never enters the database, and kept in a keyring file beside the
+// database, not in it; withdrawal deletes the data key first
+// (crypto-shredding, docs/security.md).
 //
 // It owns, each in its own file:
 //
 //   - participants, their consents and withdrawal (participant.go,
-//     consent.go), and the pseudonym and encryption keys (keys.go);
+//     consent.go), the keys derived from the master secret (keys.go), the
+//     key file (keyfile.go), the participants' data keys (datakeys.go)
+//     and the keyring file that holds them (keyringfile.go,
+//     keyringkeys.go), the re-encryption of older rows under them
+//     (reencrypt.go) and the checkpoint after a withdrawal
+//     (checkpoint.go);
 //   - flow versions, sessions and answers (flowversion.go, session.go,
 //     answer.go), saved a step at a time through one writer that commits
 //     concurrent steps together (commit.go), and the checks that a file
 //     is a PeerVoice database before it is opened (identify.go);
-//   - the digest's read-only counts (digest.go, digest_count.go) and the
-//     research export's one read (export.go);
+//   - the digest's read-only counts (digest.go, digest_count.go,
+//     digest_result.go) and the research export's one read (export.go);
 //   - community prompt schedules made with /prompt schedule, and the
 //     claims that make each scheduled post or digest go out once
 //     (schedule.go, schedule_post.go, digest_post.go);
 //   - moderators' reviews of quote candidates, by quote id: the quote's
 //     text is never stored (quote_review.go);
-//   - the embedded migrations (migration.go, migrations/).
+//   - the embedded migrations (migration.go, migrations/), and opening:
+//     the connections' pragmas (conn.go), the checks before a file is
+//     opened (opencheck.go) and stored times (times.go).
 //
 // Writes go through one connection and reads through a pool; times are
 // stored in UTC with nanosecond precision and come back in UTC.
@@ -35,13 +45,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -81,6 +87,11 @@ type Options struct {
 	Secret []byte
 	// SecretFile is the key file path; default: the database path + ".key".
 	SecretFile string
+	// KeyringFile is the path of the keyring, which holds the
+	// participants' wrapped data keys; default: the database path +
+	// ".keyring". It is created with a new database, and a database that
+	// has one refuses to open without it (docs/security.md).
+	KeyringFile string
 	// Synchronous is SQLite's synchronous setting: "FULL" (default, an
 	// acknowledged answer survives a power cut), "NORMAL" or "EXTRA".
 	Synchronous string
@@ -109,7 +120,14 @@ type DB struct {
 	// wait for the writer.
 	rd   *sql.DB
 	keys *keyring
-	now  func() time.Time
+	// ring is the keyring file with the participants' wrapped data keys
+	// (keyringfile.go), at keyringFile.
+	ring        *keyringDB
+	keyringFile string
+	now         func() time.Time
+	// checkpointer empties the write-ahead log after withdrawals
+	// (checkpoint.go).
+	checkpointer *checkpointer
 	// created and keyFile are what Created reports.
 	created bool
 	keyFile string
@@ -125,8 +143,8 @@ type DB struct {
 // path, applies pending migrations and loads or creates the master secret.
 // It refuses, without changing anything, a path that is a directory, a file
 // that is not PeerVoice's (ErrNotPeerVoice), a read-only file or directory,
-// a missing key file for a database that holds data, and a secret that does
-// not match the database.
+// a missing key file for a database that holds data, a secret that does
+// not match the database, and a missing or wrong keyring (keyringfile.go).
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if !haveCgo {
 		return nil, ErrNoCgo
@@ -153,6 +171,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	if opt.SecretFile == "" {
 		opt.SecretFile = abs + ".key"
+	}
+	if opt.KeyringFile == "" {
+		opt.KeyringFile = abs + ".keyring"
+	} else if opt.KeyringFile, err = filepath.Abs(opt.KeyringFile); err != nil {
+		return nil, fmt.Errorf("open keyring %s: %w", opt.KeyringFile, err)
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -190,16 +213,21 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if !exists {
 		// Create the file ourselves so that it, and the -wal and -shm files
 		// SQLite gives the same mode, are private to the owner.
+		// Another process starting on the same new database at once may
+		// have created it first: then it is that one's, being set up.
 		f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrExist):
+		case err != nil:
 			return nil, fmt.Errorf("create database %s: %w", abs, err)
-		}
-		if err := f.Close(); err != nil {
-			return nil, fmt.Errorf("create database %s: %w", abs, err)
+		default:
+			if err := f.Close(); err != nil {
+				return nil, fmt.Errorf("create database %s: %w", abs, err)
+			}
 		}
 	}
 
-	db := &DB{path: abs, now: opt.Now, created: !ours}
+	db := &DB{path: abs, keyringFile: opt.KeyringFile, now: opt.Now, created: !ours}
 	if opt.Secret == nil {
 		db.keyFile = opt.SecretFile
 	}
@@ -215,7 +243,13 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Secret != nil {
 		source = "Options.Secret (PEERVOICE_SECRET)"
 	}
-	if err := db.open(ctx, secret, opt.SecretFile, source); err != nil {
+	// The checkpointer first: migration 006 asks it to empty the log. It
+	// connects only when asked.
+	if err := db.startCheckpointer(syncMode); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.openRetrying(ctx, secret, opt, source); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -223,16 +257,46 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// openRetrying is open, tried again while SQLite says the database is
+// busy, for up to busy. A connection switching a new database to WAL
+// mode can get SQLITE_BUSY at once, without waiting, when another
+// process is setting up the same new database; each step of open can be
+// repeated.
+func (db *DB) openRetrying(ctx context.Context, secret []byte, opt Options, source string) error {
+	deadline := time.Now().Add(opt.BusyTimeout)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.open(ctx, secret, opt, source)
+		if code, _, ok := sqliteCodes(err); !ok || code != codeBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
 // open checks the secret against the database, creating the key file for a
-// new database, and applies the migrations. source says where the secret
-// came from, for errors.
-func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) error {
+// new database, opens the keyring, applies the migrations and settles
+// what a crash left half done. source says where the secret came from,
+// for errors.
+func (db *DB) open(ctx context.Context, secret []byte, opt Options, source string) error {
+	keyFile := opt.SecretFile
 	if err := db.wr.PingContext(ctx); err != nil {
 		return db.explain("open", err)
 	}
-	hasData, check, err := db.inspect(ctx)
+	hasData, check, ringID, err := db.inspect(ctx)
 	if err != nil {
-		return db.explain("open", err)
+		return db.explain("inspect", err)
+	}
+	if secret == nil && hasData {
+		// Another process may have created the database and its key
+		// file since Open looked for it.
+		if secret, err = readKeyFile(keyFile); err != nil {
+			return err
+		}
+		defer clear(secret)
 	}
 	if secret == nil {
 		if hasData {
@@ -252,12 +316,27 @@ func (db *DB) open(ctx context.Context, secret []byte, keyFile, source string) e
 		return fmt.Errorf("open database %s: the secret does not match this database (wrong key file or PEERVOICE_SECRET); "+
 			"it came from %s: use the key file or secret the database was created with", db.path, source)
 	}
+	if err := db.openKeyring(ctx, ringID, opt.BusyTimeout); err != nil {
+		return err
+	}
 	if err := db.migrate(ctx); err != nil {
 		return db.explain("migrate", err)
 	}
+	if err := db.settle(ctx); err != nil {
+		return db.explain("settle the keyring "+db.keyringFile, err)
+	}
 	if check == nil {
-		if _, err := db.wr.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, metaKeyCheck, db.keys.checkValue()); err != nil {
+		// OR IGNORE: another process opening the new database at once
+		// may have saved its own; the check below says whether it is ours.
+		if _, err := db.wr.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)`, metaKeyCheck, db.keys.checkValue()); err != nil {
 			return db.explain("save key check value", err)
+		}
+		if err := db.wr.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaKeyCheck).Scan(&check); err != nil {
+			return db.explain("read key check value", err)
+		}
+		if !db.keys.matches(check) {
+			return fmt.Errorf("open database %s: another process created it at the same time with another secret; "+
+				"it came from %s: use the key file or secret the database was created with", db.path, source)
 		}
 	}
 	return nil
@@ -275,13 +354,14 @@ func (db *DB) Path() string { return db.path }
 // write-ahead log into the database file and removes it.
 func (db *DB) Close() error {
 	db.stopCommitter()
-	var errs []error
+	errs := []error{db.checkpointer.stop()}
 	if db.rd != nil {
 		errs = append(errs, db.rd.Close())
 	}
 	if db.wr != nil {
 		errs = append(errs, db.wr.Close())
 	}
+	errs = append(errs, db.ring.close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close database %s: %w", db.path, err)
 	}
@@ -304,176 +384,4 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		return Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	return s, nil
-}
-
-// dsn builds a file: URI carrying the pragmas, so every pooled connection has
-// them. The path is escaped, so a '?' or '#' in it is harmless.
-func dsn(abs, syncMode string, busy time.Duration, write bool) string {
-	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_synchronous", syncMode) // after _journal_mode: the driver would otherwise use NORMAL for WAL
-	q.Set("_foreign_keys", "on")
-	q.Set("_busy_timeout", strconv.FormatInt(busy.Milliseconds(), 10))
-	// Zero deleted content, so a withdrawal leaves no readable remains in
-	// free pages.
-	q.Set("_secure_delete", "on")
-	q.Set("_stmt_cache_size", "32")
-	if write {
-		q.Set("_txlock", "immediate")
-	} else {
-		q.Set("_query_only", "on")
-	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
-	return u.String()
-}
-
-// synchronous validates Options.Synchronous.
-func synchronous(s string) (string, error) {
-	switch v := strings.ToUpper(s); v {
-	case "":
-		return "FULL", nil
-	case "FULL", "NORMAL", "EXTRA":
-		return v, nil
-	}
-	return "", fmt.Errorf("open database: synchronous %q is not supported; want FULL (default), NORMAL or EXTRA", s)
-}
-
-// sqliteHeader starts every SQLite 3 database file.
-const sqliteHeader = "SQLite format 3\x00"
-
-// checkPath reports whether the database file exists, and returns an error
-// saying what to fix when path cannot be a writable SQLite database. It
-// checks mode bits itself because root bypasses file permissions, and a
-// read-only database must not be written even then.
-func checkPath(abs string) (exists bool, err error) {
-	dir := filepath.Dir(abs)
-	di, err := os.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return false, fmt.Errorf("open database %s: the directory %s does not exist; create it or choose another --db", abs, dir)
-	case err != nil:
-		return false, fmt.Errorf("open database %s: %w", abs, err)
-	case !di.IsDir():
-		return false, fmt.Errorf("open database %s: %s is not a directory; choose another --db", abs, dir)
-	case di.Mode().Perm()&0o222 == 0:
-		return false, fmt.Errorf("database directory %s is read-only (mode %04o): SQLite must create %s-wal and %s-shm there; make it writable or choose another --db",
-			dir, di.Mode().Perm(), filepath.Base(abs), filepath.Base(abs))
-	}
-
-	fi, err := os.Stat(abs)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("open database %s: %w", abs, err)
-	case fi.IsDir():
-		return false, fmt.Errorf("open database %s: it is a directory, not a database file; give a file path such as %s to --db",
-			abs, filepath.Join(abs, "peervoice.db"))
-	case !fi.Mode().IsRegular():
-		return false, fmt.Errorf("open database %s: not a regular file (mode %s); choose another --db", abs, fi.Mode())
-	case fi.Mode().Perm()&0o222 == 0:
-		return false, fmt.Errorf("database %s is read-only (mode %04o): make it writable or choose another --db", abs, fi.Mode().Perm())
-	}
-	// Opening for writing (and writing nothing) catches what mode bits do
-	// not show: an immutable file, a read-only mount, another owner. SQLite
-	// would silently fall back to read-only and fail only at the first
-	// answer.
-	f, err := os.OpenFile(abs, os.O_RDWR, 0)
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return false, fmt.Errorf("database %s is read-only (%w): make it writable or choose another --db", abs, err)
-	} else if err != nil {
-		return false, fmt.Errorf("open database %s: %w", abs, err)
-	}
-	defer f.Close()
-	if fi.Size() == 0 {
-		return true, nil // SQLite turns an empty file into a database
-	}
-	buf := make([]byte, len(sqliteHeader))
-	if n, _ := f.Read(buf); n < len(buf) || string(buf) != sqliteHeader {
-		return false, fmt.Errorf("open %s: not a SQLite database, so %w (it does not start with the SQLite header); nothing was changed: check --db", abs, ErrNotPeerVoice)
-	}
-	return true, nil
-}
-
-// explain wraps a SQLite error met while opening, adding what to do for the
-// errors a person can fix.
-func (db *DB) explain(step string, err error) error {
-	if code, _, ok := sqliteCodes(err); ok {
-		switch code {
-		case codeReadonly:
-			return fmt.Errorf("%s: database %s is read-only (%w): make it and its directory writable or choose another --db", step, db.path, err)
-		case codeNotADB:
-			return fmt.Errorf("%s: %s: not a SQLite database (%w); check --db", step, db.path, err)
-		case codeCantOpen:
-			return fmt.Errorf("%s: cannot open database %s (%w); check that --db names a file in a writable directory", step, db.path, err)
-		}
-	}
-	return fmt.Errorf("%s: database %s: %w", step, db.path, err)
-}
-
-// inspect reports whether the database already holds data (so a missing key
-// file is an error, not a first run) and returns the stored key check value.
-func (db *DB) inspect(ctx context.Context) (hasData bool, check []byte, err error) {
-	tx, err := db.rd.BeginTx(ctx, nil)
-	if err != nil {
-		return false, nil, err
-	}
-	defer tx.Rollback()
-	tables := map[string]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'`)
-	if err != nil {
-		return false, nil, err
-	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return false, nil, err
-		}
-		tables[name] = true
-	}
-	if err := rows.Close(); err != nil {
-		return false, nil, err
-	}
-	if tables["meta"] {
-		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaKeyCheck).Scan(&check)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return false, nil, err
-		}
-		hasData = check != nil
-	}
-	if tables["participants"] && !hasData {
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM participants)`).Scan(&hasData); err != nil {
-			return false, nil, err
-		}
-	}
-	return hasData, check, nil
-}
-
-// timeFormat is fixed-width UTC, so stored times sort as text and SQLite's
-// date functions read them.
-const timeFormat = "2006-01-02T15:04:05.000000000Z"
-
-// formatTime renders t for storage.
-func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
-
-// parseTime reads a time written by formatTime.
-func parseTime(s string) (time.Time, error) {
-	t, err := time.Parse(timeFormat, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
-	}
-	return t, nil
-}
-
-// orNow returns t, or the store's clock when t is zero.
-func (db *DB) orNow(t time.Time) time.Time {
-	if t.IsZero() {
-		return db.now()
-	}
-	return t
 }

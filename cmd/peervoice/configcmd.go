@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/suggest"
 	"github.com/peervoice/peervoice/safety"
+	"github.com/peervoice/peervoice/store"
 )
 
 func (a *app) configCmd() *cobra.Command {
@@ -31,7 +33,9 @@ can be read, that safety.phrases, safety.patterns and safety.ignore can be
 used, that the flows load, that digest.subgroups are choice questions of
 the about-you flow and that prompts.schedule names flows there are. Prints
 every problem and exits 1 if there are any; otherwise prints the effective
-settings, secrets masked. peervoice run makes the same checks on start.`,
+settings, secrets masked. peervoice run makes the same checks on start.
+Warns when discord.guild_id is empty: the moderator and researcher commands
+are then off.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.configCheck() },
 	})
@@ -44,6 +48,9 @@ func (a *app) configCheck() error {
 	problems, err := a.loadChecked()
 	if err != nil {
 		return err
+	}
+	if w := serverWarning(a.cfg); w != "" { // configwarn.go
+		fmt.Fprintln(a.stderr, w)
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -104,6 +111,13 @@ func (a *app) setupProblems(skip map[string]bool) []error {
 		}
 	}
 	problems = append(problems, safetyProblems(a.cfg.Safety, skip)...)
+	if !skip["db"] && a.cfg.DB != scratchDB {
+		// A database whose keyring is missing would refuse to open: say
+		// so here too, rather than at the first command that needs it.
+		if err := store.CheckKeyring(context.Background(), a.cfg.DB, store.Options{}); err != nil {
+			problems = append(problems, err)
+		}
+	}
 	if skip["flows_dir"] {
 		return problems
 	}

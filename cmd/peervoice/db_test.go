@@ -96,8 +96,8 @@ func TestDatabaseCreationSaid(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, want) {
 		t.Errorf("first chat: exit %d, stderr %q; want %q", r.code, r.stderr, want)
 	}
-	if got := names(files(t, dir)); !slices.Equal(got, []string{"/peervoice.db", "/peervoice.db.key"}) {
-		t.Errorf("files after the first chat: %v; want the database and its key file", got)
+	if got := names(files(t, dir)); !slices.Equal(got, []string{"/peervoice.db", "/peervoice.db.key", "/peervoice.db.keyring"}) {
+		t.Errorf("files after the first chat: %v; want the database, its key file and its keyring", got)
 	}
 	r = peervoice(t, dir, "", nil, "chat", "--user", "sam")
 	if r.code != 0 || strings.Contains(r.stderr, "created") {

@@ -88,9 +88,15 @@ latest week that has.`,
 						return err
 					}
 				}
-				return a.postDigest(cmd.Context(), db, d, again)
+				if err := a.postDigest(cmd.Context(), db, d, again); err != nil {
+					return err
+				}
+				return damagedDigest(a.stderr, d)
 			}
-			return writeDigest(d, format, out, a.stdout)
+			if err := writeDigest(d, format, out, a.stdout); err != nil {
+				return err
+			}
+			return damagedDigest(a.stderr, d)
 		},
 	}
 	a.dbFlags(cmd)

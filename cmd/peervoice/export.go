@@ -135,6 +135,13 @@ readable by you alone; an existing file is not overwritten unless --force.`,
 			if sum.LeftOut > 0 {
 				fmt.Fprintf(report, "Left out %d participant(s) whose latest consent does not include taking part.\n", sum.LeftOut)
 			}
+			// Damaged rows (issue 11 §4): the export is written without
+			// them, and exits 1 so that scripts notice.
+			if sum.Unreadable > 0 {
+				fmt.Fprintf(a.stderr, "peervoice: export: %d answer(s) could not be decrypted (damaged rows) and are left out; the About table says so. "+
+					"Everything else is exported; restore the database from a backup to recover them.\n", sum.Unreadable)
+				return exitError{code: 1}
+			}
 			return nil
 		},
 	}

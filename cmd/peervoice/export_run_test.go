@@ -28,7 +28,7 @@ func TestRunExport(t *testing.T) {
 	cmd := exec.Command(bin, "run")
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(), "PEERVOICE_DISCORD_TOKEN="+e.Token(), "PEERVOICE_DISCORD_API_URL="+e.URL(),
-		"PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID="+research.ID, "PEERVOICE_DIGEST_SCRUB_NAMES=Recovery")
+		"PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID="+research.ID, "PEERVOICE_DIGEST_SCRUB_NAMES=Recovery", "PEERVOICE_DISCORD_GUILD_ID="+g.ID)
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -40,7 +40,7 @@ func TestRunExport(t *testing.T) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := e.WaitCommands(ctx, "", "export"); err != nil {
+	if err := e.WaitCommands(ctx, g.ID, "export"); err != nil {
 		t.Fatalf("/export not registered: %v\n%s", err, out.String())
 	}
 	if _, err := researcher.RunCommandIn(general, "export", discordtest.Opt("format", "csv")); err != nil {

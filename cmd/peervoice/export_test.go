@@ -109,7 +109,7 @@ func TestExportXLSX(t *testing.T) {
 		rows[1][6] != scrubbed && rows[2][6] != scrubbed {
 		t.Errorf("Answers = %q", rows)
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 3 { // the database, its key and the workbook
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 { // the database, its key, its keyring and the workbook
 		var names []string
 		for _, e := range entries {
 			names = append(names, e.Name())

@@ -107,7 +107,7 @@ func TestQuoteApprovalBinary(t *testing.T) {
 	mod := e.User("moderator")
 	g.AddMember(mod, role, researchers)
 	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL(),
-		"PEERVOICE_ROLES_MODERATOR=" + role.ID, "PEERVOICE_ROLES_RESEARCHER=" + researchers.ID}
+		"PEERVOICE_ROLES_MODERATOR=" + role.ID, "PEERVOICE_ROLES_RESEARCHER=" + researchers.ID, "PEERVOICE_DISCORD_GUILD_ID=" + g.ID}
 	on := append(env[:len(env):len(env)], "PEERVOICE_DISCORD_MODERATOR_CHANNEL_ID="+mods.ID)
 
 	if d := quotesOf(t, dir, week, nil); len(d.Quotes) != 0 {

@@ -68,18 +68,6 @@ func TestRunRedactsLoggedErrors(t *testing.T) {
 	}
 }
 
-// waitFor polls out until it holds want; the deadline only bounds a hang.
-func waitFor(t *testing.T, out *syncBuffer, want string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %q in the output:\n%s", want, out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestConfigFileModeWarning: a config file holding the token that its
 // group or others can read is warned about by config check and by run;
 // one only its owner can read, or one without the token, is not.

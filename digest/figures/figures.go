@@ -88,6 +88,10 @@ type Data struct {
 	// its answers were given on, whatever the current flows say; a
 	// question missing here is labelled from the newest flow that has it.
 	Versions []QuestionVersions
+	// Unreadable counts the quotable text answers of the period left out
+	// because they could not be decrypted (a damaged row, or a damaged
+	// or missing data key): the digest says so rather than failing.
+	Unreadable int
 }
 
 // QuestionVersions names the flow versions (by flows.Flow.Version, the

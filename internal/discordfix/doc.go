@@ -12,9 +12,20 @@
 //   - Install, the gateway workarounds on a session: reconnects go to the
 //     session's resume_gateway_url (discordgo ignores it), an IDENTIFY
 //     after op 9 INVALID_SESSION waits the 1 to 5 seconds Discord asks
-//     for (discordgo identifies again at once), and once Shutdown is
-//     called no connection is made (discordgo's reconnect loop would undo
-//     a Close). See gateway.go and gatewayconn.go.
+//     for (discordgo identifies again at once), a session Discord will
+//     not resume (op 9 on the resume URL, or close code 4007 or 4009)
+//     starts anew with an IDENTIFY on a new connection to the gateway URL
+//     (discordgo would identify on the resume URL's, or RESUME for ever),
+//     and once Shutdown is called no connection is made and a back-off in
+//     progress ends (discordgo's reconnect loop would undo a Close, and
+//     its Close would wait the back-off out). The dialer opens HTTP proxy
+//     tunnels itself (the REST transport's Proxy, or the environment's),
+//     so that connections through a proxy are watched too. See
+//     gateway.go, gatewayconn.go, gatewayread.go, session.go and proxy.go.
+//   - Install also frees discordgo's rate-limit buckets, which it keeps
+//     for every route (every channel, every interaction) for ever: a
+//     request through NewTransport's transport, at most once a minute,
+//     drops those nobody holds whose reset is over (ratelimit.go).
 //   - Unreachable, the error for a host the transport or the gateway
 //     dialer could not reach, named as dialled rather than as the
 //     discord.com URL discordgo asked for (unreachable.go).
@@ -29,11 +40,16 @@
 // enforce_nonce) are not its business: the code that sends such a
 // request builds its body.
 //
-// It changes none of discordgo's unexported state: everything goes
-// through discordgo's exported API (Session.Client, Session.Dialer, event
-// handlers, Logger, RequestWithBucketID). It is the only package allowed to import reflect or
-// unsafe, should a future workaround need them; today none does (its
-// tests read one unexported field to check that nothing writes it).
+// It goes through discordgo's exported API (Session.Client,
+// Session.Dialer, event handlers, Logger, RequestWithBucketID) wherever
+// one exists. It is the only package allowed to import reflect or unsafe,
+// and uses them where none does, each checked against discordgo
+// v0.28.1's types when the session is set up (with a warning and the
+// workaround off if they changed): to clear Session.sessionID and
+// Session.sequence inside Open, so that discordgo identifies
+// (session.go), and to drop entries of RateLimiter.buckets under its
+// lock (ratelimit.go). Nothing writes discordgo's gateway URL, which its
+// heartbeat reads without a lock (a test checks it).
 //
 // It imports discordgo, gorilla/websocket and the standard library, and
 // nothing of PeerVoice's.
@@ -56,7 +72,8 @@ type Options struct {
 	GatewayURL string
 	// Base is the HTTP transport under NewTransport's; nil: a clone of
 	// http.DefaultTransport keeping more idle connections. Tests pass
-	// the emulator's.
+	// the emulator's. Install's gateway dialer uses its Proxy when it is
+	// an *http.Transport, and the environment's proxy otherwise.
 	Base http.RoundTripper
 	// Log gets the workarounds' warnings; nil: slog.Default().
 	Log *slog.Logger

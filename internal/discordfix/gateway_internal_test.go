@@ -338,7 +338,7 @@ func TestWatchedConn(t *testing.T) {
 	for _, tc := range tests {
 		rec := &recordConn{}
 		held, reidentified := 0, 0
-		c := newWatchedConn(rec, func() time.Duration { held++; return time.Millisecond }, func() { reidentified++ })
+		c := newWatchedConn(rec, watch{backoff: func() time.Duration { held++; return time.Millisecond }, onReidentify: func() { reidentified++ }})
 		var want bytes.Buffer
 		writes := tc.writes
 		if !tc.raw {
@@ -364,7 +364,7 @@ func TestWatchedConn(t *testing.T) {
 func TestWatchedConnCloseEndsBackoff(t *testing.T) {
 	identify := clientFrame(finText, []byte(`{"op":2,"d":{}}`), true)
 	rec := &recordConn{}
-	c := newWatchedConn(rec, func() time.Duration { return time.Hour }, nil)
+	c := newWatchedConn(rec, watch{backoff: func() time.Duration { return time.Hour }})
 	if _, err := c.Write([]byte("GET / HTTP/1.1\r\n\r\n")); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package discordfix
 
 import (
 	"bytes"
+	"errors"
 	"net"
 	"sync"
 	"time"
@@ -23,6 +24,20 @@ const (
 // onEvent), where nothing else can be hooked in; Discord asks for a wait
 // of 1 to 5 seconds first. Holding the write back is that wait: nothing
 // else needs to go out before READY, and heartbeats only queue behind it.
+// Shutdown ends the wait: discordgo holds its write lock (and, inside
+// Open, its session lock) while the IDENTIFY is held, and its Close needs
+// both.
+//
+// On a connection to resume_gateway_url the IDENTIFY does not go out at
+// all: after the back-off the connection closes, and the Gateway has
+// discordgo identify on its next connection, which goes to the gateway
+// URL (see Gateway). A resume URL serves a session's RESUME; a new
+// session starts at the gateway URL.
+//
+// It also reads the frames the server sends, for one thing: a close
+// frame with 4007 (invalid seq) or 4009 (session timed out), after which
+// Discord will not resume the session and the next connection must
+// IDENTIFY (discordgo would RESUME for ever).
 //
 // The first thing written is the HTTP upgrade request; frames follow its
 // blank line. gorilla/websocket serialises writes, so Write is never
@@ -30,10 +45,11 @@ const (
 // payload) unless it is larger than the write buffer, when the rest
 // follows in further Writes. Anything the watcher cannot follow it passes
 // through unchanged, and from then on watches nothing on this connection.
+// Reads come from one goroutine at a time too (gorilla/websocket's
+// reader), in any pieces.
 type watchedConn struct {
 	net.Conn
-	backoff      func() time.Duration // how long to hold back a second IDENTIFY
-	onReidentify func()               // called when one is seen, before the wait
+	w watch
 
 	upgraded bool   // the HTTP upgrade request has gone out
 	tail     []byte // the request's last bytes so far, to find its end
@@ -42,29 +58,67 @@ type watchedConn struct {
 	lost   bool  // frame boundaries lost: pass everything through
 	authed bool  // an IDENTIFY or RESUME has gone out
 
+	in serverFrames // what the server sends
+
 	closeOnce sync.Once
 	closed    chan struct{}
 }
 
-func newWatchedConn(c net.Conn, backoff func() time.Duration, onReidentify func()) *watchedConn {
-	return &watchedConn{Conn: c, backoff: backoff, onReidentify: onReidentify, closed: make(chan struct{})}
+// watch is what a watchedConn needs from the Gateway that dialled it.
+type watch struct {
+	backoff      func() time.Duration // how long to hold back a second IDENTIFY
+	onReidentify func()               // called when one is seen, before the wait
+	// onSessionEnd is called when the session can no longer be resumed:
+	// op 9 on a connection to the resume URL, or close code 4007 or 4009.
+	onSessionEnd func()
+	stop         <-chan struct{} // closed by Shutdown; ends a wait
+	resumeURL    bool            // the connection goes to resume_gateway_url
+}
+
+// errIdentifyElsewhere is the error discordgo gets for the IDENTIFY it
+// writes after op 9 on a connection to resume_gateway_url; it reconnects,
+// and identifies on the new connection, to the gateway URL.
+var errIdentifyElsewhere = errors.New("discordfix: the session on resume_gateway_url was refused; identifying on a new connection to the gateway URL")
+
+func newWatchedConn(c net.Conn, w watch) *watchedConn {
+	return &watchedConn{Conn: c, w: w, closed: make(chan struct{})}
 }
 
 // Write implements net.Conn.
 func (c *watchedConn) Write(p []byte) (int, error) {
 	if c.scan(p) {
-		if c.onReidentify != nil {
-			c.onReidentify()
+		if c.w.onReidentify != nil {
+			c.w.onReidentify()
 		}
-		t := time.NewTimer(c.backoff())
+		t := time.NewTimer(c.w.backoff())
 		defer t.Stop()
 		select {
 		case <-t.C:
 		case <-c.closed:
 			return 0, net.ErrClosed
+		case <-c.w.stop:
+			return 0, errGatewayDown
+		}
+		if c.w.resumeURL {
+			if c.w.onSessionEnd != nil {
+				c.w.onSessionEnd()
+			}
+			c.Close()
+			return 0, errIdentifyElsewhere
 		}
 	}
 	return c.Conn.Write(p)
+}
+
+// Read implements net.Conn.
+func (c *watchedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		if code := c.in.closeCode(p[:n]); (code == closeInvalidSeq || code == closeSessionTimedOut) && c.w.onSessionEnd != nil {
+			c.w.onSessionEnd()
+		}
+	}
+	return n, err
 }
 
 // Close implements net.Conn; it also ends a back-off in progress.

@@ -28,6 +28,9 @@ type transport struct {
 	log        *slog.Logger
 	maxWait    time.Duration // longest single wait for a 429
 	sleep      func(time.Duration)
+	// prune, if set, frees the session's rate-limit buckets now and then
+	// (ratelimit.go); Install sets it, before any request.
+	prune func()
 }
 
 // maxRetries bounds 429 and 5xx retries of one request, so an outage
@@ -64,6 +67,9 @@ func newTransport(base http.RoundTripper, apiURL, gatewayURL string, log *slog.L
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.prune != nil {
+		t.prune()
+	}
 	if t.gatewayURL != "" && req.Method == http.MethodGet && (strings.HasSuffix(req.URL.Path, "/gateway") || strings.HasSuffix(req.URL.Path, "/gateway/bot")) {
 		return jsonResponse(req, map[string]any{"url": t.gatewayURL, "shards": 1}), nil
 	}

@@ -90,7 +90,8 @@
 // waiting. On the gateway, RequestReconnect sends op 7, InvalidateSession
 // op 9, DropConnections cuts connections, CloseConnections closes them with
 // a code, ExpireSessions ends sessions so that the next RESUME gets op 9,
-// and SuspendHeartbeatACKs stops acknowledging heartbeats. ResetToken
+// RefuseResumes closes every RESUME with a code such as 4007, and
+// SuspendHeartbeatACKs stops acknowledging heartbeats. ResetToken
 // refuses the bot's token from then on, as Reset Token in the developer
 // portal does: 401 on REST, 4004 on the gateway (which checks the
 // Authorization header and the IDENTIFY and RESUME tokens throughout).

@@ -206,6 +206,17 @@ func (e *Emulator) CloseConnections(code int, reason string) int {
 	return len(g.conns)
 }
 
+// RefuseResumes answers every later RESUME, on any connection, with a
+// close frame carrying code, and ends the session it names, as Discord
+// does with 4007 (invalid seq) or 4009 (session timed out); both tell the
+// client to reconnect and IDENTIFY. Code 0 resumes sessions again.
+func (e *Emulator) RefuseResumes(code int, reason string) {
+	g := e.gw
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.refuse, g.refuseText = code, reason
+}
+
 // SuspendHeartbeatACKs stops acknowledging heartbeats on the connections
 // open now (a "zombie" connection); connections opened later are
 // acknowledged again.

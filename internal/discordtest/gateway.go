@@ -27,6 +27,9 @@ type gateway struct {
 	events   []GatewayEvent
 	sig      signal
 	closed   bool
+	// refuse, if not 0, is the close code every RESUME gets (RefuseResumes).
+	refuse     int
+	refuseText string
 }
 
 func newGateway(e *Emulator) *gateway {

@@ -287,3 +287,29 @@ func TestServerCloseResumes(t *testing.T) {
 		t.Errorf("after close 4000: %d IDENTIFY; want 1 (resumed)", st.Identifies)
 	}
 }
+
+// TestRefusedResumeRepeats shows a discordgo v0.28.1 gap: after a RESUME
+// is closed with 4007 (invalid seq), which tells the client to start a
+// new session, it resumes the same session again on every try and never
+// identifies. (internal/discordfix makes it identify.)
+func TestRefusedResumeRepeats(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t, quietHeartbeat)
+	open(t, e)
+	settle(t, e)
+	e.RefuseResumes(4007, "Invalid seq.")
+	e.DropConnections()
+	st, err := e.WaitGateway(ctx(t), func(s discordtest.GatewayStats) bool { return s.ResumesRefused >= 2 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Identifies != 1 || st.SuccessfulResumes != 0 || st.Resumes != st.ResumesRefused {
+		t.Errorf("%d IDENTIFY, %d RESUME (%d ok, %d refused); want 1 IDENTIFY and only refused RESUMEs", st.Identifies, st.Resumes, st.SuccessfulResumes, st.ResumesRefused)
+	}
+	// Its reconnect loop ends once a RESUME gets op 9 instead, so that
+	// the test's Close is not undone.
+	e.RefuseResumes(0, "")
+	if _, err := e.WaitGateway(ctx(t), func(s discordtest.GatewayStats) bool { return s.Identifies == 2 && s.Connected == 1 }); err != nil {
+		t.Fatal(err)
+	}
+}

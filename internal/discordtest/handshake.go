@@ -118,7 +118,8 @@ type resumeData struct {
 }
 
 // resume answers op 6: replay what the client missed, then RESUMED; or
-// INVALID_SESSION (d=false) if the session cannot be resumed.
+// INVALID_SESSION (d=false) if the session cannot be resumed; or, after
+// RefuseResumes, a close frame.
 func (g *gateway) resume(c *conn, d json.RawMessage) {
 	var r resumeData
 	if err := json.Unmarshal(d, &r); err != nil {
@@ -136,6 +137,12 @@ func (g *gateway) resume(c *conn, d json.RawMessage) {
 	if !g.tokenOK(r.Token) {
 		g.stats.AuthFailures++
 		c.closeWith(4004, "Authentication failed.")
+		return
+	}
+	if g.refuse != 0 {
+		g.stats.ResumesRefused++
+		delete(g.sessions, r.SessionID)
+		c.closeWith(g.refuse, g.refuseText)
 		return
 	}
 	s := g.sessions[r.SessionID]

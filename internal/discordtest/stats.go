@@ -22,6 +22,7 @@ type GatewayStats struct {
 	AuthFailures         int   // IDENTIFY or RESUME with a wrong token (closed with 4004)
 	Resumes              int   // RESUME payloads received
 	SuccessfulResumes    int   // of which answered with RESUMED
+	ResumesRefused       int   // of which closed with RefuseResumes' code
 	ReplayedEvents       int   // events re-sent on RESUME
 	Heartbeats           int   // op 1 received
 	HeartbeatACKs        int   // op 11 sent
