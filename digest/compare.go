@@ -104,12 +104,13 @@ func (b *builder) compare(q Question, options []Option, ts []figures.Tally, i in
 
 // comparisonPinned reports whether c's groups, added up against the
 // question's overall figures, give away a withheld count: the number of
-// people merged out of it, or a group's (or the merged people's) count
+// people left out of it, or a group's (or the left-out people's) count
 // for an option. It reads only published figures, as a reader would:
-// each overall figure is the sum of the groups' figures and the merged
-// people's, who are at least one where c says some were merged. A group
-// left out (every share withheld) has k people or more, and fewer than k
-// giving each answer.
+// each overall figure is the sum of the groups' figures and the left-out
+// people's. Those are nobody where no group was merged or the "Other or
+// not stated" group is shown (everyone merged is in it), and at least
+// one otherwise. A group left out of the table (every share withheld)
+// has k people or more, and fewer than k giving each answer.
 func (b *builder) comparisonPinned(q Question, c Comparison) bool {
 	k := b.pol.MinCount()
 	respondents := b.pol.Range(q.Total.Respondents)
@@ -121,7 +122,7 @@ func (b *builder) comparisonPinned(q Question, c Comparison) bool {
 	}
 	rows := c.Groups
 	merged := disclosure.Range{}
-	if c.Merged {
+	if c.Merged && !slices.ContainsFunc(rows, func(g GroupRow) bool { return g.Name == OtherGroup }) {
 		merged = disclosure.Range{Lo: 1, Hi: disclosure.Unbounded}
 	}
 	people := []disclosure.Range{merged}
