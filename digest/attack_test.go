@@ -281,7 +281,7 @@ func randomStudy(rng *rand.Rand) *study {
 func TestDifferencingAttack(t *testing.T) {
 	n := *attackN
 	if n == 0 {
-		n = 5
+		n = 40
 	}
 	rng := rand.New(rand.NewPCG(11, 1))
 	for i := range n {

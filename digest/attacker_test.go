@@ -222,10 +222,12 @@ func (a *attacker) tie() {
 	seen := map[box]bool{}
 	var queue []box
 	masks := map[uint32]bool{} // every set of groups a figure is about
+	cuts := map[int]bool{}     // every boundary a figure starts or ends at
 	for b := range a.known {
 		queue = append(queue, b)
 		seen[b] = true
 		masks[b.groups] = true
+		cuts[b.lo], cuts[b.hi] = true, true
 	}
 	add := func(sum ...box) {
 		a.sums = append(a.sums, sum)
@@ -262,7 +264,9 @@ func (a *attacker) tie() {
 			}
 		}
 		for m := b.lo + 1; m < b.hi; m++ {
-			add(b, box{b.opts, b.lo, m, b.groups}, box{b.opts, m, b.hi, b.groups})
+			if cuts[m] { // a span nothing is published about would add nothing
+				add(b, box{b.opts, b.lo, m, b.groups}, box{b.opts, m, b.hi, b.groups})
+			}
 		}
 		if bits.OnesCount32(b.groups) > 1 {
 			for _, split := range []func(int) uint32{func(g int) uint32 { return genderMask(g) }, func(e int) uint32 { return ethnicityMask(e) }} {

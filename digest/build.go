@@ -386,16 +386,6 @@ func (b *builder) protect(options []Option, answers map[string]int, single bool)
 	return d
 }
 
-// pinned reports whether the options' published counts and the
-// respondents', added up, give a withheld count away.
-func (b *builder) pinned(d Distribution) bool {
-	var parts []disclosure.Range
-	for _, s := range d.Options {
-		parts = append(parts, b.pol.Range(s.Count))
-	}
-	return disclosure.Pinned(b.pol.Range(d.Respondents), parts)
-}
-
 var (
 	errNoScrubber = errors.New("digest: quotes need a scrubber to remove personal details")
 	errNoCrisis   = errors.New("digest: quotes need a crisis check, so that no crisis text is published")

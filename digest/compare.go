@@ -102,6 +102,16 @@ func (b *builder) compare(q Question, options []Option, ts []figures.Tally, i in
 	return c, true
 }
 
+// pinned reports whether the options' published counts and the
+// respondents', added up, give a withheld count away.
+func (b *builder) pinned(d Distribution) bool {
+	var parts []disclosure.Range
+	for _, s := range d.Options {
+		parts = append(parts, b.pol.Range(s.Count))
+	}
+	return disclosure.Pinned(b.pol.Range(d.Respondents), parts)
+}
+
 // comparisonPinned reports whether c's groups, added up against the
 // question's overall figures, give away a withheld count: the number of
 // people left out of it, or a group's (or the left-out people's) count
