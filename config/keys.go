@@ -46,6 +46,6 @@ var keys = []key{
 	{name: "digest.quote_approval", def: true, doc: "publish a quote only after a moderator approves it", set: digestSet("digest.quote_approval")},
 	{name: "digest.max_quotes", def: 10, doc: "most quotes in one digest", set: digestSet("digest.max_quotes")},
 	{name: "digest.scrub_names", def: []string{}, doc: "names to remove from quotes, besides emails, phone numbers, links and the like", set: digestSet("digest.scrub_names")},
-	{name: "disclosure.min_count", def: 8, doc: "smallest count published; 1 to min_count-1 show as * (at least 5)", set: digestSet("disclosure.min_count")},
+	{name: "disclosure.min_count", def: 8, doc: "smallest count published; 0 to min_count-1 show as * (at least 5)", set: digestSet("disclosure.min_count")},
 	{name: "disclosure.round_to", def: 5, doc: "other counts are rounded to the nearest multiple of this (5 to twice min_count)", set: digestSet("disclosure.round_to")},
 }

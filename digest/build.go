@@ -247,12 +247,13 @@ func (b *builder) questions() []Question {
 			seen[ref] = true
 			newest, question, others := b.wording(ref)
 			options := b.options(ref, question, ts)
-			period := b.distribution(options, ts[figures.WindowPeriod])
-			previous := b.distribution(options, ts[figures.WindowPrevious])
+			single := question.Type != flows.TypeMulti // each answer one option
+			period := b.distribution(options, ts[figures.WindowPeriod], single)
+			previous := b.distribution(options, ts[figures.WindowPrevious], single)
 			q := Question{
 				FlowID: ref.FlowID, FlowTitle: newest.Title.String(), QuestionID: ref.QuestionID,
 				Prompt: question.Prompt.String(), OtherWordings: others, Type: string(question.Type), Theme: question.Theme,
-				Period: period, Total: b.distribution(options, ts[figures.WindowTotal]),
+				Period: period, Total: b.distribution(options, ts[figures.WindowTotal], single),
 				Change: DistributionChange{Respondents: period.Respondents.Minus(previous.Respondents)},
 			}
 			for i, s := range period.Options {
@@ -345,19 +346,24 @@ func (b *builder) options(ref figures.QuestionRef, q *flows.Question, ts *[3][]f
 // answerKey is a tally's answer: its option ids, joined.
 func answerKey(choices []string) string { return strings.Join(choices, "\x00") }
 
-// distribution protects the distribution of the tallies ts.
-func (b *builder) distribution(options []Option, ts []figures.Tally) Distribution {
+// distribution protects the distribution of the tallies ts; single says
+// each answer is one option, so the options add up to the respondents.
+func (b *builder) distribution(options []Option, ts []figures.Tally, single bool) Distribution {
 	answers := map[string]int{}
 	for _, t := range ts {
 		answers[answerKey(t.Choices)] += t.People
 	}
-	return b.protect(options, answers)
+	return b.protect(options, answers, single)
 }
 
 // protect turns raw answers (answer key → people) into a Distribution,
 // withholding every figure but the number of respondents unless the
-// answers are publishable.
-func (b *builder) protect(options []Option, answers map[string]int) Distribution {
+// answers are publishable. Where the options add up to the respondents
+// (single), the distribution is withheld, too, when its published
+// figures would give a withheld option's count away (disclosure.Pinned):
+// a total at the bottom of its rounding range and the shown options at
+// the top of theirs leave the withheld ones no room.
+func (b *builder) protect(options []Option, answers map[string]int, single bool) Distribution {
 	respondents := 0
 	counts := map[string]int{}
 	for key, n := range answers {
@@ -369,18 +375,17 @@ func (b *builder) protect(options []Option, answers map[string]int) Distribution
 	d := Distribution{Respondents: b.pol.Count(respondents), Shown: b.pol.Publishable(answers), Options: []Share{}}
 	for _, o := range options {
 		s := Share{ID: o.ID, Label: o.Label}
-		switch {
-		case d.Shown:
+		if d.Shown {
 			s.Count = b.pol.Count(counts[o.ID])
 			s.Percent = b.pol.Percent(counts[o.ID], respondents)
-		case respondents == 0:
-			// Nobody answered (published as 0): no data, not withheld.
-			// Only a whole distribution of nobody is marked so; in a
-			// withheld one, an option nobody chose stays "*", or the
-			// mark would tell which answer the others all gave.
-			s.Count, s.Percent = disclosure.NoCount(), disclosure.NoPercent()
 		}
 		d.Options = append(d.Options, s)
+	}
+	if d.Shown && single && b.pinned(d) {
+		d.Shown = false
+		for i := range d.Options {
+			d.Options[i].Count, d.Options[i].Percent = disclosure.Count{}, disclosure.Percent{}
+		}
 	}
 	return d
 }

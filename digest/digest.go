@@ -144,8 +144,10 @@ type Question struct {
 
 // Distribution is how many people chose each option. Percentages are of
 // the people who answered (for multi questions they add up to more than
-// 100%). Shown is false where fewer than k answered or all gave the same
-// answer: then every option's figures are "*".
+// 100%). Shown is false where fewer than k answered, all gave the same
+// answer, or (for a question with one answer each) the respondents and
+// the shown counts, added up, would pin a withheld count: then every
+// option's figures are "*".
 type Distribution struct {
 	Respondents disclosure.Count `json:"respondents"`
 	Shown       bool             `json:"shown"`

@@ -24,13 +24,14 @@ func goldenDigest(t *testing.T) *digest.Digest {
 	})
 }
 
-// smallDigest builds the digest of a fixed small community: 10 people
-// in one week, so most figures are withheld, most rows are left out,
-// and some windows have nobody in them (the no-data mark).
+// smallDigest builds the digest of a fixed small community: 13 people
+// in one week, most of them agreeing, so most figures are withheld, most
+// rows are left out, and the previous week, with nobody in it, is
+// withheld (nobody is a count of 0, withheld like any small count).
 func smallDigest(t *testing.T) *digest.Digest {
 	return goldenCommunity(t, genSpec{
-		people: 10, genderWeights: []int{5, 4, 1}, ethnicityWeights: []int{6, 2, 2},
-		answerRate: 0.6, bias: 0.5, quoteRate: 0.5, weeks: 1,
+		people: 13, genderWeights: []int{5, 4, 1}, ethnicityWeights: []int{6, 2, 2},
+		answerRate: 0.8, bias: 0.8, quoteRate: 0.5, weeks: 1,
 	})
 }
 

@@ -9,13 +9,13 @@ package digest
 // value), never from the raw counts behind them. A digest with rows left
 // out is therefore a function of the digest with every row in it: a
 // reader learns from the gap exactly what the row of "*" (and "–") told
-// them, and no more. A row with a published figure, an exact 0 included,
-// is always kept: deciding from the raw data instead ("leave out the
-// options nobody chose") would be a new disclosure. In a distribution
-// withheld because everyone gave the same answer, the options nobody
-// chose would vanish and the one everyone chose would remain, naming it.
-// For the same reason the no-data mark "–" is given only to a whole
-// distribution whose published respondents are 0, never to one option.
+// them, and no more. A row with a published figure is always kept:
+// deciding from the raw data instead ("leave out the options nobody
+// chose") would be a new disclosure. In a distribution withheld because
+// everyone gave the same answer, the options nobody chose would vanish
+// and the one everyone chose would remain, naming it. (Nobody is a count
+// of 0, withheld like any small count, so an option nobody chose is a
+// "*" among the others.)
 //
 // A hidden row does lose one thing: its "*" and "–" are no longer told
 // apart. That is less published, never more.

@@ -203,29 +203,34 @@ func (o *oracle) errorf(format string, args ...any) {
 	o.t.Errorf("%s: %s", o.name, fmt.Sprintf(format, args...))
 }
 
-// count is the rule for a published count.
+// count is the rule for a published count: 0 is withheld too, and the
+// lowest value shown stands for two or more counts.
 func (o *oracle) count(raw int) string {
-	switch {
-	case raw == 0:
-		return "0"
-	case raw < o.k:
+	if raw < o.k {
 		return "*"
 	}
-	return strconv.Itoa((raw + o.r/2) / o.r * o.r)
+	round := func(n int) int { return (n + o.r/2) / o.r * o.r }
+	v := round(raw)
+	if lowest := round(o.k); v == lowest && (2*lowest+o.r-1)/2-o.k < o.r/2 {
+		v += o.r
+	}
+	return strconv.Itoa(v)
 }
 
-// percent is the rule for a published percentage.
+// percent is the rule for a published percentage: never 100% unless
+// all, never 0% for someone.
 func (o *oracle) percent(num, den int) string {
-	if den == 0 {
-		return "–" // a percentage of nobody: no data
-	}
 	n, d := o.count(num), o.count(den)
 	if den < o.k || n == "*" {
 		return "*"
 	}
 	ni, _ := strconv.Atoi(n)
 	di, _ := strconv.Atoi(d)
-	return strconv.Itoa((200*ni+di)/(2*di)) + "%"
+	v := (200*ni + di) / (2 * di)
+	if v == 100 && num < den {
+		v = 99
+	}
+	return strconv.Itoa(max(v, 1)) + "%"
 }
 
 // change is the rule for a change: from the published figures.
@@ -368,10 +373,11 @@ func (o *oracle) publishable(answers map[*person][]string) bool {
 	return len(answers) >= o.k && len(distinct) >= 2
 }
 
-// checkShares checks a distribution's figures against raw answers.
-func (o *oracle) checkShares(what string, respondents disclosure.Count, shares []digest.Share, answers map[*person][]string) {
+// checkShares checks a distribution's figures against raw answers; ids
+// are all its options, single says each answer is one of them.
+func (o *oracle) checkShares(what string, respondents disclosure.Count, shares []digest.Share, answers map[*person][]string, ids []string, single bool) {
 	o.same(what+" respondents", respondents.String(), o.count(len(answers)))
-	ok := o.publishable(answers)
+	ok := o.shows(answers, ids, single)
 	for _, s := range shares {
 		n := 0
 		for _, a := range answers {
@@ -385,12 +391,9 @@ func (o *oracle) checkShares(what string, respondents disclosure.Count, shares [
 }
 
 // share is the rule for an option's count and percentage: withheld
-// unless the distribution is publishable, no data when nobody answered.
-func (o *oracle) share(n int, answers map[*person][]string, publishable bool) (string, string) {
-	switch {
-	case len(answers) == 0:
-		return "–", "–"
-	case publishable:
+// unless the distribution is shown.
+func (o *oracle) share(n int, answers map[*person][]string, shown bool) (string, string) {
+	if shown {
 		return o.count(n), o.percent(n, len(answers))
 	}
 	return "*", "*"
@@ -434,13 +437,14 @@ func (o *oracle) checkQuestions(d *digest.Digest) {
 		if len(period) == 0 {
 			o.errorf("%v is in the digest, but nobody answered it in the period", ref)
 		}
-		if q.Period.Shown != o.publishable(period) || q.Total.Shown != o.publishable(total) {
-			o.errorf("%v shown %v/%v; want %v/%v", ref, q.Period.Shown, q.Total.Shown, o.publishable(period), o.publishable(total))
+		ids, single := o.optionIDs(ref), q.Type != "multi"
+		if q.Period.Shown != o.shows(period, ids, single) || q.Total.Shown != o.shows(total, ids, single) {
+			o.errorf("%v shown %v/%v; want %v/%v", ref, q.Period.Shown, q.Total.Shown, o.shows(period, ids, single), o.shows(total, ids, single))
 		}
-		o.checkShares(fmt.Sprint(ref, " period"), q.Period.Respondents, q.Period.Options, period)
-		o.checkShares(fmt.Sprint(ref, " total"), q.Total.Respondents, q.Total.Options, total)
+		o.checkShares(fmt.Sprint(ref, " period"), q.Period.Respondents, q.Period.Options, period, ids, single)
+		o.checkShares(fmt.Sprint(ref, " total"), q.Total.Respondents, q.Total.Options, total, ids, single)
 		// The previous period's figures, by the rules, for the changes.
-		prevOK := o.publishable(previous)
+		prevOK := o.shows(previous, ids, single)
 		o.same(fmt.Sprint(ref, " respondents change"), q.Change.Respondents.String(), change(q.Period.Respondents.String(), o.count(len(previous))))
 		for i, s := range q.Period.Options {
 			n := 0
@@ -457,7 +461,7 @@ func (o *oracle) checkQuestions(d *digest.Digest) {
 		// number, by the test's own working of them.
 		var wantShown []string
 		hidden := 0
-		for _, id := range o.optionIDs(ref) {
+		for _, id := range ids {
 			figures := func(answers map[*person][]string) (string, string) {
 				n := 0
 				for _, a := range answers {
@@ -465,7 +469,7 @@ func (o *oracle) checkQuestions(d *digest.Digest) {
 						n++
 					}
 				}
-				return o.share(n, answers, o.publishable(answers))
+				return o.share(n, answers, o.shows(answers, ids, single))
 			}
 			c, p := figures(period)
 			pc, pp := figures(previous)
@@ -539,7 +543,7 @@ func (o *oracle) checkComparisons(d *digest.Digest) {
 					ref, c.Demographic, g.Name, len(answers), answers, o.k)
 			}
 			if i < len(c.Groups) {
-				o.checkShares(fmt.Sprint(ref, " by ", c.Demographic, " ", g.Name), g.Respondents, g.Shares, answers)
+				o.checkShares(fmt.Sprint(ref, " by ", c.Demographic, " ", g.Name), g.Respondents, g.Shares, answers, o.optionIDs(ref), true)
 				continue
 			}
 			for _, id := range o.optionIDs(ref) {
@@ -564,7 +568,11 @@ func (o *oracle) checkQuotes(d *digest.Digest, opt digest.Options) {
 			pending++
 		}
 	}
-	o.same("quotes pending", d.QuotesPending.String(), o.count(pending))
+	wantPending := o.count(pending)
+	if pending == 0 {
+		wantPending = "0" // in no sum, so 0 may show
+	}
+	o.same("quotes pending", d.QuotesPending.String(), wantPending)
 	if len(d.Quotes) > opt.MaxQuotes {
 		o.errorf("%d quotes published; the cap is %d", len(d.Quotes), opt.MaxQuotes)
 	}

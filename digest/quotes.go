@@ -53,7 +53,7 @@ func (b *builder) quotes(d *Digest) error {
 			d.Quotes = append(d.Quotes, c)
 		}
 	}
-	d.QuotesPending = b.pol.Count(pending)
+	d.QuotesPending = b.pol.Alone(pending) // in no sum: 0 may show
 	return nil
 }
 

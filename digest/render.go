@@ -51,13 +51,13 @@ func (d *Digest) Title() string {
 // RulesText explains the disclosure rules in a sentence or two.
 func (d *Digest) RulesText() string {
 	k, r := d.Rules.MinCount, d.Rules.RoundTo
-	return fmt.Sprintf("Anonymised. Counts from 1 to %d are shown as *; other counts are rounded to the nearest %d, "+
-		"and totals are rounded after adding up. Percentages are worked out from the rounded counts and shown only where "+
-		"%d or more people answered and not all of them gave the same answer. Changes are from the previous %s's published figures. "+
-		"%s marks a figure with no data behind it: nobody answered, so there is nothing to show. "+
-		"Rows none of whose figures can be shown are left out, and each table says how many: that tells no more than their * did, "+
-		"and a row with a 0 in it is always kept.",
-		k-1, r, k, d.Period.Unit, disclosure.NoData)
+	return fmt.Sprintf("Anonymised. Counts from 0 to %d are shown as *, 0 included, so that no exact figure beside a * can complete "+
+		"a sum (a total, the groups' overall, this %s's overall against an earlier digest's) and give the * away; other counts are rounded "+
+		"to the nearest %d, and totals are rounded after adding up. Percentages are worked out from the rounded counts and shown only where "+
+		"%d or more people answered and not all of them gave the same answer, and never as 100%% unless everyone gave that answer. "+
+		"A table whose shown figures, added up, would still pin down a * is withheld as a whole. Changes are from the previous %s's published figures. "+
+		"Rows none of whose figures can be shown are left out, and each table says how many: that tells no more than their * did.",
+		k-1, d.Period.Unit, r, k, d.Period.Unit)
 }
 
 // HiddenThemesText says how many themes are left out, or is "".
@@ -76,7 +76,7 @@ func (d *Digest) HiddenText(q Question) string {
 	case q.Hidden == 0:
 		return ""
 	case len(q.Period.Options) == 0:
-		return fmt.Sprintf("No answer can be shown: fewer than %d people gave each one, or everyone gave the same answer. People who answered: %s this %s (change %s), %s overall.",
+		return fmt.Sprintf("No answer can be shown: fewer than %d people gave each one, everyone gave the same answer, or the figures together would give a small one away. People who answered: %s this %s (change %s), %s overall.",
 			d.Rules.MinCount, q.Period.Respondents, d.Period.Unit, changeText(q.Change.Respondents, false), q.Total.Respondents)
 	}
 	return fmt.Sprintf("%s chosen by fewer than %d people %s not shown.",

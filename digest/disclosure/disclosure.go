@@ -3,21 +3,41 @@
 // health statistics (the one used for Hospital Episode Statistics since
 // 2018), automated:
 //
-//   - a count from 1 to k−1 is shown as "*" (k is the minimum count,
-//     default 8, never below 5);
+//   - a count from 0 to k−1 is shown as "*" (k is the minimum count,
+//     default 8, never below 5). Zero is withheld too: an exact 0 beside
+//     a "*" would complete a sum, telling whose the "*" is (see below);
 //   - every other count, total and subtotal is rounded to the nearest
 //     multiple of the rounding base (default 5), totals being computed
-//     from unrounded data and then rounded; zero shows as 0;
+//     from unrounded data and then rounded;
 //   - a percentage is computed from the rounded numerator and denominator,
 //     and shown only where the denominator is at least k and the
-//     numerator is not suppressed;
+//     numerator is not suppressed; it is never 100% unless the numerator
+//     really is the whole denominator, nor 0% (0 being withheld);
 //   - a change between periods is computed from the rounded figures only.
 //
-// A figure that has no data behind it at all (a percentage of nobody, a
-// change from a period nobody answered in) is not withheld but absent:
-// it shows as NoData, "–", not "*". It is decided only from a published
-// exact zero (the denominator, which Count shows as 0), so the mark tells
-// a reader nothing that 0 did not.
+// Why zero is withheld. NHS Digital publishes 0 exactly, which is safe
+// for one table read alone but not for a reader who holds every digest
+// ever posted: the figures are sums of one another (the overall column is
+// the groups' sum, this week's overall is last week's plus this week's,
+// a month is its weeks'), and an exact figure in a sum whose other part
+// is withheld hands that part over. With 0 among the withheld figures,
+// no published figure is exact: each stands for a range of at least two
+// raw counts (a "*" for 0 to k−1, a rounded count for the counts that
+// round to it), so subtracting one published figure from another never
+// gives more than a range. The one sum a single table can still pin, when
+// its total is at the bottom of its rounding range and its shown parts
+// at the top, is caught by Pinned, and the table is withheld (package
+// digest does so).
+//
+// The rules are stateless: every figure depends only on the raw count
+// behind it (and, through Pinned, on the other figures of its own table),
+// never on what earlier digests published, so any digest, rebuilt at any
+// time, publishes the same figures for the same data.
+//
+// A figure with no data behind it (NoCount, NoPercent) shows as NoData,
+// "–". The rules never make one, since nobody is a count of 0, which is
+// withheld like any small count; the mark is kept for callers with a
+// figure that is absent by construction.
 //
 // The values this package returns (Count, Percent, Change) cannot be made
 // outside it except as suppressed: their zero values print as "*". A
@@ -115,17 +135,45 @@ func (p Policy) roundInt(n int) int {
 }
 
 // Count protects a raw count of people (or of answers, when each comes
-// from a different person).
+// from a different person). A count below k, 0 included, is withheld.
 func (p Policy) Count(raw int) Count {
-	switch {
-	case raw < 0:
-		return Count{} // never a count; show nothing
-	case raw == 0:
-		return Count{shown: true}
-	case raw < p.MinCount():
-		return Count{}
+	if raw < p.MinCount() {
+		return Count{} // 0 too: an exact 0 completes sums (see the package doc)
 	}
-	return Count{n: p.roundInt(raw), shown: true}
+	return Count{n: p.shown(raw), shown: true}
+}
+
+// shown is the published value of a raw count of at least k: rounded,
+// except where the counts from k that round to the lowest value would be
+// too few to hide which it is (with k = 7 and rounding to 5, only 7
+// rounds to 5 and is at least k, so 5 would mean exactly 7): those
+// counts show as the next multiple up.
+func (p Policy) shown(raw int) int {
+	m := p.roundInt(raw)
+	if m == p.roundInt(p.MinCount()) && p.narrowLowest() {
+		m += p.RoundTo()
+	}
+	return m
+}
+
+// narrowLowest reports whether the counts from k that round to the same
+// value as k are fewer than half the rounding base.
+func (p Policy) narrowLowest() bool {
+	r := p.RoundTo()
+	top := (2*p.roundInt(p.MinCount()) + r - 1) / 2
+	return top-p.MinCount() < r/2
+}
+
+// Alone protects a count that is part of no published sum, so that no
+// other figure can be subtracted from it or added to it: 0 shows as 0,
+// and every other count as Count shows it. The number of quotes waiting
+// for a moderator is one: it depends on the moderators' decisions, not
+// on any sum of answers.
+func (p Policy) Alone(raw int) Count {
+	if raw == 0 {
+		return Count{shown: true}
+	}
+	return p.Count(raw)
 }
 
 // CountOf protects a count of things (such as answers) that came from
@@ -135,8 +183,8 @@ func (p Policy) CountOf(raw, people int) Count {
 	if people > 0 && people < p.MinCount() {
 		return Count{}
 	}
-	if people == 0 && raw > 0 {
-		return Count{} // inconsistent input: withhold
+	if people == 0 {
+		return Count{} // nothing, withheld like any small count; or inconsistent
 	}
 	return p.Count(raw)
 }
@@ -145,12 +193,10 @@ func (p Policy) CountOf(raw, people int) Count {
 // computed from the rounded numerator and denominator, and shown only
 // where the raw denominator is at least k and the numerator is shown.
 //
-// A percentage of nobody (den 0, which the caller publishes as the count
-// 0) has no data: it shows as NoData.
+// Rounding never makes a group look unanimous: 8 of 9 are 10 of 10
+// rounded, but show as 99%, not 100%, which only num == den shows. Nor
+// does it make a shown count look like nobody: a tiny share shows as 1%.
 func (p Policy) Percent(num, den int) Percent {
-	if den == 0 && num == 0 {
-		return Percent{none: true}
-	}
 	if den < p.MinCount() || num < 0 || num > den {
 		return Percent{}
 	}
@@ -158,7 +204,14 @@ func (p Policy) Percent(num, den int) Percent {
 	if !n.shown || !d.shown || d.n == 0 {
 		return Percent{}
 	}
-	return Percent{v: (200*n.n + d.n) / (2 * d.n), shown: true}
+	v := (200*n.n + d.n) / (2 * d.n)
+	switch {
+	case v == 100 && num < den:
+		v = 99
+	case v == 0:
+		v = 1 // num ≥ k > 0: someone, not nobody
+	}
+	return Percent{v: v, shown: true}
 }
 
 // Publishable reports whether a distribution of answers may be shown:

@@ -48,7 +48,7 @@ func TestCount(t *testing.T) {
 		raw  int
 		want string
 	}{
-		{0, "0"}, {1, "*"}, {7, "*"}, {8, "10"}, {12, "10"}, {13, "15"}, {17, "15"}, {18, "20"}, {102, "100"}, {103, "105"}, {-1, "*"},
+		{0, "*"}, {1, "*"}, {7, "*"}, {8, "10"}, {12, "10"}, {13, "15"}, {17, "15"}, {18, "20"}, {102, "100"}, {103, "105"}, {-1, "*"},
 	}
 	for _, tt := range tests {
 		if got := p.Count(tt.raw).String(); got != tt.want {
@@ -94,7 +94,7 @@ func TestCountOf(t *testing.T) {
 	}{
 		{40, 3, "*"},   // many answers from three people
 		{40, 8, "40"},  // enough people
-		{0, 0, "0"},    // nothing
+		{0, 0, "*"},    // nothing: withheld like any small count
 		{5, 0, "*"},    // inconsistent
 		{12, 12, "10"}, // one answer each
 	}
@@ -113,10 +113,12 @@ func TestPercent(t *testing.T) {
 	}{
 		{0, 7, "*"},     // denominator below k
 		{7, 7, "*"},     // ditto
-		{0, 8, "0%"},    // zero may show
+		{0, 8, "*"},     // zero is withheld, and so is its percentage
 		{3, 100, "*"},   // a suppressed numerator would be revealed by its percentage
-		{8, 8, "100%"},  // 10 of 10
-		{9, 12, "100%"}, // 10 of 10: from the rounded figures, not 75%
+		{8, 8, "100%"},  // 10 of 10, and truly all
+		{9, 12, "99%"},  // 10 of 10 from the rounded figures, but not all: never 100%
+		{8, 9, "99%"},   // near-unanimity: 8 of 9 do not read as all
+		{8, 2100, "1%"}, // 10 of 2100 is someone, not 0%
 		{13, 40, "38%"}, // 15 of 40 = 37.5, halves up
 		{50, 150, "33%"},
 		{100, 150, "67%"},
@@ -139,8 +141,8 @@ func TestChangesUseRoundedFigures(t *testing.T) {
 		{13, 12, "+5"},
 		{12, 8, "0"}, // 10 - 10
 		{12, 3, "*"}, // the previous figure is suppressed
-		{0, 0, "0"},  // zero to zero
-		{20, 0, "+20"},
+		{0, 0, "*"},  // zero to zero: both withheld
+		{20, 0, "*"}, // from a withheld zero
 	}
 	for _, tt := range tests {
 		if got := p.Count(tt.now).Minus(p.Count(tt.prev)).String(); got != tt.want {
@@ -253,9 +255,10 @@ func TestPartitionProperty(t *testing.T) {
 	}
 }
 
-// TestNoData checks the no-data mark: a percentage of nobody, and a
-// change from or to a figure with no data, show as "–" (null in JSON),
-// apart from "*", which still marks every figure withheld.
+// TestNoData checks the no-data mark: a figure made with NoCount or
+// NoPercent, and a change from or to one, show as "–" (null in JSON),
+// apart from "*", which marks every figure withheld; nobody (a count or
+// a percentage of 0) is withheld, not marked.
 func TestNoData(t *testing.T) {
 	var p disclosure.Policy
 	tests := []struct {
@@ -266,13 +269,13 @@ func TestNoData(t *testing.T) {
 		}
 		want, wantJSON string
 	}{
-		{"percent of nobody", p.Percent(0, 0), "–", "null"},
+		{"percent of nobody", p.Percent(0, 0), "*", `"*"`},
 		{"percent of a few", p.Percent(0, 3), "*", `"*"`},
 		{"percent of nobody out of range", p.Percent(2, 0), "*", `"*"`},
-		{"zero of many", p.Percent(0, 20), "0%", "0"},
+		{"zero of many", p.Percent(0, 20), "*", `"*"`},
 		{"no count", disclosure.NoCount(), "–", "null"},
-		{"count of nobody", p.Count(0), "0", "0"},
-		{"change to no data", p.Percent(0, 0).Minus(p.Percent(5, 20)), "–", "null"},
+		{"count of nobody", p.Count(0), "*", `"*"`},
+		{"change to no data", disclosure.NoPercent().Minus(p.Percent(5, 20)), "–", "null"},
 		{"change from no data", p.Percent(5, 20).Minus(disclosure.NoPercent()), "–", "null"},
 		{"change from withheld", p.Percent(5, 20).Minus(p.Percent(1, 3)), "*", `"*"`},
 		{"count change from no data", p.Count(10).Minus(disclosure.NoCount()), "–", "null"},
