@@ -190,7 +190,7 @@ func (b *Bot) sendExport(ctx context.Context, ic *discordgo.InteractionCreate, c
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	defer r.Close()
-	content := fmt.Sprintf("Research export, %s, of %s, asked for by <@%s>: %d answers from %d participants, as codes (P0001, ...). Free text is scrubbed of personal details; withdrawn participants are absent. Keep it as securely as the study's other data.",
+	content := fmt.Sprintf("Research export, %s, of %s, asked for by <@%s>: %d answers from %d participants, as codes (P-7K3QX-M2D9A, ...). Free text is scrubbed of personal details; withdrawn participants are absent. Keep it as securely as the study's other data.",
 		describe(file.format), time.Now().UTC().Format(time.DateOnly), userOf(ic).ID, file.sum.Answers, file.sum.Participants)
 	contentType := "application/zip"
 	if file.format == ExportXLSX {

@@ -2,7 +2,8 @@
 // workbook (XLSX) or CSV files, in the shape framework analysis needs:
 //
 //   - Answers: one row per answer (long format), participants known only by
-//     stable codes (P0001, ...), option labels beside their ids, the day
+//     stable codes that say nothing of them (P-7K3QX-M2D9A, Code),
+//     in the order of the codes, option labels beside their ids, the day
 //     of each answer and never its time;
 //   - Framework matrix: one row per participant and one column per theme,
 //     each cell holding the participant's answers for that theme;
@@ -47,8 +48,12 @@ type Options struct {
 	// time.Now.
 	Now func() time.Time
 	// Progress, when set, is called from time to time as answers are
-	// written, and once more when the file is being finished.
+	// read, and when the file is being finished.
 	Progress func(Progress)
+	// TempDir is where rows wait to be put in the order of their
+	// participants' codes, in a directory of their own removed before the
+	// export returns; "" means the system's (os.TempDir).
+	TempDir string
 }
 
 // Progress says how far an export is.
@@ -56,8 +61,9 @@ type Progress struct {
 	// Done answers of Total have been read (written, or left out with
 	// their participant).
 	Done, Total int
-	// Finishing is set once every answer is written, while the file is
-	// completed (compressing a workbook takes a few seconds).
+	// Finishing is set once every answer is read, while the rows are
+	// written in the order of their codes and the file is completed
+	// (compressing a workbook takes a few seconds).
 	Finishing bool
 }
 
@@ -95,7 +101,7 @@ type column struct {
 
 var (
 	answerColumns = []column{
-		{"participant", 11, false}, {"flow", 20, false}, {"flow_version", 17, false}, {"question", 22, false},
+		{"participant", 14, false}, {"flow", 20, false}, {"flow_version", 17, false}, {"question", 22, false},
 		{"theme", 30, false}, {"type", 8, false}, {"answer", 60, false}, {"answer_ids", 22, false},
 		{"skipped", 8, false}, {"may_quote", 10, false}, {"date", 11, true},
 	}
@@ -111,7 +117,7 @@ var (
 // frameworkColumns heads the matrix: the participant, whether they allow
 // quotes, then one column per theme.
 func frameworkColumns(themes []string) []column {
-	cols := []column{{"participant", 11, false}, {"may_quote", 10, false}}
+	cols := []column{{"participant", 14, false}, {"may_quote", 10, false}}
 	for _, t := range themes {
 		cols = append(cols, column{t, 50, false})
 	}
@@ -146,9 +152,10 @@ func (opt Options) withDefaults() Options {
 // batchSize is how many answers travel together between the stages.
 const batchSize = 1024
 
-// run exports st into b in a pipeline of three stages, so that they share
+// run exports st into b in a pipeline of four stages, so that they share
 // the cores: a goroutine reads the store, another prepares rows (sorting,
-// labelling, scrubbing), and the calling goroutine, the only one to touch
+// labelling, scrubbing), a third puts the participants in the order of
+// their codes (sortRows), and the calling goroutine, the only one to touch
 // b, writes them. A failure anywhere cancels the others, and run returns
 // the first failure.
 func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
@@ -194,12 +201,22 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 		}
 	}()
 
+	sorted := make(chan *rowBatch, 4)
+	go func() {
+		defer close(sorted)
+		if err := sortRows(ctx, opt.TempDir, rows, sorted); err != nil {
+			cancel(err)
+		}
+		for range rows { // let the preparer finish
+		}
+	}()
+
 	w := &writer{b: b, opt: opt}
-	err := w.run(rows)
+	err := w.run(sorted)
 	if err != nil {
 		cancel(err)
 	}
-	for range rows { // let the preparer finish
+	for range sorted { // let the others finish
 	}
 	if cause := context.Cause(ctx); cause != nil {
 		err = cause
@@ -214,13 +231,19 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 }
 
 // rowBatch is rows ready for the writer. The first batch carries the
-// tables to start; the last the codebook and About rows.
+// tables to start; the last the codebook and About rows. From the
+// preparer, participants' rows come in parts; sortRows turns them into
+// answers and framework rows in the order of the codes.
 type rowBatch struct {
 	frameworkCols      []column
+	parts              []part
 	answers, framework [][]any
 	codebook, about    [][]any
 	done, total        int
 	last               bool
+	// finishing reports Finishing before the last batch; quiet reports
+	// no progress.
+	finishing, quiet bool
 }
 
 // writer writes batches of rows into the book.
@@ -257,8 +280,8 @@ func (w *writer) run(rows <-chan *rowBatch) error {
 				}
 			}
 		}
-		if w.opt.Progress != nil {
-			w.opt.Progress(Progress{Done: rb.done, Total: rb.total, Finishing: rb.last})
+		if w.opt.Progress != nil && !rb.quiet {
+			w.opt.Progress(Progress{Done: rb.done, Total: rb.total, Finishing: rb.last || rb.finishing})
 		}
 	}
 	return nil

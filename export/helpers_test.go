@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -193,3 +194,55 @@ func tempFiles(t *testing.T, dir string) []string {
 }
 
 func scrubWithNames(names ...string) *scrub.Scrubber { return scrub.New(names) }
+
+// codeRE matches a participant's code, as the About table describes it.
+var codeRE = regexp.MustCompile(`P-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}`)
+
+// codeWith returns the code on the first row of answers.csv whose answer
+// contains words, failing the test without one or with a code of another
+// form.
+func codeWith(t *testing.T, answers [][]string, words string) string {
+	t.Helper()
+	for _, r := range answers[1:] {
+		if strings.Contains(r[6], words) {
+			if !codeRE.MatchString(r[0]) || len(r[0]) != len("P-XXXXX-XXXXX") {
+				t.Fatalf("participant code %q is not of the form P-XXXXX-XXXXX", r[0])
+			}
+			return r[0]
+		}
+	}
+	t.Fatalf("no answer with %q in %q", words, answers)
+	return ""
+}
+
+// answerOf returns the first answer in answers.csv containing words.
+func answerOf(t *testing.T, answers [][]string, words string) string {
+	t.Helper()
+	for _, r := range answers[1:] {
+		if strings.Contains(r[6], words) {
+			return r[6]
+		}
+	}
+	t.Fatalf("no answer with %q in %q", words, answers)
+	return ""
+}
+
+// byCode puts rows in the order of their codes, keeping each participant's
+// rows in their order: the order an export has.
+func byCode(rows [][]string) {
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i][0] < rows[j][0] })
+}
+
+// distinct returns the distinct strings of ss, sorted.
+func distinct(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

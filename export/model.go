@@ -12,12 +12,6 @@ import (
 	"github.com/peervoice/peervoice/store"
 )
 
-// Code returns the code a participant has in every export: P and the
-// participant's row id, at least four digits (P0001, P0002, ... P12345).
-// The row id never changes and is never reused, so a participant keeps
-// their code from one export to the next and a withdrawal shifts nobody's.
-func Code(id int64) string { return fmt.Sprintf("P%04d", id) }
-
 // unknownPos places a question its version does not have after the ones
 // it has.
 const unknownPos = 1 << 20
@@ -35,6 +29,8 @@ type model struct {
 	themeIdx map[string]int
 	// consent is each participant's latest consent, by row id.
 	consent map[int64]store.ExportParticipant
+	// code is each participant's code (assignCodes), by row id.
+	code map[int64]string
 }
 
 // version is one stored flow version.
@@ -65,10 +61,10 @@ type question struct {
 	optionID  map[string]any // option id → boxed id
 }
 
-// newModel parses the stored flow versions. A version whose source no
-// longer parses still exports, with ids in place of labels and its
-// answers under noTheme.
-func newModel(h store.ExportHeader) *model {
+// newModel parses the stored flow versions and gives the participants
+// their codes. A version whose source no longer parses still exports, with
+// ids in place of labels and its answers under noTheme.
+func newModel(h store.ExportHeader) (*model, error) {
 	m := &model{byHash: map[string]*version{}, themeIdx: map[string]int{}, consent: map[int64]store.ExportParticipant{}}
 	themes := map[string]bool{}
 	for _, sv := range h.Versions {
@@ -113,10 +109,16 @@ func newModel(h store.ExportHeader) *model {
 			q.theme = m.themeIndex(q)
 		}
 	}
-	for _, p := range h.Participants {
+	ids := make([]int64, len(h.Participants))
+	for i, p := range h.Participants {
 		m.consent[p.ID] = p
+		ids[i] = p.ID
 	}
-	return m
+	var err error
+	if m.code, err = assignCodes(ids, h.Tags); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // add records question id of v.

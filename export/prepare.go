@@ -44,7 +44,10 @@ func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch)
 	for v := range in {
 		switch v := v.(type) {
 		case store.ExportHeader:
-			p.m = newModel(v)
+			var err error
+			if p.m, err = newModel(v); err != nil {
+				return err
+			}
 			p.total = v.Answers
 			p.cells = make([]strings.Builder, len(p.m.themes))
 			started = true
@@ -132,7 +135,8 @@ func (p *preparer) flush(rb *rowBatch) {
 		}
 		return a.QuestionID < b.QuestionID
 	})
-	code := any(Code(p.pid))
+	pt := part{code: p.m.code[p.pid]}
+	code := any(pt.code)
 	for i := range p.cells {
 		p.cells[i].Reset()
 	}
@@ -151,7 +155,7 @@ func (p *preparer) flush(rb *rowBatch) {
 			row[9] = yesNo(c.Quotes && q.q != nil && q.q.Quotable)
 		}
 		row[10] = p.day(a.AnsweredAt)
-		rb.answers = append(rb.answers, row)
+		pt.answers = append(pt.answers, row)
 		if line != "" && q.theme >= 0 {
 			b := &p.cells[q.theme]
 			if b.Len() > 0 {
@@ -169,7 +173,8 @@ func (p *preparer) flush(rb *rowBatch) {
 			frame[2+i] = p.cells[i].String()
 		}
 	}
-	rb.framework = append(rb.framework, frame)
+	pt.frame = frame
+	rb.parts = append(rb.parts, pt)
 	p.summary.Participants++
 	p.summary.Answers += len(as)
 }
@@ -252,8 +257,12 @@ func (p *preparer) about() [][]any {
 		{"Participants", s.Participants},
 		{"Answers", s.Answers},
 		{"Free text", text},
-		{"Participants' codes", "Each participant is a code (P0001, P0002, ...) that stays the same from one export to " +
-			"the next. No Discord id, username or pseudonym is included. Participants who withdrew are absent."},
+		{"Participants' codes", "Each participant is a code such as P-7K3QX-M2D9A (P, then ten characters of Crockford " +
+			"base 32: digits and capital letters without I, L, O and U) that stays the same from one export to the next, " +
+			"so a participant can be followed across exports. Codes are drawn from a keyed hash, so they say nothing " +
+			"about who a participant is or when they joined; rows are in the order of the codes. In the rare case of two " +
+			"alike, the later participant's code is longer by a group (P-7K3QX-M2D9A-4RT1B). No Discord id, username or " +
+			"pseudonym is included. Participants who withdrew are absent."},
 	}
 	if s.LeftOut > 0 {
 		rows = append(rows, []any{"Left out", strconv.Itoa(s.LeftOut) + " participant(s) whose latest consent does " +

@@ -1,6 +1,8 @@
 package export_test
 
 import (
+	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,19 +61,21 @@ func TestCSV(t *testing.T) {
 		t.Fatalf("answers.csv header = %s; want %s", got, wantHeader)
 	}
 	version := e.cat.Flows()[0].Version
+	alice, bob := codeWith(t, answers, "Recovery is living"), codeWith(t, answers, "Being listened to")
 	want := [][]string{
-		{"P0001", "study", version, "words", "Recovery", "text", "My email is [email], ring [phone], or [handle]. Recovery is living my own life.", "", "", "yes", "2026-03-02"},
-		{"P0001", "study", version, "pick", "Recovery", "choice", "Option A", "a", "", "", "2026-03-02"},
-		{"P0001", "study", version, "many", "Support", "multi", "Peer support; Walking", "peer_support; walking", "", "", "2026-03-02"},
-		{"P0001", "study", version, "agree", "Support", "scale", "Agree", "agree", "", "", "2026-03-02"},
-		{"P0001", "study", version, "private", "Support", "text", `'=WEBSERVICE(A1)&"x"`, "", "", "no", "2026-03-02"},
-		{"P0001", "study", version, "years", "Recovery", "number", "12", "", "", "", "2026-03-02"},
-		{"P0002", "study", version, "words", "Recovery", "text", "Being listened to", "", "", "no", "2026-03-02"},
-		{"P0002", "study", version, "pick", "Recovery", "choice", "", "", "yes", "", "2026-03-02"},
-		{"P0002", "study", version, "many", "Support", "multi", "Medication", "medication", "", "", "2026-03-02"},
-		{"P0002", "study", version, "agree", "Support", "scale", "", "", "yes", "", "2026-03-02"},
-		{"P0002", "study", version, "years", "Recovery", "number", "3", "", "", "", "2026-03-02"},
+		{alice, "study", version, "words", "Recovery", "text", "My email is [email], ring [phone], or [handle]. Recovery is living my own life.", "", "", "yes", "2026-03-02"},
+		{alice, "study", version, "pick", "Recovery", "choice", "Option A", "a", "", "", "2026-03-02"},
+		{alice, "study", version, "many", "Support", "multi", "Peer support; Walking", "peer_support; walking", "", "", "2026-03-02"},
+		{alice, "study", version, "agree", "Support", "scale", "Agree", "agree", "", "", "2026-03-02"},
+		{alice, "study", version, "private", "Support", "text", `'=WEBSERVICE(A1)&"x"`, "", "", "no", "2026-03-02"},
+		{alice, "study", version, "years", "Recovery", "number", "12", "", "", "", "2026-03-02"},
+		{bob, "study", version, "words", "Recovery", "text", "Being listened to", "", "", "no", "2026-03-02"},
+		{bob, "study", version, "pick", "Recovery", "choice", "", "", "yes", "", "2026-03-02"},
+		{bob, "study", version, "many", "Support", "multi", "Medication", "medication", "", "", "2026-03-02"},
+		{bob, "study", version, "agree", "Support", "scale", "", "", "yes", "", "2026-03-02"},
+		{bob, "study", version, "years", "Recovery", "number", "3", "", "", "", "2026-03-02"},
 	}
+	byCode(want)
 	if len(answers)-1 != len(want) {
 		t.Fatalf("answers.csv has %d rows; want %d:\n%q", len(answers)-1, len(want), answers)
 	}
@@ -86,11 +90,12 @@ func TestCSV(t *testing.T) {
 		t.Errorf("framework-matrix.csv header = %s", got)
 	}
 	wantFW := [][]string{
-		{"P0001", "yes",
+		{alice, "yes",
 			"study/words: My email is [email], ring [phone], or [handle]. Recovery is living my own life.\nstudy/pick: Option A\nstudy/years: 12",
 			"study/many: Peer support; Walking\nstudy/agree: Agree\nstudy/private: =WEBSERVICE(A1)&\"x\""},
-		{"P0002", "no", "study/words: Being listened to\nstudy/years: 3", "study/many: Medication"},
+		{bob, "no", "study/words: Being listened to\nstudy/years: 3", "study/many: Medication"},
 	}
+	byCode(wantFW)
 	if len(fw) != 3 {
 		t.Fatalf("framework-matrix.csv has %d rows; want 2 participants:\n%q", len(fw)-1, fw)
 	}
@@ -162,8 +167,9 @@ func TestPrivacy(t *testing.T) {
 				t.Errorf("the %s export contains %q", name, f)
 			}
 		}
-		if strings.Contains(text, "P0003") || strings.Contains(text, "P0004") {
-			t.Errorf("the %s export has a code of a participant who withdrew or declined", name)
+		// The About table's example code aside.
+		if codes := codeRE.FindAllString(strings.ReplaceAll(text, "P-7K3QX-M2D9A", ""), -1); len(distinct(codes)) != 2 {
+			t.Errorf("the %s export has codes %v; want alice's and bob's alone (carol withdrew, dave declined)", name, distinct(codes))
 		}
 		if hmac := regexp.MustCompile(`[0-9a-f]{64}`).FindString(text); hmac != "" {
 			t.Errorf("the %s export contains a 64-hex value %s", name, hmac)
@@ -200,7 +206,7 @@ func TestUnscrubbed(t *testing.T) {
 	if sum.Scrubbed {
 		t.Errorf("Summary.Scrubbed = true with Unscrubbed")
 	}
-	if got := files["answers.csv"][1][6]; got != aliceWords {
+	if got := answerOf(t, files["answers.csv"], "Recovery is living"); got != aliceWords {
 		t.Errorf("unscrubbed answer = %q; want %q", got, aliceWords)
 	}
 	about := files["about.csv"]
@@ -211,7 +217,7 @@ func TestUnscrubbed(t *testing.T) {
 	}
 	// Names from the configuration are scrubbed too.
 	files, _, _ = e.csvExport(export.Options{Scrubber: scrubWithNames("Being")})
-	if got := files["answers.csv"][7][6]; got != "[name] listened to" {
+	if got := answerOf(t, files["answers.csv"], "listened to"); got != "[name] listened to" {
 		t.Errorf("answer with a configured name = %q", got)
 	}
 }
@@ -253,36 +259,56 @@ func TestXLSX(t *testing.T) {
 }
 
 // TestCodesStable checks that a participant keeps their code when one
-// before them withdraws.
+// before them withdraws and when others join, from one export to the next.
 func TestCodesStable(t *testing.T) {
 	e := scenario(t)
 	before, _, _ := e.csvExport(export.Options{})
+	bob := codeWith(t, before["answers.csv"], "Being listened to")
 	if _, err := e.svc.Withdraw(ctx, user(aliceID)); err != nil {
 		t.Fatal(err)
 	}
+	e.answers(user("523456789012345678"), "yes", flows.Typed("a newcomer's words"))
 	after, _, sum := e.csvExport(export.Options{})
-	if sum.Participants != 1 {
-		t.Fatalf("after alice withdrew: %d participants; want 1", sum.Participants)
+	if sum.Participants != 2 {
+		t.Fatalf("after alice withdrew and erin joined: %d participants; want 2", sum.Participants)
 	}
 	var bobBefore []string
 	for _, r := range before["answers.csv"] {
-		if r[0] == "P0002" {
+		if r[0] == bob {
 			bobBefore = append(bobBefore, strings.Join(r, "|"))
 		}
 	}
 	var bobAfter []string
 	for _, r := range after["answers.csv"][1:] {
-		bobAfter = append(bobAfter, strings.Join(r, "|"))
+		if r[0] == bob {
+			bobAfter = append(bobAfter, strings.Join(r, "|"))
+		}
 	}
-	if strings.Join(bobBefore, "\n") != strings.Join(bobAfter, "\n") {
-		t.Errorf("bob's rows changed when alice withdrew:\nbefore\n%s\nafter\n%s", strings.Join(bobBefore, "\n"), strings.Join(bobAfter, "\n"))
+	if len(bobBefore) == 0 || strings.Join(bobBefore, "\n") != strings.Join(bobAfter, "\n") {
+		t.Errorf("bob's rows changed when alice withdrew and erin joined:\nbefore\n%s\nafter\n%s", strings.Join(bobBefore, "\n"), strings.Join(bobAfter, "\n"))
+	}
+	again, _, _ := e.csvExport(export.Options{})
+	if got, want := again["framework-matrix.csv"], after["framework-matrix.csv"]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("two exports of one database differ:\n%q\n%q", got, want)
 	}
 }
 
+// TestCode checks the documented form of a code: P and two groups of five
+// characters of Crockford base 32, the first 50 bits of the tag.
 func TestCode(t *testing.T) {
-	for id, want := range map[int64]string{1: "P0001", 42: "P0042", 9999: "P9999", 12345: "P12345"} {
-		if got := export.Code(id); got != want {
-			t.Errorf("Code(%d) = %q; want %q", id, got, want)
+	for _, c := range []struct {
+		tag  []byte
+		want string
+	}{
+		{make([]byte, 32), "P-00000-00000"},
+		{bytes.Repeat([]byte{0xff}, 32), "P-ZZZZZ-ZZZZZ"},
+		// 0x08 0x42 0x10 0x84 0x21 0x08: 00001 00001 00001 ... in groups of five bits
+		{append([]byte{0x08, 0x42, 0x10, 0x84, 0x21, 0x08, 0x42}, make([]byte, 25)...), "P-11111-11111"},
+		// values 18-22 and 27-31: no I, L, O or U in the alphabet
+		{append([]byte{0x94, 0xe9, 0x5b, 0x6f, 0x9d, 0xf7, 0xc0}, make([]byte, 25)...), "P-JKMNP-VWXYZ"},
+	} {
+		if got := export.Code(c.tag); got != c.want || !codeRE.MatchString(got) {
+			t.Errorf("Code(%x) = %q; want %q", c.tag, got, c.want)
 		}
 	}
 }

@@ -16,6 +16,9 @@ import (
 // is compressed in memory before it is written to w.
 func WriteXLSX(ctx context.Context, st Store, w io.Writer, tempDir string, opt Options) (Summary, error) {
 	opt = opt.withDefaults()
+	if opt.TempDir == "" {
+		opt.TempDir = tempDir
+	}
 	b, err := newXLSXBook(w, tempDir, opt)
 	if err != nil {
 		return Summary{}, err

@@ -19,6 +19,11 @@ type ExportHeader struct {
 	Participants []ExportParticipant
 	// Answers is how many answers the export will be handed.
 	Answers int
+	// Tags are every participant's export tag, by row id, for their code
+	// in the export: a keyed hash of the pseudonym (exportTags), 32 bytes,
+	// stable from one export to the next and unrelated to the order of
+	// joining.
+	Tags map[int64][]byte
 }
 
 // ExportParticipant is a participant as an export sees them: the row id
@@ -60,6 +65,9 @@ func (db *DB) ReadExport(ctx context.Context, begin func(ExportHeader) error, ea
 	kr.bulk = true
 	h, err := exportHeader(ctx, tx)
 	if err != nil {
+		return fmt.Errorf("read export: %w", err)
+	}
+	if h.Tags, err = db.exportTags(ctx, tx); err != nil {
 		return fmt.Errorf("read export: %w", err)
 	}
 	if err := begin(h); err != nil {

@@ -35,7 +35,7 @@ func (a *app) exportCmd() *cobra.Command {
 		Use:   "export --format csv|xlsx [--out FILE|DIR|-]",
 		Short: "Export the research data for analysis (XLSX workbook or CSV files)",
 		Long: `Exports every answer for framework analysis: participants as stable codes
-(P0001, ...), one row per answer, a framework matrix (participants by
+(P-7K3QX-M2D9A, ...), one row per answer, a framework matrix (participants by
 themes) and a codebook, plus notes on how to read them.
 
   --format xlsx  one workbook with the sheets Answers, Framework matrix,
