@@ -37,9 +37,9 @@ type Post struct {
 	// LastAttemptAt is when the last failed attempt was made; zero if
 	// none was, or it was recorded before the database knew (016).
 	LastAttemptAt time.Time
-	ChannelID string    // where it was posted
-	MessageID string
-	PostedAt  time.Time // zero unless posted
+	ChannelID     string // where it was posted
+	MessageID     string
+	PostedAt      time.Time // zero unless posted
 }
 
 // ClaimPost inserts p as pending, in one transaction, and reports whether
