@@ -34,12 +34,13 @@ type Post struct {
 	ClaimedAt time.Time // zero means now
 	Attempts  int       // failed attempts so far
 	LastError string    // why the last attempt failed
+	ChannelID string    // where it was posted
+	MessageID string
+	PostedAt  time.Time // zero unless posted
+
 	// LastAttemptAt is when the last failed attempt was made; zero if
 	// none was, or it was recorded before the database knew (016).
 	LastAttemptAt time.Time
-	ChannelID     string // where it was posted
-	MessageID     string
-	PostedAt      time.Time // zero unless posted
 }
 
 // ClaimPost inserts p as pending, in one transaction, and reports whether
