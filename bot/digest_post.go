@@ -26,7 +26,7 @@ type DigestStore interface {
 	AddPostMessage(ctx context.Context, scheduleID string, occurrence time.Time, m store.PostMessage) error
 	PostMessages(ctx context.Context, scheduleID string, occurrence time.Time) ([]store.PostMessage, error)
 	PostDone(ctx context.Context, scheduleID string, occurrence time.Time, channelID, messageID string, at time.Time) error
-	PostFailed(ctx context.Context, scheduleID string, occurrence time.Time, reason string) error
+	PostFailed(ctx context.Context, scheduleID string, occurrence time.Time, reason string, at time.Time) error
 }
 
 var _ DigestStore = (*store.DB)(nil)
@@ -66,7 +66,8 @@ type digestPoster struct {
 	loc     *time.Location
 	now     func() time.Time
 
-	mu sync.Mutex // one digest posted at a time
+	mu   sync.Mutex            // one digest posted at a time
+	keep map[string]keptDigest // period → its digest, built and not yet posted (digest_keep.go); under mu
 }
 
 // newDigestPoster is the poster of cfg, whose log, clock and time zone
@@ -95,7 +96,8 @@ func messageNonce(p store.Post, i int) string {
 }
 
 // publishClaimed posts a claimed digest in the research channel,
-// building it afresh from the store, and records it: each message as it
+// building it from the store (or taking the one built for a retry within
+// the same back-off step, digest_keep.go), and records it: each message as it
 // is posted, then the whole. A digest that failed halfway resumes at
 // the first message not recorded; a message posted but not recorded
 // (a crash) comes back from Discord by its nonce. On failure the claim
@@ -113,10 +115,10 @@ func (dp *digestPoster) publishClaimed(ctx context.Context, p store.Post, now ti
 	if ps, err := st.Posts(ctx, p.ScheduleID); err == nil && len(ps) == 1 && ps[0].Status == store.PostPosted {
 		return ps[0].MessageID, 0, nil
 	} else if err == nil && len(ps) == 1 {
-		p.Attempts, p.LastError = ps[0].Attempts, ps[0].LastError
+		p.Attempts, p.LastError, p.LastAttemptAt = ps[0].Attempts, ps[0].LastError, ps[0].LastAttemptAt
 	}
 	fail := func(reason, fix string, err error) {
-		postFailed(ctx, st, log, p, "digest", dp.out.channelName(dp.channel), reason, fix, err)
+		postFailed(ctx, st, log, p, now, "digest", dp.out.channelName(dp.channel), reason, fix, err)
 	}
 	channel := dp.channel
 	if channel == "" {
@@ -129,12 +131,16 @@ func (dp *digestPoster) publishClaimed(ctx context.Context, p store.Post, now ti
 		return "", 0, err
 	}
 	if d == nil {
+		d = dp.kept(name, p, now)
+	}
+	if d == nil {
 		var err error
 		if d, err = dp.source(ctx, name); err != nil {
 			err = fmt.Errorf("build digest %s: %w", name, err)
 			fail(err.Error(), "", err)
 			return "", 0, err
 		}
+		dp.remember(name, p, d, now)
 	}
 	// The text first; the charts are drawn only once it is through, so
 	// a channel that keeps refusing costs no drawing on every retry.
@@ -194,6 +200,7 @@ func (dp *digestPoster) publishClaimed(ctx context.Context, p store.Post, now ti
 		log.Error("digest: posted, but could not record it; will check again", "message", first, "err", err)
 		return "", len(msgs), err
 	}
+	dp.forget(name)
 	log.Info("posted digest", "channel", chName, "messages", len(msgs), "resumed", len(done) > 0)
 	return first, len(msgs), nil
 }

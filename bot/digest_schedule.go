@@ -9,6 +9,7 @@ import (
 
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/schedule"
+	"github.com/peervoice/peervoice/store"
 )
 
 // digestJob is the scheduler's part for digests: retry the pending ones,
@@ -49,7 +50,8 @@ func newDigestJob(cfg Config, poster *digestPoster, tick time.Duration) (*digest
 	return j, nil
 }
 
-// check retries the pending digests, oldest first, then claims and
+// check retries the pending digests that are due (retryDue), oldest
+// first, then claims and
 // posts the last complete week's digest if the schedule's latest time
 // has come. Only the latest is claimed: after downtime the digest of the
 // week before the latest scheduled time is caught up on start (so up to
@@ -62,6 +64,9 @@ func (j *digestJob) check(ctx context.Context, now time.Time) {
 		return
 	}
 	for _, p := range pending {
+		if !retryDue(p, now) {
+			continue // backing off: a channel that keeps refusing is not asked every tick
+		}
 		j.poster.publishClaimed(ctx, p, now, nil) // logged inside
 	}
 	if j.when == nil {
@@ -92,4 +97,39 @@ func (j *digestJob) check(ctx context.Context, now time.Time) {
 		j.log.Info("digest: catching up a digest missed while the bot was away", "period", period.Name, "scheduled", occ.In(j.loc))
 	}
 	j.poster.publishClaimed(ctx, p, now, nil)
+}
+
+// The back-off of a digest whose post keeps failing: the first retry
+// 30 seconds after the failure, each later one twice as long after the
+// one before, and from then on hourly. A channel that is missing or
+// refuses stays so until someone changes it, so asking every tick only
+// fills Discord's rate limits and rebuilds the digest for nothing.
+const (
+	retryFirst = 30 * time.Second
+	retryMax   = time.Hour
+)
+
+// retryAfter is how long after its last failed attempt a digest with
+// attempts failed attempts is tried again.
+func retryAfter(attempts int) time.Duration {
+	if attempts <= 0 {
+		return 0
+	}
+	d := retryFirst
+	for i := 1; i < attempts && d < retryMax; i++ {
+		d *= 2
+	}
+	return min(d, retryMax)
+}
+
+// retryDue reports whether the pending digest p is due for another
+// attempt at now. The back-off is counted from the attempts and the last
+// failed attempt recorded in its claim, so a restart does not reset it;
+// a claim that never failed, or whose failure time was not recorded
+// (before migration 016), is due at once.
+func retryDue(p store.Post, now time.Time) bool {
+	if p.Attempts == 0 || p.LastAttemptAt.IsZero() {
+		return true
+	}
+	return !now.Before(p.LastAttemptAt.Add(retryAfter(p.Attempts)))
 }

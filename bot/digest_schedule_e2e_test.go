@@ -336,7 +336,8 @@ func TestDigestScheduledChannelMissing(t *testing.T) {
 	if !strings.Contains(h.logs.String(), "Unknown Channel") || !strings.Contains(h.logs.String(), "check discord.research_channel_id") {
 		t.Errorf("Unknown Channel was not logged with the fix")
 	}
-	h.clock.Set(at(2026, 11, 30, 19, 1))
+	// Three failed attempts: the next is two minutes after the last.
+	h.clock.Set(at(2026, 11, 30, 19, 2))
 	bot.CheckSchedules(r.b)
 	h.wantDigests("fixed", "2026-W48")
 	bot.CheckSchedules(r.b)

@@ -2,10 +2,13 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,9 +27,10 @@ type QuoteStore interface {
 	QuoteReviewPosted(ctx context.Context, quoteID, channelID, messageID string, at time.Time) error
 	QuoteReviewFailed(ctx context.Context, quoteID, reason string) error
 	DecideQuote(ctx context.Context, quoteID string, from, to store.QuoteStatus, at time.Time) (store.QuoteReview, bool, error)
-	UnredactedQuoteReviews(ctx context.Context) ([]store.QuoteReview, error)
+	QuoteReviews(ctx context.Context) ([]store.QuoteReview, error)
 	WithdrawQuote(ctx context.Context, quoteID string) (bool, error)
 	QuoteReviewRedacted(ctx context.Context, quoteID string, at time.Time) error
+	ForgetQuoteReview(ctx context.Context, quoteID string) (bool, error)
 }
 
 var _ QuoteStore = (*store.DB)(nil)
@@ -113,15 +117,12 @@ func newQuoteReviewer(cfg Config, out reviewSender, lock func(quoteID string) fu
 }
 
 // startQuoteReviewer runs the reviewer until ctx ends, as an in-flight
-// task that Run waits for. Without a moderator channel there is nothing
-// to do; the clicks on requests posted earlier are still handled.
+// task that Run waits for. Without a moderator channel nothing is posted,
+// but the reviews of withdrawn quotes are still cleaned away, and the
+// clicks on requests posted earlier are still handled.
 func (b *Bot) startQuoteReviewer(ctx context.Context) {
 	r := b.quotes
 	if r == nil {
-		return
-	}
-	if r.channel == "" {
-		close(r.first)
 		return
 	}
 	b.inflight.Add(1)
@@ -138,20 +139,28 @@ func (r *quoteReviewer) run(ctx context.Context) {
 	every(ctx, r.tick, r.first, func(work context.Context) { r.check(work, ctx.Done()) })
 }
 
-// check posts the new review requests, then withdraws the posted ones
-// whose quote is gone.
+// check withdraws and forgets the reviews whose quote is gone, then
+// posts the new review requests: a quote withdrawn and a candidate again
+// is forgotten first, so this same check asks for it afresh. Without a
+// moderator channel it only withdraws, and builds only the weeks of the
+// reviews it holds.
 func (r *quoteReviewer) check(ctx context.Context, stop <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.now()
+	if r.channel == "" {
+		r.withdrawGone(ctx, stop, now, nil)
+		return
+	}
 	cands, err := r.src(ctx, now)
 	if err != nil {
 		r.log.Error("quote review: build the quote candidates; will try again", "err", err)
-	} else {
-		r.postNew(ctx, stop, now, cands)
 	}
 	// The weeks just built are not built again to find withdrawn quotes.
 	r.withdrawGone(ctx, stop, now, cands)
+	if err == nil {
+		r.postNew(ctx, stop, now, cands)
+	}
 }
 
 // postNew posts a review request for every candidate not yet posted: those
@@ -189,7 +198,7 @@ func (r *quoteReviewer) postNew(ctx context.Context, stop <-chan struct{}, now t
 		seen[c.ID] = true
 		rev, ok := waiting[c.ID]
 		if !ok {
-			rev = store.QuoteReview{QuoteID: c.ID, Period: c.Period, Nonce: quoteNonce(c.ID), Status: store.QuotePending, ClaimedAt: now}
+			rev = store.QuoteReview{QuoteID: c.ID, Period: c.Period, Nonce: claimNonce(), Status: store.QuotePending, ClaimedAt: now}
 			claimed, err := r.st.ClaimQuoteReview(ctx, rev)
 			if err != nil {
 				log.Error("quote review: claim; will try again", "quote", c.ID, "err", err)
@@ -264,4 +273,15 @@ func QuoteNonce(quoteID string) string { return quoteNonce(quoteID) }
 // process.
 func quoteNonce(quoteID string) string {
 	return nonceFor("quote review\x00"+quoteID, time.Time{})
+}
+
+// claimNonce is the nonce of a review request the bot claims: random, so
+// that it differs from the one of any earlier request for the same quote
+// (forgotten when the quote was withdrawn), which Discord would otherwise
+// hand back, words removed, instead of posting the fresh request. Every
+// retry, in any process, reads it from the claim.
+func claimNonce() string {
+	var b [8]byte
+	rand.Read(b[:]) // never fails (crypto/rand)
+	return strconv.FormatUint(binary.BigEndian.Uint64(b[:])>>1, 10)
 }

@@ -34,11 +34,16 @@ func withdrawnMessage() message {
 	}
 }
 
-// withdrawGone finds the posted requests whose quote is no longer a
-// candidate of the period it was first seen in, marks them withdrawn and
-// replaces their words in the moderator channel; and retries the edits
-// that failed before. Only the periods with a live request are built. On
-// any doubt (the candidates cannot be built) it withdraws nothing.
+// withdrawGone finds the reviews whose quote is no longer a candidate of
+// the period it was first seen in (its author withdrew, stopped allowing
+// quotes or changed the answer), marks them withdrawn, replaces the
+// words of their request in the moderator channel, and then forgets them
+// (ForgetQuoteReview): nothing keeps a withdrawn quote's id, and the same
+// quote, should it come back, is reviewed afresh. It retries the edits
+// that failed before. Only the periods of reviews still standing are
+// built. On any doubt (the candidates cannot be built) it withdraws
+// nothing. It runs with or without a moderator channel: a request is
+// edited in the channel it was posted in.
 //
 // known are candidates this check has already built: a period with one of
 // them among them was built whole, and is not built again.
@@ -47,9 +52,9 @@ func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, 
 		return
 	}
 	log := r.log
-	revs, err := r.st.UnredactedQuoteReviews(ctx)
+	revs, err := r.st.QuoteReviews(ctx)
 	if err != nil {
-		log.Error("quote review: load the posted requests; will try again", "err", err)
+		log.Error("quote review: load the reviews; will try again", "err", err)
 		return
 	}
 	live := map[[2]string]bool{}
@@ -67,7 +72,7 @@ func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, 
 	if len(periods) > 0 {
 		cands, err := r.inPeriods(ctx, periods, now)
 		if err != nil {
-			log.Error("quote review: build the candidates of the posted quotes' periods; will try again", "periods", periods, "err", err)
+			log.Error("quote review: build the candidates of the reviewed quotes' periods; will try again", "periods", periods, "err", err)
 			return
 		}
 		for _, c := range cands {
@@ -89,9 +94,10 @@ func (r *quoteReviewer) withdrawGone(ctx context.Context, stop <-chan struct{}, 
 	}
 }
 
-// withdraw withdraws rev's quote, unless it is already, and removes its
-// words from its request, holding the quote's lock (lockQuote) so that
-// no click's update of the request can land after the edit. It reports
+// withdraw withdraws rev's quote, unless it is already, removes its
+// words from its request if it was posted, holding the quote's lock
+// (lockQuote) so that no click's update of the request can land after
+// the edit, and forgets the review once its words are gone. It reports
 // whether the rest should wait for the next check.
 func (r *quoteReviewer) withdraw(ctx context.Context, rev store.QuoteReview, now time.Time) (stopHere bool) {
 	defer r.lock(rev.QuoteID)()
@@ -103,7 +109,20 @@ func (r *quoteReviewer) withdraw(ctx context.Context, rev store.QuoteReview, now
 			return true
 		}
 	}
-	return r.redact(ctx, rev, now)
+	if rev.Posted() && rev.RedactedAt.IsZero() {
+		if channelProblem := r.redact(ctx, rev, now); channelProblem {
+			return true
+		}
+	}
+	// A request whose edit failed, or was not recorded, is not forgotten
+	// (ForgetQuoteReview checks): the edit is tried again on the next
+	// check first.
+	if forgot, err := r.st.ForgetQuoteReview(ctx, rev.QuoteID); err != nil {
+		r.log.Error("quote review: forget a withdrawn quote; will try again", "quote", rev.QuoteID, "err", err)
+	} else if forgot {
+		r.log.Debug("quote review: forgot a withdrawn quote", "quote", rev.QuoteID)
+	}
+	return false
 }
 
 // redact replaces a withdrawn quote's request with withdrawnMessage and

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -34,6 +35,15 @@ func wantWithdrawn(t *testing.T, m discordtest.Message, c bot.QuoteCandidate) {
 	}
 }
 
+// wantForgotten fails the test unless the quote has no review: withdrawn,
+// its words gone from Discord, and then deleted, so nothing keeps its id.
+func wantForgotten(t *testing.T, r *running, id string) {
+	t.Helper()
+	if rev, err := r.db.QuoteReviewOf(context.Background(), id); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("review of %s = %+v, %v; want none (forgotten)", id, rev, err)
+	}
+}
+
 func wantStatus(t *testing.T, r *running, id string, status store.QuoteStatus, redacted bool, decisions int) {
 	t.Helper()
 	rev, err := r.db.QuoteReviewOf(context.Background(), id)
@@ -44,8 +54,9 @@ func wantStatus(t *testing.T, r *running, id string, status store.QuoteStatus, r
 
 // TestQuoteReviewWithdrawn: an approved quote whose author withdraws
 // loses its words in the moderator channel on the next check, once; the
-// other request is left alone; nothing about it is approved any more; it
-// is not posted again, even if the same quote comes back.
+// other request is left alone; nothing about it is approved any more, and
+// its review is forgotten; when the same quote comes back (its author
+// allows quotes again), it is asked about afresh.
 func TestQuoteReviewWithdrawn(t *testing.T) {
 	h := newQuoteHarness(t, quoteA, quoteB)
 	r := h.start(nil)
@@ -65,7 +76,7 @@ func TestQuoteReviewWithdrawn(t *testing.T) {
 	if text := embedText(h.now(b)); !strings.Contains(text, quoteB.Text) || buttons(h.now(b)) != "Approve, Reject" {
 		t.Errorf("the other request changed: %s\n%s", buttons(h.now(b)), text)
 	}
-	wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, true, 1)
+	wantForgotten(t, r, quoteA.ID)
 	if got := h.approved(r); len(got) != 0 {
 		t.Errorf("approved quotes after the withdrawal = %v; want none", got)
 	}
@@ -88,9 +99,10 @@ func TestQuoteReviewWithdrawn(t *testing.T) {
 	if n := len(h.e.RequestsTo(editRoute)); n != 1 {
 		t.Errorf("%d message edits; want the one", n)
 	}
-	if n := len(h.posted()); n != 2 {
-		t.Errorf("%d messages in the moderator channel; want the same 2", n)
+	if got := h.posted(); len(got) != 3 || got[2].ID == a.ID || quoteOf(got[2]) != quoteA.ID || !strings.Contains(embedText(got[2]), quoteA.Text) || buttons(got[2]) != "Approve, Reject" {
+		t.Errorf("moderator channel after the quote came back: %d messages, the last %+v; want the 2 and a fresh request for %s, waiting", len(got), got[len(got)-1], quoteA.ID)
 	}
+	wantStatus(t, r, quoteA.ID, store.QuotePending, false, 0)
 	h.mu.Lock()
 	if len(h.asked) != 0 {
 		// The live request's week (B's) is among the weeks the check
@@ -141,7 +153,7 @@ func TestQuoteReviewWithdrawnEditFails(t *testing.T) {
 		wantWithdrawn(t, h.now(a), quoteA)
 
 		bot.CheckQuotes(r.b) // the next tick
-		wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, true, 0)
+		wantForgotten(t, r, quoteA.ID)
 		wantWithdrawn(t, h.now(a), quoteA)
 		bot.CheckQuotes(r.b)
 		if n := len(h.e.RequestsTo(editRoute)); n != 2 {
@@ -155,7 +167,7 @@ func TestQuoteReviewWithdrawnEditFails(t *testing.T) {
 		h.remove(quoteA.ID)
 		h.e.FailNext(editRoute, 1, discordtest.APIError(404, discordgo.ErrCodeUnknownMessage, "Unknown Message"))
 		bot.CheckQuotes(r.b)
-		wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, true, 0)
+		wantForgotten(t, r, quoteA.ID)
 		if !strings.Contains(h.logs.String(), "its request was already deleted") {
 			t.Errorf("the log does not say the request was deleted:\n%s", h.logs.String())
 		}
@@ -212,7 +224,7 @@ func TestQuoteWithdrawalWaitsForClick(t *testing.T) {
 
 	unlock()
 	<-done
-	wantStatus(t, r, quoteA.ID, store.QuoteWithdrawn, true, 0)
+	wantForgotten(t, r, quoteA.ID)
 	if n := len(h.e.RequestsTo(editRoute)); n != 1 {
 		t.Errorf("%d message edits after the click let go; want 1", n)
 	}

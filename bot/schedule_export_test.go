@@ -15,3 +15,7 @@ func ScheduleStarted(b *Bot) <-chan struct{} { return b.sched.first }
 
 // NonceFor is the nonce the scheduler sends for an occurrence.
 var NonceFor = nonceFor
+
+// RetryAfter is how long after its last failed attempt a pending digest
+// is tried again.
+var RetryAfter = retryAfter

@@ -13,7 +13,7 @@ import (
 func (s *scheduler) post(ctx context.Context, sc prompt, p store.Post, now time.Time) {
 	log := s.log.With("schedule", sc.id, "occurrence", p.Occurrence.In(s.loc))
 	fail := func(reason, fix string, err error) {
-		postFailed(ctx, s.st, log, p, "scheduled prompt", s.out.channelName(sc.channelID), reason, fix, err)
+		postFailed(ctx, s.st, log, p, now, "scheduled prompt", s.out.channelName(sc.channelID), reason, fix, err)
 	}
 	msg, err := s.out.invitation(sc.flowID, sc.text)
 	if err != nil {

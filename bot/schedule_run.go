@@ -25,7 +25,7 @@ type ScheduleStore interface {
 	ClaimPost(ctx context.Context, p store.Post) (bool, error)
 	PendingPosts(ctx context.Context) ([]store.Post, error)
 	PostDone(ctx context.Context, scheduleID string, occurrence time.Time, channelID, messageID string, at time.Time) error
-	PostFailed(ctx context.Context, scheduleID string, occurrence time.Time, reason string) error
+	PostFailed(ctx context.Context, scheduleID string, occurrence time.Time, reason string, at time.Time) error
 	PostMissed(ctx context.Context, scheduleID string, occurrence time.Time, reason string) error
 }
 

@@ -90,6 +90,9 @@ type Discord struct {
 	GatewayURL         string
 	ResearchChannelID  string
 	ModeratorChannelID string
+	// UploadLimit is the most bytes of files the bot uploads in one
+	// message (discord.upload_limit).
+	UploadLimit int64
 }
 
 // Error is one bad setting: which key, the value, what was expected,

@@ -35,6 +35,7 @@ var keys = []key{
 	{name: "discord.gateway_url", def: "", doc: "gateway URL; empty: from GET /gateway", set: str("discord.gateway_url", func(c *Config) *string { return &c.Discord.GatewayURL }, wsURL)},
 	{name: "discord.research_channel_id", def: "", doc: "channel for digests and exports", set: str("discord.research_channel_id", func(c *Config) *string { return &c.Discord.ResearchChannelID }, snowflake)},
 	{name: "discord.moderator_channel_id", def: "", doc: "private channel where moderators approve quotes", set: str("discord.moderator_channel_id", func(c *Config) *string { return &c.Discord.ModeratorChannelID }, snowflake)},
+	{name: "discord.upload_limit", def: "10MiB", doc: "most bytes of files the bot uploads in one message (/export): 10MiB, or more on a boosted server (50MiB at level 2, 100MiB at level 3)", set: uploadLimit},
 	{name: "roles.moderator", def: []string{}, doc: "Discord role ids of moderators (prompts); empty: members with Manage Server", set: roleList("roles.moderator", func(c *Config) *[]string { return &c.Roles.Moderator })},
 	{name: "roles.researcher", def: []string{}, doc: "Discord role ids of researchers (digests, exports); empty: members with Manage Server", set: roleList("roles.researcher", func(c *Config) *[]string { return &c.Roles.Researcher })},
 	{name: "prompts.timezone", def: schedule.DefaultTimezone, doc: "time zone of scheduled prompts' times", set: str("prompts.timezone", func(c *Config) *string { return &c.Prompts.Timezone }, timezone)},

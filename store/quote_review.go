@@ -142,9 +142,9 @@ func (db *DB) ApprovedQuotes(ctx context.Context) (map[string]bool, error) {
 }
 
 // RejectedQuotes returns the ids of the quotes that will never be
-// published, as a set: those moderators rejected, and those withdrawn (a
-// withdrawn quote that becomes a candidate again, the same words allowed
-// once more, is not reviewed again, so it must not count as waiting).
+// published, as a set: those moderators rejected, and those withdrawn
+// and not yet forgotten (ForgetQuoteReview), which are not waiting for a
+// decision.
 func (db *DB) RejectedQuotes(ctx context.Context) (map[string]bool, error) {
 	rejected, err := db.quoteIDs(ctx, QuoteRejected)
 	if err != nil {

@@ -37,6 +37,10 @@ type Post struct {
 	ChannelID string    // where it was posted
 	MessageID string
 	PostedAt  time.Time // zero unless posted
+
+	// LastAttemptAt is when the last failed attempt was made; zero if
+	// none was, or it was recorded before the database knew (016).
+	LastAttemptAt time.Time
 }
 
 // ClaimPost inserts p as pending, in one transaction, and reports whether
@@ -92,12 +96,12 @@ func (db *DB) PostDone(ctx context.Context, scheduleID string, occurrence time.T
 		channelID, messageID, formatTime(db.orNow(at)))
 }
 
-// PostFailed counts a failed attempt at a pending post and why; it stays
-// pending, to be retried.
-func (db *DB) PostFailed(ctx context.Context, scheduleID string, occurrence time.Time, reason string) error {
+// PostFailed counts a failed attempt at a pending post, made at at (zero:
+// now), and why; it stays pending, to be retried.
+func (db *DB) PostFailed(ctx context.Context, scheduleID string, occurrence time.Time, reason string, at time.Time) error {
 	return db.updatePost(ctx, "record failed post", scheduleID, occurrence,
-		`UPDATE posts SET attempts = attempts + 1, last_error = ?
-		 WHERE schedule_id = ? AND occurrence = ? AND status = 'pending'`, reason)
+		`UPDATE posts SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?
+		 WHERE schedule_id = ? AND occurrence = ? AND status = 'pending'`, reason, formatTime(db.orNow(at)))
 }
 
 // PostMissed gives up a pending post: it is too late, or its schedule is
@@ -137,7 +141,7 @@ func (db *DB) updatePost(ctx context.Context, what, scheduleID string, occurrenc
 // posts lists posts matching where.
 func (db *DB) posts(ctx context.Context, what, where string, args ...any) ([]Post, error) {
 	rows, err := db.rd.QueryContext(ctx, `SELECT schedule_id, occurrence, nonce, status, claimed_at, attempts, last_error,
-		COALESCE(channel_id, ''), COALESCE(message_id, ''), COALESCE(posted_at, '') FROM posts `+where, args...)
+		COALESCE(channel_id, ''), COALESCE(message_id, ''), COALESCE(posted_at, ''), COALESCE(last_attempt_at, '') FROM posts `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -145,9 +149,9 @@ func (db *DB) posts(ctx context.Context, what, where string, args ...any) ([]Pos
 	var out []Post
 	for rows.Next() {
 		var p Post
-		var occ, claimed, posted string
+		var occ, claimed, posted, attempted string
 		if err := rows.Scan(&p.ScheduleID, &occ, &p.Nonce, &p.Status, &claimed, &p.Attempts, &p.LastError,
-			&p.ChannelID, &p.MessageID, &posted); err != nil {
+			&p.ChannelID, &p.MessageID, &posted, &attempted); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		if p.Occurrence, err = parseTime(occ); err != nil {
@@ -158,6 +162,11 @@ func (db *DB) posts(ctx context.Context, what, where string, args ...any) ([]Pos
 		}
 		if posted != "" {
 			if p.PostedAt, err = parseTime(posted); err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+		}
+		if attempted != "" {
+			if p.LastAttemptAt, err = parseTime(attempted); err != nil {
 				return nil, fmt.Errorf("%s: %w", what, err)
 			}
 		}

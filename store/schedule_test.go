@@ -93,8 +93,12 @@ func TestClaimPostOnce(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].Nonce != "12345" || pending[0].Status != store.PostPending || !pending[0].Occurrence.Equal(occ) {
 		t.Fatalf("PendingPosts() = %+v, %v; want the claim", pending, err)
 	}
-	if err := first.PostFailed(ctx, "checkin", occ, "Missing Permissions"); err != nil {
+	failedAt := occ.Add(30 * time.Second)
+	if err := first.PostFailed(ctx, "checkin", occ, "Missing Permissions", failedAt); err != nil {
 		t.Fatal(err)
+	}
+	if ps, err := first.Posts(ctx, "checkin"); err != nil || len(ps) != 1 || ps[0].Attempts != 1 || ps[0].LastError != "Missing Permissions" || !ps[0].LastAttemptAt.Equal(failedAt) {
+		t.Fatalf("Posts() after a failure = %+v, %v; want one attempt, failed at %v", ps, err, failedAt)
 	}
 	if err := first.PostDone(ctx, "checkin", occ, "42", "m1", occ.Add(time.Minute)); err != nil {
 		t.Fatal(err)
@@ -109,7 +113,7 @@ func TestClaimPostOnce(t *testing.T) {
 	}
 	posts, err := first.Posts(ctx, "checkin")
 	want := store.Post{ScheduleID: "checkin", Occurrence: occ, Nonce: "12345", Status: store.PostPosted, Attempts: 1, LastError: "Missing Permissions",
-		ChannelID: "42", MessageID: "m1", PostedAt: occ.Add(time.Minute)}
+		LastAttemptAt: failedAt, ChannelID: "42", MessageID: "m1", PostedAt: occ.Add(time.Minute)}
 	if err != nil || len(posts) != 1 {
 		t.Fatalf("Posts() = %+v, %v; want one", posts, err)
 	}

@@ -54,7 +54,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				ModeratorRoles: a.cfg.Roles.Moderator, ResearcherRoles: a.cfg.Roles.Researcher,
 				Log: a.log, Store: db, Location: loc, Prompts: prompts, Digests: digests,
 				DigestPosting: bot.DigestPosting{Schedule: a.cfg.Digest.Schedule}, Exports: a.exportSource(db),
-				Quotes: quotes,
+				Quotes: quotes, UploadLimit: d.UploadLimit,
 			}, svc)
 			if err != nil {
 				return err
