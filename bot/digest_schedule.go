@@ -126,7 +126,7 @@ func retryAfter(attempts int) time.Duration {
 // attempt at now. The back-off is counted from the attempts and the last
 // failed attempt recorded in its claim, so a restart does not reset it;
 // a claim that never failed, or whose failure time was not recorded
-// (before migration 016), is due at once.
+// (before migration 007), is due at once.
 func retryDue(p store.Post, now time.Time) bool {
 	if p.Attempts == 0 || p.LastAttemptAt.IsZero() {
 		return true

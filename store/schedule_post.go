@@ -39,7 +39,7 @@ type Post struct {
 	PostedAt  time.Time // zero unless posted
 
 	// LastAttemptAt is when the last failed attempt was made; zero if
-	// none was, or it was recorded before the database knew (016).
+	// none was, or it was recorded before the database knew (migration 007).
 	LastAttemptAt time.Time
 }
 
