@@ -36,6 +36,7 @@ func TestUploadLimitRaised(t *testing.T) {
 			researcher := h.e.User("researcher")
 			g.AddMember(researcher, g.AddRole("server managers", discordtest.PermissionManageGuild))
 			h.configure = func(c *bot.Config) {
+				c.GuildID = g.ID // /export is served in the study's server alone
 				c.ResearchChannelID = research.ID
 				c.UploadLimit = tc.limit
 				// Random bytes, as large as asked whatever the format: no
