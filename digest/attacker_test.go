@@ -73,11 +73,14 @@ func (a *attacker) read(d *digest.Digest, from, to int) {
 	period, total := func(opts uint8, g uint32) box { return box{opts, from, to, g} }, func(opts uint8, g uint32) box { return box{opts, 0, to, g} }
 	everyone := func(w func(uint8, uint32) box) box { return w(allOpts, allGroups) }
 	pa := d.Participation
+	overall := !(*attackDesign == "B" && d.Period.Unit == "week") && *attackDesign != "none"
 	for _, c := range []disclosure.Count{pa.Period.NewParticipants, pa.Period.FlowsStarted, pa.Period.FlowsCompleted} {
 		a.count(everyone(period), c, name+" taking part")
 	}
 	for _, c := range []disclosure.Count{pa.Total.NewParticipants, pa.Total.FlowsStarted, pa.Total.FlowsCompleted} {
-		a.count(everyone(total), c, name+" taking part overall")
+		if overall {
+			a.count(everyone(total), c, name+" taking part overall")
+		}
 	}
 	for _, th := range d.Themes {
 		if th.Name == "Practitioner qualities" {
@@ -94,7 +97,9 @@ func (a *attacker) read(d *digest.Digest, from, to int) {
 				return func(id string) box { return at(1<<slices.Index(attackOptions, id), allGroups) }
 			}
 			a.distribution(q.Period, name+" period", attackOptions, opt(period), everyone(period))
-			a.distribution(q.Total, name+" overall", attackOptions, opt(total), everyone(total))
+			if overall {
+				a.distribution(q.Total, name+" overall", attackOptions, opt(total), everyone(total))
+			}
 		case q.FlowID == digest.DemographicsFlow:
 			mask, values := genderMask, attackGenders
 			if q.QuestionID == "ethnicity" {
@@ -106,6 +111,9 @@ func (a *attacker) read(d *digest.Digest, from, to int) {
 				at   func(uint8, uint32) box
 				what string
 			}{{q.Period, period, " period "}, {q.Total, total, " overall "}} {
+				if !overall && w.what == " overall " {
+					continue
+				}
 				a.distribution(w.dist, name+w.what+q.QuestionID, values[:4], func(id string) box {
 					if i := slices.Index(values, id); i >= 0 {
 						return w.at(allOpts, mask(i))
@@ -119,6 +127,9 @@ func (a *attacker) read(d *digest.Digest, from, to int) {
 		a.learn(everyone(period), 0, 0, name+": the question is not in the digest")
 	}
 	for _, c := range d.Comparisons {
+		if !overall {
+			break
+		}
 		a.comparison(c, name, to)
 	}
 }
