@@ -73,7 +73,7 @@ func (a *attacker) read(d *digest.Digest, from, to int) {
 	period, total := func(opts uint8, g uint32) box { return box{opts, from, to, g} }, func(opts uint8, g uint32) box { return box{opts, 0, to, g} }
 	everyone := func(w func(uint8, uint32) box) box { return w(allOpts, allGroups) }
 	pa := d.Participation
-	overall := !(*attackDesign == "B" && d.Period.Unit == "week") && *attackDesign != "none"
+	overall := !(strings.HasPrefix(*attackDesign, "B") && d.Period.Unit == "week") && *attackDesign != "none"
 	for _, c := range []disclosure.Count{pa.Period.NewParticipants, pa.Period.FlowsStarted, pa.Period.FlowsCompleted} {
 		a.count(everyone(period), c, name+" taking part")
 	}
@@ -150,7 +150,7 @@ func (a *attacker) distribution(dist digest.Distribution, what string, ids []str
 	for _, s := range dist.Options {
 		b := opt(s.ID)
 		a.count(b, s.Count, what+" "+s.ID)
-		if v, ok := s.Percent.Value(); ok && v == 99 {
+		if v, ok := s.Percent.Value(); ok && v == 99 && *attackDesign != "B99" {
 			// Not everyone: someone is outside b.
 			a.learn(all, 0, inf, "")
 			a.sums = append(a.sums, []box{all, b, complement(all, b)})
