@@ -71,6 +71,12 @@ func (a *attacker) count(b box, c disclosure.Count, why string) {
 		return
 	}
 	r := a.pol.Range(c)
+	if d := *attackDesign; len(d) == 2 && d[0] == 'C' {
+		// Design C's model: each figure off by up to D either way (cell-key noise; zeros stay zero, so 0 to 0 stays exact).
+		if noise := int(d[1] - '0'); r.Hi > 0 {
+			r.Lo, r.Hi = max(0, r.Lo-noise), r.Hi+noise
+		}
+	}
 	a.learn(b, r.Lo, r.Hi, why+" = "+c.String())
 }
 
