@@ -36,6 +36,7 @@ import (
 
 var (
 	attackN      = flag.Int("attack.n", 0, "number of random studies the differencing attacker tries (0: a quick run)")
+	attackDesign = flag.String("attack.design", "", "B: the attacker is not shown weekly digests' overall columns and comparisons; none: no digest's; B99: B, and 99% read as no more than its count; monthcmp: none, but monthly digests' group comparisons kept; A, A2: overall figures chained, see chained; A2n: A2 and 99% as in B99; C1, C2, C3: every figure read off by up to 1, 2, 3 (design spike)")
 	attackAcross = flag.Bool("attack.across", false, "also attack every digest of a study at once (a known gap)")
 )
 
