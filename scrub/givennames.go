@@ -56,6 +56,14 @@ const cues = `cpn|nurse|doctor|dr|gp|psychiatrist|psychologist|therapist|counsel
 // word after one (a surname) and further names joined by "and" or commas:
 // "my mum Julie Smith and Tom" becomes "my mum [name] and [name]".
 func thirdParties(t string) string {
+	if !mayNameSomeone(t) {
+		return t
+	}
+	return cuedNames(t)
+}
+
+// cuedNames is thirdParties without its cheap first look.
+func cuedNames(t string) string {
 	var locs [][]int
 	for _, m := range cueRe.FindAllStringIndex(t, -1) {
 		pos := m[1]
@@ -86,6 +94,29 @@ func thirdParties(t string) string {
 		return t
 	}
 	return splice(t, locs, Name)
+}
+
+// mayNameSomeone reports whether any word of t is a listed given name
+// (as nameAt reads one: a whole run of letters, an ambiguous name only with
+// a capital). Most answers name no one, and one look-up per word costs far
+// less than cueRe over the text; a name can only follow a cue at the start
+// of such a word, so when this says no, thirdParties has nothing to do.
+func mayNameSomeone(t string) bool {
+	for i := 0; i < len(t); {
+		r, size := utf8.DecodeRuneInString(t[i:])
+		if !unicode.IsLetter(r) {
+			i += size
+			continue
+		}
+		end := wordEnd(t, i)
+		if end-i >= 2 && (end == len(t) || !isWordRune(rune(t[end]))) {
+			if ambiguous, ok := givenNames[nameKey(t[i:end])]; ok && (!ambiguous || unicode.IsUpper(r)) {
+				return true
+			}
+		}
+		i = end
+	}
+	return false
 }
 
 // nameAt reports whether a listed given name starts at t[pos], and where
