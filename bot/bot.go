@@ -258,7 +258,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.closeGateway()
 		return err
 	}
-	b.log.Info("PeerVoice bot ready", "commands", len(b.commands), "guild", b.cfg.GuildID)
+	b.log.Info("PeerVoice bot ready", "commands", len(b.commands), "guild", b.cfg.GuildID, "upload_limit", b.uploadLimit())
 	b.logServerBinding() // guild.go
 	b.startScheduler(ctx)
 	b.startQuoteReviewer(ctx)

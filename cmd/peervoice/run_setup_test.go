@@ -148,3 +148,35 @@ func TestUnreachableNamesTheHost(t *testing.T) {
 		})
 	}
 }
+
+// TestRunUploadLimit: discord.upload_limit reaches the bot that run
+// starts, which says at start-up how many bytes it uploads in one
+// message; without the key it is Discord's limit for servers without
+// boosts.
+func TestRunUploadLimit(t *testing.T) {
+	for _, tt := range []struct {
+		name, value, want string
+	}{
+		{"default", "", "upload_limit=10485760"},
+		{"boosted", "25MiB", "upload_limit=26214400"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEmulator(t)
+			cmd := exec.Command(bin, "run")
+			cmd.Dir = t.TempDir()
+			cmd.Env = append(cleanEnv(), "PEERVOICE_DISCORD_TOKEN="+e.Token(), "PEERVOICE_DISCORD_API_URL="+e.URL())
+			if tt.value != "" {
+				cmd.Env = append(cmd.Env, "PEERVOICE_DISCORD_UPLOAD_LIMIT="+tt.value)
+			}
+			var out syncBuffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			waitFor(t, &out, "PeerVoice bot ready", tt.want)
+			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.Wait()
+		})
+	}
+}
