@@ -12,6 +12,7 @@ import (
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/internal/testutil"
 )
 
 func TestExportPostsWorkbookInResearchChannel(t *testing.T) {
@@ -32,7 +33,7 @@ func TestExportPostsWorkbookInResearchChannel(t *testing.T) {
 	if !strings.Contains(m.Content, "2 answers from 2 participants") || !strings.Contains(m.Content, "<@"+h.researcher.ID+">") {
 		t.Errorf("the post says %q; want the counts and who asked", m.Content)
 	}
-	_, parts := unzipAll(t, a.Data)
+	_, parts := testutil.Unzip(t, a.Data)
 	var xml strings.Builder
 	for _, p := range parts {
 		xml.WriteString(p)
@@ -93,7 +94,7 @@ func TestExportCSVZip(t *testing.T) {
 	if len(m.Attachments) != 1 || !strings.HasSuffix(m.Attachments[0].Filename, "-csv.zip") {
 		t.Fatalf("attachments = %+v; want one .zip", m.Attachments)
 	}
-	names, files := unzipAll(t, m.Attachments[0].Data)
+	names, files := testutil.Unzip(t, m.Attachments[0].Data)
 	if got := strings.Join(names, ","); got != "answers.csv,framework-matrix.csv,codebook.csv,about.csv" {
 		t.Errorf("files in the zip = %s", got)
 	}

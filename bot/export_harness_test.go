@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -222,31 +221,6 @@ func (h *exportHarness) noTempFiles(t *testing.T) {
 	for _, e := range entries {
 		t.Errorf("temporary file left behind: %s", e.Name())
 	}
-}
-
-// unzipAll returns the files of a zip archive by name, in order.
-func unzipAll(t *testing.T, b []byte) ([]string, map[string]string) {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("not a zip file: %v", err)
-	}
-	var names []string
-	files := map[string]string{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, f.Name)
-		files[f.Name] = string(data)
-	}
-	return names, files
 }
 
 // checkClean fails the test if text holds anything forbidden.

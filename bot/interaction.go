@@ -281,12 +281,20 @@ func (b *Bot) beginLocked(ctx context.Context, ic *discordgo.InteractionCreate, 
 		unlock()
 		return r, err
 	}
-	after := r.after
-	r.after = func() {
-		defer unlock()
-		after()
-	}
+	r.after = holdUntilDone(r.after, unlock)
 	return r, nil
+}
+
+// holdUntilDone returns after followed by unlock (after may be nil): a
+// lock taken for a step is held until its follow-ups have gone out, so
+// the next step cannot overtake them.
+func holdUntilDone(after, unlock func()) func() {
+	return func() {
+		defer unlock()
+		if after != nil {
+			after()
+		}
+	}
 }
 
 // beginPrivately starts the flow and says how to show it: in the DM the

@@ -135,13 +135,7 @@ func (b *Bot) reviewQuote(ic *discordgo.InteractionCreate, id ID) {
 			unlock()
 			return res, err
 		}
-		after := res.after
-		res.after = func() {
-			defer unlock()
-			if after != nil {
-				after()
-			}
-		}
+		res.after = holdUntilDone(res.after, unlock)
 		return res, nil
 	})
 }

@@ -8,7 +8,7 @@ package digest
 // decided from its published figures alone (Shown on each disclosure
 // value), never from the raw counts behind them. A digest with rows left
 // out is therefore a function of the digest with every row in it: a
-// reader learns from the gap exactly what the row of "*" (and "–") told
+// reader learns from the gap exactly what the row of "*" told
 // them, and no more. A row with a published figure is always kept:
 // deciding from the raw data instead ("leave out the options nobody
 // chose") would be a new disclosure. In a distribution withheld because
@@ -17,8 +17,8 @@ package digest
 // of 0, withheld like any small count, so an option nobody chose is a
 // "*" among the others.)
 //
-// A hidden row does lose one thing: its "*" and "–" are no longer told
-// apart. That is less published, never more.
+// A hidden row loses nothing a reader could use: every figure in it was
+// "*". That is less published, never more.
 
 // hideEmptyRows leaves out of d the question options, themes and
 // subgroups none of whose figures is published, and counts them.

@@ -235,9 +235,6 @@ func (o *oracle) percent(num, den int) string {
 
 // change is the rule for a change: from the published figures.
 func change(now, before string) string {
-	if now == "–" || before == "–" {
-		return "–"
-	}
 	if now == "*" || before == "*" {
 		return "*"
 	}
@@ -402,7 +399,7 @@ func (o *oracle) share(n int, answers map[*person][]string, shown bool) (string,
 // numeric reports whether any of the figures is a number.
 func numeric(figures ...string) bool {
 	for _, f := range figures {
-		if f != "*" && f != "–" {
+		if f != "*" {
 			return true
 		}
 	}

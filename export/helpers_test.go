@@ -1,7 +1,6 @@
 package export_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -137,34 +136,6 @@ func sheets(t *testing.T, b []byte) ([]string, map[string][][]string) {
 		out[n] = rows
 	}
 	return names, out
-}
-
-// unzipped returns the text of every part of a workbook, concatenated, so
-// tests can look for what must not be there.
-func unzipped(t *testing.T, b []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("not a zip file: %v", err)
-	}
-	var all strings.Builder
-	names := []string{}
-	for _, f := range zr.File {
-		names = append(names, f.Name)
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.Write(data)
-		all.WriteByte('\n')
-	}
-	sort.Strings(names)
-	return all.String()
 }
 
 // column returns the index of a heading, failing the test without it.

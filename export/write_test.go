@@ -10,6 +10,7 @@ import (
 
 	"github.com/peervoice/peervoice/export"
 	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/internal/testutil"
 	"github.com/peervoice/peervoice/participant"
 )
 
@@ -161,7 +162,7 @@ func TestPrivacy(t *testing.T) {
 		t.Fatalf("Stats() = %+v, %v", rows, err)
 	}
 	forbidden = append(forbidden, sessionIDs(t, e)...)
-	for name, text := range map[string]string{"CSV": csvText.String(), "XLSX": unzipped(t, book)} {
+	for name, text := range map[string]string{"CSV": csvText.String(), "XLSX": testutil.UnzipText(t, book)} {
 		for _, f := range forbidden {
 			if strings.Contains(text, f) {
 				t.Errorf("the %s export contains %q", name, f)

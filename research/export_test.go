@@ -4,36 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"io"
 	"strings"
 	"testing"
 
+	"github.com/peervoice/peervoice/internal/testutil"
 	"github.com/peervoice/peervoice/research"
 )
-
-// unzipped returns the text of every file in the zip archive b (a
-// workbook is one too), one after the other.
-func unzipped(t *testing.T, b []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("not a zip archive: %v", err)
-	}
-	var all strings.Builder
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.Write(data)
-	}
-	return all.String()
-}
 
 // TestExport: both formats are scrubbed of personal details and of
 // digest.scrub_names, and say what they hold; another format is refused
@@ -59,7 +35,7 @@ func TestExport(t *testing.T) {
 		if sum.Participants != 2 || sum.Answers < 2 {
 			t.Errorf("Export(%s) = %+v; want 2 participants and their answers", tt.format, sum)
 		}
-		text := unzipped(t, buf.Bytes())
+		text := testutil.UnzipText(t, buf.Bytes())
 		names := zipNames(t, buf.Bytes())
 		if !strings.Contains(names, tt.want) {
 			t.Errorf("Export(%s) holds %s; want %s", tt.format, names, tt.want)

@@ -34,11 +34,6 @@
 // never on what earlier digests published, so any digest, rebuilt at any
 // time, publishes the same figures for the same data.
 //
-// A figure with no data behind it (NoCount, NoPercent) shows as NoData,
-// "–". The rules never make one, since nobody is a count of 0, which is
-// withheld like any small count; the mark is kept for callers with a
-// figure that is absent by construction.
-//
 // The values this package returns (Count, Percent, Change) cannot be made
 // outside it except as suppressed: their zero values print as "*". A
 // digest that holds only these types cannot publish a raw count by
@@ -71,11 +66,6 @@ const (
 
 // Suppressed is how a withheld figure is shown.
 const Suppressed = "*"
-
-// NoData is how a figure with no data behind it is shown: a percentage
-// of nobody, or the change from a period nobody answered in. In JSON it
-// is null.
-const NoData = "–"
 
 // Policy holds the rules' two parameters. The zero Policy applies the
 // defaults.
@@ -229,21 +219,13 @@ func (p Policy) Publishable(answers map[string]int) bool {
 	return people >= p.MinCount() && distinct >= 2
 }
 
-// Count is a count as published: rounded, suppressed, or (NoCount) no
-// data. The zero Count is suppressed.
+// Count is a count as published: rounded or suppressed. The zero Count
+// is suppressed. There is no count of nobody: 0 is withheld like any
+// small count.
 type Count struct {
 	n     int
 	shown bool
-	none  bool
 }
-
-// NoCount returns the count of a figure with no data behind it, such as
-// an option's count in a window in which nobody answered the question
-// (whose respondents are published as 0). It holds no number.
-func NoCount() Count { return Count{none: true} }
-
-// NoData reports whether the count has no data behind it.
-func (c Count) NoData() bool { return c.none }
 
 // Value returns the published number, and false when it is suppressed.
 func (c Count) Value() (int, bool) { return c.n, c.shown }
@@ -251,38 +233,28 @@ func (c Count) Value() (int, bool) { return c.n, c.shown }
 // Shown reports whether the count is published as a number.
 func (c Count) Shown() bool { return c.shown }
 
-// String returns the number, "*", or "–" for no data.
-func (c Count) String() string { return text(strconv.Itoa(c.n), c.shown, c.none) }
+// String returns the number or "*".
+func (c Count) String() string { return text(strconv.Itoa(c.n), c.shown) }
 
-// MarshalJSON writes the number, the string "*", or null for no data.
-func (c Count) MarshalJSON() ([]byte, error) { return marshal(c.n, c.shown, c.none) }
+// MarshalJSON writes the number or the string "*".
+func (c Count) MarshalJSON() ([]byte, error) { return marshal(c.n, c.shown) }
 
 // Minus returns the change from prev to c, computed from the published
-// figures; it has no data when either has none, and is suppressed when
-// either is suppressed.
+// figures; it is suppressed when either is suppressed.
 func (c Count) Minus(prev Count) Change {
-	if c.none || prev.none {
-		return Change{none: true}
-	}
 	if !c.shown || !prev.shown {
 		return Change{}
 	}
 	return Change{v: c.n - prev.n, shown: true}
 }
 
-// Percent is a percentage as published: a whole number, suppressed, or
-// no data (a percentage of nobody). The zero Percent is suppressed.
+// Percent is a percentage as published: a whole number or suppressed
+// (a percentage of fewer than k people among them). The zero Percent is
+// suppressed.
 type Percent struct {
 	v     int
 	shown bool
-	none  bool
 }
-
-// NoPercent returns the percentage of a figure with no data behind it.
-func NoPercent() Percent { return Percent{none: true} }
-
-// NoData reports whether the percentage has no data behind it.
-func (p Percent) NoData() bool { return p.none }
 
 // Value returns the published percentage, and false when suppressed.
 func (p Percent) Value() (int, bool) { return p.v, p.shown }
@@ -290,19 +262,16 @@ func (p Percent) Value() (int, bool) { return p.v, p.shown }
 // Shown reports whether the percentage is published.
 func (p Percent) Shown() bool { return p.shown }
 
-// String returns "37%", "*", or "–" for no data.
-func (p Percent) String() string { return text(strconv.Itoa(p.v)+"%", p.shown, p.none) }
+// String returns "37%" or "*".
+func (p Percent) String() string { return text(strconv.Itoa(p.v)+"%", p.shown) }
 
-// MarshalJSON writes the number, the string "*", or null for no data.
-func (p Percent) MarshalJSON() ([]byte, error) { return marshal(p.v, p.shown, p.none) }
+// MarshalJSON writes the number or the string "*".
+func (p Percent) MarshalJSON() ([]byte, error) { return marshal(p.v, p.shown) }
 
 // Minus returns the change from prev to p in percentage points,
-// computed from the published percentages; no data when either has none,
-// suppressed when either is suppressed.
+// computed from the published percentages; suppressed when either is
+// suppressed.
 func (p Percent) Minus(prev Percent) Change {
-	if p.none || prev.none {
-		return Change{none: true}
-	}
 	if !p.shown || !prev.shown {
 		return Change{}
 	}
@@ -314,12 +283,7 @@ func (p Percent) Minus(prev Percent) Change {
 type Change struct {
 	v     int
 	shown bool
-	none  bool
 }
-
-// NoData reports whether the change has no data behind it: one of the
-// figures it is between has none.
-func (c Change) NoData() bool { return c.none }
 
 // Value returns the change, and false when it is suppressed.
 func (c Change) Value() (int, bool) { return c.v, c.shown }
@@ -327,11 +291,9 @@ func (c Change) Value() (int, bool) { return c.v, c.shown }
 // Shown reports whether the change is published.
 func (c Change) Shown() bool { return c.shown }
 
-// String returns "+5", "-5", "0", "*", or "–" for no data.
+// String returns "+5", "-5", "0" or "*".
 func (c Change) String() string {
 	switch {
-	case c.none:
-		return NoData
 	case !c.shown:
 		return Suppressed
 	case c.v > 0:
@@ -340,24 +302,18 @@ func (c Change) String() string {
 	return strconv.Itoa(c.v)
 }
 
-// MarshalJSON writes the number, the string "*", or null for no data.
-func (c Change) MarshalJSON() ([]byte, error) { return marshal(c.v, c.shown, c.none) }
+// MarshalJSON writes the number or the string "*".
+func (c Change) MarshalJSON() ([]byte, error) { return marshal(c.v, c.shown) }
 
-// text shows a figure: its number, NoData, or Suppressed.
-func text(number string, shown, none bool) string {
-	switch {
-	case none:
-		return NoData
-	case !shown:
+// text shows a figure: its number, or Suppressed.
+func text(number string, shown bool) string {
+	if !shown {
 		return Suppressed
 	}
 	return number
 }
 
-func marshal(v int, shown, none bool) ([]byte, error) {
-	if none {
-		return []byte("null"), nil
-	}
+func marshal(v int, shown bool) ([]byte, error) {
 	if !shown {
 		return json.Marshal(Suppressed)
 	}

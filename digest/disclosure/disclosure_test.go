@@ -255,11 +255,11 @@ func TestPartitionProperty(t *testing.T) {
 	}
 }
 
-// TestNoData checks the no-data mark: a figure made with NoCount or
-// NoPercent, and a change from or to one, show as "–" (null in JSON),
-// apart from "*", which marks every figure withheld; nobody (a count or
-// a percentage of 0) is withheld, not marked.
-func TestNoData(t *testing.T) {
+// TestNobodyIsWithheld checks that nobody (a count or a percentage of
+// 0, a percentage of no one) and a change from a withheld figure show as
+// "*", in text and in JSON, like every figure withheld: no mark tells
+// nobody from a few.
+func TestNobodyIsWithheld(t *testing.T) {
 	var p disclosure.Policy
 	tests := []struct {
 		name string
@@ -273,12 +273,8 @@ func TestNoData(t *testing.T) {
 		{"percent of a few", p.Percent(0, 3), "*", `"*"`},
 		{"percent of nobody out of range", p.Percent(2, 0), "*", `"*"`},
 		{"zero of many", p.Percent(0, 20), "*", `"*"`},
-		{"no count", disclosure.NoCount(), "–", "null"},
 		{"count of nobody", p.Count(0), "*", `"*"`},
-		{"change to no data", disclosure.NoPercent().Minus(p.Percent(5, 20)), "–", "null"},
-		{"change from no data", p.Percent(5, 20).Minus(disclosure.NoPercent()), "–", "null"},
 		{"change from withheld", p.Percent(5, 20).Minus(p.Percent(1, 3)), "*", `"*"`},
-		{"count change from no data", p.Count(10).Minus(disclosure.NoCount()), "–", "null"},
 		{"count change from withheld", p.Count(10).Minus(p.Count(3)), "*", `"*"`},
 	}
 	for _, tt := range tests {
@@ -286,8 +282,5 @@ func TestNoData(t *testing.T) {
 		if got := tt.got.String(); got != tt.want || err != nil || string(j) != tt.wantJSON {
 			t.Errorf("%s: %q, JSON %s (%v); want %q, JSON %s", tt.name, got, j, err, tt.want, tt.wantJSON)
 		}
-	}
-	if c := disclosure.NoCount(); c.Shown() || !c.NoData() {
-		t.Errorf("NoCount() shown %v, no data %v; want false, true", c.Shown(), c.NoData())
 	}
 }

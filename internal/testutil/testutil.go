@@ -1,8 +1,9 @@
 // Package testutil holds the helpers that several packages' tests share,
 // so that they are written once: SyncBuffer, a buffer a test reads while
 // goroutines or a process write to it; Golden, golden files under
-// testdata/ rewritten with -update; and ClosedAddr, a loopback address
-// nothing listens on.
+// testdata/ rewritten with -update; ClosedAddr, a loopback address
+// nothing listens on; and Unzip, the files of a zip archive (an export's
+// CSV zip, or a workbook, which is one too).
 //
 // Only tests import it. It imports no other PeerVoice package, and
 // importing it registers the -update flag, so a test package that uses
@@ -10,8 +11,10 @@
 package testutil
 
 import (
+	"archive/zip"
 	"bytes"
 	"flag"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -80,4 +83,47 @@ func ClosedAddr(t testing.TB) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
+}
+
+// Unzip returns the names of the files in the zip archive b, in its
+// order, and each file's contents, failing t if b is not a zip archive.
+func Unzip(t testing.TB, b []byte) ([]string, map[string]string) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a zip archive: %v", err)
+		return nil, nil // for a t whose Fatalf returns
+	}
+	var names []string
+	files := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatalf("%s in the zip archive: %v", f.Name, err)
+			return nil, nil
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s in the zip archive: %v", f.Name, err)
+			return nil, nil
+		}
+		names = append(names, f.Name)
+		files[f.Name] = string(data)
+	}
+	return names, files
+}
+
+// UnzipText returns the text of every file in the zip archive b, in its
+// order, one after the other with a newline between: for tests that look
+// for what must not be anywhere in an export.
+func UnzipText(t testing.TB, b []byte) string {
+	t.Helper()
+	names, files := Unzip(t, b)
+	var all strings.Builder
+	for _, n := range names {
+		all.WriteString(files[n])
+		all.WriteByte('\n')
+	}
+	return all.String()
 }

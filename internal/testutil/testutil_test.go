@@ -1,6 +1,8 @@
 package testutil_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -75,5 +77,33 @@ func TestGolden(t *testing.T) {
 		if msgs := append(r.errors, r.fatals...); len(msgs) == 1 && !strings.Contains(msgs[0], tt.want) {
 			t.Errorf("%s: Golden said %q; want it to contain %q", tt.name, msgs[0], tt.want)
 		}
+	}
+}
+
+// TestUnzip reads back an archive's files in order, with their text, and
+// fails the test on bytes that are no zip archive.
+func TestUnzip(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range [][2]string{{"b.csv", "two"}, {"a.csv", "one"}} {
+		w, err := zw.Create(f[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(f[1]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	names, files := testutil.Unzip(t, buf.Bytes())
+	if strings.Join(names, ",") != "b.csv,a.csv" || files["a.csv"] != "one" || files["b.csv"] != "two" {
+		t.Errorf("Unzip = %q, %q; want b.csv then a.csv with their text", names, files)
+	}
+	if got := testutil.UnzipText(t, buf.Bytes()); got != "two\none\n" {
+		t.Errorf("UnzipText = %q; want %q", got, "two\none\n")
+	}
+	r := &recorder{TB: t}
+	if names, _ := testutil.Unzip(r, []byte("not a zip")); len(r.fatals) != 1 || names != nil {
+		t.Errorf("Unzip of no archive: fatals %q, names %q; want one fatal, no names", r.fatals, names)
 	}
 }
