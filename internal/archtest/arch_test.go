@@ -118,6 +118,15 @@ var rules = map[string]rule{
 	// schedule (issue 10 step 2): one grammar for prompt and digest
 	// schedules, imported by config and bot.
 	"schedule": {may: []string{"internal/suggest"}, never: noIO},
+	// audit is the privileged actions' record type and hash chain; the
+	// store keeps it.
+	"audit": {never: noIO},
+	// release keeps flows' versions (live, drafts, closed) through a
+	// narrow store interface and records each change in the audit log.
+	"release": {
+		may:   []string{"audit", "flows", "store"},
+		never: []string{discordgo, viper, module + "/config", module + "/bot"},
+	},
 
 	"safety": {never: noIO},
 	"scrub":  {never: noIO},
