@@ -37,6 +37,13 @@ type DigestSource func(ctx context.Context, period string) (*digest.Digest, erro
 
 // ErrNoResearchChannel is returned when a digest is to be posted but no
 // research channel is configured.
+// ErrPeriodUnderWay is a post asked for of a week or month not yet
+// over. Its digest would be posted again, whole, once it ends, and the
+// two side by side give away the answers of the few who took part in
+// between (the same differencing that keeps running totals out of the
+// digest), so it is shown in a preview only.
+var ErrPeriodUnderWay = errors.New("this period is not over yet, so its digest is not posted: a digest of part of a period, beside the whole period's posted once it ends, would let readers work out small counts from the difference. Preview it instead (/digest preview, or peervoice digest without --post); it is posted once the period ends")
+
 var ErrNoResearchChannel = errors.New("no research channel: set discord.research_channel_id (or PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID) to the id of the channel researchers watch (right-click the channel, Copy Channel ID)")
 
 // DigestPostError is a digest Discord refused to take, with what a

@@ -126,6 +126,9 @@ func (b *Bot) digestPost(ctx context.Context, rq request) (reply, error) {
 	pp, err := b.poster.postOnce(ctx, d, again)
 	var pe *DigestPostError
 	switch {
+	case errors.Is(err, ErrPeriodUnderWay):
+		return reply{}, userError{fmt.Sprintf("The %s %s is not over yet, so its digest is not posted: a digest of part of a %s, beside the whole %s's posted once it ends, would let readers work out small counts from the difference. `/digest preview period:%s` shows it to you alone; it is posted once the %s ends.",
+			d.Period.Unit, d.Period.Name, d.Period.Unit, d.Period.Unit, d.Period.Name, d.Period.Unit)}
 	case errors.As(err, &pe):
 		text := fmt.Sprintf("Could not post the digest for %s in %s: %s.", d.Period.Name, b.channelName(channel), pe.Reason)
 		if pe.Fix != "" {
@@ -177,11 +180,8 @@ func (b *Bot) digestPostUnclaimed(ctx context.Context, i *discordgo.Interaction,
 	if err != nil {
 		return reply{}, err
 	}
-	b.log.Info("posted digest", "period", d.Period.Name, "channel", name, "messages", n, "again", again, "in_progress", d.Period.ToDate != "")
+	b.log.Info("posted digest", "period", d.Period.Name, "channel", name, "messages", n, "again", again)
 	text := fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)).", d.Period.Name, channel, n)
-	if d.Period.ToDate != "" {
-		text += fmt.Sprintf(" The %s is not over, so its figures will change; its digest is still posted once it ends.", d.Period.Unit)
-	}
 	return shown(message{Content: text}), nil
 }
 

@@ -136,7 +136,6 @@ func bigDigest(t *testing.T) func(string) (*digest.Digest, error) {
 			for j, label := range []string{"Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"} {
 				s := digest.Share{ID: fmt.Sprint(j), Label: label, Count: pol.Count(10 + j), Percent: pol.Percent(10+j, 60)}
 				q.Period.Options = append(q.Period.Options, s)
-				q.Total.Options = append(q.Total.Options, s)
 				q.Change.Options = append(q.Change.Options, digest.ShareChange{ID: s.ID})
 			}
 			d.Questions = append(d.Questions, q)

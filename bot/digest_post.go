@@ -211,9 +211,7 @@ type periodPost struct {
 	n     int         // how many messages were posted now
 	prior *store.Post // the period was posted before; nothing was posted now
 	// unclaimed: postOnce posted nothing and the caller posts d without
-	// a claim: no store, a period still under way (its figures will
-	// change, and its digest is still to be posted once it ends), or a
-	// repeat asked for with again.
+	// a claim: no store, or a repeat asked for with again.
 	unclaimed bool
 }
 
@@ -221,10 +219,14 @@ type periodPost struct {
 // `peervoice digest --post`: a period already posted (by the schedule,
 // by hand or by another process meanwhile) is not posted again, one
 // whose post failed earlier is resumed. With again, a period posted
-// before is left for the caller to post anew.
+// before is left for the caller to post anew. A period still under way
+// is not posted at all (ErrPeriodUnderWay).
 func (dp *digestPoster) postOnce(ctx context.Context, d *digest.Digest, again bool) (periodPost, error) {
+	if d.Period.ToDate != "" {
+		return periodPost{}, ErrPeriodUnderWay
+	}
 	st := dp.st
-	if st == nil || d.Period.ToDate != "" {
+	if st == nil {
 		return periodPost{unclaimed: true}, nil
 	}
 	p, err := digest.ParsePeriod(d.Period.Name, dp.loc)

@@ -69,7 +69,6 @@ func chartedDigest(period string, n int) (*digest.Digest, error) {
 			q.Period.Options = append(q.Period.Options, digest.Share{ID: fmt.Sprint(j), Label: label, Count: pol.Count(10 + 10*j), Percent: pol.Percent(10+10*j, 60)})
 			q.Change.Options = append(q.Change.Options, digest.ShareChange{ID: fmt.Sprint(j)})
 		}
-		q.Total = q.Period
 		d.Questions = append(d.Questions, q)
 	}
 	return d, nil

@@ -31,23 +31,47 @@ func attackFlows(t testing.TB) []*flows.Flow {
 // sums that tie the boxes: each sum says total = parts[0] + parts[1] + ….
 type attacker struct {
 	pol    disclosure.Policy
-	pieces int
+	pieces int // pieces of time; a box's whi is at most pieces+1 (never)
 	known  map[box][2]int
 	sums   [][]box // total first
 	why    map[box][]string
-	// ids number the boxes of the sums, for solve: boxes[ids[b]] == b,
-	// and each of isums is a sum by number.
-	// study and reading are the study attacked and the boundary the
-	// digest being read ends at, for the design A model (chained).
-	study   *study
-	reading int
-	ids     map[box]int
-	boxes   []box
-	isums   [][]int32
+	// ids number the boxes of the sums, for solve: boxes[ids[b.key()]]
+	// == b, and each of isums is a sum by number.
+	ids   map[uint64]int32
+	boxes []box
+	isums [][]int32
 }
 
 func newAttacker(pol disclosure.Policy, pieces int) *attacker {
-	return &attacker{pol: pol, pieces: pieces, known: map[box][2]int{}, why: map[box][]string{}}
+	if pieces+1 >= 1<<6 {
+		panic("box.key packs a boundary in 6 bits")
+	}
+	return &attacker{pol: pol, pieces: pieces, known: map[box][2]int{}, why: map[box][]string{}, ids: map[uint64]int32{}}
+}
+
+// key packs b into a number, a cheaper map key than the struct: the
+// attack numbers hundreds of thousands of boxes.
+func (b box) key() uint64 {
+	return uint64(b.opts) | uint64(b.groups)<<3 | uint64(b.lo)<<28 | uint64(b.hi)<<34 | uint64(b.wlo)<<40 | uint64(b.whi)<<46
+}
+
+// intern returns b's number, numbering it if it is new.
+func (a *attacker) intern(b box) (id int32, fresh bool) {
+	k := b.key()
+	if id, ok := a.ids[k]; ok {
+		return id, false
+	}
+	id = int32(len(a.boxes))
+	a.ids[k] = id
+	a.boxes = append(a.boxes, b)
+	return id, true
+}
+
+// at returns the box of answers opts, joined from boundary lo to hi, in
+// groups, as counted by a digest posted at boundary posted: those who
+// had not withdrawn by then.
+func (a *attacker) at(opts uint8, lo, hi int, groups uint32, posted int) box {
+	return box{opts, lo, hi, groups, posted, a.pieces + 1}
 }
 
 // learn narrows what b's count can be to [lo, hi].
@@ -66,40 +90,46 @@ func (a *attacker) learn(b box, lo, hi int, why string) {
 // count reads a published count of b: the range disclosure's rules give
 // it (checked against the truth by the test, so a misreading shows).
 func (a *attacker) count(b box, c disclosure.Count, why string) {
-	if strings.HasPrefix(*attackDesign, "A") && b.lo == 0 && b.hi == a.reading {
-		a.chained(b, why)
-		return
-	}
 	r := a.pol.Range(c)
-	if d := *attackDesign; len(d) == 2 && d[0] == 'C' {
-		// Design C's model: each figure off by up to D either way (cell-key noise; zeros stay zero, so 0 to 0 stays exact).
-		if noise := int(d[1] - '0'); r.Hi > 0 {
-			r.Lo, r.Hi = max(0, r.Lo-noise), r.Hi+noise
-		}
-	}
 	a.learn(b, r.Lo, r.Hi, why+" = "+c.String())
 }
 
+// before reads the figure of the period before out of a change: the
+// published figure now less the change, as the digest works it out.
+func (a *attacker) before(t testing.TB, now disclosure.Count, change disclosure.Change) (disclosure.Count, bool) {
+	n, ok := now.Value()
+	ch, shown := change.Value()
+	if !ok || !shown {
+		return disclosure.Count{}, false
+	}
+	c := a.pol.Count(n - ch)
+	if v, ok := c.Value(); !ok || v != n-ch {
+		t.Fatalf("a change says the period before showed %d, which the rules never show", n-ch)
+	}
+	return c, true
+}
+
 // read takes in everything digest d, of the period from boundary from to
-// boundary to, publishes about the boxes.
-func (a *attacker) read(d *digest.Digest, from, to int) {
+// boundary to (the period before it from boundary prev), posted at its
+// end, publishes about the boxes.
+func (a *attacker) read(t testing.TB, d *digest.Digest, prev, from, to int) {
 	name := d.Period.Name
-	a.reading = to
-	period, total := func(opts uint8, g uint32) box { return box{opts, from, to, g} }, func(opts uint8, g uint32) box { return box{opts, 0, to, g} }
+	period := func(opts uint8, g uint32) box { return a.at(opts, from, to, g, to) }
+	before := func(opts uint8, g uint32) box { return a.at(opts, prev, from, g, to) }
 	everyone := func(w func(uint8, uint32) box) box { return w(allOpts, allGroups) }
 	pa := d.Participation
-	overall := !(strings.HasPrefix(*attackDesign, "B") && d.Period.Unit == "week") && *attackDesign != "none" && *attackDesign != "monthcmp"
 	for _, c := range []disclosure.Count{pa.Period.NewParticipants, pa.Period.FlowsStarted, pa.Period.FlowsCompleted} {
 		a.count(everyone(period), c, name+" taking part")
 	}
-	for _, c := range []disclosure.Count{pa.Total.NewParticipants, pa.Total.FlowsStarted, pa.Total.FlowsCompleted} {
-		if overall {
-			a.count(everyone(total), c, name+" taking part overall")
-		}
+	for _, c := range []disclosure.Count{pa.Previous.NewParticipants, pa.Previous.FlowsStarted, pa.Previous.FlowsCompleted} {
+		a.count(everyone(before), c, name+" taking part, the period before")
 	}
 	for _, th := range d.Themes {
 		if th.Name == "Practitioner qualities" {
 			a.count(everyone(period), th.Answers, name+" theme")
+			if c, ok := a.before(t, th.Answers, th.Change); ok {
+				a.count(everyone(before), c, name+" theme, the period before")
+			}
 		}
 	}
 	found := false
@@ -112,40 +142,30 @@ func (a *attacker) read(d *digest.Digest, from, to int) {
 				return func(id string) box { return at(1<<slices.Index(attackOptions, id), allGroups) }
 			}
 			a.distribution(q.Period, name+" period", attackOptions, opt(period), everyone(period))
-			if overall {
-				a.distribution(q.Total, name+" overall", attackOptions, opt(total), everyone(total))
-			}
+			a.change(t, q, name+" the period before", opt(before), everyone(before))
 		case q.FlowID == digest.DemographicsFlow:
 			mask, values := genderMask, attackGenders
 			if q.QuestionID == "ethnicity" {
 				mask, values = ethnicityMask, attackEthnicities
 			}
 			stated := mask(0, 1, 2, 3)
-			for _, w := range []struct {
-				dist digest.Distribution
-				at   func(uint8, uint32) box
-				what string
-			}{{q.Period, period, " period "}, {q.Total, total, " overall "}} {
-				if !overall && w.what == " overall " {
-					continue
-				}
-				a.distribution(w.dist, name+w.what+q.QuestionID, values[:4], func(id string) box {
+			group := func(at func(uint8, uint32) box) func(string) box {
+				return func(id string) box {
 					if i := slices.Index(values, id); i >= 0 {
-						return w.at(allOpts, mask(i))
+						return at(allOpts, mask(i))
 					}
 					return box{} // an option nobody in the studies has
-				}, w.at(allOpts, stated))
+				}
 			}
+			a.distribution(q.Period, name+" period "+q.QuestionID, values[:4], group(period), period(allOpts, stated))
+			a.change(t, q, name+" the period before "+q.QuestionID, group(before), before(allOpts, stated))
 		}
 	}
 	if !found {
 		a.learn(everyone(period), 0, 0, name+": the question is not in the digest")
 	}
 	for _, c := range d.Comparisons {
-		if !overall && !(*attackDesign == "monthcmp" && d.Period.Unit == "month") {
-			break
-		}
-		a.comparison(c, name, to)
+		a.comparison(c, name, from, to)
 	}
 }
 
@@ -165,11 +185,35 @@ func (a *attacker) distribution(dist digest.Distribution, what string, ids []str
 	for _, s := range dist.Options {
 		b := opt(s.ID)
 		a.count(b, s.Count, what+" "+s.ID)
-		if v, ok := s.Percent.Value(); ok && v == 99 && *attackDesign != "B99" && *attackDesign != "A2n" && !(strings.HasPrefix(*attackDesign, "A") && b.lo == 0) {
-			// Not everyone: someone is outside b.
-			a.learn(all, 0, inf, "")
-			a.sums = append(a.sums, []box{all, b, complement(all, b)})
-			a.learn(complement(all, b), 1, inf, what+" "+s.ID+" 99%")
+		if v, ok := s.Percent.Value(); ok && v == 99 {
+			a.notEveryone(all, b, what+" "+s.ID+" 99%")
+		}
+	}
+}
+
+// notEveryone learns that someone in all is outside b.
+func (a *attacker) notEveryone(all, b box, why string) {
+	a.learn(all, 0, inf, "")
+	a.sums = append(a.sums, []box{all, b, complement(all, b)})
+	a.learn(complement(all, b), 1, inf, why)
+}
+
+// change reads the figures of the period before out of q's changes:
+// each is a published figure of that period, worked out afresh when the
+// digest was posted.
+func (a *attacker) change(t testing.TB, q digest.Question, what string, opt func(string) box, all box) {
+	if c, ok := a.before(t, q.Period.Respondents, q.Change.Respondents); ok {
+		a.count(all, c, what+" respondents")
+	}
+	for i, s := range q.Period.Options {
+		ch := q.Change.Options[i]
+		if c, ok := a.before(t, s.Count, ch.Count); ok {
+			a.count(opt(s.ID), c, what+" "+s.ID)
+		}
+		p, ok := s.Percent.Value()
+		pts, shown := ch.Points.Value()
+		if ok && shown && p-pts == 99 {
+			a.notEveryone(all, opt(s.ID), what+" "+s.ID+" 99%")
 		}
 	}
 }
@@ -178,9 +222,9 @@ func (a *attacker) distribution(dist digest.Distribution, what string, ids []str
 // answers or its groups only).
 func complement(all, b box) box {
 	if b.opts != all.opts {
-		return box{all.opts &^ b.opts, all.lo, all.hi, all.groups}
+		return box{all.opts &^ b.opts, all.lo, all.hi, all.groups, all.wlo, all.whi}
 	}
-	return box{all.opts, all.lo, all.hi, all.groups &^ b.groups}
+	return box{all.opts, all.lo, all.hi, all.groups &^ b.groups, all.wlo, all.whi}
 }
 
 // groupMask returns the grid cells of a named group of a demographic.
@@ -191,8 +235,8 @@ func groupMask(demographic, name string) uint32 {
 	return ethnicityMask(slices.Index([]string{"White", "Black", "Asian"}, name))
 }
 
-// comparison reads a comparison of the overall answers by group.
-func (a *attacker) comparison(c digest.Comparison, name string, to int) {
+// comparison reads a comparison of the period's answers by group.
+func (a *attacker) comparison(c digest.Comparison, name string, from, to int) {
 	if c.FlowID != "alpha" {
 		return
 	}
@@ -218,21 +262,21 @@ func (a *attacker) comparison(c digest.Comparison, name string, to int) {
 	for _, g := range c.Groups {
 		m := maskOf(g.Name)
 		covered |= m
-		a.count(box{allOpts, 0, to, m}, g.Respondents, what+g.Name)
+		a.count(a.at(allOpts, from, to, m, to), g.Respondents, what+g.Name)
 		for _, s := range g.Shares {
 			o := slices.Index(attackOptions, s.ID)
-			a.count(box{1 << o, 0, to, m}, s.Count, what+g.Name+" "+s.ID)
+			a.count(a.at(1<<o, from, to, m, to), s.Count, what+g.Name+" "+s.ID)
 		}
 	}
 	for _, g := range c.HiddenGroups {
 		m := maskOf(g)
 		covered |= m
-		a.learn(box{allOpts, 0, to, m}, a.pol.MinCount(), inf, what+g+" left out")
+		a.learn(a.at(allOpts, from, to, m, to), a.pol.MinCount(), inf, what+g+" left out")
 		for o := range attackOptions {
-			a.learn(box{1 << o, 0, to, m}, 0, a.pol.MinCount()-1, what+g+" left out")
+			a.learn(a.at(1<<o, from, to, m, to), 0, a.pol.MinCount()-1, what+g+" left out")
 		}
 	}
-	rest := box{allOpts, 0, to, allGroups &^ covered}
+	rest := a.at(allOpts, from, to, allGroups&^covered, to)
 	switch {
 	case rest.groups == 0:
 	case c.Merged:
@@ -245,24 +289,34 @@ func (a *attacker) comparison(c digest.Comparison, name string, to int) {
 // tie adds the sums between the boxes: answers, spans of time and groups
 // each split into their parts, down to single cells.
 func (a *attacker) tie() {
-	seen := map[box]bool{}
 	var queue []box
 	masks := map[uint32]bool{} // every set of groups a figure is about
 	cuts := map[int]bool{}     // every boundary a figure starts or ends at
+	posts := map[int]bool{}    // every boundary a digest was posted at
 	for b := range a.known {
-		queue = append(queue, b)
-		seen[b] = true
+		if _, fresh := a.intern(b); fresh {
+			queue = append(queue, b)
+		}
 		masks[b.groups] = true
 		cuts[b.lo], cuts[b.hi] = true, true
+		posts[b.wlo] = true
 	}
 	add := func(sum ...box) {
-		a.sums = append(a.sums, sum)
-		for _, b := range sum {
-			if !seen[b] {
-				seen[b] = true
+		is := make([]int32, len(sum))
+		for i, b := range sum {
+			id, fresh := a.intern(b)
+			is[i] = id
+			if fresh {
 				queue = append(queue, b)
+				if b.whi <= b.lo {
+					a.learn(b, 0, 0, "nobody withdraws before joining")
+				}
 			}
 		}
+		a.isums = append(a.isums, is)
+	}
+	for _, sum := range a.sums {
+		add(sum...)
 	}
 	for len(queue) > 0 {
 		b := queue[0]
@@ -271,9 +325,9 @@ func (a *attacker) tie() {
 			sum := []box{b}
 			for o := range 3 {
 				if b.opts&(1<<o) != 0 {
-					sum = append(sum, box{1 << o, b.lo, b.hi, b.groups})
+					sum = append(sum, box{1 << o, b.lo, b.hi, b.groups, b.wlo, b.whi})
 					if b.opts != 1<<o {
-						add(b, box{1 << o, b.lo, b.hi, b.groups}, box{b.opts &^ (1 << o), b.lo, b.hi, b.groups})
+						add(b, box{1 << o, b.lo, b.hi, b.groups, b.wlo, b.whi}, box{b.opts &^ (1 << o), b.lo, b.hi, b.groups, b.wlo, b.whi})
 					}
 				}
 			}
@@ -286,12 +340,19 @@ func (a *attacker) tie() {
 				break // only the published sets of groups: enough for the overall less the groups
 			}
 			if part := b.groups & m; part != 0 && part != b.groups {
-				add(b, box{b.opts, b.lo, b.hi, part}, box{b.opts, b.lo, b.hi, b.groups &^ part})
+				add(b, box{b.opts, b.lo, b.hi, part, b.wlo, b.whi}, box{b.opts, b.lo, b.hi, b.groups &^ part, b.wlo, b.whi})
 			}
 		}
 		for m := b.lo + 1; m < b.hi; m++ {
 			if cuts[m] { // a span nothing is published about would add nothing
-				add(b, box{b.opts, b.lo, m, b.groups}, box{b.opts, m, b.hi, b.groups})
+				add(b, box{b.opts, b.lo, m, b.groups, b.wlo, b.whi}, box{b.opts, m, b.hi, b.groups, b.wlo, b.whi})
+			}
+		}
+		// Those counted by a digest posted at one boundary are those
+		// counted by one posted later, and those who withdrew between.
+		for m := b.wlo + 1; m < b.whi; m++ {
+			if posts[m] {
+				add(b, box{b.opts, b.lo, b.hi, b.groups, b.wlo, m}, box{b.opts, b.lo, b.hi, b.groups, m, b.whi})
 			}
 		}
 		if bits.OnesCount32(b.groups) > 1 {
@@ -299,7 +360,7 @@ func (a *attacker) tie() {
 				sum := []box{b}
 				for v := range 5 {
 					if part := b.groups & split(v); part != 0 && part != b.groups {
-						sum = append(sum, box{b.opts, b.lo, b.hi, part})
+						sum = append(sum, box{b.opts, b.lo, b.hi, part, b.wlo, b.whi})
 					}
 				}
 				if len(sum) > 2 {
@@ -345,28 +406,9 @@ func (a *attacker) solve(r [][2]int) bool {
 	return true
 }
 
-// ranges numbers the boxes and returns the attacker's starting ranges,
-// by number: what was published, or anything for a box nothing was
-// published about.
+// ranges returns the attacker's starting ranges, by box number: what
+// was published, or anything for a box nothing was published about.
 func (a *attacker) ranges() [][2]int {
-	a.ids, a.boxes, a.isums = map[box]int{}, nil, nil
-	id := func(b box) int32 {
-		if _, ok := a.ids[b]; !ok {
-			a.ids[b] = len(a.boxes)
-			a.boxes = append(a.boxes, b)
-		}
-		return int32(a.ids[b])
-	}
-	for b := range a.known {
-		id(b)
-	}
-	for _, sum := range a.sums {
-		var is []int32
-		for _, b := range sum {
-			is = append(is, id(b))
-		}
-		a.isums = append(a.isums, is)
-	}
 	r := make([][2]int, len(a.boxes))
 	for i, b := range a.boxes {
 		r[i] = [2]int{0, inf}
@@ -386,10 +428,10 @@ func (a *attacker) ranges() [][2]int {
 func attack(t testing.TB, s *study, ds []*digest.Digest, which []int, probe bool) []string {
 	t.Helper()
 	a := newAttacker(s.pol, len(s.boundaries)-1)
-	a.study = s
 	for i, d := range ds {
 		if which == nil || slices.Contains(which, i) {
-			a.read(d, s.piece(s.periods[i].Start), s.piece(s.periods[i].End))
+			p := s.periods[i]
+			a.read(t, d, s.piece(p.Previous().Start), s.piece(p.Start), s.piece(p.End))
 		}
 	}
 	for b, r := range a.known {
@@ -440,50 +482,4 @@ func (a *attacker) onlyValue(r [][2]int, b, n int) bool {
 		}
 	}
 	return true
-}
-
-// chained models design A of the across-digests spike for an overall
-// figure of box b: the value published is the one as of the last digest
-// end where its change since the last published value was 0 or at
-// least k, worked out from the truth (the digest does not do it yet),
-// and the reader learns the change since then is from 1 to k-1, or, if
-// the value is fresh, that its change since the one before is 0 or at
-// least k (told generously: which of the two).
-func (a *attacker) chained(b box, why string) {
-	k := a.pol.MinCount()
-	var ends []int
-	for _, p := range a.study.periods {
-		if e := a.study.piece(p.End); e <= b.hi && !slices.Contains(ends, e) {
-			ends = append(ends, e)
-		}
-	}
-	slices.Sort(ends)
-	at := func(hi int) int { return a.study.truth(box{b.opts, 0, hi, b.groups}) }
-	pubs := [][2]int{{0, 0}} // boundary, value: published fresh
-	for _, e := range ends {
-		if v, last := at(e), pubs[len(pubs)-1][1]; (v == last && *attackDesign == "A") || v-last >= k {
-			pubs = append(pubs, [2]int{e, v})
-		}
-	}
-	last := pubs[len(pubs)-1]
-	held := 0 // A2 holds a value back unchanged too: held back says 0 to k-1
-	if *attackDesign == "A" {
-		held = 1
-	}
-	if last[0] > 0 {
-		r := a.pol.Range(a.pol.Count(last[1]))
-		a.learn(box{b.opts, 0, last[0], b.groups}, r.Lo, r.Hi, why+" (A: as of boundary "+fmt.Sprint(last[0])+")")
-	}
-	if last[0] < b.hi {
-		a.learn(box{b.opts, last[0], b.hi, b.groups}, min(1, held), k-1, why+" (A: held back)")
-		return
-	}
-	if len(pubs) > 2 {
-		prev := pubs[len(pubs)-2]
-		if last[1] == prev[1] {
-			a.learn(box{b.opts, prev[0], last[0], b.groups}, 0, 0, why+" (A: unchanged)")
-		} else {
-			a.learn(box{b.opts, prev[0], last[0], b.groups}, k, inf, why+" (A: changed by k or more)")
-		}
-	}
 }

@@ -168,7 +168,6 @@ func (b *builder) participation() Participation {
 	var p Participation
 	p.Period = protect(b.activity(b.data.Period))
 	p.Previous = protect(b.activity(b.data.Previous))
-	p.Total = protect(b.activity(b.data.Total))
 	p.Change = ActivityChange{
 		NewParticipants: p.Period.NewParticipants.Minus(p.Previous.NewParticipants),
 		FlowsStarted:    p.Period.FlowsStarted.Minus(p.Previous.FlowsStarted),
@@ -253,7 +252,7 @@ func (b *builder) questions() []Question {
 			q := Question{
 				FlowID: ref.FlowID, FlowTitle: newest.Title.String(), QuestionID: ref.QuestionID,
 				Prompt: question.Prompt.String(), OtherWordings: others, Type: string(question.Type), Theme: question.Theme,
-				Period: period, Total: b.distribution(options, ts[figures.WindowTotal], single),
+				Period: period,
 				Change: DistributionChange{Respondents: period.Respondents.Minus(previous.Respondents)},
 			}
 			for i, s := range period.Options {

@@ -9,8 +9,8 @@ import (
 	"github.com/peervoice/peervoice/flows"
 )
 
-// comparisons compares subgroups' answers, overall, to each choice and
-// scale question answered in the period (multiple choice questions have
+// comparisons compares subgroups' answers in the period to each choice
+// and scale question answered in it (multiple choice questions have
 // too many combinations of answers to compare group by group). Groups go
 // through disclosure.Partition: each group shown has at least k people
 // who answered and at least two different answers among them.
@@ -27,10 +27,10 @@ func (b *builder) comparisons(qs []Question) []Comparison {
 			continue
 		}
 		var options []Option
-		for _, s := range q.Total.Options {
+		for _, s := range q.Period.Options {
 			options = append(options, Option{ID: s.ID, Label: s.Label})
 		}
-		ts := qt[figures.QuestionRef{FlowID: q.FlowID, QuestionID: q.QuestionID}][figures.WindowTotal]
+		ts := qt[figures.QuestionRef{FlowID: q.FlowID, QuestionID: q.QuestionID}][figures.WindowPeriod]
 		for i, d := range b.demos {
 			c, ok := b.compare(q, options, ts, i, d)
 			switch {
@@ -49,7 +49,7 @@ func (b *builder) comparisons(qs []Question) []Comparison {
 				d.name, plural(notCompared[i], "question", "questions"), b.pol.MinCount()))
 		}
 		if withheld[i] > 0 {
-			b.notes = append(b.notes, fmt.Sprintf("%s: %s not compared, because the groups' figures and the overall ones, taken together, would give away a figure withheld as too small.",
+			b.notes = append(b.notes, fmt.Sprintf("%s: %s not compared, because the groups' figures and everyone's, taken together, would give away a figure withheld as too small.",
 				d.name, plural(withheld[i], "question", "questions")))
 		}
 	}
@@ -113,19 +113,19 @@ func (b *builder) pinned(d Distribution) bool {
 }
 
 // comparisonPinned reports whether c's groups, added up against the
-// question's overall figures, give away a withheld count: the number of
+// question's figures for everyone, give away a withheld count: the number of
 // people left out of it, or a group's (or the left-out people's) count
 // for an option. It reads only published figures, as a reader would:
-// each overall figure is the sum of the groups' figures and the left-out
+// each figure for everyone is the sum of the groups' figures and the left-out
 // people's. Those are nobody where no group was merged or the "Other or
 // not stated" group is shown (everyone merged is in it), and at least
 // one otherwise. A group left out of the table (every share withheld)
 // has k people or more, and fewer than k giving each answer.
 func (b *builder) comparisonPinned(q Question, c Comparison) bool {
 	k := b.pol.MinCount()
-	respondents := b.pol.Range(q.Total.Respondents)
+	respondents := b.pol.Range(q.Period.Respondents)
 	overall := func(x disclosure.Count) disclosure.Range {
-		if !q.Total.Shown {
+		if !q.Period.Shown {
 			return disclosure.Range{Lo: 0, Hi: disclosure.Unbounded} // withheld, however many
 		}
 		return b.pol.Range(x)
@@ -156,7 +156,7 @@ func (b *builder) comparisonPinned(q Question, c Comparison) bool {
 			}
 			parts = append(parts, r)
 		}
-		if disclosure.Pinned(overall(q.Total.Options[i].Count), parts) {
+		if disclosure.Pinned(overall(q.Period.Options[i].Count), parts) {
 			return true
 		}
 	}

@@ -83,11 +83,14 @@ type Rules struct {
 	Legend string `json:"legend,omitempty"`
 }
 
-// Participation is who took part and how much.
+// Participation is who took part and how much. A digest has no
+// overall (cumulative) figures: one about everyone up to the period's
+// end, beside last week's, gives this week's small counts away (see
+// docs/security.md, "Across digests"); researchers who need totals have
+// the export.
 type Participation struct {
 	Period   Activity       `json:"period"`
 	Previous Activity       `json:"previous"`
-	Total    Activity       `json:"total"`
 	Change   ActivityChange `json:"change"`
 }
 
@@ -130,14 +133,12 @@ type Question struct {
 	OtherWordings []string `json:"other_wordings,omitempty"`
 	Type          string   `json:"type"`
 	Theme         string   `json:"theme"`
-	// Period and Total are the distributions in the period and overall
-	// (everything up to the period's end); Change is from the previous
-	// period's.
+	// Period is the distribution in the period; Change is from the
+	// previous period's.
 	Period Distribution       `json:"period"`
-	Total  Distribution       `json:"total"`
 	Change DistributionChange `json:"change"`
 	// Hidden counts the options left out because none of their figures
-	// is published; the options of Period, Total and Change are the same
+	// is published; the options of Period and Change are the same
 	// others, in the same order.
 	Hidden int `json:"hidden_options"`
 }
@@ -175,8 +176,7 @@ type ShareChange struct {
 	Points disclosure.Change `json:"points"`
 }
 
-// Comparison compares subgroups' answers to one question, overall (up to
-// the end of the period).
+// Comparison compares subgroups' answers to one question in the period.
 type Comparison struct {
 	// Demographic names what the groups are by, e.g. "Gender".
 	Demographic string `json:"demographic"`

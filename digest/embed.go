@@ -67,13 +67,13 @@ func (d *Digest) Embeds() [][]Embed {
 		head = "**" + chatText(d.Notice) + "**\n" + head
 	}
 	p.section(d.Title(), head)
-	part := func(name string, this, overall fmt.Stringer, change string) {
-		p.field(name, []string{fmt.Sprintf("This %s: **%s** (change %s) · overall: %s", unit, this, change, overall)})
+	part := func(name string, this fmt.Stringer, change string) {
+		p.field(name, []string{fmt.Sprintf("This %s: **%s** (change %s)", unit, this, change)})
 	}
-	part("New participants", a.Period.NewParticipants, a.Total.NewParticipants, changeText(a.Change.NewParticipants, false))
-	part("Question flows started", a.Period.FlowsStarted, a.Total.FlowsStarted, changeText(a.Change.FlowsStarted, false))
-	part("Question flows completed", a.Period.FlowsCompleted, a.Total.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
-	part("Completion rate", a.Period.CompletionRate, a.Total.CompletionRate, changeText(a.Change.CompletionRate, true))
+	part("New participants", a.Period.NewParticipants, changeText(a.Change.NewParticipants, false))
+	part("Question flows started", a.Period.FlowsStarted, changeText(a.Change.FlowsStarted, false))
+	part("Question flows completed", a.Period.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
+	part("Completion rate", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true))
 	if len(d.Themes) == 0 {
 		line := "No themes."
 		if t := d.HiddenThemesText(); t != "" {
@@ -94,7 +94,7 @@ func (d *Digest) Embeds() [][]Embed {
 	if len(d.Questions) == 0 {
 		p.section("Answers this "+unit, fmt.Sprintf("No one answered a choice or scale question this %s.", unit))
 	} else {
-		p.section("Answers this "+unit, fmt.Sprintf("Each answer: this %s's count (%%) · change (points) · overall count (%%).", unit))
+		p.section("Answers this "+unit, fmt.Sprintf("Each answer: this %s's count (%%) · change (points).", unit))
 	}
 	for _, q := range d.Questions {
 		var lines []string
@@ -106,11 +106,11 @@ func (d *Digest) Embeds() [][]Embed {
 			continue
 		}
 		for i, s := range q.Period.Options {
-			ch, t := q.Change.Options[i], q.Total.Options[i]
-			lines = append(lines, fmt.Sprintf("%s: **%s** (%s) · %s (%s) · overall %s (%s)",
-				chatLabel(s.Label), s.Count, s.Percent, changeText(ch.Count, false), changeText(ch.Points, true), t.Count, t.Percent))
+			ch := q.Change.Options[i]
+			lines = append(lines, fmt.Sprintf("%s: **%s** (%s) · %s (%s)",
+				chatLabel(s.Label), s.Count, s.Percent, changeText(ch.Count, false), changeText(ch.Points, true)))
 		}
-		lines = append(lines, fmt.Sprintf("_People who answered: %s (change %s) · overall %s_", q.Period.Respondents, changeText(q.Change.Respondents, false), q.Total.Respondents))
+		lines = append(lines, fmt.Sprintf("_People who answered: %s (change %s)_", q.Period.Respondents, changeText(q.Change.Respondents, false)))
 		if t := d.HiddenText(q); t != "" {
 			lines = append(lines, "_"+t+"_")
 		}

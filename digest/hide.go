@@ -41,20 +41,19 @@ func hideEmptyRows(d *Digest) {
 }
 
 // hideOptions leaves out the options of q with no published figure: not
-// in the period, the change or overall.
+// in the period or the change.
 func hideOptions(q *Question) {
-	var period, total []Share
+	var period []Share
 	var change []ShareChange
 	for i, s := range q.Period.Options {
-		t, c := q.Total.Options[i], q.Change.Options[i]
-		if !shown(s.Count, s.Percent, t.Count, t.Percent) && !c.Count.Shown() && !c.Points.Shown() {
+		c := q.Change.Options[i]
+		if !shown(s.Count, s.Percent) && !c.Count.Shown() && !c.Points.Shown() {
 			q.Hidden++
 			continue
 		}
-		period, total, change = append(period, s), append(total, t), append(change, c)
+		period, change = append(period, s), append(change, c)
 	}
 	q.Period.Options = append([]Share{}, period...)
-	q.Total.Options = append([]Share{}, total...)
 	q.Change.Options = append([]ShareChange{}, change...)
 }
 

@@ -287,7 +287,7 @@ func (o *oracle) checkParticipation(d *digest.Digest) {
 		want[w] = [4]string{o.count(newP), o.count(started), o.count(completed), o.percent(both, started)}
 	}
 	pa := d.Participation
-	for w, a := range []digest.Activity{pa.Period, pa.Previous, pa.Total} {
+	for w, a := range []digest.Activity{pa.Period, pa.Previous} {
 		got := [4]string{a.NewParticipants.String(), a.FlowsStarted.String(), a.FlowsCompleted.String(), a.CompletionRate.String()}
 		o.same(fmt.Sprintf("participation in window %d", w), fmt.Sprint(got), fmt.Sprint(want[w]))
 	}
@@ -430,16 +430,14 @@ func (o *oracle) checkQuestions(d *digest.Digest) {
 		ref := figures.QuestionRef{FlowID: q.FlowID, QuestionID: q.QuestionID}
 		period := o.answersTo(ref, figures.WindowPeriod, everyone)
 		previous := o.answersTo(ref, figures.WindowPrevious, everyone)
-		total := o.answersTo(ref, figures.WindowTotal, everyone)
 		if len(period) == 0 {
 			o.errorf("%v is in the digest, but nobody answered it in the period", ref)
 		}
 		ids, single := o.optionIDs(ref), q.Type != "multi"
-		if q.Period.Shown != o.shows(period, ids, single) || q.Total.Shown != o.shows(total, ids, single) {
-			o.errorf("%v shown %v/%v; want %v/%v", ref, q.Period.Shown, q.Total.Shown, o.shows(period, ids, single), o.shows(total, ids, single))
+		if q.Period.Shown != o.shows(period, ids, single) {
+			o.errorf("%v shown %v; want %v", ref, q.Period.Shown, o.shows(period, ids, single))
 		}
 		o.checkShares(fmt.Sprint(ref, " period"), q.Period.Respondents, q.Period.Options, period, ids, single)
-		o.checkShares(fmt.Sprint(ref, " total"), q.Total.Respondents, q.Total.Options, total, ids, single)
 		// The previous period's figures, by the rules, for the changes.
 		prevOK := o.shows(previous, ids, single)
 		o.same(fmt.Sprint(ref, " respondents change"), q.Change.Respondents.String(), change(q.Period.Respondents.String(), o.count(len(previous))))
@@ -470,8 +468,7 @@ func (o *oracle) checkQuestions(d *digest.Digest) {
 			}
 			c, p := figures(period)
 			pc, pp := figures(previous)
-			tc, tp := figures(total)
-			if numeric(c, p, change(c, pc), change(p, pp), tc, tp) {
+			if numeric(c, p, change(c, pc), change(p, pp)) {
 				wantShown = append(wantShown, id)
 			} else {
 				hidden++
@@ -483,8 +480,8 @@ func (o *oracle) checkQuestions(d *digest.Digest) {
 		}
 		o.same(fmt.Sprint(ref, " options shown"), fmt.Sprint(gotShown), fmt.Sprint(wantShown))
 		o.same(fmt.Sprint(ref, " options hidden"), strconv.Itoa(q.Hidden), strconv.Itoa(hidden))
-		if len(q.Total.Options) != len(gotShown) || len(q.Change.Options) != len(gotShown) {
-			o.errorf("%v: %d options in the period, %d overall, %d changes; want the same", ref, len(gotShown), len(q.Total.Options), len(q.Change.Options))
+		if len(q.Change.Options) != len(gotShown) {
+			o.errorf("%v: %d options in the period, %d changes; want the same", ref, len(gotShown), len(q.Change.Options))
 		}
 	}
 }
@@ -525,12 +522,12 @@ func (o *oracle) checkComparisons(d *digest.Digest) {
 			var answers map[*person][]string
 			if g.Name == digest.OtherGroup {
 				// Everyone not in a group shown by name.
-				answers = o.answersTo(ref, figures.WindowTotal, func(p *person) bool {
+				answers = o.answersTo(ref, figures.WindowPeriod, func(p *person) bool {
 					name, ok := groupOf(c.Demographic, o.c.groups(p)[dim])
 					return !ok || !shown[name]
 				})
 			} else {
-				answers = o.answersTo(ref, figures.WindowTotal, func(p *person) bool {
+				answers = o.answersTo(ref, figures.WindowPeriod, func(p *person) bool {
 					name, ok := groupOf(c.Demographic, o.c.groups(p)[dim])
 					return ok && name == g.Name
 				})

@@ -34,7 +34,7 @@ func (d *Digest) Render(w io.Writer, format string) error {
 // the string "*", figures with no data null; rules.legend says so.
 func (d *Digest) WriteJSON(w io.Writer) error {
 	c := *d
-	c.Rules.Legend = d.RulesText() + ` In this JSON, a withheld figure is the string "*" and a figure with no data is null.`
+	c.Rules.Legend = d.RulesText() + ` In this JSON, a withheld figure is the string "*".`
 	buf, err := json.MarshalIndent(&c, "", "  ")
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
@@ -51,13 +51,14 @@ func (d *Digest) Title() string {
 // RulesText explains the disclosure rules in a sentence or two.
 func (d *Digest) RulesText() string {
 	k, r := d.Rules.MinCount, d.Rules.RoundTo
-	return fmt.Sprintf("Anonymised. Counts from 0 to %d are shown as *, 0 included, so that no exact figure beside a * can complete "+
-		"a sum (a total, the groups' overall, this %s's overall against an earlier digest's) and give the * away; other counts are rounded "+
+	return fmt.Sprintf("Anonymised. Every figure is about this %s alone: a running total, set beside an earlier digest's, would give "+
+		"small counts away, so there is none (the research export has them). Counts from 0 to %d are shown as *, 0 included, so that no "+
+		"exact figure beside a * can complete a sum (a total, the groups' figures against everyone's) and give the * away; other counts are rounded "+
 		"to the nearest %d, and totals are rounded after adding up. Percentages are worked out from the rounded counts and shown only where "+
 		"%d or more people answered and not all of them gave the same answer, and never as 100%% unless everyone gave that answer. "+
-		"A table whose shown figures, added up, would still pin down a * is withheld as a whole. Changes are from the previous %s's published figures. "+
+		"A table whose shown figures, added up, would still pin down a * is withheld as a whole. Changes are from the previous %s's figures, worked out by the same rules. "+
 		"Rows none of whose figures can be shown are left out, and each table says how many: that tells no more than their * did.",
-		k-1, d.Period.Unit, r, k, d.Period.Unit)
+		d.Period.Unit, k-1, r, k, d.Period.Unit)
 }
 
 // HiddenThemesText says how many themes are left out, or is "".
@@ -76,8 +77,8 @@ func (d *Digest) HiddenText(q Question) string {
 	case q.Hidden == 0:
 		return ""
 	case len(q.Period.Options) == 0:
-		return fmt.Sprintf("No answer can be shown: fewer than %d people gave each one, everyone gave the same answer, or the figures together would give a small one away. People who answered: %s this %s (change %s), %s overall.",
-			d.Rules.MinCount, q.Period.Respondents, d.Period.Unit, changeText(q.Change.Respondents, false), q.Total.Respondents)
+		return fmt.Sprintf("No answer can be shown: fewer than %d people gave each one, everyone gave the same answer, or the figures together would give a small one away. People who answered: %s this %s (change %s).",
+			d.Rules.MinCount, q.Period.Respondents, d.Period.Unit, changeText(q.Change.Respondents, false))
 	}
 	return fmt.Sprintf("%s chosen by fewer than %d people %s not shown.",
 		plural(q.Hidden, "answer", "answers"), d.Rules.MinCount, isAre(q.Hidden))
@@ -133,9 +134,9 @@ func (d *Digest) QuotesText() string {
 
 // GroupsText explains how subgroups are formed.
 func (d *Digest) GroupsText() string {
-	return fmt.Sprintf("Overall answers, by group. A group is shown only where %d or more people in it answered and they gave "+
+	return fmt.Sprintf("This %s's answers, by group. A group is shown only where %d or more people in it answered and they gave "+
 		"at least two different answers; smaller groups are merged into %q, which is left out when it is too small in turn. "+
-		"Ethnic groups are the 2021 Census's five high-level groups.", d.Rules.MinCount, OtherGroup)
+		"Ethnic groups are the 2021 Census's five high-level groups.", d.Period.Unit, d.Rules.MinCount, OtherGroup)
 }
 
 // changeText shows a change, with a unit for percentage points.
@@ -160,11 +161,11 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	}
 	unit := d.Period.Unit
 	a := d.Participation
-	p("## Taking part\n\n| | this %s | change | overall |\n| --- | ---: | ---: | ---: |\n", unit)
-	p("| New participants | %s | %s | %s |\n", a.Period.NewParticipants, changeText(a.Change.NewParticipants, false), a.Total.NewParticipants)
-	p("| Question flows started | %s | %s | %s |\n", a.Period.FlowsStarted, changeText(a.Change.FlowsStarted, false), a.Total.FlowsStarted)
-	p("| Question flows completed | %s | %s | %s |\n", a.Period.FlowsCompleted, changeText(a.Change.FlowsCompleted, false), a.Total.FlowsCompleted)
-	p("| Completion rate | %s | %s | %s |\n\n", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true), a.Total.CompletionRate)
+	p("## Taking part\n\n| | this %s | change |\n| --- | ---: | ---: |\n", unit)
+	p("| New participants | %s | %s |\n", a.Period.NewParticipants, changeText(a.Change.NewParticipants, false))
+	p("| Question flows started | %s | %s |\n", a.Period.FlowsStarted, changeText(a.Change.FlowsStarted, false))
+	p("| Question flows completed | %s | %s |\n", a.Period.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
+	p("| Completion rate | %s | %s |\n\n", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true))
 
 	p("## Themes this %s\n\n", unit)
 	if len(d.Themes) == 0 && d.HiddenThemes == 0 {
@@ -194,13 +195,12 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 			p("%s\n\n", mdText(d.HiddenText(q)))
 			continue
 		}
-		p("| answer | this %s | %% | change | %% change | overall | %% |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n", unit)
+		p("| answer | this %s | %% | change | %% change |\n| --- | ---: | ---: | ---: | ---: |\n", unit)
 		for i, s := range q.Period.Options {
 			ch := q.Change.Options[i]
-			t := q.Total.Options[i]
-			p("| %s | %s | %s | %s | %s | %s | %s |\n", mdText(s.Label), s.Count, s.Percent, changeText(ch.Count, false), changeText(ch.Points, true), t.Count, t.Percent)
+			p("| %s | %s | %s | %s | %s |\n", mdText(s.Label), s.Count, s.Percent, changeText(ch.Count, false), changeText(ch.Points, true))
 		}
-		p("| _people who answered_ | %s | | %s | | %s | |\n\n", q.Period.Respondents, changeText(q.Change.Respondents, false), q.Total.Respondents)
+		p("| _people who answered_ | %s | | %s | |\n\n", q.Period.Respondents, changeText(q.Change.Respondents, false))
 		if t := d.HiddenText(q); t != "" {
 			p("_%s_\n\n", mdText(t))
 		}

@@ -2,6 +2,9 @@ package main_test
 
 import (
 	"bytes"
+	"database/sql"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,16 +16,27 @@ import (
 
 // TestDigestPostBinary runs `peervoice digest --post` against the
 // emulator: the digest lands in the research channel over REST alone,
-// and a missing channel fails with the fix.
+// a week still under way is not posted, and a missing channel fails
+// with the fix.
 func TestDigestPostBinary(t *testing.T) {
 	dir := t.TempDir()
-	week := digestCommunity(t, dir)
+	now := digestCommunity(t, dir)
 	e := newEmulator(t)
 	g := e.AddGuild("Peer support")
 	ch := g.AddChannel("research")
 	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL()}
 
-	r := peervoice(t, dir, "", append(env, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID="+ch.ID), "digest", "--period", week, "--post")
+	// This week is not over: its digest is not posted (beside the whole
+	// week's, later, it would give away who answered in between).
+	r := peervoice(t, dir, "", append(env, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID="+ch.ID), "digest", "--period", now, "--post")
+	if r.code == 0 || !strings.Contains(r.stderr, "not over yet") || len(e.ChannelMessages(ch.ID)) != 0 {
+		t.Fatalf("digest --post of the week under way: exit %d, %d messages\n%s\n%s", r.code, len(e.ChannelMessages(ch.ID)), r.stdout, r.stderr)
+	}
+	// The community answered a week earlier, then: last week is over.
+	week := previousWeek(t, now)
+	backdate(t, filepath.Join(dir, "peervoice.db"), 7*24*time.Hour)
+
+	r = peervoice(t, dir, "", append(env, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID="+ch.ID), "digest", "--period", week, "--post")
 	if r.code != 0 || !strings.Contains(r.stdout, "Posted the digest for "+week) {
 		t.Fatalf("digest --post: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -55,8 +69,7 @@ func TestDigestPostBinary(t *testing.T) {
 	}
 
 	// A complete week is posted once: again says where, and --again
-	// posts anew. (The week answered in is still under way: its digest
-	// is posted each time, and its claim left for when it ends.)
+	// posts anew.
 	ch2 := g.AddChannel("research-archive")
 	env2 := append(env, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID="+ch2.ID)
 	last := previousWeek(t, week)
@@ -75,11 +88,11 @@ func TestDigestPostBinary(t *testing.T) {
 		t.Errorf("digest --post --again: exit %d, %d messages; want %d\n%s", r.code, len(e.ChannelMessages(ch2.ID)), 2*len(first), r.stderr)
 	}
 
-	r = peervoice(t, dir, "", append(env, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID=123456789012345678"), "digest", "--period", week, "--post")
+	r = peervoice(t, dir, "", append(env, "PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID=123456789012345678"), "digest", "--period", week, "--post", "--again")
 	if r.code == 0 || !strings.Contains(r.stderr, "Unknown Channel") || !strings.Contains(r.stderr, "discord.research_channel_id") {
 		t.Errorf("digest --post to an unknown channel: exit %d\n%s", r.code, r.stderr)
 	}
-	r = peervoice(t, dir, "", env, "digest", "--period", week, "--post")
+	r = peervoice(t, dir, "", env, "digest", "--period", week, "--post", "--again")
 	if r.code == 0 || !strings.Contains(r.stderr, "discord.research_channel_id") {
 		t.Errorf("digest --post with no research channel: exit %d\n%s", r.code, r.stderr)
 	}
@@ -106,4 +119,30 @@ func previousWeek(t *testing.T, week string) string {
 		t.Fatal(err)
 	}
 	return p.Previous().Name
+}
+
+// backdate moves every time the community's rows hold back by d, as if
+// they had answered then. The times are RFC 3339 in UTC with
+// nanoseconds, a fixed width, and no ciphertext is bound to them.
+func backdate(t *testing.T, path string, d time.Duration) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	shift := func(col string) string {
+		return col + " = strftime('%Y-%m-%dT%H:%M:%S', " + col + ", '-" + fmt.Sprint(int(d.Seconds())) + " seconds') || substr(" + col + ", 20)"
+	}
+	for _, q := range []string{
+		"UPDATE participants SET " + shift("created_at"),
+		"UPDATE consents SET " + shift("given_at"),
+		"UPDATE flow_versions SET " + shift("created_at"),
+		"UPDATE sessions SET " + shift("started_at") + ", " + shift("updated_at"),
+		"UPDATE answers SET " + shift("answered_at"),
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
 }

@@ -37,9 +37,6 @@ const DefaultScale = 2
 // Options configure a chart. The zero value charts the period at
 // DefaultScale.
 type Options struct {
-	// Overall charts a question's answers overall (everything up to the
-	// end of the period) rather than in the period.
-	Overall bool
 	// Scale is the pixels a point, 1 to 4; 0 means DefaultScale.
 	Scale int
 }
@@ -63,10 +60,7 @@ func Question(d *digest.Digest, q digest.Question, opt Options) ([]byte, error) 
 		return nil, err
 	}
 	dist, when := q.Period, d.Period.Label
-	if opt.Overall {
-		dist, when = q.Total, "All answers to "+day(d.Period.Last)
-	}
-	if d.Period.ToDate != "" && !opt.Overall {
+	if d.Period.ToDate != "" {
 		when += " (so far)"
 	}
 	if !dist.Shown || !anyPercent(dist.Options) {
@@ -127,7 +121,7 @@ type File struct {
 }
 
 // All charts every question of d with a published distribution in the
-// period (or overall, with opt.Overall), then every comparison, in the
+// period, then every comparison, in the
 // digest's order, skipping those with nothing published.
 func All(d *digest.Digest, opt Options) ([]File, error) {
 	var out []File
@@ -177,9 +171,6 @@ func each(d *digest.Digest, opt Options, fn func(name string, f digest.Figure, p
 // published percentages, "*" where withheld.
 func questionAlt(d *digest.Digest, q digest.Question, opt Options) string {
 	dist, when := q.Period, d.Period.Label
-	if opt.Overall {
-		dist, when = q.Total, "all answers to "+day(d.Period.Last)
-	}
 	var bars []string
 	for _, s := range dist.Options {
 		bars = append(bars, s.Label+" "+s.Percent.String())
@@ -202,16 +193,13 @@ func comparisonAlt(d *digest.Digest, c digest.Comparison) string {
 		}
 		groups = append(groups, fmt.Sprintf("%s (about %s people): %s", g.Name, g.Respondents, strings.Join(shares, ", ")))
 	}
-	alt := fmt.Sprintf("Bar chart by %s of the answers to “%s”, all answers to %s: %s.", lower(c.Demographic), c.Prompt, day(d.Period.Last), strings.Join(groups, "; "))
+	alt := fmt.Sprintf("Bar chart by %s of the answers to “%s”, %s: %s.", lower(c.Demographic), c.Prompt, d.Period.Label, strings.Join(groups, "; "))
 	return strings.TrimSpace(alt + " " + strings.Join(comparisonNotes(d, c), " "))
 }
 
 // questionNotes are the footnotes of question q's chart.
 func questionNotes(d *digest.Digest, q digest.Question, opt Options) []string {
 	dist := q.Period
-	if opt.Overall {
-		dist = q.Total
-	}
 	var notes []string
 	if q.Type == "multi" {
 		notes = append(notes, "People could choose more than one answer, so the shares add up to more than 100%.")

@@ -215,19 +215,6 @@ func TestComparisonNotes(t *testing.T) {
 	}
 }
 
-// TestOverall charts the total distribution, which differs from the period's.
-func TestOverall(t *testing.T) {
-	d := fixtures(t)["large"]
-	q := question(t, d, wordFits)
-	b, err := chart.Question(d, q, chart.Options{Overall: true})
-	if err != nil {
-		t.Fatalf("Question(Overall) = %v", err)
-	}
-	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
-		t.Errorf("Question(Overall): png.Decode = %v", err)
-	}
-}
-
 func question(t *testing.T, d *digest.Digest, ref figures.QuestionRef) digest.Question {
 	t.Helper()
 	for _, q := range d.Questions {
