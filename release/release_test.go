@@ -200,4 +200,3 @@ func TestCloseReopen(t *testing.T) {
 		t.Errorf("audit ends %q; want the close and reopen of mood v1", got)
 	}
 }
-

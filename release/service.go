@@ -49,10 +49,10 @@ type Options struct {
 type Service struct {
 	opt Options
 
-	mu       sync.Mutex
-	parsed   map[string]*flows.Flow // by content hash: stored sources never change
-	catKey   string                 // the live states the cached catalog was built from
-	cat      *flows.Catalog
+	mu     sync.Mutex
+	parsed map[string]*flows.Flow // by content hash: stored sources never change
+	catKey string                 // the live states the cached catalog was built from
+	cat    *flows.Catalog
 }
 
 // New returns a service over st that records changes in rec.
