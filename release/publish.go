@@ -11,11 +11,22 @@ import (
 	"github.com/peervoice/peervoice/store"
 )
 
-// Source is one flow file to publish: its name, for problems, and its
-// bytes.
+// Source is one flow file to publish or seed from: its name, for
+// problems, and its bytes.
 type Source struct {
 	Name string
-	Src  []byte
+	// Key is what Seed remembers the file's last import by (an absolute
+	// path, so the same folder given another way is the same file);
+	// default Name.
+	Key string
+	Src []byte
+}
+
+func (s Source) key() string {
+	if s.Key != "" {
+		return s.Key
+	}
+	return s.Name
 }
 
 // lint parses src exactly as peervoice flows lint does (flows.Parse:

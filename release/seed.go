@@ -45,7 +45,7 @@ func (s *Service) Seed(ctx context.Context, files []Source) (SeedReport, error) 
 		fresh, unchanged := false, false
 		var probs flows.Problems
 		err := s.opt.Store.UpdateReleases(ctx, func(tx *store.ReleaseTx) error {
-			last, err := tx.Imported(file.Name)
+			last, err := tx.Imported(file.key())
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ func (s *Service) Seed(ctx context.Context, files []Source) (SeedReport, error) 
 			} else {
 				unchanged = true // the live version already: only remember the file
 			}
-			return tx.SetImported(file.Name, digest)
+			return tx.SetImported(file.key(), digest)
 		})
 		if err != nil {
 			return rep, fmt.Errorf("seed flows from %s: %w", file.Name, err)
