@@ -156,10 +156,11 @@ func (s *liveSource) Catalog() *flows.Catalog {
 	return s.cat
 }
 
-// checkFlowFiles makes sure, before a database is created or opened,
-// that the configured flows have something to serve: the start fails
-// only when no flow file loads (the same rule as before the database
-// held the flows). It logs nothing; seeding reports each problem.
+// checkFlowFiles makes sure, before a database is created, that the
+// configured flows have something to serve: a new study fails to start
+// only when no flow file loads. With a database there already, broken
+// files change nothing (its live versions are served) and seeding
+// reports each problem; checkFlowFiles itself logs nothing.
 func (a *app) checkFlowFiles() error {
 	if a.cfg.FlowsDir == "" {
 		_, err := flows.Default()
@@ -170,10 +171,19 @@ func (a *app) checkFlowFiles() error {
 		return fmt.Errorf("flows_dir %s: %w", dir, err)
 	}
 	c, probs := flows.LoadDir(dir)
-	if c == nil || len(c.Flows()) == 0 {
+	if (c == nil || len(c.Flows()) == 0) && !a.haveDB() {
 		return fmt.Errorf("no flow in %s loads; fix these problems (run peervoice flows lint %s):\n%w", dir, dir, probs.Err())
 	}
 	return nil
+}
+
+// haveDB reports whether the configured database exists already.
+func (a *app) haveDB() bool {
+	if a.scratch || a.cfg.DB == scratchDB {
+		return false
+	}
+	info, err := os.Stat(a.cfg.DB)
+	return err == nil && info.Size() > 0
 }
 
 // releases returns the flow release service over db, made once.
