@@ -140,3 +140,90 @@ func TestSeedBrokenThenFixed(t *testing.T) {
 		t.Errorf("flows history:\n%s\nwant v1 and v2 (the fix), nothing for the broken file", r.stdout)
 	}
 }
+
+// TestFlowsRollbackShowDiff: publishing is all or nothing over several
+// files; show prints a version byte for byte; rollback makes an old
+// source live as a new version; diff names the changes.
+func TestFlowsRollbackShowDiff(t *testing.T) {
+	dir, files := t.TempDir(), t.TempDir()
+	must(t, 0, dir, "", "chat", "--user", "ann", "--flow", "recovery") // creates the study
+	v1 := writeFile(t, files, "mood.yaml", moodFlowV(whyV1)+"# v1, comments and all\n")
+	broken := writeFile(t, files, "other.yaml", "id: other\ntitle: Other\nquestions:\n  - id: q\n    type: txt\n    prompt: Q?\n")
+	r := must(t, 1, dir, "", "flows", "publish", v1, broken)
+	if !strings.Contains(r.stdout, broken+":5:11: ") || !strings.Contains(r.stderr, "nothing published") {
+		t.Errorf("publish with a broken file: stdout %q stderr %q; want its problem and nothing published", r.stdout, r.stderr)
+	}
+	if r := must(t, 1, dir, "", "flows", "history", "mood"); !strings.Contains(r.stderr, `unknown flow "mood"`) {
+		t.Errorf("history after a refused publish: %q; want mood unknown", r.stderr)
+	}
+	must(t, 0, dir, "", "flows", "publish", v1)
+	v2 := writeFile(t, t.TempDir(), "mood.yaml", strings.Replace(moodFlowV(whyV2), "[good, low]", "[good, low, okay]", 1))
+	must(t, 0, dir, "", "flows", "publish", v2)
+
+	src, _ := os.ReadFile(v1)
+	if r := must(t, 0, dir, "", "flows", "show", "mood", "--version", "1"); r.stdout != string(src) {
+		t.Errorf("show --version 1 = %q; want the file byte for byte %q", r.stdout, src)
+	}
+	if r := must(t, 0, dir, "", "flows", "rollback", "mood", "1"); r.stdout != "mood v3 is live (rollback to v1)\n" {
+		t.Errorf("rollback: %q", r.stdout)
+	}
+	if r := must(t, 0, dir, "", "flows", "show", "mood"); r.stdout != string(src) {
+		t.Errorf("show after the rollback = %q; want v1's source", r.stdout)
+	}
+	r = must(t, 0, dir, "", "flows", "diff", "mood", "1", "2")
+	want := "option \"okay\" added to question \"feel\"\nquestion \"why\" reworded: \"" + whyV1 + "\" → \"" + whyV2 + "\"\n"
+	if r.stdout != want {
+		t.Errorf("diff mood 1 2:\n%s\nwant:\n%s", r.stdout, want)
+	}
+	r = must(t, 0, dir, "", "flows", "history", "mood")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 || !strings.HasSuffix(lines[1], "1 question reworded, 1 option added") || !strings.HasPrefix(lines[2], "v3  live") || !strings.HasSuffix(lines[2], "rollback to v1") {
+		t.Errorf("history:\n%s", r.stdout)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"flows", "show", "mood", "--version", "7"}, "no such version: mood has versions v1 to v3, no v7"},
+		{[]string{"flows", "rollback", "mood", "x"}, `version "x": want a version number`},
+		{[]string{"flows", "rollback", "mood", "3"}, "live version already"},
+		{[]string{"flows", "close", "nothing"}, `unknown flow "nothing"`},
+	} {
+		if r := must(t, 1, dir, "", tt.args...); !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("peervoice %s: %q; want %q", strings.Join(tt.args, " "), r.stderr, tt.want)
+		}
+	}
+	if r := peervoice(t, t.TempDir(), "", nil, "flows", "history", "mood"); r.code != 1 || !strings.Contains(r.stderr, "no PeerVoice database") {
+		t.Errorf("history with no database: exit %d %q; want it refused, nothing created", r.code, r.stderr)
+	}
+}
+
+// TestCloseWhileMidFlow: a closed flow leaves the menu and takes no new
+// starts, while a session under way on it still finishes; reopened, it
+// can be started again.
+func TestCloseWhileMidFlow(t *testing.T) {
+	dir, folder := t.TempDir(), t.TempDir()
+	writeFile(t, folder, "mood.yaml", moodFlowV(whyV1))
+	writeFile(t, folder, "other.yaml", strings.NewReplacer("mood", "other", "Mood check", "Other check").Replace(moodFlowV(whyV1)))
+	must(t, 0, dir, "1\n2\n1\n", "chat", "--user", "ann", "--flows", folder, "--flow", "mood")
+	if r := must(t, 0, dir, "", "flows", "close", "mood"); !strings.Contains(r.stdout, "mood is closed") {
+		t.Errorf("close: %q", r.stdout)
+	}
+	r := must(t, 1, dir, "", "chat", "--user", "bob", "--flows", folder, "--flow", "mood")
+	if !strings.Contains(r.stderr, `unknown flow "mood"; available flows: other`) {
+		t.Errorf("starting a closed flow: %q; want it refused", r.stderr)
+	}
+	// ann carries on where she was, finishes, and the menu has no mood.
+	r = must(t, 0, dir, "sleep\n", "chat", "--user", "ann", "--flows", folder)
+	if !strings.Contains(r.stdout, whyV1) || strings.Contains(r.stdout, "1. Mood check") || !strings.Contains(r.stdout, "1. Other check") || !strings.Contains(r.stdout, "Mood check · 2 of 2") {
+		t.Errorf("ann after mood closed:\n%s\nwant her session finished and mood off the menu", r.stdout)
+	}
+	md := must(t, 0, dir, "", "mydata", "--user", "ann")
+	if !strings.Contains(md.stdout, "sleep") {
+		t.Errorf("mydata after finishing a closed flow:\n%s\nwant the answer kept", md.stdout)
+	}
+	must(t, 0, dir, "", "flows", "reopen", "mood")
+	if r := must(t, 0, dir, "1\n2\n1\n", "chat", "--user", "bob", "--flows", folder, "--flow", "mood"); !strings.Contains(r.stdout, whyV1) {
+		t.Errorf("bob after mood reopened:\n%s", r.stdout)
+	}
+}
