@@ -109,6 +109,22 @@ func order(f *Flow) string {
 	return "1" + f.ID
 }
 
+// NewCatalog makes a catalog of fs, in the order participants see them
+// (as Load orders them). Two flows with one id are an error: a host that
+// builds a catalog from stored versions has one live version a flow.
+func NewCatalog(fs []*Flow) (*Catalog, error) {
+	c := &Catalog{byID: map[string]*Flow{}}
+	for _, f := range fs {
+		if _, dup := c.byID[f.ID]; dup {
+			return nil, fmt.Errorf("new catalog: flow id %q given twice", f.ID)
+		}
+		c.byID[f.ID] = f
+		c.flows = append(c.flows, f)
+	}
+	sort.SliceStable(c.flows, func(i, j int) bool { return order(c.flows[i]) < order(c.flows[j]) })
+	return c, nil
+}
+
 // Flows returns the flows in order.
 func (c *Catalog) Flows() []*Flow { return append([]*Flow(nil), c.flows...) }
 

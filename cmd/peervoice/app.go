@@ -19,6 +19,7 @@ import (
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/redact"
 	"github.com/peervoice/peervoice/participant"
+	"github.com/peervoice/peervoice/release"
 	"github.com/peervoice/peervoice/safety"
 	"github.com/peervoice/peervoice/store"
 )
@@ -46,6 +47,12 @@ type app struct {
 	catalog func() *flows.Catalog
 	// det is the crisis detector, built once, by detector.
 	det *safety.Detector
+	// live makes openService serve the flows live in the database,
+	// seeded from the pack or the folder (run and chat), instead of the
+	// files as they are (mydata, withdraw).
+	live bool
+	// rel is the flow release service, made by releases.
+	rel *release.Service
 }
 
 type binding struct {
@@ -219,12 +226,22 @@ func (a *app) flows() (func() *flows.Catalog, error) {
 func (a *app) openService(ctx context.Context) (*store.DB, *participant.Service, error) {
 	// Flows first: a flows directory with nothing to serve must not
 	// leave a new, empty database behind.
-	if _, err := a.flows(); err != nil {
+	check := func() error { _, err := a.flows(); return err }
+	if a.live {
+		check = a.checkFlowFiles
+	}
+	if err := check(); err != nil {
 		return nil, nil, err
 	}
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	if a.live {
+		if err := a.liveFlows(ctx, db); err != nil {
+			db.Close()
+			return nil, nil, err
+		}
 	}
 	svc, err := a.service(db)
 	if err != nil {

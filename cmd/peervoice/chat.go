@@ -47,7 +47,7 @@ directory, removed at exit.`,
 			if scratch && cmd.Flags().Changed("db") {
 				return errors.New("--scratch uses a throwaway database: give --scratch or --db, not both")
 			}
-			a.createDB, a.scratch = true, scratch
+			a.createDB, a.scratch, a.live = true, scratch, true
 			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err

@@ -12,7 +12,7 @@ import (
 func (a *app) flowsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "flows",
-		Short: "Check and list question flows",
+		Short: "Check, list, publish and roll back question flows",
 	}
 	lint := &cobra.Command{
 		Use:   "lint [PATH...]",
@@ -83,5 +83,6 @@ line when all is well. With no PATH, checks the configured flows.`,
 		a.bind(c.Flags(), "flows", "flows_dir")
 	}
 	cmd.AddCommand(lint, list)
+	cmd.AddCommand(a.releaseCmds()...)
 	return cmd
 }

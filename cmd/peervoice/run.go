@@ -27,6 +27,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				return bot.ErrNoToken
 			}
 			a.createDB = true // the bot's first run makes its database
+			a.live = true
 			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/peervoice/peervoice/audit"
+	"github.com/peervoice/peervoice/flows"
+	"github.com/peervoice/peervoice/release"
+	"github.com/peervoice/peervoice/store"
+)
+
+// liveSource serves the flows the database says are live and open, for
+// run and chat. The database is the source of truth: the built-in pack,
+// or the flows folder when one is set, only seeds it (release.Seed: a
+// file whose content differs from what was last imported from it becomes
+// a new live version; an unchanged file does nothing; a broken file
+// changes nothing, so the live version stays until it is fixed). The
+// folder is looked at again at most once a second, when someone asks for
+// the flows, as before; a version published meanwhile, here or by
+// another process on the same database, is picked up at the same pace.
+type liveSource struct {
+	rel *release.Service
+	dir string // "" for the built-in pack
+	log *slog.Logger
+
+	dirty atomic.Bool // a version went live in this process
+
+	mu      sync.Mutex
+	cat     *flows.Catalog
+	stamp   string
+	checked time.Time
+}
+
+// newLiveSource seeds the database from dir (or the pack) and loads the
+// live catalog.
+func newLiveSource(ctx context.Context, rel *release.Service, dir string, log *slog.Logger) (*liveSource, error) {
+	s := &liveSource{rel: rel, dir: dir, log: log}
+	rel.OnLive(func(release.Version) { s.dirty.Store(true) })
+	if err := s.seed(ctx, "its flow is not updated until it is fixed"); err != nil {
+		return nil, err
+	}
+	c, err := rel.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Flows()) == 0 {
+		log.Warn("no flow is open: participants have nothing to start until one is reopened (peervoice flows reopen ID)")
+	}
+	s.cat, s.checked = c, time.Now()
+	return s, nil
+}
+
+// seedFiles reads the seed files: the pack's, or the folder's.
+func (s *liveSource) seedFiles() ([]release.Source, string, error) {
+	if s.dir == "" {
+		files, err := readSeeds(flows.Pack(), "pack", "pack")
+		return files, "", err
+	}
+	stamp, err := dirStamp(s.dir)
+	if err != nil {
+		return nil, "", fmt.Errorf("flows_dir %s: %w", s.dir, err)
+	}
+	abs, err := filepath.Abs(s.dir)
+	if err != nil {
+		return nil, "", fmt.Errorf("flows_dir %s: %w", s.dir, err)
+	}
+	files, err := readSeeds(os.DirFS(s.dir), s.dir, abs)
+	return files, stamp, err
+}
+
+// readSeeds reads the flow files at the top of fsys. Each is named for
+// messages under prefix, and remembered under key (an absolute path),
+// so the same folder given another way does not count as other files.
+func readSeeds(fsys fs.FS, prefix, key string) ([]release.Source, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read flows %s: %w", prefix, err)
+	}
+	var out []release.Source
+	for _, e := range entries {
+		ext := path.Ext(e.Name())
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("read flow file %s: %w", filepath.Join(prefix, e.Name()), err)
+		}
+		out = append(out, release.Source{Name: filepath.Join(prefix, e.Name()), Key: filepath.Join(key, e.Name()), Src: src})
+	}
+	return out, nil
+}
+
+// seed imports the seed files and logs what happened.
+func (s *liveSource) seed(ctx context.Context, meanwhile string) error {
+	files, stamp, err := s.seedFiles()
+	if err != nil {
+		return err
+	}
+	rep, err := s.rel.Seed(ctx, files)
+	if err != nil {
+		return err
+	}
+	s.stamp = stamp
+	for _, p := range rep.Problems {
+		s.log.Warn("flow problem; "+meanwhile, "problem", p.Error())
+	}
+	if len(rep.Imported) > 0 {
+		var vs []string
+		for _, v := range rep.Imported {
+			vs = append(vs, fmt.Sprintf("%s v%d", v.FlowID, v.N))
+		}
+		s.log.Info("flows imported from files", "live", strings.Join(vs, ","))
+	}
+	return nil
+}
+
+// Catalog returns the live flows, looking at the folder and the database
+// again at most once a second (at once after a version went live here).
+// A failure to read either keeps the flows being served, and is logged.
+func (s *liveSource) Catalog() *flows.Catalog {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if time.Since(s.checked) < time.Second && !s.dirty.Load() {
+		return s.cat
+	}
+	s.checked = time.Now()
+	s.dirty.Store(false)
+	ctx := context.Background()
+	if s.dir != "" {
+		if stamp, err := dirStamp(s.dir); err != nil {
+			s.log.Warn("cannot read the flows directory; keeping the flows live", "dir", s.dir, "err", err)
+		} else if stamp != s.stamp {
+			if err := s.seed(ctx, "that flow's live version stays until the file is fixed"); err != nil {
+				s.log.Warn("cannot import the flows directory; keeping the flows live", "dir", s.dir, "err", err)
+			}
+		}
+	}
+	c, err := s.rel.Catalog(ctx)
+	if err != nil {
+		s.log.Warn("cannot read the live flows; keeping the flows loaded", "err", err)
+		return s.cat
+	}
+	s.cat = c
+	return s.cat
+}
+
+// checkFlowFiles makes sure, before a database is created, that the
+// configured flows have something to serve: a new study fails to start
+// only when no flow file loads. With a database there already, broken
+// files change nothing (its live versions are served) and seeding
+// reports each problem; checkFlowFiles itself logs nothing.
+func (a *app) checkFlowFiles() error {
+	if a.cfg.FlowsDir == "" {
+		_, err := flows.Default()
+		return err
+	}
+	dir := a.cfg.FlowsDir
+	if _, err := dirStamp(dir); err != nil {
+		return fmt.Errorf("flows_dir %s: %w", dir, err)
+	}
+	c, probs := flows.LoadDir(dir)
+	if (c == nil || len(c.Flows()) == 0) && !a.haveDB() {
+		return fmt.Errorf("no flow in %s loads; fix these problems (run peervoice flows lint %s):\n%w", dir, dir, probs.Err())
+	}
+	return nil
+}
+
+// haveDB reports whether the configured database exists already.
+func (a *app) haveDB() bool {
+	if a.scratch || a.cfg.DB == scratchDB {
+		return false
+	}
+	info, err := os.Stat(a.cfg.DB)
+	return err == nil && info.Size() > 0
+}
+
+// releases returns the flow release service over db, made once.
+func (a *app) releases(db *store.DB) *release.Service {
+	if a.rel == nil {
+		a.rel = release.NewWith(release.Options{Store: db, Audit: a.auditRecorder(db), Log: a.log})
+	}
+	return a.rel
+}
+
+// auditRecorder is the one place the audit log of flow changes is
+// chosen, for the bot, chat and the flows subcommands alike. The store
+// has no audit log yet, so changes are recorded nowhere; when it has
+// one, return it here.
+func (a *app) auditRecorder(*store.DB) audit.Recorder { return audit.Discard }
+
+// liveFlows makes the database the source of the flows served: it seeds
+// it and sets a.catalog to its live flows.
+func (a *app) liveFlows(ctx context.Context, db *store.DB) error {
+	src, err := newLiveSource(ctx, a.releases(db), a.cfg.FlowsDir, a.log)
+	if err != nil {
+		return err
+	}
+	a.catalog = src.Catalog
+	return nil
+}
