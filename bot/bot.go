@@ -109,6 +109,15 @@ type Config struct {
 	// Quotes configures the moderators' approval of quotes in
 	// ModeratorChannelID (quote_review.go); the zero value: approval off.
 	Quotes QuotesConfig
+	// FlowAdmin manages the flows' versions for /flows (flows_*.go); nil:
+	// /flows says flow management is not set up.
+	FlowAdmin FlowAdmin
+	// Preview configures the participant service each /flows preview runs
+	// on: give it the study's safety detector, signpost and resources, so
+	// a preview signposts as the study does. The bot sets its Flows,
+	// ConsentVersion, NewID and Log, and its store is the preview's own
+	// (flows_preview.go). The zero value: participant's defaults.
+	Preview participant.Config
 	// TokenCheckAfter is how long the gateway may stay disconnected
 	// before the bot asks the REST API whether its token still works, and
 	// then how often it asks again (connect.go); 0: 10 seconds. Tests
@@ -182,6 +191,9 @@ type Bot struct {
 	readyOnce sync.Once
 
 	watch *tokenWatch // stops Run when the token is refused while it runs
+
+	previews previews     // the /flows previews under way (flows_preview.go)
+	files    *http.Client // downloads the files moderators attach (flows_upload.go)
 }
 
 // messageRef is a question message the bot sent to a DM, kept so a typed
@@ -221,6 +233,9 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	s.LogLevel = discordgo.LogError
 	gw := discordfix.Install(s, fix)
 	b := &Bot{gw: gw, cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
+	// Its own client, with a timeout: an attachment is fetched from
+	// Discord's CDN, not through the API's rate-limited transport.
+	b.files = &http.Client{Transport: cfg.HTTPTransport, Timeout: 30 * time.Second}
 	b.commands = b.commandTable()
 	// The posters reach Discord through a sender, not through b.
 	b.poster = newDigestPoster(cfg, discordSender{s})
