@@ -118,7 +118,7 @@ func lintMessage(name string, le *release.LintError) message {
 		}
 		sb.WriteString(clip(problemLine(p), 180) + "\n")
 	}
-	sb.WriteString("```")
+	sb.WriteString("```\n")
 	if len(probs) > shownProblems {
 		fmt.Fprintf(&sb, "…and %d more. ", len(probs)-shownProblems)
 	}
