@@ -164,7 +164,9 @@ func (b *Bot) startPreview(ctx context.Context, ic *discordgo.InteractionCreate,
 	cfg := b.cfg.Preview
 	cfg.Flows = func() *flows.Catalog { return cat }
 	cfg.ConsentVersion = previewConsent
-	cfg.NewID = func() string { return previewPrefix + randomHex(12) }
+	// As long as the study's session ids (24 characters), so a preview's
+	// custom ids fit Discord's 100 characters wherever the study's do.
+	cfg.NewID = func() string { return previewPrefix + randomHex(8) }
 	cfg.Log = b.log
 	svc, err := participant.New(newPreviewStore(), cfg)
 	if err != nil {
