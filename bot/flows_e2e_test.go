@@ -78,6 +78,9 @@ func TestFlowsUploadPublishRollback(t *testing.T) {
 			opts = append(opts, discordtest.Opt("version", tt.version))
 		}
 		m := h.run(h.moderator, "show", opts...)
+		if tt.version == 0 && m.Content != "**risk** v3, live: published 3 Dec 2026 11:00 UTC by Robin. The source is attached exactly as published." {
+			t.Errorf("show of the live version says %q", m.Content)
+		}
 		name, data := attached(t, m)
 		if name != tt.name || !bytes.Equal(data, tt.want) {
 			t.Errorf("show version:%d attached %s (%d bytes, equal %v); want %s, exactly the source (%d bytes)", tt.version, name, len(data), bytes.Equal(data, tt.want), tt.name, len(tt.want))

@@ -182,6 +182,10 @@ func (b *Bot) startPreview(ctx context.Context, ic *discordgo.InteractionCreate,
 	run := &previewRun{svc: svc, flowID: f.ID, what: what, started: b.cfg.Now()}
 	b.previews.add(pr.Session.ID, run)
 	msgs := run.banner(renderReply(pr, false, pick(pr.Session.Lang, string(ic.Locale))))
+	if len(msgs) == 0 {
+		unlock()
+		return reply{}, fmt.Errorf("preview %s: the flow showed nothing to start with", flowID)
+	}
 	r := shown(msgs[0])
 	i := ic.Interaction
 	r.after = holdUntilDone(func() {

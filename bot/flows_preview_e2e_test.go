@@ -145,5 +145,17 @@ func TestFlowsPreviewNeedsTheModeratorRole(t *testing.T) {
 	if _, err := h.moderator.Click(mood, control(t, mood, bot.ActSkip, "")); err != nil {
 		t.Fatal(err)
 	}
-	waitQ(t, h.moderator, ctx(t), "words")
+	words := waitQ(t, h.moderator, ctx(t), "words")
+
+	// A preview lives in the bot's memory: after a restart its buttons
+	// say it is over.
+	h.stop()
+	h.start()
+	in, err := h.moderator.Click(words, control(t, words, bot.ActSkip, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.answer(h.moderator, in).Content; got != "This preview is over (the bot restarted, or it was started hours ago). Start it again with `/flows preview`; nothing from it was stored." {
+		t.Errorf("a click on a preview after a restart = %q", got)
+	}
 }
