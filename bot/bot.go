@@ -13,7 +13,9 @@
 // prompt scheduler (schedule*.go), the one digest poster that the
 // scheduler, /digest post and `peervoice digest --post` share
 // (digest*.go), the moderators' quote review (quote_*.go) and the export
-// upload (export_command.go). These post through narrow sender
+// upload (export_command.go), and the moderators' /flows (flows_*.go,
+// over the FlowAdmin interface, with previews on a scratch participant
+// service of their own). These post through narrow sender
 // interfaces (send.go), not a *Bot back-pointer, and keep their records
 // through interfaces bot defines (Store); docs/architecture.md follows a
 // digest post through these files.
@@ -21,8 +23,9 @@
 // Of PeerVoice it may import flows, participant, uitext, schedule,
 // internal/keylock and internal/discordfix; research, for the types of
 // what it is handed to post (quote candidates); digest and digest/chart, to
-// render a digest for Discord; and store, for the record types of its
-// Store interfaces. Never config or viper: cmd passes plain values.
+// render a digest for Discord; store, for the record types of its
+// Store interfaces; and release and audit, for the types of FlowAdmin.
+// Never config or viper: cmd passes plain values.
 package bot
 
 import (

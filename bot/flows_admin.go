@@ -76,7 +76,7 @@ func who(a audit.Actor) string {
 		if a.Name != "" {
 			return a.Name
 		}
-		return "<@" + a.ID + ">"
+		return a.ID // not a <@mention>: the notice must ping no one
 	case audit.KindFile:
 		return "the flows folder"
 	}
@@ -138,17 +138,23 @@ func liveNotice(v release.Version) string {
 	if v.Summary != "" {
 		summary = ": " + v.Summary
 	}
-	return clip(fmt.Sprintf("📢 **%s** v%d is live, from %s%s. People part-way through keep the version they started on. `/flows history id:%s` lists every version.",
-		v.FlowID, v.N, who(v.Actor), summary, v.FlowID), maxContent)
+	return clip(noPing(fmt.Sprintf("📢 **%s** v%d is live, from %s%s. People part-way through keep the version they started on. `/flows history id:%s` lists every version.",
+		v.FlowID, v.N, who(v.Actor), summary, v.FlowID)), maxContent)
 }
+
+// noPing keeps a name or a summary from pinging anyone when posted: a
+// nickname such as "@everyone", or a question quoted in a summary, gets
+// a zero-width space after each @, so Discord shows it as text.
+func noPing(s string) string { return strings.ReplaceAll(s, "@", "@\u200b") }
 
 // problemLine is a lint problem as the /flows upload reply lists it:
 // `line:col: message`, without the file, which the reply names once.
 func problemLine(p flows.Problem) string {
-	s := p.Error()
-	if p.File != "" {
-		s = strings.TrimPrefix(s, p.File+":")
-		s = strings.TrimPrefix(s, " ")
+	switch {
+	case p.Line > 0 && p.Col > 0:
+		return fmt.Sprintf("%d:%d: %s", p.Line, p.Col, p.Msg)
+	case p.Line > 0:
+		return fmt.Sprintf("%d: %s", p.Line, p.Msg)
 	}
-	return s
+	return p.Msg
 }

@@ -17,15 +17,13 @@ import (
 // the release service's callback does.
 type flowsHarness struct {
 	*harness
-	guild          *discordtest.Guild
-	general, mods  *discordtest.Channel
-	modRole        *discordtest.Role
-	managers       *discordtest.Role // Manage Server: Discord offers them /flows
-	moderator      *discordtest.User
-	fake           *fakeFlows
-	clock          *discordtest.FakeClock
-	upload         int // uploads made, for their names
-	answeredBefore map[string]int
+	guild         *discordtest.Guild
+	general, mods *discordtest.Channel
+	modRole       *discordtest.Role
+	managers      *discordtest.Role // Manage Server: Discord offers them /flows
+	moderator     *discordtest.User
+	fake          *fakeFlows
+	clock         *discordtest.FakeClock
 }
 
 func newFlowsHarness(t *testing.T) *flowsHarness {
