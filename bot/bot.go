@@ -13,7 +13,9 @@
 // prompt scheduler (schedule*.go), the one digest poster that the
 // scheduler, /digest post and `peervoice digest --post` share
 // (digest*.go), the moderators' quote review (quote_*.go) and the export
-// upload (export_command.go). These post through narrow sender
+// upload (export_command.go), and the moderators' /flows (flows_*.go,
+// over the FlowAdmin interface, with previews on a scratch participant
+// service of their own). These post through narrow sender
 // interfaces (send.go), not a *Bot back-pointer, and keep their records
 // through interfaces bot defines (Store); docs/architecture.md follows a
 // digest post through these files.
@@ -21,8 +23,9 @@
 // Of PeerVoice it may import flows, participant, uitext, schedule,
 // internal/keylock and internal/discordfix; research, for the types of
 // what it is handed to post (quote candidates); digest and digest/chart, to
-// render a digest for Discord; and store, for the record types of its
-// Store interfaces. Never config or viper: cmd passes plain values.
+// render a digest for Discord; store, for the record types of its
+// Store interfaces; and release and audit, for the types of FlowAdmin.
+// Never config or viper: cmd passes plain values.
 package bot
 
 import (
@@ -109,6 +112,15 @@ type Config struct {
 	// Quotes configures the moderators' approval of quotes in
 	// ModeratorChannelID (quote_review.go); the zero value: approval off.
 	Quotes QuotesConfig
+	// FlowAdmin manages the flows' versions for /flows (flows_*.go); nil:
+	// /flows says flow management is not set up.
+	FlowAdmin FlowAdmin
+	// Preview configures the participant service each /flows preview runs
+	// on: give it the study's safety detector, signpost and resources, so
+	// a preview signposts as the study does. The bot sets its Flows,
+	// ConsentVersion, NewID and Log, and its store is the preview's own
+	// (flows_preview.go). The zero value: participant's defaults.
+	Preview participant.Config
 	// TokenCheckAfter is how long the gateway may stay disconnected
 	// before the bot asks the REST API whether its token still works, and
 	// then how often it asks again (connect.go); 0: 10 seconds. Tests
@@ -182,6 +194,9 @@ type Bot struct {
 	readyOnce sync.Once
 
 	watch *tokenWatch // stops Run when the token is refused while it runs
+
+	previews previews     // the /flows previews under way (flows_preview.go)
+	files    *http.Client // downloads the files moderators attach (flows_upload.go)
 }
 
 // messageRef is a question message the bot sent to a DM, kept so a typed
@@ -221,6 +236,9 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	s.LogLevel = discordgo.LogError
 	gw := discordfix.Install(s, fix)
 	b := &Bot{gw: gw, cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
+	// Its own client, with a timeout: an attachment is fetched from
+	// Discord's CDN, not through the API's rate-limited transport.
+	b.files = &http.Client{Transport: cfg.HTTPTransport, Timeout: 30 * time.Second}
 	b.commands = b.commandTable()
 	// The posters reach Discord through a sender, not through b.
 	b.poster = newDigestPoster(cfg, discordSender{s})

@@ -29,6 +29,11 @@ const (
 	ActApproveQuote Action = 'A'
 	ActRejectQuote  Action = 'R'
 	ActUndoQuote    Action = 'U' // back to waiting for a decision
+	// A moderator's buttons beside a flow's draft (/flows upload): Value
+	// is the flow id, Session the draft's hash.
+	ActPreviewDraft  Action = 'V'
+	ActPublishDraft  Action = 'P'
+	ActPublishAnyway Action = 'Y' // publish, confirming the answers it touches
 )
 
 // ID is a decoded custom id: which action, on which session's question.
@@ -73,6 +78,10 @@ func ParseID(s string) (ID, error) {
 	case ActApproveQuote, ActRejectQuote, ActUndoQuote:
 		if id.Value == "" {
 			return ID{}, fmt.Errorf("%w: %q has no quote id", ErrBadID, s)
+		}
+	case ActPreviewDraft, ActPublishDraft, ActPublishAnyway:
+		if id.Value == "" {
+			return ID{}, fmt.Errorf("%w: %q has no flow id", ErrBadID, s)
 		}
 	default:
 		return ID{}, fmt.Errorf("%w: unknown action %q", ErrBadID, parts[1])

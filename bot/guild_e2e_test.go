@@ -112,12 +112,18 @@ func (h *serversHarness) leftOver(t *testing.T, g *discordtest.Guild, defs []*di
 // invitation posted there earlier would be.
 func (h *serversHarness) buttons(t *testing.T, ch *discordtest.Channel) discordtest.Message {
 	t.Helper()
-	var row []discordgo.MessageComponent
+	var buttons []discordgo.MessageComponent
 	for act := range bot.PrivilegedActions() {
-		row = append(row, discordgo.Button{Label: string(act), Style: discordgo.PrimaryButton, CustomID: bot.ID{Action: act, Value: "q1"}.String()})
+		buttons = append(buttons, discordgo.Button{Label: string(act), Style: discordgo.PrimaryButton, CustomID: bot.ID{Action: act, Value: "q1"}.String()})
 	}
-	row = append(row, discordgo.Button{Label: "Answer privately", Style: discordgo.PrimaryButton, CustomID: bot.ID{Action: bot.ActPrompt, Value: "what-matters"}.String()})
-	m, err := bot.SessionOf(h.bot).ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: "earlier", Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}})
+	buttons = append(buttons, discordgo.Button{Label: "Answer privately", Style: discordgo.PrimaryButton, CustomID: bot.ID{Action: bot.ActPrompt, Value: "what-matters"}.String()})
+	var rows []discordgo.MessageComponent // five buttons a row, as Discord allows
+	for len(buttons) > 0 {
+		n := min(5, len(buttons))
+		rows = append(rows, discordgo.ActionsRow{Components: buttons[:n]})
+		buttons = buttons[n:]
+	}
+	m, err := bot.SessionOf(h.bot).ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: "earlier", Components: rows})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,14 +175,14 @@ func TestOnlyTheStudyServer(t *testing.T) {
 	}
 
 	global, inStudy := commandNames(h.e.Commands("")), commandNames(h.e.Commands(h.study.ID))
-	if global != "help,mydata,survey,withdraw" || inStudy != "digest,export,prompt" {
+	if global != "help,mydata,survey,withdraw" || inStudy != "digest,export,flows,prompt" {
 		t.Errorf("registered globally %s, in the study's server %s; want participants' commands globally, the privileged ones in the study's server alone", global, inStudy)
 	}
 	h.leftOver(t, h.other, bot.PrivilegedDefinitions(h.bot))
 
 	var refusedUsers []*discordtest.User
 	refused := 0
-	args := privilegedOptions(h.away)
+	args := privilegedOptions(h.e, h.away)
 	for _, r := range bot.Routes(h.bot) {
 		u := h.manager(h.other)
 		opts := args[name(r)]
@@ -230,7 +236,7 @@ func TestOnlyTheStudyServer(t *testing.T) {
 		if r.Role == "anyone" {
 			continue
 		}
-		got := runIn(t, h.manager(h.study), h.general, r, privilegedOptions(h.general)[name(r)])
+		got := runIn(t, h.manager(h.study), h.general, r, privilegedOptions(h.e, h.general)[name(r)])
 		if got.Content == bot.ForeignServerText || got.Content == bot.NoServerText || strings.HasPrefix(got.Content, "This needs the") {
 			t.Errorf("/%s in the study's server was refused: %q", name(r), got.Content)
 		}
@@ -281,7 +287,7 @@ func TestNoGuildIDPrivilegedOff(t *testing.T) {
 	}
 	// What an earlier discord.guild_id left registered in the server.
 	h.leftOver(t, h.study, bot.PrivilegedDefinitions(h.bot))
-	args := privilegedOptions(h.general)
+	args := privilegedOptions(h.e, h.general)
 	refused := 0
 	for _, r := range bot.Routes(h.bot) {
 		if r.Role == "anyone" {

@@ -53,10 +53,7 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 		})
 		return
 	}
-	p, ok := privilegedActions[id.Action]
-	if !ok {
-		p = privilege{anyone, "button " + string(id.Action)} // still refused from a server not served
-	}
+	p := privilegeOf(id) // flows_preview.go
 	if err := b.requireRole(ic, p.role, p.what); err != nil {
 		b.respond(i, true, func(context.Context) (response, error) { return response{}, err })
 		return
@@ -85,12 +82,15 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 		if len(cd.Values) == 1 {
 			lang = cd.Values[0]
 		}
-		b.stepWith(ic, id, func(ctx context.Context, u participant.User) (participant.Reply, error) {
-			return b.svc.SetLanguage(ctx, u, id.Session, lang)
+		b.stepWith(ic, id, func(ctx context.Context, svc Participants, u participant.User) (participant.Reply, error) {
+			return svc.SetLanguage(ctx, u, id.Session, lang)
 		})
 		return
 	case ActApproveQuote, ActRejectQuote, ActUndoQuote:
 		b.reviewQuote(ic, id)
+		return
+	case ActPreviewDraft, ActPublishDraft, ActPublishAnyway:
+		b.flowButton(ic, id) // flows_upload.go
 		return
 	}
 	var in flows.Input
@@ -124,7 +124,11 @@ func (b *Bot) onModal(ic *discordgo.InteractionCreate) {
 		})
 		return
 	}
-	if err := b.requireRole(ic, anyone, "form"); err != nil { // from a server not served
+	p := privilegeOf(id) // a preview's form needs the moderator role
+	if p.role == anyone {
+		p.what = "form"
+	}
+	if err := b.requireRole(ic, p.role, p.what); err != nil { // and anyone's is refused from a server not served
 		b.respond(i, true, func(context.Context) (response, error) { return response{}, err })
 		return
 	}
@@ -146,15 +150,16 @@ func (b *Bot) onModal(ic *discordgo.InteractionCreate) {
 // step applies one input from a component or form; see stepWith.
 func (b *Bot) step(ic *discordgo.InteractionCreate, id ID, st participant.Step) {
 	st.Lang = string(ic.Locale)
-	b.stepWith(ic, id, func(ctx context.Context, u participant.User) (participant.Reply, error) {
-		return b.svc.Input(ctx, u, st)
+	b.stepWith(ic, id, func(ctx context.Context, svc Participants, u participant.User) (participant.Reply, error) {
+		return svc.Input(ctx, u, st)
 	})
 }
 
-// stepWith applies one step from a component or form (do) and shows the
-// result: the old question is marked answered and disabled, and what
-// follows is sent after it, in the DM or as ephemeral follow-ups.
-func (b *Bot) stepWith(ic *discordgo.InteractionCreate, id ID, do func(context.Context, participant.User) (participant.Reply, error)) {
+// stepWith applies one step from a component or form (do, on the
+// session's service: the study's, or a preview's) and shows the result:
+// the old question is marked answered and disabled, and what follows is
+// sent after it, in the DM or as ephemeral follow-ups.
+func (b *Bot) stepWith(ic *discordgo.InteractionCreate, id ID, do func(context.Context, Participants, participant.User) (participant.Reply, error)) {
 	i := ic.Interaction
 	u := userOf(ic)
 	dm := i.GuildID == ""
@@ -162,8 +167,12 @@ func (b *Bot) stepWith(ic *discordgo.InteractionCreate, id ID, do func(context.C
 	b.respond(i, true, func(ctx context.Context) (response, error) {
 		// Locked here, after respond has armed its deferral timer, and
 		// released once the replies are delivered.
+		svc, preview, err := b.participantsFor(id.Session) // flows_preview.go
+		if err != nil {
+			return response{}, err
+		}
 		unlock := b.lockUser(u.ID)
-		reply, err := do(ctx, person(u))
+		reply, err := do(ctx, svc, person(u))
 		if errors.Is(err, participant.ErrNoSession) {
 			unlock()
 			return response{initial: ephemeralReply(message{Content: uitext.T(locale, uitext.BotNoSession)})}, nil
@@ -178,6 +187,9 @@ func (b *Bot) stepWith(ic *discordgo.InteractionCreate, id ID, do func(context.C
 		}
 		b.forget(id.Session) // the click's message is updated below; no typed answer will mark it
 		msgs := renderReply(reply, dm, locale)
+		if preview != nil {
+			msgs = preview.banner(msgs)
+		}
 		var initial *discordgo.InteractionResponse
 		if i.Message != nil {
 			embeds, comps := answered(i.Message, note(reply, id.Action))
@@ -240,8 +252,12 @@ func (b *Bot) sendDM(channelID string, m message) (*discordgo.Message, error) {
 func (b *Bot) openModal(ic *discordgo.InteractionCreate, id ID) {
 	i := ic.Interaction
 	b.respond(i, true, func(ctx context.Context) (response, error) {
+		svc, _, err := b.participantsFor(id.Session)
+		if err != nil {
+			return response{}, err
+		}
 		// Continue shows where the participant is without changing it.
-		reply, err := b.svc.Continue(ctx, person(userOf(ic)))
+		reply, err := svc.Continue(ctx, person(userOf(ic)))
 		if errors.Is(err, participant.ErrNoSession) {
 			return response{initial: ephemeralReply(message{Content: uitext.T(string(i.Locale), uitext.BotNoSession)})}, nil
 		}

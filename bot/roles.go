@@ -95,9 +95,14 @@ type privilege struct {
 
 // privilegedActions are the buttons only a role may use: onComponent
 // checks each click with requireRole before its handler runs. Every
-// other action is anyone's.
+// other action is anyone's, except on a preview (privilegeOf).
 var privilegedActions = map[Action]privilege{
 	ActApproveQuote: {moderator, "quote review"},
 	ActRejectQuote:  {moderator, "quote review"},
 	ActUndoQuote:    {moderator, "quote review"},
+	// A draft's buttons (flows_upload.go); the buttons of a preview
+	// need the moderator role too (privilegeOf, flows_preview.go).
+	ActPreviewDraft:  {moderator, "flows"},
+	ActPublishDraft:  {moderator, "flows"},
+	ActPublishAnyway: {moderator, "flows"},
 }

@@ -8,21 +8,35 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/internal/discordtest"
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
+	"github.com/peervoice/peervoice/store"
 )
 
 // privilegedOptions are the options each privileged command (and
 // subcommand) is run with below, valid ones, so only the role check can
 // refuse it. A privileged entry of the bot's command table without one
 // fails TestEveryPrivilegedCommandChecksItsRole: none goes untested.
-func privilegedOptions(ch *discordtest.Channel) map[string][]discordtest.CommandOption {
+// The file /flows upload attaches is a clean flow, served by e.
+func privilegedOptions(e *discordtest.Emulator, ch *discordtest.Channel) map[string][]discordtest.CommandOption {
 	flow, channel := discordtest.Opt("flow", "risk"), discordtest.Opt("channel", ch)
+	id := discordtest.Opt("id", "risk")
 	return map[string][]discordtest.CommandOption{
+		"flows list":        nil,
+		"flows upload":      {discordtest.Opt("file", e.NewUpload("risk.yaml", "application/x-yaml", riskSource))},
+		"flows preview":     {id},
+		"flows publish":     {id},
+		"flows history":     {id},
+		"flows show":        {id},
+		"flows rollback":    {id, discordtest.Opt("version", 1)},
+		"flows close":       {id},
+		"flows reopen":      {id},
 		"prompt post":       {flow, channel},
 		"prompt schedule":   {flow, channel, discordtest.Opt("when", "weekly mon 18:00")},
 		"prompt schedules":  nil,
@@ -56,6 +70,7 @@ func newRolesHarness(t *testing.T) *rolesHarness {
 		c.GuildID = h.guild.ID
 		c.ModeratorRoles, c.ResearcherRoles = []string{h.roles["moderator"].ID}, []string{h.roles["researcher"].ID}
 		c.ResearchChannelID = h.research.ID
+		c.FlowAdmin = newFakeFlows(t, storetest.Flows(t), time.Now)
 		c.Digests = func(context.Context, string) (*digest.Digest, error) {
 			h.built.Add(1)
 			return nil, errors.New("no digest in this test")
@@ -114,7 +129,7 @@ func name(r bot.Route) string { return strings.TrimSpace(r.Command + " " + r.Sub
 // The holders of the role are then let through.
 func TestEveryPrivilegedCommandChecksItsRole(t *testing.T) {
 	h := newRolesHarness(t)
-	args := privilegedOptions(h.general)
+	args := privilegedOptions(h.e, h.general)
 	var privileged []bot.Route
 	for _, r := range bot.Routes(h.bot) {
 		if r.Role == "anyone" {
@@ -145,6 +160,9 @@ func TestEveryPrivilegedCommandChecksItsRole(t *testing.T) {
 	}
 	if n := h.built.Load(); n != 0 {
 		t.Errorf("%d digests or exports built for refused members; want none", n)
+	}
+	if up := args["flows upload"][0].Value.(*discordtest.Upload); up.Downloads() != 0 {
+		t.Errorf("the file attached to /flows upload was downloaded %d times for refused members; want never", up.Downloads())
 	}
 	for _, ch := range []*discordtest.Channel{h.general, h.research} {
 		if got := h.e.ChannelMessages(ch.ID); len(got) != 0 {
@@ -215,7 +233,8 @@ func TestCommandTableMatchesDefinitions(t *testing.T) {
 func TestEveryPrivilegedButtonChecksItsRole(t *testing.T) {
 	h := newQuoteHarness(t, quoteA)
 	managers := h.guild.AddRole("managers", discordtest.PermissionManageGuild)
-	r := h.start(nil)
+	fake := newFakeFlows(t, storetest.Flows(t), time.Now)
+	r := h.start(func(c *bot.Config, _ *store.DB) { c.FlowAdmin = fake })
 	request := h.wantPosted("on start", quoteA.ID)[quoteA.ID]
 	clicked := map[bot.Action]bool{}
 	refused := func(act bot.Action) {
@@ -240,12 +259,20 @@ func TestEveryPrivilegedButtonChecksItsRole(t *testing.T) {
 	if got := h.approved(r); !got[quoteA.ID] {
 		t.Errorf("a refused Undo undid the approval: approved %v", got)
 	}
+	// A draft's buttons are on the moderator's own ephemeral reply, which
+	// no one else can click: the moderator loses the role, then clicks.
+	h.guild.AddMember(h.moderator, h.role, managers) // Discord offers /flows to Manage Server
+	refusals := len(clicked)
+	for _, act := range refusedDraftButtons(t, h.e, h.mods, h.moderator, fake, func() { h.guild.AddMember(h.moderator, managers) }) {
+		clicked[act] = true
+		refusals++
+	}
 	for act, role := range bot.PrivilegedActions() {
 		if !clicked[act] {
 			t.Errorf("button %c needs the %s role, but this test never clicks it: add a step", act, role)
 		}
 	}
-	if n := strings.Count(h.logs.String(), "privileged command refused"); n != len(clicked) {
-		t.Errorf("%d refusals logged; want %d", n, len(clicked))
+	if n := strings.Count(h.logs.String(), "privileged command refused"); n != refusals {
+		t.Errorf("%d refusals logged; want %d", n, refusals)
 	}
 }

@@ -61,10 +61,13 @@ var rules = map[string]rule{
 	// Discord: its embeds, and its charts as PNG attachments; and store
 	// for the record types (Post, Schedule, QuoteReview) and sentinels of
 	// the interfaces it defines for the database (bot.Store), which
-	// *store.DB satisfies: bot never opens the database itself.
+	// *store.DB satisfies: bot never opens the database itself. It
+	// imports release for the types of FlowAdmin, the interface /flows
+	// needs of the flows' versions (*release.Service satisfies it), and
+	// audit for the actor it hands FlowAdmin.
 	"bot": {
 		may: []string{"flows", "participant", "uitext", "schedule", "research", "internal/keylock", "internal/discordfix",
-			"digest", "digest/chart", "store"},
+			"digest", "digest/chart", "store", "release", "audit"},
 		never: []string{viper, module + "/config"},
 	},
 

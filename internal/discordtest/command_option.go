@@ -17,19 +17,20 @@ const (
 	optRole            = 8
 	optMentionable     = 9
 	optNumber          = 10
+	optAttachment      = 11
 )
 
 // CommandOption is an option a simulated user fills in when running a
 // slash command. Make them with Opt and Sub.
 type CommandOption struct {
 	Name    string
-	Value   any // string, int, float64, bool, *User, *Channel or *Role
+	Value   any // string, int, float64, bool, *User, *Channel, *Role or *Upload
 	Options []CommandOption
 }
 
 // Opt is an option called name with the given value: a string, an integer,
-// a float64, a bool, a *User, a *Channel or a *Role, matching the option's
-// registered type.
+// a float64, a bool, a *User, a *Channel, a *Role or an *Upload (from
+// Emulator.NewUpload), matching the option's registered type.
 func Opt(name string, value any) CommandOption {
 	return CommandOption{Name: name, Value: value}
 }
@@ -45,14 +46,16 @@ type resolved struct {
 	Members  map[string]memberJSON  `json:"members,omitempty"`
 	Channels map[string]channelJSON `json:"channels,omitempty"`
 	Roles    map[string]roleJSON    `json:"roles,omitempty"`
+	// Attachments are the files attached to attachment options.
+	Attachments map[string]map[string]any `json:"attachments,omitempty"`
 }
 
 func newResolved() *resolved {
-	return &resolved{Users: map[string]userJSON{}, Members: map[string]memberJSON{}, Channels: map[string]channelJSON{}, Roles: map[string]roleJSON{}}
+	return &resolved{Users: map[string]userJSON{}, Members: map[string]memberJSON{}, Channels: map[string]channelJSON{}, Roles: map[string]roleJSON{}, Attachments: map[string]map[string]any{}}
 }
 
 func (r *resolved) empty() bool {
-	return len(r.Users)+len(r.Members)+len(r.Channels)+len(r.Roles) == 0
+	return len(r.Users)+len(r.Members)+len(r.Channels)+len(r.Roles)+len(r.Attachments) == 0
 }
 
 // buildOptions turns the user's options into the interaction's options,
@@ -153,6 +156,11 @@ func (e *Emulator) optionValue(d optionDef, v any, g *Guild, res *resolved) (any
 		if r, ok := v.(*Role); ok {
 			res.Roles[r.ID] = roleJSONOf(r)
 			return r.ID, nil
+		}
+	case optAttachment:
+		if u, ok := v.(*Upload); ok {
+			res.Attachments[u.ID] = u.json()
+			return u.ID, nil
 		}
 	}
 	return bad()

@@ -172,8 +172,8 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if strings.HasPrefix(r.URL.Path, "/attachments/") {
-		e.serveAttachment(w, r)
+	if strings.HasPrefix(r.URL.Path, "/attachments/") || strings.HasPrefix(r.URL.Path, "/ephemeral-attachments/") {
+		e.serveCDN(w, r)
 		return
 	}
 	writeJSON(w, http.StatusNotFound, apiError{Message: "404: Not Found", Code: 0})

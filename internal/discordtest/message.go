@@ -47,6 +47,7 @@ type attachment struct {
 	contentType string
 	description string
 	data        []byte
+	downloads   int // fetched from the CDN (user_upload.go)
 }
 
 // changed records an edit or deletion and wakes whoever waits on it.

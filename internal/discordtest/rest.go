@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 )
 
 // reply is a handler's answer, written by the middleware.
@@ -179,21 +178,4 @@ func (e *Emulator) handleUnsupported(req *apiRequest) reply {
 // attachmentURL is where the emulator serves an attachment.
 func (e *Emulator) attachmentURL(channelID string, a *attachment) string {
 	return fmt.Sprintf("%s/attachments/%s/%s/%s", e.srv.URL, channelID, a.id, a.filename)
-}
-
-// serveAttachment serves /attachments/{channel_id}/{attachment_id}/{filename}.
-func (e *Emulator) serveAttachment(w http.ResponseWriter, r *http.Request) {
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/attachments/"), "/")
-	e.mu.Lock()
-	var a *attachment
-	if len(parts) == 3 {
-		a = e.attachments[parts[1]]
-	}
-	e.mu.Unlock()
-	if a == nil {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", a.contentType)
-	_, _ = w.Write(a.data)
 }
