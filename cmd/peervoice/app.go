@@ -53,6 +53,8 @@ type app struct {
 	live bool
 	// rel is the flow release service, made by releases.
 	rel *release.Service
+	// liveSrc serves the live flows in run and chat (a.live).
+	liveSrc *liveSource
 }
 
 type binding struct {
@@ -257,9 +259,21 @@ func (a *app) service(db *store.DB) (*participant.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	det, err := a.detector()
+	cfg, err := a.participantConfig()
 	if err != nil {
 		return nil, err
+	}
+	cfg.Flows = cat
+	return participant.New(db, cfg)
+}
+
+// participantConfig is the participant service's configuration but its
+// flows: the study's information, consent, crisis detector and
+// signposting, which moderators' previews of a flow use too.
+func (a *app) participantConfig() (participant.Config, error) {
+	det, err := a.detector()
+	if err != nil {
+		return participant.Config{}, err
 	}
 	s := a.cfg.Safety
 	var res []safety.Resource
@@ -270,19 +284,18 @@ func (a *app) service(db *store.DB) (*participant.Service, error) {
 	if a.cfg.Study.InfoFile != "" {
 		b, err := os.ReadFile(a.cfg.Study.InfoFile)
 		if err != nil {
-			return nil, fmt.Errorf("config: study.info_file: %w", err)
+			return participant.Config{}, fmt.Errorf("config: study.info_file: %w", err)
 		}
 		info = string(b)
 	}
-	return participant.New(db, participant.Config{
-		Flows:          cat,
+	return participant.Config{
 		StudyInfo:      info,
 		ConsentVersion: a.cfg.Study.ConsentVersion,
 		Detector:       det,
 		Signpost:       s.Message,
 		Resources:      res,
 		Log:            a.log,
-	})
+	}, nil
 }
 
 // detector returns the crisis detector of the safety.* settings, built

@@ -40,13 +40,27 @@ type liveSource struct {
 	cat     *flows.Catalog
 	stamp   string
 	checked time.Time
+	// live is each flow's live version as last served, to tell the
+	// moderators of every version that goes live, whoever made it: this
+	// process, another (peervoice flows publish beside the bot) or the
+	// folder. pending holds those found before announce was set.
+	live     map[string]string
+	announce func(release.Version)
+	pending  []release.Version
 }
 
 // newLiveSource seeds the database from dir (or the pack) and loads the
 // live catalog.
 func newLiveSource(ctx context.Context, rel *release.Service, dir string, log *slog.Logger) (*liveSource, error) {
-	s := &liveSource{rel: rel, dir: dir, log: log}
+	s := &liveSource{rel: rel, dir: dir, log: log, live: map[string]string{}}
 	rel.OnLive(func(release.Version) { s.dirty.Store(true) })
+	before, err := rel.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range before.Flows() {
+		s.live[f.ID] = f.Version
+	}
 	if err := s.seed(ctx, "its flow is not updated until it is fixed"); err != nil {
 		return nil, err
 	}
@@ -54,6 +68,14 @@ func newLiveSource(ctx context.Context, rel *release.Service, dir string, log *s
 	if err != nil {
 		return nil, err
 	}
+	if len(before.Flows()) == 0 {
+		// A new study's first flows: nothing changed for anyone, so
+		// nothing to tell.
+		for _, f := range c.Flows() {
+			s.live[f.ID] = f.Version
+		}
+	}
+	s.noteLive(ctx, c)
 	if len(c.Flows()) == 0 {
 		log.Warn("no flow is open: participants have nothing to start until one is reopened (peervoice flows reopen ID)")
 	}
@@ -153,7 +175,60 @@ func (s *liveSource) Catalog() *flows.Catalog {
 		return s.cat
 	}
 	s.cat = c
+	s.noteLive(ctx, c)
 	return s.cat
+}
+
+// noteLive finds the flows of c whose live version changed since last
+// served and announces each (or keeps it for announce). A flow closed
+// and reopened on the same version is not announced again: its version
+// did not change. Called with s.mu held, or before s is shared.
+func (s *liveSource) noteLive(ctx context.Context, c *flows.Catalog) {
+	for _, f := range c.Flows() {
+		if s.live[f.ID] == f.Version {
+			continue
+		}
+		s.live[f.ID] = f.Version
+		v, err := s.rel.Show(ctx, f.ID, 0)
+		if err != nil {
+			s.log.Warn("cannot read a flow's live version to tell the moderators", "flow", f.ID, "err", err)
+			continue
+		}
+		if s.announce == nil {
+			s.pending = append(s.pending, v)
+			continue
+		}
+		s.announce(v)
+	}
+}
+
+// Watch looks at the folder and the database every interval until ctx
+// ends, so that a version made live elsewhere (a file saved, peervoice
+// flows publish beside the bot) is served and told to the moderators
+// even while no participant asks for the flows.
+func (s *liveSource) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.Catalog()
+		}
+	}
+}
+
+// Announce sets where versions going live are told (the bot's
+// moderator channel), and tells it of those found before.
+func (s *liveSource) Announce(fn func(release.Version)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.announce = fn
+	for _, v := range s.pending {
+		fn(v)
+	}
+	s.pending = nil
 }
 
 // checkFlowFiles makes sure, before a database is created, that the
@@ -207,6 +282,6 @@ func (a *app) liveFlows(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	a.catalog = src.Catalog
+	a.catalog, a.liveSrc = src.Catalog, src
 	return nil
 }

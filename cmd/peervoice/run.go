@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -49,6 +50,10 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			if err != nil {
 				return err
 			}
+			preview, err := a.participantConfig()
+			if err != nil {
+				return err
+			}
 			b, err := bot.New(bot.Config{
 				Token: d.Token, GuildID: d.GuildID, APIURL: d.APIURL, GatewayURL: d.GatewayURL,
 				ResearchChannelID: d.ResearchChannelID, ModeratorChannelID: d.ModeratorChannelID,
@@ -56,10 +61,17 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				Log: a.log, Store: db, Location: loc, Prompts: prompts, Digests: digests,
 				DigestPosting: bot.DigestPosting{Schedule: a.cfg.Digest.Schedule}, Exports: a.exportSource(db),
 				Quotes: quotes, UploadLimit: d.UploadLimit,
+				FlowAdmin: a.releases(db), Preview: preview,
 			}, svc)
 			if err != nil {
 				return err
 			}
+			// Every version that goes live, from Discord, the command
+			// line or the folder, is told in the moderator channel.
+			a.liveSrc.Announce(b.FlowLive)
+			watch, stopWatch := context.WithCancel(cmd.Context())
+			defer stopWatch()
+			go a.liveSrc.Watch(watch, 2*time.Second)
 			if err := b.Run(cmd.Context()); err != nil {
 				if errors.Is(err, bot.ErrNoToken) || errors.Is(err, bot.ErrTokenRefused) {
 					return err
