@@ -145,7 +145,11 @@ func draftMessage(d release.Draft) message {
 	var tail strings.Builder
 	tail.WriteString("\nNothing is live yet. Preview it, or publish it as the next version.")
 	if d.Affected > 0 {
-		fmt.Fprintf(&tail, "\n⚠️ These changes touch **%d answers** already given. Publishing needs your confirmation: **Publish anyway**, or `/flows publish id:%s confirm:true`.", d.Affected, d.FlowID)
+		answers := "answers"
+		if d.Affected == 1 {
+			answers = "answer"
+		}
+		fmt.Fprintf(&tail, "\n⚠️ These changes touch **%d %s** already given. Publishing needs your confirmation: **Publish anyway**, or `/flows publish id:%s confirm:true`.", d.Affected, answers, d.FlowID)
 	}
 	room := maxContent - len([]rune(sb.String())) - len([]rune(tail.String())) - 40
 	for i, c := range d.Changes {
