@@ -42,6 +42,12 @@ func (b *Bot) register() error {
 	return nil
 }
 
+// FlowsChanged tells the bot the flows it serves may have changed
+// outside it (a flow closed, reopened or published from the command
+// line or the folder): /survey's choices are registered again if they
+// did.
+func (b *Bot) FlowsChanged() { b.refreshCommands() }
+
 // refreshCommands registers the commands again when moderators have
 // added, removed or renamed flows, so the choices of /survey match.
 func (b *Bot) refreshCommands() {

@@ -46,6 +46,7 @@ type liveSource struct {
 	// folder. pending holds those found before announce was set.
 	live     map[string]string
 	announce func(release.Version)
+	changed  func()
 	pending  []release.Version
 }
 
@@ -214,17 +215,25 @@ func (s *liveSource) Watch(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			s.Catalog()
+			s.mu.Lock()
+			before := strings.Join(s.cat.IDs(), ",")
+			changed := s.changed
+			s.mu.Unlock()
+			if after := strings.Join(s.Catalog().IDs(), ","); after != before && changed != nil {
+				changed() // outside s.mu: the bot reads the flows again
+			}
 		}
 	}
 }
 
 // Announce sets where versions going live are told (the bot's
-// moderator channel), and tells it of those found before.
-func (s *liveSource) Announce(fn func(release.Version)) {
+// moderator channel), and tells it of those found before; changed is
+// called when Watch finds the flows served changed (a flow closed or
+// reopened, here or elsewhere), so /survey's list follows.
+func (s *liveSource) Announce(fn func(release.Version), changed func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.announce = fn
+	s.announce, s.changed = fn, changed
 	for _, v := range s.pending {
 		fn(v)
 	}

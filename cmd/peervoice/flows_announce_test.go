@@ -12,7 +12,8 @@ import (
 // and checks the moderator channel is told of each version that goes
 // live while it runs, whoever made it: the folder (a file saved) and a
 // colleague at the command line (peervoice flows publish beside the
-// bot). A new study's first versions are told to no one.
+// bot). A new study's first versions are told to no one. A flow closed
+// at the command line leaves /survey's list.
 func TestRunTellsModeratorsOfEveryVersion(t *testing.T) {
 	e := newEmulator(t)
 	g := e.AddGuild("Peer support")
@@ -44,6 +45,29 @@ func TestRunTellsModeratorsOfEveryVersion(t *testing.T) {
 	v3 := writeFile(t, t.TempDir(), "mood.yaml", moodFlowV("Tell us more, if you like."))
 	must(t, 0, dir, "", "flows", "publish", v3)
 	told("**mood** v3 is live, from cli:" + me(t))
+
+	// Closed at the command line, the flow leaves /survey's list.
+	offered := func() bool {
+		for _, c := range e.Commands("") {
+			if c.Name == "survey" && len(c.Options) > 0 {
+				for _, ch := range c.Options[0].Choices {
+					if ch.Value == "mood" {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	if !offered() {
+		t.Fatal("/survey does not offer mood while it is open")
+	}
+	must(t, 0, dir, "", "flows", "close", "mood")
+	for deadline := time.Now().Add(20 * time.Second); offered(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("/survey still offers mood after flows close\n%s", logs.String())
+		}
+	}
 	stop()
 	if got := len(e.ChannelMessages(mods.ID)); got != 2 {
 		t.Errorf("the moderator channel has %d messages; want 2 (none for the new study's first version)", got)

@@ -68,7 +68,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			}
 			// Every version that goes live, from Discord, the command
 			// line or the folder, is told in the moderator channel.
-			a.liveSrc.Announce(b.FlowLive)
+			a.liveSrc.Announce(b.FlowLive, b.FlowsChanged)
 			watch, stopWatch := context.WithCancel(cmd.Context())
 			defer stopWatch()
 			go a.liveSrc.Watch(watch, 2*time.Second)
