@@ -112,8 +112,9 @@ var rules = map[string]rule{
 
 	// store is the SQLite edge; a session's state is opaque JSON to it,
 	// so it needs no other PeerVoice package (STYLE.md would allow flows)
-	// but the leaf that types the digest's figures it returns.
-	"store": {may: []string{"digest/figures"}, never: []string{discordgo, viper, nethttp, module + "/digest", module + "/digest/disclosure", module + "/digest/chart"}},
+	// but the leaf that types the digest's figures it returns, and audit,
+	// whose entries and hash chain the audit log keeps (store/audit.go).
+	"store": {may: []string{"digest/figures", "audit"}, never: []string{discordgo, viper, nethttp, module + "/digest", module + "/digest/disclosure", module + "/digest/chart"}},
 
 	// schedule (issue 10 step 2): one grammar for prompt and digest
 	// schedules, imported by config and bot.
