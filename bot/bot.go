@@ -36,6 +36,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordfix"
 	"github.com/peervoice/peervoice/internal/keylock"
@@ -114,6 +115,10 @@ type Config struct {
 	// then how often it asks again (connect.go); 0: 10 seconds. Tests
 	// shorten it.
 	TokenCheckAfter time.Duration
+	// Audit keeps the audit log of privileged actions (audit.go): each
+	// audited command, quote decision, scheduled post and refusal; nil:
+	// audit.Discard.
+	Audit audit.Recorder
 }
 
 // Store is what the bot keeps in the database: the schedules and the
@@ -171,6 +176,7 @@ type Bot struct {
 	sched      *scheduler     // nil: no scheduled prompts nor digests
 	poster     *digestPoster  // posts every digest: the scheduler's and /digest post's
 	quotes     *quoteReviewer // nil: quote approval off
+	audit      auditLog       // the audit log of privileged actions (audit.go)
 
 	inflight  sync.WaitGroup
 	userLocks keylock.Locks // lockUser
@@ -221,6 +227,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	s.LogLevel = discordgo.LogError
 	gw := discordfix.Install(s, fix)
 	b := &Bot{gw: gw, cfg: cfg, svc: svc, log: cfg.Log, s: s, last: map[string]messageRef{}, ready: make(chan struct{}), connected: make(chan struct{})}
+	b.audit = newAuditLog(cfg)
 	b.commands = b.commandTable()
 	// The posters reach Discord through a sender, not through b.
 	b.poster = newDigestPoster(cfg, discordSender{s})

@@ -42,9 +42,11 @@ func (b *Bot) requireServer(ic *discordgo.InteractionCreate, r role, what string
 	switch {
 	case b.cfg.GuildID != "" && from != "" && from != b.cfg.GuildID:
 		b.log.Warn("interaction refused: it came from a server PeerVoice does not serve", "command", what, "guild", from, "serves", b.cfg.GuildID)
+		b.auditRefusal(ic, "from server "+from+", which PeerVoice does not serve")
 		return userError{ForeignServerText}
 	case b.cfg.GuildID == "" && r != anyone:
 		b.log.Warn("privileged command refused: discord.guild_id is empty, so moderator and researcher commands are off", "command", what, "role", r.String(), "guild", from, "fix", noServerFix)
+		b.auditRefusal(ic, "discord.guild_id is empty, so moderator and researcher commands are off")
 		return userError{NoServerText}
 	}
 	return nil

@@ -61,10 +61,12 @@ var rules = map[string]rule{
 	// Discord: its embeds, and its charts as PNG attachments; and store
 	// for the record types (Post, Schedule, QuoteReview) and sentinels of
 	// the interfaces it defines for the database (bot.Store), which
-	// *store.DB satisfies: bot never opens the database itself.
+	// *store.DB satisfies: bot never opens the database itself; and
+	// audit, to record privileged actions through the audit.Recorder it
+	// is handed.
 	"bot": {
 		may: []string{"flows", "participant", "uitext", "schedule", "research", "internal/keylock", "internal/discordfix",
-			"digest", "digest/chart", "store"},
+			"digest", "digest/chart", "store", "audit"},
 		never: []string{viper, module + "/config"},
 	},
 
