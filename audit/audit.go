@@ -48,6 +48,9 @@ func (a Actor) String() string {
 		}
 		return a.Name + " (" + a.ID + ")"
 	case KindCLI:
+		if a.ID == "" {
+			return KindCLI // the operator left unnamed: a withdrawal
+		}
 		return "cli:" + a.ID
 	}
 	return a.Kind
