@@ -55,7 +55,7 @@ func (l auditLog) record(ctx context.Context, e audit.Entry) {
 	defer cancel()
 	if err := l.rec.Record(ctx, e); err != nil {
 		l.log.Error("audit: could not record a privileged action in the audit log; the action itself stands",
-			"action", e.Action, "actor", e.Actor.String(), "target", e.Target, "outcome", e.Outcome, "details", e.Details, "err", err)
+			"action", e.Action, "actor_kind", e.Actor.Kind, "target", e.Target, "outcome", e.Outcome, "details", e.Details, "err", err)
 	}
 }
 

@@ -189,3 +189,18 @@ func TestAuditCommandLongOutput(t *testing.T) {
 	}
 }
 
+// wantAudited fails the test unless the audit log holds exactly n
+// entries of action with outcome, each as ok says (nil: any).
+func wantAudited(t *testing.T, db *store.DB, action, outcome string, n int, ok func(audit.Entry) bool) {
+	t.Helper()
+	got := find(auditLog(t, db), action, outcome)
+	if len(got) != n {
+		t.Errorf("audit log: %d %s entries of %s; want %d: %+v", len(got), outcome, action, n, got)
+		return
+	}
+	for _, e := range got {
+		if ok != nil && !ok(e) {
+			t.Errorf("audit log: entry %+v is not as wanted", e)
+		}
+	}
+}
