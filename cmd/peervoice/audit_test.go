@@ -193,3 +193,29 @@ func TestAuditVerify(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditConfigAtStart: each `peervoice run` records the configuration
+// it started with, once: the server, the channels and the roles, so that
+// a change between two starts is on the record.
+func TestAuditConfigAtStart(t *testing.T) {
+	e := newEmulator(t)
+	study := e.AddGuild("Peer support")
+	dir := t.TempDir()
+	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL(), "PEERVOICE_DISCORD_GUILD_ID=" + study.ID,
+		"PEERVOICE_DISCORD_RESEARCH_CHANNEL_ID=111111111111111111", "PEERVOICE_ROLES_MODERATOR=222222222222222222"}
+	_, stop := startBot(t, dir, env)
+	stop()
+	_, stop = startBot(t, dir, append(env, "PEERVOICE_ROLES_RESEARCHER=333333333333333333"))
+	stop()
+	r := peervoice(t, dir, "", nil, "audit", "--action", "config")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 2 {
+		t.Fatalf("audit --action config: exit %d, %d lines; want 2\n%s\n%s", r.code, len(lines), r.stdout, r.stderr)
+	}
+	want := "\tconfig.start\t-\tok\tguild_id=" + study.ID + " research_channel_id=111111111111111111 moderator_channel_id=(none) roles.moderator=222222222222222222 roles.researcher="
+	for i, role := range []string{"(none)", "333333333333333333"} {
+		if !strings.Contains(lines[i], want+role) {
+			t.Errorf("start %d is recorded as %q; want it to hold %q", i+1, lines[i], want+role)
+		}
+	}
+}
