@@ -45,9 +45,9 @@ const moderatorPerms = discordgo.PermissionManageServer | discordgo.PermissionAd
 // without one. Then the role: for anyone it passes; otherwise the member
 // must hold one of the configured role ids, or, with none configured,
 // Manage Server or Administrator. In a DM there is no member, so nothing
-// privileged runs there. A refusal is logged (without who asked), and
-// says kindly what is needed; what names the command or button in the
-// log.
+// privileged runs there. A refusal is logged (without who asked),
+// recorded in the audit log (auditRefusal: naming only staff), and says
+// kindly what is needed; what names the command or button in the log.
 func (b *Bot) requireRole(ic *discordgo.InteractionCreate, r role, what string) error {
 	if err := b.requireServer(ic, r, what); err != nil {
 		return err

@@ -19,8 +19,11 @@ var _ audit.Recorder = (*DB)(nil)
 
 // Record appends e to the audit log, setting its Seq, Prev and Hash (and
 // At, from the store's clock, when zero). The last entry is read and the
-// new one written in one write transaction: the writer connection is
-// the only one, so concurrent Records chain one after another.
+// new one written in one write transaction, begun IMMEDIATE (conn.go):
+// it holds the database's write lock from the start, so concurrent
+// Records, of this process (one writer connection) or of another (the
+// bot and a CLI command at once), chain one after another; and seq, the
+// primary key, could not be taken twice anyway.
 func (db *DB) Record(ctx context.Context, e audit.Entry) error {
 	if e.Action == "" || e.Actor.Kind == "" || e.Outcome == "" {
 		return fmt.Errorf("audit: record: action %q, actor kind %q, outcome %q: all three are required", e.Action, e.Actor.Kind, e.Outcome)
