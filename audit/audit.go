@@ -34,15 +34,23 @@ const (
 )
 
 // String returns the actor as the log shows it: "Name (123)",
-// "cli:alice", "file" or "system".
+// "cli:alice", "file" or "system"; "discord" for a Discord member left
+// unnamed (one refused who holds no staff role, and may be a
+// participant).
 func (a Actor) String() string {
 	switch a.Kind {
 	case KindDiscord:
+		if a.ID == "" {
+			return KindDiscord
+		}
 		if a.Name == "" {
 			return a.ID
 		}
 		return a.Name + " (" + a.ID + ")"
 	case KindCLI:
+		if a.ID == "" {
+			return KindCLI // the operator left unnamed: a withdrawal
+		}
 		return "cli:" + a.ID
 	}
 	return a.Kind

@@ -39,6 +39,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordfix"
 	"github.com/peervoice/peervoice/internal/keylock"
@@ -126,6 +127,10 @@ type Config struct {
 	// then how often it asks again (connect.go); 0: 10 seconds. Tests
 	// shorten it.
 	TokenCheckAfter time.Duration
+	// Audit keeps the audit log of privileged actions (audit.go): each
+	// audited command, quote decision, scheduled post and refusal; nil:
+	// audit.Discard.
+	Audit audit.Recorder
 }
 
 // Store is what the bot keeps in the database: the schedules and the
@@ -183,6 +188,7 @@ type Bot struct {
 	sched      *scheduler     // nil: no scheduled prompts nor digests
 	poster     *digestPoster  // posts every digest: the scheduler's and /digest post's
 	quotes     *quoteReviewer // nil: quote approval off
+	audit      auditLog       // the audit log of privileged actions (audit.go)
 
 	inflight  sync.WaitGroup
 	userLocks keylock.Locks // lockUser
@@ -239,6 +245,7 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 	// Its own client, with a timeout: an attachment is fetched from
 	// Discord's CDN, not through the API's rate-limited transport.
 	b.files = &http.Client{Transport: cfg.HTTPTransport, Timeout: 30 * time.Second}
+	b.audit = newAuditLog(cfg)
 	b.commands = b.commandTable()
 	// The posters reach Discord through a sender, not through b.
 	b.poster = newDigestPoster(cfg, discordSender{s})

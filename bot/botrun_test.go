@@ -67,7 +67,9 @@ func startBot(t *testing.T, o botOpts) *running {
 	if testing.Verbose() {
 		out = io.MultiWriter(o.logs, testWriter{t})
 	}
-	cfg := bot.Config{Token: o.e.Token(), APIURL: o.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	// Every bot under test keeps its audit log in its database, so every
+	// test runs the recording too.
+	cfg := bot.Config{Token: o.e.Token(), APIURL: o.e.URL(), Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})), Audit: db}
 	if o.config != nil {
 		o.config(&cfg, db)
 	}

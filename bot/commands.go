@@ -14,7 +14,7 @@ import (
 // commandTable lists the bot's slash commands, by name: with their
 // handlers, the table dispatch reads (handler.go).
 func (b *Bot) commandTable() map[string]command {
-	cmds := []command{b.surveyCommand(), b.helpCommand(), b.mydataCommand(), b.withdrawCommand(), b.promptCommand(), b.digestCommand(), b.exportCommand(), b.flowsCommand()}
+	cmds := []command{b.surveyCommand(), b.helpCommand(), b.mydataCommand(), b.withdrawCommand(), b.promptCommand(), b.digestCommand(), b.exportCommand(), b.flowsCommand(), b.auditCommand()}
 	table := map[string]command{}
 	for _, c := range cmds {
 		table[c.def.Name] = c
@@ -30,7 +30,7 @@ func (b *Bot) register() error {
 	key := strings.Join(b.svc.Flows().IDs(), ",")
 	table := b.commandTable()
 	var defs []*discordgo.ApplicationCommand
-	for _, name := range []string{"survey", "help", "mydata", "withdraw", "prompt", "digest", "export", "flows"} {
+	for _, name := range []string{"survey", "help", "mydata", "withdraw", "prompt", "digest", "export", "flows", "audit"} {
 		defs = append(defs, table[name].def)
 	}
 	if err := b.registerScoped(table, defs); err != nil { // guild.go: participants' globally, the rest in discord.guild_id

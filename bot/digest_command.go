@@ -39,8 +39,8 @@ func (b *Bot) digestCommand() command {
 			}},
 		},
 		routes: map[string]route{
-			"preview": {role: researcher, handle: b.digestPreview},
-			"post":    {role: researcher, handle: b.digestPost},
+			"preview": {role: researcher, audit: "digest.preview", handle: b.digestPreview},
+			"post":    {role: researcher, audit: "digest.post", handle: b.digestPost},
 		},
 		usage: "Use `/digest preview` or `/digest post`.",
 	}
@@ -76,6 +76,7 @@ func (b *Bot) buildDigest(ctx context.Context, period string) (*digest.Digest, e
 // message as the response, the rest, charts included, as ephemeral
 // follow-ups.
 func (b *Bot) digestPreview(ctx context.Context, rq request) (reply, error) {
+	rq.note.target = rq.str("period")
 	if err := b.digestsAvailable(); err != nil {
 		return reply{}, err
 	}
@@ -83,6 +84,7 @@ func (b *Bot) digestPreview(ctx context.Context, rq request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	rq.note.target = d.Period.Name
 	msgs, err := digestMessages(d, b.cfg.DigestPosting.charts())
 	if err != nil {
 		return reply{}, err
@@ -115,6 +117,7 @@ func (b *Bot) digestPost(ctx context.Context, rq request) (reply, error) {
 	}
 	i, period, again := rq.i, rq.str("period"), rq.flag("again")
 	channel := b.cfg.ResearchChannelID
+	rq.note.target, rq.note.details = period, fmt.Sprintf("channel=%s again=%t", channel, again)
 	if channel == "" {
 		b.log.Warn("cannot post digest", "err", ErrNoResearchChannel)
 		return reply{}, userError{"There is no research channel to post in. A server admin should set `discord.research_channel_id` to the research channel's id (right-click the channel, Copy Channel ID) and restart PeerVoice; then run `/digest post` again. `/digest preview` works meanwhile."}
@@ -123,6 +126,7 @@ func (b *Bot) digestPost(ctx context.Context, rq request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	rq.note.target = d.Period.Name
 	pp, err := b.poster.postOnce(ctx, d, again)
 	var pe *DigestPostError
 	switch {
@@ -141,8 +145,10 @@ func (b *Bot) digestPost(ctx context.Context, rq request) (reply, error) {
 	case pp.unclaimed:
 		return b.digestPostUnclaimed(ctx, i, d, again)
 	case pp.prior != nil:
+		rq.note.details = joinDetails(rq.note.details, "already posted, not posted again")
 		return b.alreadyPosted(i, d, *pp.prior)
 	}
+	rq.note.details = joinDetails(rq.note.details, fmt.Sprintf("posted %d message(s)", pp.n))
 	return shown(message{Content: fmt.Sprintf("Posted the digest for %s in <#%s> (%d message(s)): %s",
 		d.Period.Name, channel, pp.n, messageLink(i.GuildID, channel, pp.first))}), nil
 }

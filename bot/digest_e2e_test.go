@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/disclosure"
@@ -194,6 +195,11 @@ func TestDigestPreviewAndPost(t *testing.T) {
 	if got := h.asked(); got != "2026-W46," {
 		t.Errorf("periods asked for = %q; want \"2026-W46,\"", got)
 	}
+	byResearcher := func(period string) func(audit.Entry) bool {
+		return func(e audit.Entry) bool { return e.Actor.ID == h.researcher.ID && e.Target == period }
+	}
+	wantAudited(t, h.db, "digest.preview", audit.OK, 1, byResearcher("2026-W46"))
+	wantAudited(t, h.db, "digest.post", audit.OK, 1, byResearcher("2026-W47"))
 }
 
 func TestDigestNeedsTheResearcherRole(t *testing.T) {

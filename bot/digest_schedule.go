@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/schedule"
 	"github.com/peervoice/peervoice/store"
@@ -23,6 +24,7 @@ type digestJob struct {
 	loc    *time.Location
 	tick   time.Duration // the scheduler's, to tell a catch-up from a tick
 	log    *slog.Logger
+	audit  auditLog
 	since  time.Time // when the database first saw the schedule; zero until read
 }
 
@@ -39,7 +41,7 @@ func newDigestJob(cfg Config, poster *digestPoster, tick time.Duration) (*digest
 		}
 		return nil, nil
 	}
-	j := &digestJob{st: cfg.Store, poster: poster, loc: cfg.Location, tick: tick, log: cfg.Log}
+	j := &digestJob{st: cfg.Store, poster: poster, loc: cfg.Location, tick: tick, log: cfg.Log, audit: newAuditLog(cfg)}
 	if s := cfg.DigestPosting.Schedule; s != "" {
 		w, err := schedule.ParseWeekly(s, j.loc)
 		if err != nil {
@@ -67,7 +69,7 @@ func (j *digestJob) check(ctx context.Context, now time.Time) {
 		if !retryDue(p, now) {
 			continue // backing off: a channel that keeps refusing is not asked every tick
 		}
-		j.poster.publishClaimed(ctx, p, now, nil) // logged inside
+		j.publish(ctx, p, now, "retry of a post that failed")
 	}
 	if j.when == nil {
 		return
@@ -96,7 +98,20 @@ func (j *digestJob) check(ctx context.Context, now time.Time) {
 	if now.Sub(occ) > 2*j.tick {
 		j.log.Info("digest: catching up a digest missed while the bot was away", "period", period.Name, "scheduled", occ.In(j.loc))
 	}
-	j.poster.publishClaimed(ctx, p, now, nil)
+	j.publish(ctx, p, now, "scheduled")
+}
+
+// publish posts a claimed digest (logged inside) and records it in the
+// audit log, as the system's.
+func (j *digestJob) publish(ctx context.Context, p store.Post, now time.Time, why string) {
+	_, n, err := j.poster.publishClaimed(ctx, p, now, nil)
+	name, _ := store.DigestPeriod(p.ScheduleID)
+	e := audit.Entry{Actor: systemActor, Action: "digest.post", Target: name, Outcome: audit.OK,
+		Details: joinDetails(why, fmt.Sprintf("channel=%s", j.poster.channel), fmt.Sprintf("posted %d message(s)", n))}
+	if err != nil {
+		e.Outcome, e.Details = audit.Failed, joinDetails(e.Details, clip(err.Error(), 300))
+	}
+	j.audit.record(ctx, e)
 }
 
 // The back-off of a digest whose post keeps failing: the first retry

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/digest/disclosure"
@@ -167,6 +168,11 @@ func TestDigestScheduledWeekly(t *testing.T) {
 	h.clock.Set(at(2026, 12, 7, 18, 0))
 	bot.CheckSchedules(r.b)
 	h.wantDigests("the next Monday", "2026-W48", "2026-W49")
+	// Posted by the system, each once.
+	es := find(auditLog(t, r.db), "digest.post", audit.OK)
+	if len(es) != 2 || es[0].Actor != (audit.Actor{Kind: audit.KindSystem}) || es[0].Target != "2026-W48" || es[1].Target != "2026-W49" || !strings.Contains(es[0].Details, "scheduled") {
+		t.Errorf("audited digest posts = %+v; want the system's of 2026-W48 and 2026-W49", es)
+	}
 	if v := h.e.Violations(); len(v) > 0 {
 		t.Errorf("violations: %v", v)
 	}

@@ -60,7 +60,7 @@ func (b *Bot) exportCommand() command {
 		},
 		// slow: building a workbook takes long; respond defers
 		// (ephemerally) once it has taken a moment.
-		routes: one(route{role: researcher, slow: true, handle: b.export}),
+		routes: one(route{role: researcher, slow: true, audit: "export", handle: b.export}),
 	}
 }
 
@@ -69,6 +69,8 @@ func (b *Bot) export(ctx context.Context, rq request) (reply, error) {
 	if _, ok := rq.opts["format"]; ok {
 		format = rq.str("format")
 	}
+	// The bot's exports are always scrubbed (ExportSource).
+	rq.note.details = fmt.Sprintf("format=%s scrubbed=true channel=%s", format, b.cfg.ResearchChannelID)
 	if format != ExportXLSX && format != ExportCSV {
 		return reply{}, userError{"Choose the format `xlsx` or `csv`."}
 	}

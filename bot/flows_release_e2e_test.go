@@ -11,6 +11,7 @@ import (
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/discordtest"
 	"github.com/peervoice/peervoice/release"
+	"github.com/peervoice/peervoice/store"
 )
 
 // newReleaseHarness is a flows harness whose /flows runs on the real
@@ -28,7 +29,7 @@ func newReleaseHarness(t *testing.T) (*flowsHarness, *release.Service) {
 	h.guild.AddMember(h.moderator, h.modRole, h.managers)
 	var rel *release.Service
 	h.configure = func(c *bot.Config) {
-		rel = release.NewWith(release.Options{Store: h.db, Now: h.clock.Now})
+		rel = release.NewWith(release.Options{Store: h.db, Audit: h.db, Now: h.clock.Now})
 		var seeds []release.Source
 		names, err := fs.Glob(flows.Pack(), "*.yaml")
 		if err != nil {
@@ -131,6 +132,28 @@ func TestFlowsOnTheReleaseService(t *testing.T) {
 	vs, err := rel.History(c, "risk")
 	if err != nil || len(vs) != 3 || !vs[2].Live || vs[2].Hash != vs[0].Hash || vs[1].Actor.Name != "Robin" {
 		t.Fatalf("history after the rollback = %+v, %v; want v1, v2 by Robin, v3 live with v1's source", vs, err)
+	}
+	// Every change is on the audit log, by the moderator who made it.
+	entries, err := h.db.AuditEntries(c, store.AuditFilter{Action: "flows"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	imports := 0
+	for _, e := range entries {
+		if e.Action == "flows.import" {
+			imports++ // the pack, seeded as peervoice run seeds it
+			continue
+		}
+		got = append(got, e.Actor.String()+" "+e.Action+" "+e.Target+" "+e.Outcome)
+	}
+	if imports == 0 {
+		t.Error("the pack's versions imported at the start are not on the audit log")
+	}
+	want := "Robin (" + h.moderator.ID + ") flows.upload risk draft ok|Robin (" + h.moderator.ID + ") flows.publish risk v2 ok|" +
+		"Robin (" + h.moderator.ID + ") flows.upload risk draft ok|Robin (" + h.moderator.ID + ") flows.rollback risk v3 ok"
+	if strings.Join(got, "|") != want {
+		t.Errorf("audit log of flows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.ReplaceAll(want, "|", "\n"))
 	}
 	carol := h.e.User("carol")
 	h.consent(carol, "risk")

@@ -42,9 +42,11 @@ func (b *Bot) requireServer(ic *discordgo.InteractionCreate, r role, what string
 	switch {
 	case b.cfg.GuildID != "" && from != "" && from != b.cfg.GuildID:
 		b.log.Warn("interaction refused: it came from a server PeerVoice does not serve", "command", what, "guild", from, "serves", b.cfg.GuildID)
+		b.auditRefusal(ic, "from server "+from+", which PeerVoice does not serve")
 		return userError{ForeignServerText}
 	case b.cfg.GuildID == "" && r != anyone:
 		b.log.Warn("privileged command refused: discord.guild_id is empty, so moderator and researcher commands are off", "command", what, "role", r.String(), "guild", from, "fix", noServerFix)
+		b.auditRefusal(ic, "discord.guild_id is empty, so moderator and researcher commands are off")
 		return userError{NoServerText}
 	}
 	return nil
@@ -105,10 +107,25 @@ func (b *Bot) logServerBinding() {
 func (b *Bot) serverWatch() func(*discordgo.Session, *discordgo.GuildCreate) {
 	var mu sync.Mutex
 	seen := map[string]bool{}
-	return func(_ *discordgo.Session, gc *discordgo.GuildCreate) {
+	return func(s *discordgo.Session, gc *discordgo.GuildCreate) {
 		g := gc.Guild
 		if g == nil || g.ID == "" {
 			return
+		}
+		// discordgo's state keeps this same *Guild and writes channels
+		// into it as CHANNEL_CREATE events come, while this handler runs
+		// on a goroutine of its own: the channels are read under the
+		// state's lock (the race detector caught it with a server added
+		// while the bot runs).
+		var channels []string
+		if s != nil && s.State != nil {
+			s.State.RLock()
+		}
+		for _, ch := range g.Channels {
+			channels = append(channels, ch.ID)
+		}
+		if s != nil && s.State != nil {
+			s.State.RUnlock()
 		}
 		mu.Lock()
 		again := seen[g.ID]
@@ -123,9 +140,9 @@ func (b *Bot) serverWatch() func(*discordgo.Session, *discordgo.GuildCreate) {
 		}
 		b.log.Warn("the bot is in a server PeerVoice does not serve: it refuses every command and button there", "guild", g.ID, "name", g.Name, "serves", b.cfg.GuildID,
 			"fix", "remove the bot from that server (Server Settings, Integrations), or, if it is the study's server, set discord.guild_id to its id")
-		for _, ch := range g.Channels {
+		for _, ch := range channels {
 			for key, id := range map[string]string{"discord.research_channel_id": b.cfg.ResearchChannelID, "discord.moderator_channel_id": b.cfg.ModeratorChannelID} {
-				if id != "" && ch.ID == id {
+				if id != "" && ch == id {
 					b.log.Warn(key+" is a channel of a server PeerVoice does not serve: what it posts there leaves the study's server", "channel", id, "guild", g.ID, "name", g.Name,
 						"fix", "set "+key+" to a channel of the server discord.guild_id names")
 				}

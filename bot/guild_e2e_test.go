@@ -175,7 +175,7 @@ func TestOnlyTheStudyServer(t *testing.T) {
 	}
 
 	global, inStudy := commandNames(h.e.Commands("")), commandNames(h.e.Commands(h.study.ID))
-	if global != "help,mydata,survey,withdraw" || inStudy != "digest,export,flows,prompt" {
+	if global != "help,mydata,survey,withdraw" || inStudy != "audit,digest,export,flows,prompt" {
 		t.Errorf("registered globally %s, in the study's server %s; want participants' commands globally, the privileged ones in the study's server alone", global, inStudy)
 	}
 	h.leftOver(t, h.other, bot.PrivilegedDefinitions(h.bot))

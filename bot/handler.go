@@ -33,7 +33,12 @@ type route struct {
 	// its work is bounded by slowTimeout instead of running unbounded.
 	// Every handler, slow or not, is deferred by respond once it has
 	// taken ackAfter.
-	slow   bool
+	slow bool
+	// audit is the action each use is recorded as in the audit log, with
+	// what the handler notes (request.note) and its outcome; "": not
+	// recorded (a read such as /prompt schedules). Refusals are recorded
+	// whatever it says (requireRole).
+	audit  string
 	handle handler
 }
 
@@ -54,6 +59,9 @@ type request struct {
 	// opts are the subcommand's options (the command's, without one),
 	// by name.
 	opts map[string]*discordgo.ApplicationCommandInteractionDataOption
+	// note is what the handler tells the audit log of its action
+	// (route.audit); never nil in a handler dispatch runs.
+	note *auditNote
 }
 
 // str is the option's value as text (a channel's id for a channel); ""
@@ -141,7 +149,11 @@ func (b *Bot) dispatch(ic *discordgo.InteractionCreate, c command) {
 			ctx, cancel = context.WithTimeout(ctx, slowTimeout)
 			defer cancel()
 		}
+		rq.note = &auditNote{}
 		res, err := r.handle(ctx, rq)
+		if r.audit != "" {
+			b.auditUse(ctx, rq, r.audit, rq.note, err)
+		}
 		if err != nil {
 			return response{}, err
 		}

@@ -54,10 +54,10 @@ func (b *Bot) promptCommand() command {
 			}},
 		},
 		routes: map[string]route{
-			"post":       {role: moderator, handle: b.promptPost},
-			"schedule":   {role: moderator, handle: b.promptSchedule},
+			"post":       {role: moderator, audit: "prompt.post", handle: b.promptPost},
+			"schedule":   {role: moderator, audit: "prompt.schedule", handle: b.promptSchedule},
 			"schedules":  {role: moderator, handle: b.promptSchedules},
-			"unschedule": {role: moderator, handle: b.promptUnschedule},
+			"unschedule": {role: moderator, audit: "prompt.unschedule", handle: b.promptUnschedule},
 		},
 		usage: "Use `/prompt post` or `/prompt schedule`.",
 	}
@@ -66,6 +66,7 @@ func (b *Bot) promptCommand() command {
 // promptPost posts an invitation now.
 func (b *Bot) promptPost(_ context.Context, rq request) (reply, error) {
 	channelID := rq.str("channel")
+	rq.note.target, rq.note.details = rq.str("flow"), "channel="+channelID
 	msg, err := b.invitation(rq.str("flow"), rq.str("text"))
 	if errors.Is(err, flows.ErrUnknownFlow) {
 		return reply{}, userError{err.Error()}

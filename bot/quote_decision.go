@@ -119,7 +119,11 @@ func reviewed(m *discordgo.Message, rev store.QuoteReview) message {
 // changes nothing and says so.
 func (b *Bot) reviewQuote(ic *discordgo.InteractionCreate, id ID) {
 	i := ic.Interaction
-	b.respond(i, true, func(ctx context.Context) (response, error) {
+	b.respond(i, true, func(ctx context.Context) (res response, err error) {
+		note := &auditNote{target: id.Value}
+		defer func() {
+			b.auditUse(ctx, request{ic: ic}, buttonActions[id.Action], note, err)
+		}()
 		r := b.quotes
 		if r == nil {
 			b.log.Warn("quote review button used while quote approval is off", "quote", id.Value)
@@ -130,7 +134,7 @@ func (b *Bot) reviewQuote(ic *discordgo.InteractionCreate, id ID) {
 		// otherwise this update, carrying the quote's words, could reach
 		// Discord just after the withdrawal's edit had removed them.
 		unlock := b.lockQuote(id.Value)
-		res, err := b.decideQuote(ctx, i, r, id)
+		res, err = b.decideQuote(ctx, i, r, id, note)
 		if err != nil || res.initial == nil {
 			unlock()
 			return res, err
@@ -146,7 +150,7 @@ func (b *Bot) reviewQuote(ic *discordgo.InteractionCreate, id ID) {
 func (b *Bot) lockQuote(quoteID string) func() { return b.userLocks.Lock("quote/" + quoteID) }
 
 // decideQuote records the click and says what to show.
-func (b *Bot) decideQuote(ctx context.Context, i *discordgo.Interaction, r *quoteReviewer, id ID) (response, error) {
+func (b *Bot) decideQuote(ctx context.Context, i *discordgo.Interaction, r *quoteReviewer, id ID, note *auditNote) (response, error) {
 	rev, changed, err := r.decide(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return response{}, userError{"PeerVoice has no record of this quote, so nothing changed. It may come from another PeerVoice database."}
@@ -155,6 +159,7 @@ func (b *Bot) decideQuote(ctx context.Context, i *discordgo.Interaction, r *quot
 		return response{}, err
 	}
 	if rev.Status == store.QuoteWithdrawn {
+		note.details = "nothing changed: the quote was withdrawn by its author"
 		// Nothing recorded; the request loses its words here too,
 		// should the reviewer's edit not have reached it yet.
 		note := message{Content: withdrawnNote}
@@ -164,6 +169,7 @@ func (b *Bot) decideQuote(ctx context.Context, i *discordgo.Interaction, r *quot
 		return response{initial: updateReply(withdrawnMessage()), after: func() { b.followup(i, note, true) }}, nil
 	}
 	if !changed {
+		note.details = "nothing changed: already " + string(rev.Status)
 		// The request is brought up to date (it may have been left
 		// stale, say by a crash before its update), and the note goes
 		// as an ephemeral follow-up: an ephemeral response after a
@@ -176,6 +182,7 @@ func (b *Bot) decideQuote(ctx context.Context, i *discordgo.Interaction, r *quot
 		return response{initial: updateReply(reviewed(i.Message, rev)), after: after}, nil
 	}
 	b.log.Info("quote reviewed", "quote", rev.QuoteID, "decision", string(rev.Status), "decisions", rev.Decisions)
+	note.details = "now " + string(rev.Status)
 	if i.Message == nil {
 		return response{initial: ephemeralReply(message{Content: "Recorded: " + statusText(rev)})}, nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/digest"
 	"github.com/peervoice/peervoice/internal/discordtest"
@@ -241,6 +242,15 @@ func TestQuoteReviewApproveReject(t *testing.T) {
 	rev, err := r.db.QuoteReviewOf(context.Background(), quoteB.ID)
 	if err != nil || rev.Decisions != 3 || rev.Status != store.QuoteApproved {
 		t.Errorf("review of %s = %+v, %v; want approved after 3 decisions", quoteB.ID, rev, err)
+	}
+	// Each click is on the record, by the moderator who made it.
+	by := func(u *discordtest.User, quote string) func(audit.Entry) bool {
+		return func(e audit.Entry) bool { return e.Actor.ID == u.ID && e.Actor.Name == u.Name && e.Target == quote }
+	}
+	wantAudited(t, r.db, "quote.reject", audit.OK, 1, by(h.second, quoteB.ID))
+	wantAudited(t, r.db, "quote.undo", audit.OK, 1, by(h.second, quoteB.ID))
+	if es := find(auditLog(t, r.db), "quote.approve", audit.OK); len(es) != 2 || !by(h.moderator, quoteA.ID)(es[0]) || !by(h.second, quoteB.ID)(es[1]) {
+		t.Errorf("audited approvals = %+v; want %s's of %s, then %s's of %s", es, h.moderator.Name, quoteA.ID, h.second.Name, quoteB.ID)
 	}
 
 	// Later checks, and a restart, post nothing again.

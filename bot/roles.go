@@ -14,6 +14,7 @@ const (
 	anyone     role = iota
 	moderator       // manages prompts and reviews quotes
 	researcher      // sees digests and exports
+	staff           // either of the two: reads the audit log
 )
 
 // String names the role as a refusal does: "This needs the moderator
@@ -24,6 +25,8 @@ func (r role) String() string {
 		return "moderator"
 	case researcher:
 		return "researcher"
+	case staff:
+		return "moderator or researcher"
 	}
 	return "anyone"
 }
@@ -42,9 +45,9 @@ const moderatorPerms = discordgo.PermissionManageServer | discordgo.PermissionAd
 // without one. Then the role: for anyone it passes; otherwise the member
 // must hold one of the configured role ids, or, with none configured,
 // Manage Server or Administrator. In a DM there is no member, so nothing
-// privileged runs there. A refusal is logged (without who asked), and
-// says kindly what is needed; what names the command or button in the
-// log.
+// privileged runs there. A refusal is logged (without who asked),
+// recorded in the audit log (auditRefusal: naming only staff), and says
+// kindly what is needed; what names the command or button in the log.
 func (b *Bot) requireRole(ic *discordgo.InteractionCreate, r role, what string) error {
 	if err := b.requireServer(ic, r, what); err != nil {
 		return err
@@ -57,11 +60,19 @@ func (b *Bot) requireRole(ic *discordgo.InteractionCreate, r role, what string) 
 		ids = b.cfg.ModeratorRoles
 	case researcher:
 		ids = b.cfg.ResearcherRoles
+	case staff:
+		// Either role will do; with neither configured, Manage Server
+		// stands in for both, as it does for each.
+		if allowed(ic, b.cfg.ModeratorRoles, moderatorPerms) {
+			return nil
+		}
+		ids = b.cfg.ResearcherRoles
 	}
 	if allowed(ic, ids, moderatorPerms) {
 		return nil
 	}
 	b.log.Warn("privileged command refused: the member lacks the role", "command", what, "role", r.String())
+	b.auditRefusal(ic, "needs the "+r.String()+" role")
 	return roleError{r}
 }
 

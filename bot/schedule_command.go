@@ -22,6 +22,7 @@ func (b *Bot) promptSchedule(ctx context.Context, rq request) (reply, error) {
 	if s == nil {
 		return reply{}, errNoScheduler
 	}
+	rq.note.details = fmt.Sprintf("flow=%s channel=%s when=%q", rq.str("flow"), rq.str("channel"), rq.str("when"))
 	f, err := b.svc.Flows().Get(rq.str("flow"))
 	if errors.Is(err, flows.ErrUnknownFlow) {
 		return reply{}, userError{"Sorry, " + err.Error() + "."}
@@ -43,6 +44,8 @@ func (b *Bot) promptSchedule(ctx context.Context, rq request) (reply, error) {
 		return reply{}, err
 	}
 	b.log.Info("prompt scheduled", "schedule", sc.Key(), "flow", f.ID, "when", w.String())
+	rq.note.target = "schedule " + sc.Key()
+	rq.note.details = fmt.Sprintf("flow=%s channel=%s when=%q", f.ID, sc.ChannelID, w.String())
 	return shown(message{Content: fmt.Sprintf(
 		"Scheduled `%s`: **%s** in <#%s>, %s (%s). Next: %s.\nTo stop it: `/prompt unschedule id:%s`",
 		sc.Key(), f.Title.String(), sc.ChannelID, w.Describe(), s.loc, next.In(s.loc).Format("Monday 2 January 2006, 15:04 MST"), sc.Key())}), nil
@@ -90,6 +93,7 @@ func (b *Bot) promptUnschedule(ctx context.Context, rq request) (reply, error) {
 		return reply{}, errNoScheduler
 	}
 	id := strings.TrimPrefix(strings.TrimSpace(rq.str("id")), "#")
+	rq.note.target = "schedule " + id
 	for _, sc := range s.config {
 		if sc.id == id {
 			return reply{}, userError{fmt.Sprintf("`%s` is in the config file (prompts.schedule): remove it there and restart the bot.", id)}

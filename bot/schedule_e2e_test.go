@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/bot"
 	"github.com/peervoice/peervoice/internal/discordtest"
 	"github.com/peervoice/peervoice/store"
@@ -264,6 +266,18 @@ func TestScheduledPromptByModerator(t *testing.T) {
 	}
 	h.clock.Set(at(2026, 12, 1, 19, 0))
 	bot.CheckSchedules(r.b)
+	byMod := func(target string) func(audit.Entry) bool {
+		return func(e audit.Entry) bool { return e.Actor.ID == mod.ID && (target == "" || e.Target == target) }
+	}
+	wantAudited(t, r.db, "prompt.schedule", audit.OK, 2, byMod(""))
+	wantAudited(t, r.db, "prompt.schedule", audit.Failed, 2, byMod(""))
+	wantAudited(t, r.db, "prompt.unschedule", audit.OK, 1, byMod("schedule 2"))
+	wantAudited(t, r.db, "prompt.unschedule", audit.Failed, 2, byMod(""))
+	if es := find(auditLog(t, r.db), "prompt.post", audit.OK); len(es) == 0 || !slices.ContainsFunc(es, func(e audit.Entry) bool {
+		return e.Actor.Kind == audit.KindSystem && e.Target == "recovery" && strings.Contains(e.Details, "schedule=1 ")
+	}) {
+		t.Errorf("audited prompt posts = %+v; want the system's post of schedule 1", es)
+	}
 	r.stop()
 	launch := 0
 	for _, m := range h.posted() {

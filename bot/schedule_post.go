@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -12,8 +14,12 @@ import (
 // unless Discord has the message.
 func (s *scheduler) post(ctx context.Context, sc prompt, p store.Post, now time.Time) {
 	log := s.log.With("schedule", sc.id, "occurrence", p.Occurrence.In(s.loc))
+	e := audit.Entry{Actor: systemActor, Action: "prompt.post", Target: sc.flowID, Outcome: audit.OK,
+		Details: fmt.Sprintf("scheduled; schedule=%s channel=%s occurrence=%s", sc.id, sc.channelID, p.Occurrence.UTC().Format(time.RFC3339))}
 	fail := func(reason, fix string, err error) {
 		postFailed(ctx, s.st, log, p, now, "scheduled prompt", s.out.channelName(sc.channelID), reason, fix, err)
+		e.Outcome, e.Details = audit.Failed, joinDetails(e.Details, clip(reason, 300))
+		s.audit.record(ctx, e)
 	}
 	msg, err := s.out.invitation(sc.flowID, sc.text)
 	if err != nil {
@@ -33,4 +39,5 @@ func (s *scheduler) post(ctx context.Context, sc prompt, p store.Post, now time.
 		return
 	}
 	log.Info("posted scheduled prompt", "channel", s.out.channelName(sc.channelID), "message", m.ID)
+	s.audit.record(ctx, e)
 }

@@ -85,6 +85,7 @@ type scheduler struct {
 	grace  time.Duration
 	now    func() time.Time
 	tick   time.Duration
+	audit  auditLog
 
 	digest *digestJob // nil: no digests posted by the scheduler
 
@@ -112,7 +113,7 @@ func newScheduler(cfg Config, out promptSender, cat *flows.Catalog, poster *dige
 	if cfg.Store == nil {
 		return nil, nil
 	}
-	s := &scheduler{out: out, log: cfg.Log, st: cfg.Store, loc: pc.Location, grace: pc.Grace, now: cfg.Now, tick: tick,
+	s := &scheduler{out: out, log: cfg.Log, st: cfg.Store, loc: pc.Location, grace: pc.Grace, now: cfg.Now, tick: tick, audit: newAuditLog(cfg),
 		digest: dj, seen: map[string]time.Time{}, first: make(chan struct{})}
 	if s.loc == nil {
 		s.loc = cfg.Location

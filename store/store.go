@@ -34,8 +34,9 @@
 // stored in UTC with nanosecond precision and come back in UTC.
 //
 // The store imports no other PeerVoice package but digest/figures, the
-// leaf that types the digest's raw figures it returns (a session's state
-// is an opaque JSON blob and answers are store-level records): never
+// leaf that types the digest's raw figures it returns, and audit, whose
+// entries and chain the audit log keeps (a session's state is an opaque
+// JSON blob and answers are store-level records): never
 // digest itself, discordgo nor viper; internal/archtest checks it.
 package store
 

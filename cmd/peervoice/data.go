@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/participant"
 	"github.com/peervoice/peervoice/terminal"
 )
@@ -66,6 +67,17 @@ func (a *app) withdrawCmd() *cobra.Command {
 			}
 			defer db.Close()
 			found, err := svc.Withdraw(cmd.Context(), u)
+			// That it happened, never who: the participant is not named,
+			// nor is the OS user, who is the participant by default.
+			details := "a participant's data was deleted"
+			if !found {
+				details = "nothing was stored about the participant"
+			}
+			e := audit.Entry{Actor: audit.Actor{Kind: audit.KindCLI}, Action: "withdraw", Outcome: audit.OK, Details: details + "; who is not recorded"}
+			if err != nil {
+				e.Outcome, e.Details = audit.Failed, "withdrawal failed; who is not recorded"
+			}
+			a.record(cmd.Context(), db, e)
 			if err != nil {
 				return err
 			}

@@ -88,12 +88,16 @@ latest week that has.`,
 						return err
 					}
 				}
-				if err := a.postDigest(cmd.Context(), db, d, again); err != nil {
+				err := a.postDigest(cmd.Context(), db, d, again)
+				a.recordRun(cmd.Context(), db, "digest.post", d.Period.Name, fmt.Sprintf("--post again=%t", again), err)
+				if err != nil {
 					return err
 				}
 				return damagedDigest(a.stderr, d)
 			}
-			if err := writeDigest(d, format, out, a.stdout); err != nil {
+			err = writeDigest(d, format, out, a.stdout)
+			a.recordRun(cmd.Context(), db, "digest.preview", d.Period.Name, "format="+format, err)
+			if err != nil {
 				return err
 			}
 			return damagedDigest(a.stderr, d)

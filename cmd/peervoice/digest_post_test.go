@@ -96,6 +96,11 @@ func TestDigestPostBinary(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.stderr, "discord.research_channel_id") {
 		t.Errorf("digest --post with no research channel: exit %d\n%s", r.code, r.stderr)
 	}
+	// Every --post is in the audit log, the failed ones too.
+	r = peervoice(t, dir, "", nil, "audit", "--action", "digest.post")
+	if ok, failed := strings.Count(r.stdout, "\tdigest.post\t"+last+"\tok\t"), strings.Count(r.stdout, "\tdigest.post\t"+week+"\tfailed\t"); r.code != 0 || ok != 3 || failed != 2 {
+		t.Errorf("audit --action digest.post: exit %d, %d posts of %s ok, %d of %s failed; want 3 and 2:\n%s", r.code, ok, last, failed, week, r.stdout)
+	}
 }
 
 // embedText is everything a message's embeds say.

@@ -120,6 +120,7 @@ readable by you alone; an existing file is not overwritten unless --force.`,
 				sum, err = exportCSVDir(cmd, db, out, force, opt)
 			}
 			clearBar() // before the summary, which may share the terminal's line
+			a.recordRun(cmd.Context(), db, "export", out, fmt.Sprintf("format=%s scrubbed=%t", format, !unscrubbed), err)
 			if err != nil {
 				return fmt.Errorf("export: %w", err)
 			}

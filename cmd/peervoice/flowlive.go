@@ -279,10 +279,9 @@ func (a *app) releases(db *store.DB) *release.Service {
 }
 
 // auditRecorder is the one place the audit log of flow changes is
-// chosen, for the bot, chat and the flows subcommands alike. The store
-// has no audit log yet, so changes are recorded nowhere; when it has
-// one, return it here.
-func (a *app) auditRecorder(*store.DB) audit.Recorder { return audit.Discard }
+// chosen, for the bot, chat and the flows subcommands alike: the
+// database's own.
+func (a *app) auditRecorder(db *store.DB) audit.Recorder { return db }
 
 // liveFlows makes the database the source of the flows served: it seeds
 // it and sets a.catalog to its live flows.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/release"
 )
 
@@ -206,6 +205,3 @@ func versionArg(s string) (int, error) {
 	}
 	return n, nil
 }
-
-// cliActor is the operator at the shell, as the audit log names them.
-func cliActor() audit.Actor { return audit.Actor{Kind: audit.KindCLI, ID: osUser()} }

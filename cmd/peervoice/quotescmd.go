@@ -272,7 +272,9 @@ answer, nothing is changed.`,
 				return err
 			}
 			defer q.db.Close()
-			return q.decide(cmd.Context(), a.stdout, qd, args)
+			err = q.decide(cmd.Context(), a.stdout, qd, args)
+			a.recordRun(cmd.Context(), q.db, "quote."+qd.name, strings.Join(args, " "), "", err)
+			return err
 		},
 	}
 	a.quoteFlags(cmd)

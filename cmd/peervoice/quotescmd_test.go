@@ -149,6 +149,13 @@ func TestQuotesCommand(t *testing.T) {
 			t.Errorf("after quotes %v the digest publishes %q; want %q", st.args, got, st.published)
 		}
 	}
+	// Each decision is on the record, the refused one too.
+	r = peervoice(t, dir, "", nil, "audit", "--action", "quote")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 1+len(steps) || !strings.Contains(lines[0], "\tquote.approve\t"+alpha.id+" 0123456789ab\tfailed\t") ||
+		!strings.Contains(lines[len(lines)-1], "\tquote.undo\t"+alpha.id+"\tok") {
+		t.Errorf("audit --action quote: exit %d, %d lines; want %d, from the failed approval to the last undo:\n%s", r.code, len(lines), 1+len(steps), r.stdout)
+	}
 	quotes, out = listQuotes(t, dir, nil, "--period", week)
 	for _, q := range []struct{ who, decision string }{{"Alpha", "undecided"}, {"Bravo", "approved on "}, {"Charlie", "undecided"}} {
 		if !strings.HasPrefix(quotes[q.who].decision, q.decision) {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/peervoice/peervoice/audit"
 	"github.com/peervoice/peervoice/bot"
 )
 
@@ -60,12 +62,13 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				ModeratorRoles: a.cfg.Roles.Moderator, ResearcherRoles: a.cfg.Roles.Researcher,
 				Log: a.log, Store: db, Location: loc, Prompts: prompts, Digests: digests,
 				DigestPosting: bot.DigestPosting{Schedule: a.cfg.Digest.Schedule}, Exports: a.exportSource(db),
-				Quotes: quotes, UploadLimit: d.UploadLimit,
+				Quotes: quotes, UploadLimit: d.UploadLimit, Audit: db,
 				FlowAdmin: a.releases(db), Preview: preview,
 			}, svc)
 			if err != nil {
 				return err
 			}
+			a.record(cmd.Context(), db, audit.Entry{Action: "config.start", Outcome: audit.OK, Details: a.startConfig()})
 			// Every version that goes live, from Discord, the command
 			// line or the folder, is told in the moderator channel.
 			a.liveSrc.Announce(b.FlowLive, b.FlowsChanged)
@@ -100,6 +103,21 @@ func (a *app) prompts() (bot.PromptsConfig, error) {
 		scheduled = append(scheduled, bot.ScheduledPrompt{ID: s.ID, FlowID: s.Flow, ChannelID: s.Channel, When: s.When(), Text: s.Text})
 	}
 	return bot.PromptsConfig{Schedules: scheduled, Location: loc, Grace: p.Grace}, nil
+}
+
+// startConfig is the configuration the audit log keeps at each start:
+// where PeerVoice serves and posts, and who holds its roles, so that a
+// change between two starts is on the record.
+func (a *app) startConfig() string {
+	d, r := a.cfg.Discord, a.cfg.Roles
+	none := func(s string) string {
+		if s == "" {
+			return "(none)"
+		}
+		return s
+	}
+	return fmt.Sprintf("guild_id=%s research_channel_id=%s moderator_channel_id=%s roles.moderator=%s roles.researcher=%s",
+		none(d.GuildID), none(d.ResearchChannelID), none(d.ModeratorChannelID), none(strings.Join(r.Moderator, ",")), none(strings.Join(r.Researcher, ",")))
 }
 
 // digestZone is digest.timezone, the bot's Config.Location: where digest

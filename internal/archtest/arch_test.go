@@ -64,7 +64,8 @@ var rules = map[string]rule{
 	// *store.DB satisfies: bot never opens the database itself. It
 	// imports release for the types of FlowAdmin, the interface /flows
 	// needs of the flows' versions (*release.Service satisfies it), and
-	// audit for the actor it hands FlowAdmin.
+	// audit for the actor it hands FlowAdmin and to record privileged
+	// actions through the audit.Recorder it is handed.
 	"bot": {
 		may: []string{"flows", "participant", "uitext", "schedule", "research", "internal/keylock", "internal/discordfix",
 			"digest", "digest/chart", "store", "release", "audit"},
@@ -115,8 +116,9 @@ var rules = map[string]rule{
 
 	// store is the SQLite edge; a session's state is opaque JSON to it,
 	// so it needs no other PeerVoice package (STYLE.md would allow flows)
-	// but the leaf that types the digest's figures it returns.
-	"store": {may: []string{"digest/figures"}, never: []string{discordgo, viper, nethttp, module + "/digest", module + "/digest/disclosure", module + "/digest/chart"}},
+	// but the leaf that types the digest's figures it returns, and audit,
+	// whose entries and hash chain the audit log keeps (store/audit.go).
+	"store": {may: []string{"digest/figures", "audit"}, never: []string{discordgo, viper, nethttp, module + "/digest", module + "/digest/disclosure", module + "/digest/chart"}},
 
 	// schedule (issue 10 step 2): one grammar for prompt and digest
 	// schedules, imported by config and bot.
