@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -98,14 +99,18 @@ func TestAuditListsCommandLineActions(t *testing.T) {
 		t.Fatalf("audit: exit %d\n%s", r.code, r.stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	// First the built-in flows, imported into the new study as its
+	// first versions, by the pack's files.
+	imports := importsFirst(t, lines)
+	lines = lines[imports:]
 	if len(lines) != 3 {
-		t.Fatalf("audit lists %d lines; want 3:\n%s", len(lines), r.stdout)
+		t.Fatalf("audit lists %d lines after the imports; want 3:\n%s", len(lines), r.stdout)
 	}
 	me := "cli:" + currentUser(t)
 	wants := [][]string{
-		{"1\t", "\t" + me + "\t", "\texport\tout\tok\tformat=csv scrubbed=false"},
-		{"2\t", "\t" + me + "\t", "\tdigest.preview\t", "\tok\tformat=md"},
-		{"3\t", "\tcli\twithdraw\t-\tok\ta participant's data was deleted; who is not recorded"},
+		{fmt.Sprint(imports+1, "\t"), "\t" + me + "\t", "\texport\tout\tok\tformat=csv scrubbed=false"},
+		{fmt.Sprint(imports+2, "\t"), "\t" + me + "\t", "\tdigest.preview\t", "\tok\tformat=md"},
+		{fmt.Sprint(imports+3, "\t"), "\tcli\twithdraw\t-\tok\ta participant's data was deleted; who is not recorded"},
 	}
 	for i, want := range wants {
 		for _, w := range want {
@@ -130,6 +135,26 @@ func TestAuditListsCommandLineActions(t *testing.T) {
 	if r := peervoice(t, dir, "", nil, "audit", "--since", "yesterday"); r.code == 0 || !strings.Contains(r.stderr, `--since "yesterday": want a date`) {
 		t.Errorf("audit --since yesterday: exit %d, %s; want the format named", r.code, r.stderr)
 	}
+}
+
+// importsFirst returns how many of the audit lines, at their start, are
+// the built-in flows' first versions imported from the pack, and fails
+// t if there are none or any comes later.
+func importsFirst(t *testing.T, lines []string) int {
+	t.Helper()
+	n := 0
+	for n < len(lines) && strings.Contains(lines[n], "\tfile\tflows.import\t") {
+		n++
+	}
+	for _, l := range lines[n:] {
+		if strings.Contains(l, "\tflows.import\t") {
+			t.Errorf("a flow was imported after the study began: %q", l)
+		}
+	}
+	if n == 0 {
+		t.Error("the pack's flows, the study's first versions, are not on the audit log")
+	}
+	return n
 }
 
 func currentUser(t *testing.T) string {
@@ -160,8 +185,9 @@ func TestAuditNeverNamesParticipants(t *testing.T) {
 // inserted by someone who dropped the triggers and went at the file.
 func TestAuditVerify(t *testing.T) {
 	dir, _ := auditStudy(t)
+	imports := importsFirst(t, strings.Split(strings.TrimSpace(peervoice(t, dir, "", nil, "audit").stdout), "\n"))
 	r := peervoice(t, dir, "", nil, "audit", "verify")
-	if r.code != 0 || !strings.Contains(r.stdout, "3 entries, chain intact.") || !strings.Contains(r.stdout, "Last hash: ") {
+	if r.code != 0 || !strings.Contains(r.stdout, fmt.Sprint(imports+3, " entries, chain intact.")) || !strings.Contains(r.stdout, "Last hash: ") {
 		t.Fatalf("audit verify on a real log: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	db := filepath.Join(dir, "peervoice.db")
@@ -174,7 +200,7 @@ func TestAuditVerify(t *testing.T) {
 		want  string
 	}{
 		{"edited", []string{drop, `UPDATE audit SET details = 'format=csv scrubbed=true' WHERE action = 'export'`},
-			"entry 1: its hash does not match its fields: it was edited"},
+			fmt.Sprint("entry ", imports+1, ": its hash does not match its fields: it was edited")},
 		{"deleted", []string{drop, `DELETE FROM audit WHERE seq = 2`},
 			"entry 3: expected entry 2 next: entries 2 to 2 are missing (deleted)"},
 		{"inserted", []string{drop,

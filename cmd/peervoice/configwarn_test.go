@@ -55,7 +55,7 @@ func TestRunNamesServersNotServed(t *testing.T) {
 	if strings.Contains(logs.String(), "guild="+study.ID+" name=") {
 		t.Errorf("run warned of the server it serves:\n%s", logs.String())
 	}
-	if got := commandNames(e.Commands(study.ID)); got != "prompt,digest,export,audit" {
+	if got := commandNames(e.Commands(study.ID)); got != "prompt,digest,export,flows,audit" {
 		t.Errorf("registered in the study's server: %s; want the privileged commands", got)
 	}
 	if got := commandNames(e.Commands(other.ID)); got != "" {
