@@ -168,7 +168,9 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	if crisis {
 		reply.Signpost = s.crisis(r.lang(step.Lang))
 	}
-	if r.Session.Status == flows.Done || step.QuestionID != "" && step.QuestionID != r.Session.Current {
+	// A finished session is read from its row too: retention may have
+	// left it an empty state (store.RetainedState).
+	if r.Session.Status == flows.Done || rec.Status == store.StatusDone || step.QuestionID != "" && step.QuestionID != r.Session.Current {
 		reply.Stale = true
 		reply.Session = r.Session
 		return reply, nil

@@ -89,7 +89,7 @@ func (s *Service) SetLanguage(ctx context.Context, u User, sessionID, lang strin
 	if err != nil {
 		return Reply{}, err
 	}
-	if r.Session.Status == flows.Done {
+	if r.Session.Status == flows.Done || rec.Status == store.StatusDone {
 		return Reply{Stale: true, Session: r.Session}, nil
 	}
 	f, err := s.flow(ctx, rec.FlowID, rec.FlowVersion)
