@@ -42,6 +42,10 @@ const (
 	NoteLanguage   Key = "note.language" // %s, the language's name
 	NoteChosenFlow Key = "note.chosen"   // %s, the flow's title
 
+	// A session left unfinished too long was closed as a partial
+	// response: the participant starts afresh (every front end).
+	ExpiredKept Key = "note.expired_kept"
+
 	// Endings.
 	Declined    Key = "end.declined"
 	ConsentDone Key = "end.consent"
