@@ -54,7 +54,7 @@ Mae'r gymuned hon yn cynnal ei hymchwil ei hun i beth mae adferiad yn ei olygu i
 // (a hash of its text) changes whenever the information does. It is in
 // English and Welsh; study information from the config (info != the
 // default) is shown as written, in every language.
-func consentFlow(info string) (*flows.Flow, error) {
+func consentFlow(info string, intros map[string]string) (*flows.Flow, error) {
 	type text = map[string]string
 	type option struct {
 		ID    string `yaml:"id"`
@@ -68,8 +68,10 @@ func consentFlow(info string) (*flows.Flow, error) {
 		Next    map[string]string `yaml:"next,omitempty"`
 	}
 	var intro any = info
-	if info == DefaultStudyInfo {
-		intro = text{"en": DefaultStudyInfo, "cy": DefaultStudyInfoCy}
+	if info == DefaultStudyInfo || intros["en"] != info {
+		// In each language (the default's Welsh, the retention period
+		// stated in each).
+		intro = text(intros)
 	}
 	doc := struct {
 		ID        string     `yaml:"id"`

@@ -67,7 +67,12 @@ type Config struct {
 	// so moderators' edits apply without a restart.
 	Flows          func() *flows.Catalog
 	StudyInfo      string // Markdown shown with the consent question
+	// ConsentVersion is study.consent_version; with a Retention period
+	// set, the version recorded is this with a hash of the period's
+	// statement (withRetention), so a new period asks for consent again.
 	ConsentVersion string
+	// Retention is stated with the study information when set.
+	Retention Retention
 	Detector       *safety.Detector
 	Signpost       string // message shown before the resources
 	Resources      []safety.Resource
@@ -129,10 +134,14 @@ func New(st Store, cfg Config) (*Service, error) {
 	if cfg.Flows == nil {
 		return nil, errors.New("participant: no flows configured")
 	}
-	if n := utf8.RuneCountInString(cfg.StudyInfo); n > MaxStudyInfo {
-		return nil, fmt.Errorf("participant: the study information is %d characters; at most %d fit beside the consent question in Discord: shorten study.info_file", n, MaxStudyInfo)
+	info, version := withRetention(cfg.StudyInfo, cfg.ConsentVersion, cfg.Retention)
+	cfg.ConsentVersion = version
+	for _, text := range info {
+		if n := utf8.RuneCountInString(text); n > MaxStudyInfo {
+			return nil, fmt.Errorf("participant: the study information is %d characters, with the retention period; at most %d fit beside the consent question in Discord: shorten study.info_file", n, MaxStudyInfo)
+		}
 	}
-	cf, err := consentFlow(cfg.StudyInfo)
+	cf, err := consentFlow(cfg.StudyInfo, info)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,14 @@ const (
 	// response: the participant starts afresh (every front end).
 	ExpiredKept Key = "note.expired_kept"
 
+	// The retention period, stated with the study information.
+	RetentionFreeText Key = "retention.free_text" // %s, a period
+	RetentionAnswers  Key = "retention.answers"   // %s, a period
+	RetentionDays     Key = "retention.days"      // %d
+	RetentionYears    Key = "retention.years"     // %d
+	RetentionOneDay   Key = "retention.one_day"
+	RetentionOneYear  Key = "retention.one_year"
+
 	// Endings.
 	Declined    Key = "end.declined"
 	ConsentDone Key = "end.consent"
