@@ -278,6 +278,8 @@ func (a *app) service(db *store.DB) (*participant.Service, error) {
 		Flows:          cat,
 		StudyInfo:      info,
 		ConsentVersion: a.cfg.Study.ConsentVersion,
+		ExpireAfter:    a.cfg.Sessions.ExpireAfter,
+		Retention:      participant.Retention{FreeText: a.cfg.Retention.FreeText, Answers: a.cfg.Retention.Answers},
 		Detector:       det,
 		Signpost:       s.Message,
 		Resources:      res,
