@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -146,4 +147,39 @@ func TestChatAfterExpiry(t *testing.T) {
 	if r := peervoice(t, dir, "", []string{"PEERVOICE_SESSIONS_EXPIRE_AFTER=30"}, "chat", "--user", "sam"); r.code != 1 || !strings.Contains(r.stderr, "sessions.expire_after") {
 		t.Errorf("chat with expire_after = 30: exit %d\n%s", r.code, r.stderr)
 	}
+}
+
+// quoteIDLine finds the first quote id `quotes list` prints.
+var quoteIDLine = regexp.MustCompile(`(?m)\b([0-9a-f]{12,})\b`)
+
+// TestRetentionForgetsQuoteReviews: a quote approved in the terminal
+// whose words retention deletes loses its review too: the database keeps
+// nothing of it.
+func TestRetentionForgetsQuoteReviews(t *testing.T) {
+	dir := t.TempDir()
+	if r := peervoice(t, dir, "1\n1\nrecovery is getting my own life back\n", nil, "chat", "--user", "quoted", "--flow", "recovery"); r.code != 0 {
+		t.Fatalf("chat: exit %d\n%s", r.code, r.stderr)
+	}
+	raw := rawDB(t, dir)
+	for _, q := range []string{
+		`UPDATE answers SET answered_at = strftime('%Y-%m-%dT%H:%M:%S.000000000Z', 'now', '-40 days')`,
+		`UPDATE sessions SET started_at = strftime('%Y-%m-%dT%H:%M:%S.000000000Z', 'now', '-40 days'), updated_at = strftime('%Y-%m-%dT%H:%M:%S.000000000Z', 'now', '-40 days')`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := peervoice(t, dir, "", nil, "quotes", "list", "--all")
+	id := quoteIDLine.FindStringSubmatch(r.stdout)
+	if r.code != 0 || id == nil {
+		t.Fatalf("quotes list --all: exit %d, no quote id in:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := peervoice(t, dir, "", nil, "quotes", "approve", id[1]); r.code != 0 {
+		t.Fatalf("quotes approve %s: exit %d\n%s\n%s", id[1], r.code, r.stdout, r.stderr)
+	}
+	checkReviewTable(t, dir, 1)
+	if r := peervoice(t, dir, "", []string{"PEERVOICE_RETENTION_FREE_TEXT=30d"}, "retention", "run"); r.code != 0 {
+		t.Fatalf("retention run: exit %d\n%s", r.code, r.stderr)
+	}
+	checkReviewTable(t, dir, 0, id[1])
 }
