@@ -65,19 +65,19 @@ type User struct {
 type Config struct {
 	// Flows returns the current flows; it is called on every new session,
 	// so moderators' edits apply without a restart.
-	Flows          func() *flows.Catalog
-	StudyInfo      string // Markdown shown with the consent question
+	Flows     func() *flows.Catalog
+	StudyInfo string // Markdown shown with the consent question
 	// ConsentVersion is study.consent_version; with a Retention period
 	// set, the version recorded is this with a hash of the period's
 	// statement (withRetention), so a new period asks for consent again.
 	ConsentVersion string
 	// Retention is stated with the study information when set.
 	Retention Retention
-	Detector       *safety.Detector
-	Signpost       string // message shown before the resources
-	Resources      []safety.Resource
-	Now            func() time.Time // default time.Now
-	NewID          func() string    // default random ids
+	Detector  *safety.Detector
+	Signpost  string // message shown before the resources
+	Resources []safety.Resource
+	Now       func() time.Time // default time.Now
+	NewID     func() string    // default random ids
 	// ExpireAfter closes a session left unfinished longer than this as
 	// a partial response (sessions.expire_after) when it is next looked
 	// up, if the periodic job has not yet; 0: never.
