@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/peervoice/peervoice/store" // the sqlite3 driver
 	"github.com/peervoice/peervoice/uitext"
@@ -182,4 +183,48 @@ func TestRetentionForgetsQuoteReviews(t *testing.T) {
 		t.Fatalf("retention run: exit %d\n%s", r.code, r.stderr)
 	}
 	checkReviewTable(t, dir, 0, id[1])
+}
+
+// TestRunHousekeeping: `peervoice run` closes a session left unfinished
+// past sessions.expire_after and applies retention on start (then hourly
+// and daily), logging what it did; the rows show it.
+func TestRunHousekeeping(t *testing.T) {
+	dir := t.TempDir()
+	for _, u := range []string{"idle", "fresh"} {
+		if r := peervoice(t, dir, "1\n1\nwords of "+u+"\n", nil, "chat", "--user", u, "--flow", "recovery"); r.code != 0 {
+			t.Fatalf("chat as %s: exit %d\n%s", u, r.code, r.stderr)
+		}
+	}
+	raw := rawDB(t, dir)
+	// The first session stored is idle's: 40 days idle, its words 40 days old.
+	for _, q := range []string{
+		`UPDATE sessions SET updated_at = strftime('%Y-%m-%dT%H:%M:%S.000000000Z', 'now', '-40 days') WHERE rowid = (SELECT MIN(rowid) FROM sessions WHERE flow_id = 'recovery')`,
+		`UPDATE answers SET answered_at = strftime('%Y-%m-%dT%H:%M:%S.000000000Z', 'now', '-40 days') WHERE session_id = (SELECT id FROM sessions WHERE status = 'paused' ORDER BY updated_at LIMIT 1)`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := newEmulator(t)
+	logs, stop := startBot(t, dir, []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL(),
+		"PEERVOICE_RETENTION_FREE_TEXT=30d"})
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(logs.String(), "retention: deleted") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bot never ran retention:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if !strings.Contains(logs.String(), "closed sessions left unfinished as partial responses") || !strings.Contains(logs.String(), "sessions=1") {
+		t.Errorf("the bot's log does not say it closed one session:\n%s", logs.String())
+	}
+	var got string
+	if err := raw.QueryRow(`SELECT group_concat(s.status || ':' || (a.text IS NOT NULL), ' ') FROM (SELECT * FROM sessions ORDER BY updated_at) s
+		JOIN answers a ON a.session_id = s.id WHERE s.flow_id = 'recovery'`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "expired:0 paused:1" {
+		t.Errorf("sessions and their words after the bot started = %q; want the idle one expired without its words, the fresh one as it was", got)
+	}
 }
