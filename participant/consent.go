@@ -53,7 +53,9 @@ Mae'r gymuned hon yn cynnal ei hymchwil ei hun i beth mae adferiad yn ei olygu i
 // every flow, so front ends render it like any other, and its version
 // (a hash of its text) changes whenever the information does. It is in
 // English and Welsh; study information from the config (info != the
-// default) is shown as written, in every language.
+// default) is shown as written, in every language. intros is the
+// information in each language as withRetention made it: with the
+// retention period stated in that language when one is set.
 func consentFlow(info string, intros map[string]string) (*flows.Flow, error) {
 	type text = map[string]string
 	type option struct {
