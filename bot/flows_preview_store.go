@@ -153,3 +153,18 @@ func (s *previewStore) Withdraw(_ context.Context, participantID int64) error {
 	}
 	return nil
 }
+
+// ExpireSession closes a preview left idle since before idleSince, as
+// the study's store closes a session as a partial response: a preview
+// kept for hours behaves as a participant's would.
+func (s *previewStore) ExpireSession(_ context.Context, id string, idleSince, at time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.sessions[id]
+	if !ok || rec.Status == store.StatusDone || rec.Status == store.StatusExpired || !rec.UpdatedAt.Before(idleSince) {
+		return false, nil
+	}
+	rec.Status, rec.ExpiredAt = store.StatusExpired, at
+	s.sessions[id] = rec
+	return true, nil
+}

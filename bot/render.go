@@ -61,6 +61,9 @@ func renderReply(r participant.Reply, dm bool, lang string) []message {
 	if r.Signpost != "" {
 		out = append(out, supportMessage(r.Signpost, lang))
 	}
+	if r.Kept {
+		out = append(out, message{Content: uitext.T(lang, uitext.ExpiredKept)})
+	}
 	for _, o := range r.Outputs {
 		switch o := o.(type) {
 		case flows.Invalid:

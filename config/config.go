@@ -40,6 +40,10 @@ type Config struct {
 	Prompts    Prompts    // scheduled community prompts (prompts.go)
 	Digest     Digest     // the research digest (digest.go)
 	Disclosure Disclosure // disclosure control of everything published (digest.go)
+
+	// Session expiry and retention (lifetime.go).
+	Sessions  Sessions
+	Retention Retention
 }
 
 // Log configures logging.

@@ -1,6 +1,10 @@
 package config
 
-import "github.com/peervoice/peervoice/schedule"
+import (
+	"time"
+
+	"github.com/peervoice/peervoice/schedule"
+)
 
 // key is one setting: its name, default, whether it is secret, and how
 // to check and store its value.
@@ -49,4 +53,9 @@ var keys = []key{
 	{name: "digest.scrub_names", def: []string{}, doc: "names to remove from quotes, besides emails, phone numbers, links and the like", set: digestSet("digest.scrub_names")},
 	{name: "disclosure.min_count", def: 8, doc: "smallest count published; 0 to min_count-1 show as * (at least 5)", set: digestSet("disclosure.min_count")},
 	{name: "disclosure.round_to", def: 5, doc: "other counts are rounded to the nearest multiple of this (5 to twice min_count)", set: digestSet("disclosure.round_to")},
+
+	// Session expiry and retention (lifetime.go).
+	{name: "sessions.expire_after", def: "30d", doc: `close a session left unfinished longer than this as a partial response (its answers kept); "off" for never`, set: lifetime("sessions.expire_after", func(c *Config) *time.Duration { return &c.Sessions.ExpireAfter })},
+	{name: "retention.free_text", def: "off", doc: `delete the words of free-text answers older than this, daily (e.g. 365d); "off" keeps them`, set: lifetime("retention.free_text", func(c *Config) *time.Duration { return &c.Retention.FreeText })},
+	{name: "retention.answers", def: "off", doc: `delete whole answers older than this, daily (e.g. 3y); "off" keeps them`, set: lifetime("retention.answers", func(c *Config) *time.Duration { return &c.Retention.Answers })},
 }

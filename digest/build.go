@@ -162,6 +162,7 @@ func (b *builder) participation() Participation {
 			NewParticipants: b.pol.Count(raw.newParticipants),
 			FlowsStarted:    b.pol.Count(raw.started),
 			FlowsCompleted:  b.pol.Count(raw.completed),
+			FlowsPartial:    b.pol.Count(raw.partial),
 			CompletionRate:  b.pol.Percent(raw.startedAndCompleted, raw.started),
 		}
 	}
@@ -172,13 +173,14 @@ func (b *builder) participation() Participation {
 		NewParticipants: p.Period.NewParticipants.Minus(p.Previous.NewParticipants),
 		FlowsStarted:    p.Period.FlowsStarted.Minus(p.Previous.FlowsStarted),
 		FlowsCompleted:  p.Period.FlowsCompleted.Minus(p.Previous.FlowsCompleted),
+		FlowsPartial:    p.Period.FlowsPartial.Minus(p.Previous.FlowsPartial),
 		CompletionRate:  p.Period.CompletionRate.Minus(p.Previous.CompletionRate),
 	}
 	return p
 }
 
 type rawActivity struct {
-	newParticipants, started, completed, startedAndCompleted int
+	newParticipants, started, completed, startedAndCompleted, partial int
 }
 
 // activity sums a window's raw activity over the flows the catalog
@@ -192,6 +194,7 @@ func (b *builder) activity(a figures.Activity) rawActivity {
 		r.started += f.Started
 		r.completed += f.Completed
 		r.startedAndCompleted += f.StartedAndCompleted
+		r.partial += f.Partial
 	}
 	return r
 }

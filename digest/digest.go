@@ -99,6 +99,11 @@ type Activity struct {
 	NewParticipants disclosure.Count `json:"new_participants"`
 	FlowsStarted    disclosure.Count `json:"flows_started"`
 	FlowsCompleted  disclosure.Count `json:"flows_completed"`
+	// FlowsPartial counts the flows closed in the window as partial
+	// responses: left unfinished longer than sessions.expire_after, their
+	// answers kept and counted. A partial is started, never completed, so
+	// it lowers the completion rate of the window it was started in.
+	FlowsPartial disclosure.Count `json:"flows_partial"`
 	// CompletionRate is the share of flows started in the window that
 	// were completed by its end.
 	CompletionRate disclosure.Percent `json:"completion_rate"`
@@ -110,6 +115,7 @@ type ActivityChange struct {
 	NewParticipants disclosure.Change `json:"new_participants"`
 	FlowsStarted    disclosure.Change `json:"flows_started"`
 	FlowsCompleted  disclosure.Change `json:"flows_completed"`
+	FlowsPartial    disclosure.Change `json:"flows_partial"`
 	CompletionRate  disclosure.Change `json:"completion_rate_points"`
 }
 

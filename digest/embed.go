@@ -73,6 +73,7 @@ func (d *Digest) Embeds() [][]Embed {
 	part("New participants", a.Period.NewParticipants, changeText(a.Change.NewParticipants, false))
 	part("Question flows started", a.Period.FlowsStarted, changeText(a.Change.FlowsStarted, false))
 	part("Question flows completed", a.Period.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
+	part("Partial responses", a.Period.FlowsPartial, changeText(a.Change.FlowsPartial, false))
 	part("Completion rate", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true))
 	if len(d.Themes) == 0 {
 		line := "No themes."

@@ -165,6 +165,7 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	p("| New participants | %s | %s |\n", a.Period.NewParticipants, changeText(a.Change.NewParticipants, false))
 	p("| Question flows started | %s | %s |\n", a.Period.FlowsStarted, changeText(a.Change.FlowsStarted, false))
 	p("| Question flows completed | %s | %s |\n", a.Period.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
+	p("| Partial responses (left unfinished, answers kept) | %s | %s |\n", a.Period.FlowsPartial, changeText(a.Change.FlowsPartial, false))
 	p("| Completion rate | %s | %s |\n\n", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true))
 
 	p("## Themes this %s\n\n", unit)

@@ -104,6 +104,9 @@ var (
 		{"participant", 14, false}, {"flow", 20, false}, {"flow_version", 17, false}, {"question", 22, false},
 		{"theme", 30, false}, {"type", 8, false}, {"answer", 60, false}, {"answer_ids", 22, false},
 		{"skipped", 8, false}, {"may_quote", 10, false}, {"date", 11, true},
+		// Added after the others, so that scripts reading columns by
+		// position keep working.
+		{"response", 12, false},
 	}
 	codebookColumns = []column{
 		{"flow", 20, false}, {"flow_title", 30, false}, {"flow_version", 17, false}, {"version_date", 12, true},

@@ -155,6 +155,7 @@ func (p *preparer) flush(rb *rowBatch) {
 			row[9] = yesNo(c.Quotes && q.q != nil && q.q.Quotable)
 		}
 		row[10] = p.day(a.AnsweredAt)
+		row[11] = responseCell(a.SessionStatus)
 		pt.answers = append(pt.answers, row)
 		if line != "" && q.theme >= 0 {
 			b := &p.cells[q.theme]
@@ -278,7 +279,9 @@ func (p *preparer) about() [][]any {
 		[]any{"Table: " + SheetAnswers, "One row per answer. answer holds option labels (several joined by \"; \"), the number, " +
 			"or the words written; answer_ids the option ids. skipped is yes where the participant chose not to answer. " +
 			"may_quote, for written answers, is yes where the question is quotable and the participant allowed quotes. " +
-			"A participant who went through a flow twice has both sets of answers."},
+			"A participant who went through a flow twice has both sets of answers. response is complete where the " +
+			"participant finished the flow, partial where they left it unfinished longer than the study allows (its " +
+			"answers are kept and counted), and in progress where they may still carry on."},
 		[]any{"Table: " + SheetFramework, "One row per participant, one column per theme; each cell lists the participant's " +
 			"answers for that theme as flow/question: answer, one per line. Skipped questions are left out. may_quote is " +
 			"yes where the participant allowed anonymous quotes from their written answers."},
@@ -287,4 +290,16 @@ func (p *preparer) about() [][]any {
 		[]any{"Cells", "A cell that would begin with = + - or @ begins with an apostrophe, so that no spreadsheet " +
 			"runs it as a formula."},
 	)
+}
+
+// responseCell is the response column: whether the answer's session was
+// finished, closed unfinished as a partial response, or is under way.
+func responseCell(status string) string {
+	switch status {
+	case store.StatusDone:
+		return "complete"
+	case store.StatusExpired:
+		return "partial"
+	}
+	return "in progress"
 }

@@ -57,24 +57,24 @@ func TestCSV(t *testing.T) {
 		t.Errorf("Summary = %+v; want %+v", sum, want)
 	}
 	answers := files["answers.csv"]
-	wantHeader := "participant,flow,flow_version,question,theme,type,answer,answer_ids,skipped,may_quote,date"
+	wantHeader := "participant,flow,flow_version,question,theme,type,answer,answer_ids,skipped,may_quote,date,response"
 	if got := strings.Join(answers[0], ","); got != wantHeader {
 		t.Fatalf("answers.csv header = %s; want %s", got, wantHeader)
 	}
 	version := e.cat.Flows()[0].Version
 	alice, bob := codeWith(t, answers, "Recovery is living"), codeWith(t, answers, "Being listened to")
 	want := [][]string{
-		{alice, "study", version, "words", "Recovery", "text", "My email is [email], ring [phone], or [handle]. Recovery is living my own life.", "", "", "yes", "2026-03-02"},
-		{alice, "study", version, "pick", "Recovery", "choice", "Option A", "a", "", "", "2026-03-02"},
-		{alice, "study", version, "many", "Support", "multi", "Peer support; Walking", "peer_support; walking", "", "", "2026-03-02"},
-		{alice, "study", version, "agree", "Support", "scale", "Agree", "agree", "", "", "2026-03-02"},
-		{alice, "study", version, "private", "Support", "text", `'=WEBSERVICE(A1)&"x"`, "", "", "no", "2026-03-02"},
-		{alice, "study", version, "years", "Recovery", "number", "12", "", "", "", "2026-03-02"},
-		{bob, "study", version, "words", "Recovery", "text", "Being listened to", "", "", "no", "2026-03-02"},
-		{bob, "study", version, "pick", "Recovery", "choice", "", "", "yes", "", "2026-03-02"},
-		{bob, "study", version, "many", "Support", "multi", "Medication", "medication", "", "", "2026-03-02"},
-		{bob, "study", version, "agree", "Support", "scale", "", "", "yes", "", "2026-03-02"},
-		{bob, "study", version, "years", "Recovery", "number", "3", "", "", "", "2026-03-02"},
+		{alice, "study", version, "words", "Recovery", "text", "My email is [email], ring [phone], or [handle]. Recovery is living my own life.", "", "", "yes", "2026-03-02", "complete"},
+		{alice, "study", version, "pick", "Recovery", "choice", "Option A", "a", "", "", "2026-03-02", "complete"},
+		{alice, "study", version, "many", "Support", "multi", "Peer support; Walking", "peer_support; walking", "", "", "2026-03-02", "complete"},
+		{alice, "study", version, "agree", "Support", "scale", "Agree", "agree", "", "", "2026-03-02", "complete"},
+		{alice, "study", version, "private", "Support", "text", `'=WEBSERVICE(A1)&"x"`, "", "", "no", "2026-03-02", "complete"},
+		{alice, "study", version, "years", "Recovery", "number", "12", "", "", "", "2026-03-02", "complete"},
+		{bob, "study", version, "words", "Recovery", "text", "Being listened to", "", "", "no", "2026-03-02", "complete"},
+		{bob, "study", version, "pick", "Recovery", "choice", "", "", "yes", "", "2026-03-02", "complete"},
+		{bob, "study", version, "many", "Support", "multi", "Medication", "medication", "", "", "2026-03-02", "complete"},
+		{bob, "study", version, "agree", "Support", "scale", "", "", "yes", "", "2026-03-02", "complete"},
+		{bob, "study", version, "years", "Recovery", "number", "3", "", "", "", "2026-03-02", "complete"},
 	}
 	byCode(want)
 	if len(answers)-1 != len(want) {

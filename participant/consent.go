@@ -53,8 +53,10 @@ Mae'r gymuned hon yn cynnal ei hymchwil ei hun i beth mae adferiad yn ei olygu i
 // every flow, so front ends render it like any other, and its version
 // (a hash of its text) changes whenever the information does. It is in
 // English and Welsh; study information from the config (info != the
-// default) is shown as written, in every language.
-func consentFlow(info string) (*flows.Flow, error) {
+// default) is shown as written, in every language. intros is the
+// information in each language as withRetention made it: with the
+// retention period stated in that language when one is set.
+func consentFlow(info string, intros map[string]string) (*flows.Flow, error) {
 	type text = map[string]string
 	type option struct {
 		ID    string `yaml:"id"`
@@ -68,8 +70,10 @@ func consentFlow(info string) (*flows.Flow, error) {
 		Next    map[string]string `yaml:"next,omitempty"`
 	}
 	var intro any = info
-	if info == DefaultStudyInfo {
-		intro = text{"en": DefaultStudyInfo, "cy": DefaultStudyInfoCy}
+	if info == DefaultStudyInfo || intros["en"] != info {
+		// In each language (the default's Welsh, the retention period
+		// stated in each).
+		intro = text(intros)
 	}
 	doc := struct {
 		ID        string     `yaml:"id"`

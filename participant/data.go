@@ -68,7 +68,7 @@ func (s *Service) Overview(ctx context.Context, u User) ([]FlowStatus, error) {
 			switch {
 			case rec.Status == string(flows.Done) && state[rec.FlowID] == "":
 				state[rec.FlowID] = Completed
-			case rec.Status != string(flows.Done):
+			case unfinished(rec) && !s.idle(rec):
 				state[rec.FlowID] = InProgress
 			}
 		}

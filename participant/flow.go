@@ -80,11 +80,17 @@ func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.F
 	if err != nil {
 		return Reply{}, fmt.Errorf("begin %s: %w", f.ID, err)
 	}
-	for _, rec := range all {
-		if rec.FlowID != f.ID || rec.Status == string(flows.Done) {
+	for i := range all {
+		rec := &all[i]
+		if rec.FlowID != f.ID || !unfinished(*rec) {
 			continue
 		}
-		r, err := decode(rec)
+		if gone, err := s.lapse(ctx, rec); err != nil {
+			return Reply{}, fmt.Errorf("begin %s: %w", f.ID, err)
+		} else if gone {
+			continue
+		}
+		r, err := decode(*rec)
 		if err != nil {
 			return Reply{}, err
 		}
@@ -102,7 +108,9 @@ func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.F
 		return s.save(ctx, p, fv, record{Session: ns, Chose: chose}, outs)
 	}
 	ns, outs := flows.Start(f, s.cfg.NewID(), pick(lang, chose), s.cfg.Now())
-	return s.save(ctx, p, f, record{Session: ns, Chose: chose}, outs)
+	reply, err := s.save(ctx, p, f, record{Session: ns, Chose: chose}, outs)
+	reply.Kept = keptBefore(all, f.ID)
+	return reply, err
 }
 
 // Input applies one thing a participant typed or clicked to their flow
@@ -145,6 +153,14 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	if err != nil {
 		return reply, fmt.Errorf("input: %w", err)
 	}
+	if gone, err := s.lapse(ctx, &rec); err != nil {
+		return reply, fmt.Errorf("input: %w", err)
+	} else if gone {
+		// An old button of a session closed as a partial response: its
+		// answers are final.
+		reply.Stale, reply.Kept = true, rec.FlowID != ConsentFlowID
+		return reply, nil
+	}
 	r, err := decode(rec)
 	if err != nil {
 		return reply, err
@@ -152,7 +168,9 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	if crisis {
 		reply.Signpost = s.crisis(r.lang(step.Lang))
 	}
-	if r.Session.Status == flows.Done || step.QuestionID != "" && step.QuestionID != r.Session.Current {
+	// A finished session is read from its row too: retention may have
+	// left it an empty state (store.RetainedState).
+	if r.Session.Status == flows.Done || rec.Status == store.StatusDone || step.QuestionID != "" && step.QuestionID != r.Session.Current {
 		reply.Stale = true
 		reply.Session = r.Session
 		return reply, nil

@@ -80,11 +80,16 @@ func (s *Service) SetLanguage(ctx context.Context, u User, sessionID, lang strin
 	if err != nil {
 		return Reply{}, fmt.Errorf("set language: %w", err)
 	}
+	if gone, err := s.lapse(ctx, &rec); err != nil {
+		return Reply{}, fmt.Errorf("set language: %w", err)
+	} else if gone {
+		return Reply{Stale: true, Kept: rec.FlowID != ConsentFlowID}, nil
+	}
 	r, err := decode(rec)
 	if err != nil {
 		return Reply{}, err
 	}
-	if r.Session.Status == flows.Done {
+	if r.Session.Status == flows.Done || rec.Status == store.StatusDone {
 		return Reply{Stale: true, Session: r.Session}, nil
 	}
 	f, err := s.flow(ctx, rec.FlowID, rec.FlowVersion)

@@ -41,6 +41,7 @@ type Store interface {
 	Sessions(ctx context.Context, participantID int64) ([]store.Session, error)
 	Answers(ctx context.Context, participantID int64) ([]store.Answer, error)
 	DeleteSession(ctx context.Context, id string) error
+	ExpireSession(ctx context.Context, id string, idleSince, at time.Time) (bool, error)
 	Withdraw(ctx context.Context, participantID int64) error
 }
 
@@ -64,14 +65,23 @@ type User struct {
 type Config struct {
 	// Flows returns the current flows; it is called on every new session,
 	// so moderators' edits apply without a restart.
-	Flows          func() *flows.Catalog
-	StudyInfo      string // Markdown shown with the consent question
+	Flows     func() *flows.Catalog
+	StudyInfo string // Markdown shown with the consent question
+	// ConsentVersion is study.consent_version; with a Retention period
+	// set, the version recorded is this with a hash of the period's
+	// statement (withRetention), so a new period asks for consent again.
 	ConsentVersion string
-	Detector       *safety.Detector
-	Signpost       string // message shown before the resources
-	Resources      []safety.Resource
-	Now            func() time.Time // default time.Now
-	NewID          func() string    // default random ids
+	// Retention is stated with the study information when set.
+	Retention Retention
+	Detector  *safety.Detector
+	Signpost  string // message shown before the resources
+	Resources []safety.Resource
+	Now       func() time.Time // default time.Now
+	NewID     func() string    // default random ids
+	// ExpireAfter closes a session left unfinished longer than this as
+	// a partial response (sessions.expire_after) when it is next looked
+	// up, if the periodic job has not yet; 0: never.
+	ExpireAfter time.Duration
 	// Log receives what moderators must fix, such as a flow's when:
 	// condition failing at run time (see flows.WhenFailed); never a
 	// participant's id or answers. nil: discarded.
@@ -124,10 +134,14 @@ func New(st Store, cfg Config) (*Service, error) {
 	if cfg.Flows == nil {
 		return nil, errors.New("participant: no flows configured")
 	}
-	if n := utf8.RuneCountInString(cfg.StudyInfo); n > MaxStudyInfo {
-		return nil, fmt.Errorf("participant: the study information is %d characters; at most %d fit beside the consent question in Discord: shorten study.info_file", n, MaxStudyInfo)
+	info, version := withRetention(cfg.StudyInfo, cfg.ConsentVersion, cfg.Retention)
+	cfg.ConsentVersion = version
+	for _, text := range info {
+		if n := utf8.RuneCountInString(text); n > MaxStudyInfo {
+			return nil, fmt.Errorf("participant: the study information is %d characters, with the retention period; at most %d fit beside the consent question in Discord: shorten study.info_file", n, MaxStudyInfo)
+		}
 	}
-	cf, err := consentFlow(cfg.StudyInfo)
+	cf, err := consentFlow(cfg.StudyInfo, info)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +167,12 @@ type Reply struct {
 	// Stale is set when the input was for a question that is no longer
 	// the current one (a second click, an old message): nothing changed.
 	Stale bool
+	// Kept is set when the participant's earlier session of this flow
+	// was left unfinished too long and closed as a partial response: its
+	// answers were kept, and this is a fresh start (or, on a stale
+	// input, the session can no longer be carried on). Front ends say
+	// so kindly (uitext.ExpiredKept).
+	Kept bool
 }
 
 // HelpMessage introduces the resources when a participant asks for help.
@@ -276,16 +296,24 @@ func (s *Service) known(ctx context.Context, pseud, op string) (store.Participan
 }
 
 // current returns the participant's session under way (active or
-// paused), most recently used first, or store.ErrNotFound.
+// paused), most recently used first, or store.ErrNotFound. A session
+// idle longer than Config.ExpireAfter is closed as a partial response
+// on the way, and is not under way.
 func (s *Service) current(ctx context.Context, pid int64) (store.Session, error) {
 	all, err := s.st.Sessions(ctx, pid)
 	if err != nil {
 		return store.Session{}, fmt.Errorf("list sessions: %w", err)
 	}
 	for _, rec := range all {
-		if rec.Status != string(flows.Done) {
-			return rec, nil
+		if !unfinished(rec) {
+			continue
 		}
+		if gone, err := s.lapse(ctx, &rec); err != nil {
+			return store.Session{}, err
+		} else if gone {
+			continue
+		}
+		return rec, nil
 	}
 	return store.Session{}, store.ErrNotFound
 }

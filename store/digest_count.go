@@ -186,7 +186,8 @@ func (c *digestCounter) loadParticipants(ctx context.Context, tx *sql.Tx) error 
 // loadSessions reads the sessions of participants taking part, started
 // before the end of the period, and counts them.
 func (c *digestCounter) loadSessions(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, status = 'done', started_at, updated_at
+	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, status = 'done', started_at, updated_at,
+			COALESCE(expired_at, '')
 		FROM sessions WHERE started_at < ?`, c.hi[figures.WindowTotal])
 	if err != nil {
 		return err
@@ -199,11 +200,11 @@ func (c *digestCounter) loadSessions(ctx context.Context, tx *sql.Tx) error {
 	count := map[pidFlow]int{}
 	flowOf := map[string]int{} // interned flow ids
 	var flowIDs []string
-	var id, flow, started, updated sql.RawBytes
+	var id, flow, started, updated, expired sql.RawBytes
 	var pid int64
 	var done bool
 	for rows.Next() {
-		if err := rows.Scan(&id, &pid, &flow, &done, &started, &updated); err != nil {
+		if err := rows.Scan(&id, &pid, &flow, &done, &started, &updated, &expired); err != nil {
 			return err
 		}
 		if c.people[pid] == nil {
@@ -217,7 +218,7 @@ func (c *digestCounter) loadSessions(ctx context.Context, tx *sql.Tx) error {
 		}
 		c.sessions[string(id)] = digestSession{pid: pid, flow: int32(f)}
 		count[pidFlow{pid, f}]++
-		c.countSession(flowIDs[f], done, string(started), string(updated))
+		c.countSession(flowIDs[f], done, string(started), string(updated), string(expired))
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -231,8 +232,10 @@ func (c *digestCounter) loadSessions(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// countSession counts a session in the activity of each window.
-func (c *digestCounter) countSession(flow string, done bool, started, updated string) {
+// countSession counts a session in the activity of each window. An
+// expired session (expired is when it was closed, "" for others) is a
+// partial response: started, never completed.
+func (c *digestCounter) countSession(flow string, done bool, started, updated, expired string) {
 	for w := range figures.Window(3) {
 		if c.hi[w] == "" {
 			continue
@@ -253,6 +256,9 @@ func (c *digestCounter) countSession(flow string, done bool, started, updated st
 		}
 		if done && updated >= c.lo[w] && updated < c.hi[w] {
 			a.Completed++
+		}
+		if expired != "" && expired >= c.lo[w] && expired < c.hi[w] {
+			a.Partial++
 		}
 	}
 }

@@ -41,6 +41,10 @@ type ExportParticipant struct {
 type ExportAnswer struct {
 	ParticipantID  int64
 	SessionStarted time.Time
+	// SessionStatus is the status of the answer's session: StatusDone
+	// (a complete response), StatusExpired (a partial one: closed
+	// unfinished), or StatusActive or StatusPaused (under way).
+	SessionStatus string
 	Answer
 }
 
@@ -141,7 +145,7 @@ func exportParticipants(ctx context.Context, tx *sql.Tx) ([]ExportParticipant, e
 // sessions through their participant index and each session's answers
 // through their primary key, so it sorts nothing and its memory does not
 // grow with the database (a test checks the plan).
-const exportAnswersQuery = `SELECT s.participant_id, s.started_at, a.session_id, a.question_id,
+const exportAnswersQuery = `SELECT s.participant_id, s.started_at, s.status, a.session_id, a.question_id,
 		a.flow_id, a.flow_version, a.kind, a.choices, a.text, a.number, a.skipped, a.key_version, a.answered_at
 	FROM sessions s JOIN answers a ON a.session_id = s.id
 	ORDER BY s.participant_id`
@@ -160,6 +164,7 @@ func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, each
 		in                                     interner
 		session, question, flow, version, kind sql.RawBytes
 		choices, sealed, started, answered     sql.RawBytes
+		status                                 sql.RawBytes
 		number                                 sql.NullFloat64
 		keyVer                                 int
 		a                                      ExportAnswer
@@ -168,7 +173,7 @@ func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, each
 	)
 	for rows.Next() {
 		a = ExportAnswer{}
-		if err := rows.Scan(&a.ParticipantID, &started, &session, &question, &flow, &version,
+		if err := rows.Scan(&a.ParticipantID, &started, &status, &session, &question, &flow, &version,
 			&kind, &choices, &sealed, &number, &a.Skipped, &keyVer, &answered); err != nil {
 			return fmt.Errorf("read export: answers: %w", err)
 		}
@@ -176,6 +181,7 @@ func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, each
 			lastSession = string(session)
 		}
 		a.SessionID = lastSession
+		a.SessionStatus = in.get(status)
 		a.QuestionID, a.FlowID, a.FlowVersion, a.Kind = in.get(question), in.get(flow), in.get(version), in.get(kind)
 		if len(choices) > 0 {
 			if a.Choices, err = in.choices(choices); err != nil {

@@ -15,6 +15,10 @@ const (
 	StatusActive = "active"
 	StatusPaused = "paused"
 	StatusDone   = "done"
+	// StatusExpired: left unfinished longer than sessions.expire_after and
+	// closed as a partial response (ExpireSessions). Its answers stay and
+	// count; it is never carried on, and the participant starts afresh.
+	StatusExpired = "expired"
 )
 
 // Session is one participant's run through one flow.
@@ -25,7 +29,8 @@ type Session struct {
 	FlowID        string
 	// FlowVersion is the hash of a stored FlowVersion of FlowID.
 	FlowVersion string
-	// Status is StatusActive, StatusPaused or StatusDone.
+	// Status is StatusActive, StatusPaused or StatusDone, or, as read
+	// back, StatusExpired (set only by ExpireSessions and ExpireSession).
 	Status string
 	// State is the flow engine's session as opaque JSON. It holds answers,
 	// so it is encrypted at rest.
@@ -40,6 +45,8 @@ type Session struct {
 	StartedAt time.Time
 	// UpdatedAt is set on every save; zero means now.
 	UpdatedAt time.Time
+	// ExpiredAt is when an expired session was closed; zero otherwise.
+	ExpiredAt time.Time
 }
 
 // SaveStep writes the session (insert or update), upserts answers (one per
@@ -221,7 +228,8 @@ func upsertSession(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session) e
 		ON CONFLICT (id) DO UPDATE SET
 			flow_version = excluded.flow_version, status = excluded.status, state = excluded.state,
 			key_version = excluded.key_version, updated_at = excluded.updated_at
-		WHERE participant_id = excluded.participant_id AND flow_id = excluded.flow_id`,
+		WHERE participant_id = excluded.participant_id AND flow_id = excluded.flow_id
+			AND sessions.status <> 'expired'`,
 		s.ID, s.ParticipantID, s.FlowID, s.FlowVersion, s.Status, seal(dk, stateAD(s.ID), s.State), keyVersion,
 		formatTime(s.StartedAt), formatTime(s.UpdatedAt))
 	if err != nil {
@@ -230,6 +238,12 @@ func upsertSession(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session) e
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 0 {
+		var status string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM sessions WHERE id = ?`, s.ID).Scan(&status); err == nil && status == StatusExpired {
+			// Closed as a partial response meanwhile: its answers are
+			// final, and the participant starts afresh.
+			return fmt.Errorf("session %q: %w", s.ID, ErrExpired)
+		}
 		return fmt.Errorf("session %q is stored for another participant or flow; a session's participant and flow never change", s.ID)
 	}
 	return nil
@@ -258,7 +272,7 @@ func explainReference(ctx context.Context, tx *sql.Tx, err error, participantID 
 func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where string, args ...any) ([]Session, error) {
 	kr := db.keyReader()
 	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, flow_version, status, state, key_version,
-		started_at, updated_at FROM sessions `+where, args...)
+		started_at, updated_at, expired_at FROM sessions `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -269,8 +283,9 @@ func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where
 		var sealed []byte
 		var version int
 		var started, updated string
+		var expired sql.NullString
 		if err := rows.Scan(&s.ID, &s.ParticipantID, &s.FlowID, &s.FlowVersion, &s.Status, &sealed, &version,
-			&started, &updated); err != nil {
+			&started, &updated, &expired); err != nil {
 			return nil, err
 		}
 		dk, err := kr.key(ctx, s.ParticipantID)
@@ -288,6 +303,11 @@ func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where
 		}
 		if s.UpdatedAt, err = parseTime(updated); err != nil {
 			return nil, err
+		}
+		if expired.Valid {
+			if s.ExpiredAt, err = parseTime(expired.String); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, s)
 	}

@@ -20,6 +20,9 @@ func (c *Chat) show(w *writer, r participant.Reply) (finished, stopped bool) {
 	if r.Signpost != "" {
 		w.printf("\n%s\n", r.Signpost)
 	}
+	if r.Kept {
+		w.printf("\n%s\n", uitext.T(lang, uitext.ExpiredKept))
+	}
 	if r.Stale {
 		w.printf("%s\n", uitext.T(lang, uitext.TermStale))
 	}

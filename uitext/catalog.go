@@ -75,6 +75,22 @@ var catalog = map[Key]map[string]string{
 	InProgress:      {"en": "in progress", "cy": "ar y gweill"},
 	Completed:       {"en": "done", "cy": "wedi gorffen"},
 
+	ExpiredKept: {
+		"en": "Welcome back. It's been a while since you were last here, so this starts afresh. The answers you gave before have been kept and still count; skip anything you'd rather not answer again.",
+		"cy": "Croeso'n ôl. Mae hi wedi bod yn sbel ers i chi fod yma ddiwethaf, felly mae hyn yn dechrau o'r newydd. Mae'r atebion a roesoch chi o'r blaen wedi'u cadw ac maen nhw'n dal i gyfrif; hepgorwch unrhyw beth nad ydych chi eisiau ei ateb eto.",
+	},
+	RetentionFreeText: {
+		"en": "The words of your written answers are deleted %s after you give them.",
+		"cy": "Mae geiriau eich atebion ysgrifenedig yn cael eu dileu %s ar ôl i chi eu rhoi.",
+	},
+	RetentionAnswers: {
+		"en": "All your answers are deleted %s after you give them.",
+		"cy": "Mae eich holl atebion yn cael eu dileu %s ar ôl i chi eu rhoi.",
+	},
+	RetentionDays:    {"en": "%d days", "cy": "%d o ddiwrnodau"},
+	RetentionYears:   {"en": "%d years", "cy": "%d o flynyddoedd"},
+	RetentionOneDay:  {"en": "one day", "cy": "un diwrnod"},
+	RetentionOneYear: {"en": "one year", "cy": "blwyddyn"},
 	BotPaused: {
 		"en": "Paused. Your answers so far are saved. Use `/survey` whenever you'd like to carry on from here.",
 		"cy": "Wedi oedi. Mae eich atebion hyd yma wedi'u cadw. Defnyddiwch `/survey` pryd bynnag yr hoffech chi barhau o'r fan hon.",

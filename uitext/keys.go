@@ -42,6 +42,18 @@ const (
 	NoteLanguage   Key = "note.language" // %s, the language's name
 	NoteChosenFlow Key = "note.chosen"   // %s, the flow's title
 
+	// A session left unfinished too long was closed as a partial
+	// response: the participant starts afresh (every front end).
+	ExpiredKept Key = "note.expired_kept"
+
+	// The retention period, stated with the study information.
+	RetentionFreeText Key = "retention.free_text" // %s, a period
+	RetentionAnswers  Key = "retention.answers"   // %s, a period
+	RetentionDays     Key = "retention.days"      // %d
+	RetentionYears    Key = "retention.years"     // %d
+	RetentionOneDay   Key = "retention.one_day"
+	RetentionOneYear  Key = "retention.one_year"
+
 	// Endings.
 	Declined    Key = "end.declined"
 	ConsentDone Key = "end.consent"

@@ -291,6 +291,8 @@ func (a *app) participantConfig() (participant.Config, error) {
 	return participant.Config{
 		StudyInfo:      info,
 		ConsentVersion: a.cfg.Study.ConsentVersion,
+		ExpireAfter:    a.cfg.Sessions.ExpireAfter,
+		Retention:      participant.Retention{FreeText: a.cfg.Retention.FreeText, Answers: a.cfg.Retention.Answers},
 		Detector:       det,
 		Signpost:       s.Message,
 		Resources:      res,

@@ -36,6 +36,11 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 				return err
 			}
 			defer db.Close()
+			// Session expiry hourly and retention daily, stopped and
+			// waited for before the database closes.
+			hctx, hcancel := context.WithCancel(cmd.Context())
+			wait := a.housekeeping(hctx, db)
+			defer func() { hcancel(); wait() }()
 			prompts, err := a.prompts()
 			if err != nil {
 				return err

@@ -116,6 +116,10 @@ type FlowActivity struct {
 	// Started in the window; Completed in the window; StartedAndCompleted
 	// started in the window and completed before its end.
 	Started, Completed, StartedAndCompleted int
+	// Partial counts the sessions closed as partial responses in the
+	// window (left unfinished longer than sessions.expire_after): their
+	// answers count, and they were started but never completed.
+	Partial int
 }
 
 // Tally is how many people gave one answer to one question in a window,
