@@ -132,6 +132,44 @@ func (b *Bot) FlowLive(v release.Version) {
 	}()
 }
 
+// FlowFileProblems tells the moderators, in the moderator channel, that
+// a file in the flows folder has problems, so nothing of it went live:
+// the flow's live version stays until the file is fixed. problems are
+// `file:line:col: message` lines. Without a moderator channel it does
+// nothing (the caller has logged each problem).
+func (b *Bot) FlowFileProblems(problems []string) {
+	ch := b.cfg.ModeratorChannelID
+	if ch == "" || len(problems) == 0 {
+		return
+	}
+	done, ok := b.track()
+	if !ok {
+		return
+	}
+	m := message{Content: problemsNotice(problems)}
+	go func() {
+		defer done()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		// The same problems, told again by a retry, are posted once.
+		if _, err := b.send(ctx, ch, m, nonceFor("flow-problems/"+strings.Join(problems, "\n"), time.Time{})); err != nil {
+			b.log.Error("tell the moderators a flow file has problems", "channel", b.channelName(ch), "err", err)
+		}
+	}()
+}
+
+// problemsNotice is the moderator channel's message for a flow file that
+// could not be imported: the first ten problems, in a code block.
+func problemsNotice(problems []string) string {
+	shown := problems[:min(len(problems), 10)]
+	more := ""
+	if len(problems) > len(shown) {
+		more = fmt.Sprintf("\n…and %d more: `peervoice flows lint` lists them all.", len(problems)-len(shown))
+	}
+	block := strings.ReplaceAll(strings.Join(shown, "\n"), "```", "'''")
+	return clip(noPing("⚠️ A file in the flows folder has problems, so nothing in it went live; the flow's live version stays until the file is fixed:\n```\n"+block+"\n```"+more), maxContent)
+}
+
 // liveNotice is the moderator channel's line for a version gone live.
 func liveNotice(v release.Version) string {
 	summary := ""

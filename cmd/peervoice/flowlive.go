@@ -48,6 +48,12 @@ type liveSource struct {
 	announce func(release.Version)
 	changed  func()
 	pending  []release.Version
+	// problems tells the moderators of a flow file that cannot be
+	// imported; told is the problems last told (or kept in unsaid until
+	// problems is set), so a file left broken is told of once.
+	problems func([]string)
+	told     string
+	unsaid   []string
 }
 
 // newLiveSource seeds the database from dir (or the pack) and loads the
@@ -136,8 +142,21 @@ func (s *liveSource) seed(ctx context.Context, meanwhile string) error {
 		return err
 	}
 	s.stamp = stamp
+	var lines []string
 	for _, p := range rep.Problems {
 		s.log.Warn("flow problem; "+meanwhile, "problem", p.Error())
+		lines = append(lines, p.Error())
+	}
+	if key := strings.Join(lines, "\n"); key != s.told {
+		s.told = key
+		switch {
+		case len(lines) == 0:
+			s.unsaid = nil
+		case s.problems == nil:
+			s.unsaid = lines
+		default:
+			s.problems(lines)
+		}
 	}
 	if len(rep.Imported) > 0 {
 		var vs []string
@@ -229,11 +248,17 @@ func (s *liveSource) Watch(ctx context.Context, interval time.Duration) {
 // Announce sets where versions going live are told (the bot's
 // moderator channel), and tells it of those found before; changed is
 // called when Watch finds the flows served changed (a flow closed or
-// reopened, here or elsewhere), so /survey's list follows.
-func (s *liveSource) Announce(fn func(release.Version), changed func()) {
+// reopened, here or elsewhere), so /survey's list follows; problems is
+// told of a flow file that cannot be imported (once for the same
+// problems).
+func (s *liveSource) Announce(fn func(release.Version), changed func(), problems func([]string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.announce, s.changed = fn, changed
+	s.announce, s.changed, s.problems = fn, changed, problems
+	if len(s.unsaid) > 0 {
+		problems(s.unsaid)
+		s.unsaid = nil
+	}
 	for _, v := range s.pending {
 		fn(v)
 	}

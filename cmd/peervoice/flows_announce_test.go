@@ -12,7 +12,8 @@ import (
 // and checks the moderator channel is told of each version that goes
 // live while it runs, whoever made it: the folder (a file saved) and a
 // colleague at the command line (peervoice flows publish beside the
-// bot). A new study's first versions are told to no one. A flow closed
+// bot), and of a file that cannot be imported. A new study's first
+// versions are told to no one. A flow closed
 // at the command line leaves /survey's list.
 func TestRunTellsModeratorsOfEveryVersion(t *testing.T) {
 	e := newEmulator(t)
@@ -37,6 +38,12 @@ func TestRunTellsModeratorsOfEveryVersion(t *testing.T) {
 		}
 		t.Fatalf("the moderators were never told %q; the channel has %d messages\n%s", want, len(e.ChannelMessages(mods.ID)), logs.String())
 		return discordtest.Message{}
+	}
+	// A broken file changes nothing, and the moderators are told why,
+	// with the place of each problem.
+	writeFile(t, folder, "mood.yaml", moodFlowV("Why is that?")+"  - id: feel\n    type: sometimes\n    prompt: Again?\n")
+	if m := told("has problems, so nothing in it went live"); !strings.Contains(m.Content, "mood.yaml:") {
+		t.Errorf("the problems notice %q does not say where the problems are", m.Content)
 	}
 	writeFile(t, folder, "mood.yaml", moodFlowV("What makes it so?"))
 	if m := told("**mood** v2 is live, from the flows folder"); !strings.Contains(m.Content, "1 question reworded") {
@@ -69,7 +76,7 @@ func TestRunTellsModeratorsOfEveryVersion(t *testing.T) {
 		}
 	}
 	stop()
-	if got := len(e.ChannelMessages(mods.ID)); got != 2 {
-		t.Errorf("the moderator channel has %d messages; want 2 (none for the new study's first version)", got)
+	if got := len(e.ChannelMessages(mods.ID)); got != 3 {
+		t.Errorf("the moderator channel has %d messages; want 3 (none for the new study's first version)", got)
 	}
 }

@@ -75,8 +75,9 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			}
 			a.record(cmd.Context(), db, audit.Entry{Action: "config.start", Outcome: audit.OK, Details: a.startConfig()})
 			// Every version that goes live, from Discord, the command
-			// line or the folder, is told in the moderator channel.
-			a.liveSrc.Announce(b.FlowLive, b.FlowsChanged)
+			// line or the folder, and every flow file that cannot be
+			// imported, is told in the moderator channel.
+			a.liveSrc.Announce(b.FlowLive, b.FlowsChanged, b.FlowFileProblems)
 			watch, stopWatch := context.WithCancel(cmd.Context())
 			defer stopWatch()
 			go a.liveSrc.Watch(watch, 2*time.Second)
