@@ -49,4 +49,10 @@ var keys = []key{
 	{name: "digest.scrub_names", def: []string{}, doc: "names to remove from quotes, besides emails, phone numbers, links and the like", set: digestSet("digest.scrub_names")},
 	{name: "disclosure.min_count", def: 8, doc: "smallest count published; 0 to min_count-1 show as * (at least 5)", set: digestSet("disclosure.min_count")},
 	{name: "disclosure.round_to", def: 5, doc: "other counts are rounded to the nearest multiple of this (5 to twice min_count)", set: digestSet("disclosure.round_to")},
+	// reminders.* (reminders.go): gentle reminders to participants who paused a flow.
+	{name: "reminders.enabled", def: false, doc: "send one gentle reminder to a participant who paused a flow", set: boolean("reminders.enabled", func(c *Config) *bool { return &c.Reminders.Enabled })},
+	{name: "reminders.delay", def: "3d", doc: "how long a flow is left, paused or silent, before its reminder (such as 3d or 36h)", set: reminderDelay},
+	{name: "reminders.quiet_hours", def: "21:00-09:00", doc: `no reminders then; one due is sent at their end ("off" for none)`, set: str("reminders.quiet_hours", func(c *Config) *string { return &c.Reminders.QuietHours }, quietHours)},
+	{name: "reminders.timezone", def: "", doc: "time zone of reminders.quiet_hours; empty: prompts.timezone", set: str("reminders.timezone", func(c *Config) *string { return &c.Reminders.Timezone }, optionalTimezone)},
+	{name: "reminders.text", def: "", doc: "the reminder's wording (%s: the flow's title); empty: the built-in, which says it is optional and how to stop reminders", set: str("reminders.text", func(c *Config) *string { return &c.Reminders.Text }, reminderText)},
 }

@@ -53,6 +53,9 @@ func (s *Service) begin(ctx context.Context, u User, flowID, lang, chose string,
 	if err != nil {
 		return Reply{}, fmt.Errorf("begin: %w", err)
 	}
+	if err := s.allowReminders(ctx, p, u); err != nil {
+		return Reply{}, fmt.Errorf("begin: %w", err)
+	}
 	if chose == "" {
 		if chose, err = s.chosen(ctx, p); err != nil {
 			return Reply{}, fmt.Errorf("begin: %w", err)
