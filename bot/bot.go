@@ -57,6 +57,11 @@ type Participants interface {
 	HelpIn(lang string) string
 	SetLanguage(ctx context.Context, u participant.User, sessionID, lang string) (participant.Reply, error)
 	Flows() *flows.Catalog
+	// For reminders (reminder.go): No more reminders, and the language
+	// a session is shown in.
+	StopReminders(ctx context.Context, u participant.User) (bool, error)
+	CarryOn(ctx context.Context, u participant.User, flowID, lang string) (participant.Reply, error)
+	SessionLanguage(ctx context.Context, sessionID string) string
 }
 
 var _ Participants = (*participant.Service)(nil)
@@ -114,6 +119,9 @@ type Config struct {
 	// then how often it asks again (connect.go); 0: 10 seconds. Tests
 	// shorten it.
 	TokenCheckAfter time.Duration
+	// Reminders configures the gentle reminder to participants who
+	// paused a flow (reminder.go); the zero value: none.
+	Reminders RemindersConfig
 }
 
 // Store is what the bot keeps in the database: the schedules and the
@@ -125,6 +133,7 @@ type Store interface {
 	ScheduleStore
 	DigestStore
 	QuoteStore
+	ReminderStore
 }
 
 var _ Store = (*store.DB)(nil)
@@ -171,6 +180,7 @@ type Bot struct {
 	sched      *scheduler     // nil: no scheduled prompts nor digests
 	poster     *digestPoster  // posts every digest: the scheduler's and /digest post's
 	quotes     *quoteReviewer // nil: quote approval off
+	reminders  *reminderJob   // nil: reminders off
 
 	inflight  sync.WaitGroup
 	userLocks keylock.Locks // lockUser
@@ -228,6 +238,9 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 		return nil, err
 	}
 	b.quotes = newQuoteReviewer(cfg, discordSender{s}, b.lockQuote)
+	if b.reminders, err = newReminderJob(cfg, discordSender{s}, svc); err != nil {
+		return nil, err
+	}
 	b.watch = newTokenWatch(b, cfg.TokenCheckAfter)
 	s.AddHandler(b.watch.onConnect)
 	s.AddHandler(b.watch.onDisconnect)
@@ -262,6 +275,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.logServerBinding() // guild.go
 	b.startScheduler(ctx)
 	b.startQuoteReviewer(ctx)
+	b.startReminders(ctx)
 	close(b.ready)
 	var fatal error
 	select {

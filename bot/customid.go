@@ -29,6 +29,10 @@ const (
 	ActApproveQuote Action = 'A'
 	ActRejectQuote  Action = 'R'
 	ActUndoQuote    Action = 'U' // back to waiting for a decision
+	// A reminder's buttons (reminder.go): Carry on resumes the flow whose
+	// id is Value, as /survey does; No more reminders turns them off.
+	ActCarryOn     Action = 'r'
+	ActNoReminders Action = 'n'
 )
 
 // ID is a decoded custom id: which action, on which session's question.
@@ -69,7 +73,11 @@ func ParseID(s string) (ID, error) {
 		if id.Session == "" || id.Question == "" {
 			return ID{}, fmt.Errorf("%w: %q has no session or question", ErrBadID, s)
 		}
-	case ActPrompt, ActMenu, ActWithdraw:
+	case ActPrompt, ActMenu, ActWithdraw, ActNoReminders:
+	case ActCarryOn:
+		if id.Value == "" {
+			return ID{}, fmt.Errorf("%w: %q has no flow", ErrBadID, s)
+		}
 	case ActApproveQuote, ActRejectQuote, ActUndoQuote:
 		if id.Value == "" {
 			return ID{}, fmt.Errorf("%w: %q has no quote id", ErrBadID, s)

@@ -23,6 +23,8 @@ func TestIDRoundTrip(t *testing.T) {
 		{Action: bot.ActApproveQuote, Value: "0123456789ab"},
 		{Action: bot.ActRejectQuote, Value: "0123456789ab"},
 		{Action: bot.ActUndoQuote, Value: "0123456789ab"},
+		{Action: bot.ActCarryOn, Session: "0123456789abcdef01234567", Value: "recovery"},
+		{Action: bot.ActNoReminders, Session: "0123456789abcdef01234567"},
 		// The longest an id can be: ids are at most 32 characters (the linter's limit).
 		{Action: bot.ActAnswer, Session: "0123456789abcdef01234567", Question: long, Value: strings.Repeat("o", 32)},
 	}
@@ -39,7 +41,7 @@ func TestIDRoundTrip(t *testing.T) {
 }
 
 func TestParseIDRejects(t *testing.T) {
-	for _, s := range []string{"", "pv1", "pv2:a:s:q:v", "pv1:a:s:q", "pv1:a:s:q:v:extra", "pv1:z:s:q:v", "pv1:a::q:v", "pv1:a:s:q:v w", "pv1:ab:s:q:v", "pv1:s:s::", "pv1:A:::", "pv1:R:s:q:", "pv1:U:::", "pv1:l::q:cy"} {
+	for _, s := range []string{"", "pv1", "pv2:a:s:q:v", "pv1:a:s:q", "pv1:a:s:q:v:extra", "pv1:z:s:q:v", "pv1:a::q:v", "pv1:a:s:q:v w", "pv1:ab:s:q:v", "pv1:s:s::", "pv1:A:::", "pv1:R:s:q:", "pv1:U:::", "pv1:l::q:cy", "pv1:r:s::"} {
 		if _, err := bot.ParseID(s); !errors.Is(err, bot.ErrBadID) {
 			t.Errorf("ParseID(%q) = %v; want ErrBadID", s, err)
 		}

@@ -22,8 +22,8 @@ type Reminders struct {
 // allowReminders keeps how to reach p for a reminder and allows
 // reminders again, when reminders are on: every start or resume of a
 // flow passes here, so /survey undoes No more reminders.
-func (s *Service) allowReminders(ctx context.Context, p store.Participant, u User) error {
-	if !s.cfg.Reminders {
+func (s *Service) allowReminders(ctx context.Context, p store.Participant, u User, allow bool) error {
+	if !s.cfg.Reminders || !allow {
 		return nil
 	}
 	return s.st.AllowReminders(ctx, p.ID, u.Platform, u.ID, s.cfg.Now())
