@@ -74,6 +74,7 @@ func (d *Digest) Embeds() [][]Embed {
 	part("Question flows started", a.Period.FlowsStarted, changeText(a.Change.FlowsStarted, false))
 	part("Question flows completed", a.Period.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
 	part("Completion rate", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true))
+	part("Reminders sent", a.Period.RemindersSent, changeText(a.Change.RemindersSent, false))
 	if len(d.Themes) == 0 {
 		line := "No themes."
 		if t := d.HiddenThemesText(); t != "" {
