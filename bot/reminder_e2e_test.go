@@ -112,6 +112,9 @@ func TestNoMoreReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	answer(t, alice, waitQ(t, alice, ctx(t), "sleep"), "well")
+	if _, err := alice.WaitMessage(ctx(t), says("Thank you")); err != nil {
+		t.Fatalf("checkin did not end: %v", err)
+	}
 	h.clock.Set(tuesday10.Add(2 * reminderDelay))
 	bot.CheckReminders(r.b)
 	h.wantReminders(alice, 1, "weekly left paused after No more reminders")
@@ -128,9 +131,11 @@ func TestNoMoreReminders(t *testing.T) {
 	if _, err := alice.Click(sleep, control(t, sleep, bot.ActStop, "")); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := alice.WaitMessage(ctx(t), func(m discordtest.Message) bool { return m.ID == sleep.ID && !m.Interactive() }); err != nil {
+		t.Fatalf("the question was not marked stopped: %v", err)
+	}
 	h.clock.Set(tuesday10.Add(3*reminderDelay + time.Minute))
 	bot.CheckReminders(r.b)
-	h.waitReminder(alice)
 	h.wantReminders(alice, 2, "after /survey")
 }
 
