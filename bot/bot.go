@@ -12,8 +12,9 @@
 // setting it up (a refused token, a fatal close code). It also holds the
 // prompt scheduler (schedule*.go), the one digest poster that the
 // scheduler, /digest post and `peervoice digest --post` share
-// (digest*.go), the moderators' quote review (quote_*.go) and the export
-// upload (export_command.go). These post through narrow sender
+// (digest*.go), the moderators' quote review (quote_*.go), the export
+// upload (export_command.go) and the one gentle reminder to a
+// participant who paused a flow (reminder.go). These post through narrow sender
 // interfaces (send.go), not a *Bot back-pointer, and keep their records
 // through interfaces bot defines (Store); docs/architecture.md follows a
 // digest post through these files.

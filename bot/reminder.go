@@ -43,7 +43,7 @@ type RemindersConfig struct {
 // it. It hands the bot a participant's user id only to send them their
 // reminder: the id is stored sealed under the participant's own key.
 type ReminderStore interface {
-	ReminderCandidates(ctx context.Context, idleSince time.Time, limit int) ([]store.ReminderCandidate, error)
+	ReminderCandidates(ctx context.Context, idleSince time.Time, flowIDs []string, limit int) ([]store.ReminderCandidate, error)
 	ClaimReminder(ctx context.Context, r store.Reminder) (bool, error)
 	PendingReminders(ctx context.Context) ([]store.Reminder, error)
 	ReminderTarget(ctx context.Context, sessionID string) (store.ReminderTarget, error)
@@ -70,6 +70,10 @@ func (d discordSender) sendDM(ctx context.Context, userID string, m message, non
 	}
 	return sendWithNonce(ctx, d.s, ch.ID, m, nonce)
 }
+
+// reminderGiveUp is how late a reminder that keeps failing may still
+// go: one much later would no longer be about a recent pause.
+const reminderGiveUp = 7 * 24 * time.Hour
 
 // reminderBatch is the most new reminders claimed in one check, so one
 // check never holds the bot for long; the rest wait for the next.
@@ -150,16 +154,14 @@ func (j *reminderJob) check(ctx context.Context) {
 			j.send(ctx, r, now)
 		}
 	}
-	due, err := j.st.ReminderCandidates(ctx, now.Add(-j.cfg.Delay), reminderBatch)
+	// The flows on the menu now: a closed flow, or the consent flow, is
+	// never reminded of.
+	due, err := j.st.ReminderCandidates(ctx, now.Add(-j.cfg.Delay), j.flows().IDs(), reminderBatch)
 	if err != nil {
 		j.log.Error("load reminders due", "err", err)
 		return
 	}
-	cat := j.flows()
 	for _, c := range due {
-		if _, err := cat.Get(c.FlowID); err != nil {
-			continue // closed, or not a flow of the menu (consent): no reminder
-		}
 		r := store.Reminder{SessionID: c.SessionID, DueAt: c.UpdatedAt.Add(j.cfg.Delay), ClaimedAt: now}
 		r.Nonce = nonceFor("@remind/"+c.SessionID, r.DueAt)
 		claimed, err := j.st.ClaimReminder(ctx, r)
@@ -194,8 +196,8 @@ func (j *reminderJob) send(ctx context.Context, r store.Reminder, now time.Time)
 	f, ferr := j.flows().Get(t.FlowID)
 	var why string
 	switch {
-	case t.SessionStatus == store.StatusDone:
-		why = "the flow was finished"
+	case t.SessionStatus != store.StatusActive && t.SessionStatus != store.StatusPaused:
+		why = "the flow was finished" // or closed as a partial response
 	case ferr != nil:
 		why = "the flow was closed"
 	case !t.TakesPart:
@@ -206,6 +208,8 @@ func (j *reminderJob) send(ctx context.Context, r store.Reminder, now time.Time)
 		why = "the participant carried on"
 	case t.Platform != "discord" || t.UserID == "":
 		why = "no way to reach the participant"
+	case now.Sub(r.DueAt) > reminderGiveUp:
+		why = fmt.Sprintf("not sent within %v of its time (last error: %s)", reminderGiveUp, r.LastError)
 	}
 	if why != "" {
 		if err := j.st.ReminderClosed(ctx, r.SessionID, store.ReminderCancelled, why); err != nil {
@@ -246,11 +250,11 @@ func reminderMessage(f *flows.Flow, lang, text, sessionID string) message {
 	lang = f.Lang(lang)
 	title := f.Title.In(lang)
 	body := uitext.T(lang, uitext.RemindText, title)
-	if text != "" {
-		body = text
-		if strings.Contains(text, "%s") {
-			body = fmt.Sprintf(text, title)
-		}
+	switch {
+	case strings.Contains(text, "%s"):
+		body = fmt.Sprintf(text, title) // config checked: one %s, and %% for a percent sign
+	case text != "":
+		body = strings.ReplaceAll(text, "%%", "%")
 	}
 	return message{
 		Embeds: []*discordgo.MessageEmbed{{Description: body, Color: colourQuestion}},

@@ -39,6 +39,30 @@ func TestReminderQuietHours(t *testing.T) {
 	h.wantReminders(alice, 1, "at the end of the quiet hours")
 }
 
+// TestReminderAfterSilence: a participant who simply stops answering
+// (the session stays active) is reminded after the delay, like one who
+// pressed Stop for now.
+func TestReminderAfterSilence(t *testing.T) {
+	t.Parallel()
+	h := newRemindHarness(t)
+	r := h.start()
+	alice := h.e.User("alice")
+	if _, err := alice.RunCommand("survey", discordtest.Opt("flow", "checkin")); err != nil {
+		t.Fatal(err)
+	}
+	answer(t, alice, waitQ(t, alice, ctx(t), "take_part"), "yes")
+	answer(t, alice, waitQ(t, alice, ctx(t), "quotes"), "yes")
+	answer(t, alice, waitQ(t, alice, ctx(t), "mood"), "low")
+	waitQ(t, alice, ctx(t), "sleep") // and she says no more
+	h.clock.Set(tuesday10.Add(reminderDelay + time.Minute))
+	bot.CheckReminders(r.b)
+	m := h.waitReminder(alice)
+	if _, err := alice.Click(m, button(t, m, bot.ActCarryOn)); err != nil {
+		t.Fatal(err)
+	}
+	waitQ(t, alice, ctx(t), "sleep")
+}
+
 // TestReminderCancelled: a flow finished before its reminder, or closed,
 // gets none; a reminder claimed but not yet sent (Discord failed) is
 // cancelled once the flow is finished, and never sent.

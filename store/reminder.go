@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/peervoice/peervoice/digest/figures"
@@ -84,18 +85,27 @@ type ReminderTarget struct {
 // finished, untouched since idleSince or before, the most recently used
 // unfinished session of a participant who is reachable, has not opted
 // out, whose latest consent is to take part, and whose session has never
-// been claimed for a reminder. Oldest first. Whether the flow is still
-// open is for the caller, which holds the live catalog.
-func (db *DB) ReminderCandidates(ctx context.Context, idleSince time.Time, limit int) ([]ReminderCandidate, error) {
+// been claimed for a reminder, of one of flowIDs (the flows open now,
+// from the live catalog: a closed flow's sessions are not reminded).
+// Oldest first.
+func (db *DB) ReminderCandidates(ctx context.Context, idleSince time.Time, flowIDs []string, limit int) ([]ReminderCandidate, error) {
+	if len(flowIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{formatTime(idleSince)}
+	marks := strings.Repeat(", ?", len(flowIDs))[2:]
+	for _, id := range flowIDs {
+		args = append(args, id)
+	}
 	rows, err := db.rd.QueryContext(ctx, `SELECT s.id, s.participant_id, s.flow_id, s.updated_at FROM sessions s
 		JOIN reminder_prefs p ON p.participant_id = s.participant_id
-		WHERE s.status IN ('active', 'paused') AND s.updated_at <= ?
+		WHERE s.status IN ('active', 'paused') AND s.updated_at <= ? AND s.flow_id IN (`+marks+`)
 		  AND p.address IS NOT NULL AND p.opted_out_at IS NULL
 		  AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.session_id = s.id)
 		  AND s.updated_at = (SELECT MAX(s2.updated_at) FROM sessions s2
 		      WHERE s2.participant_id = s.participant_id AND s2.status IN ('active', 'paused'))
 		  AND (SELECT c.take_part FROM consents c WHERE c.participant_id = s.participant_id ORDER BY c.id DESC LIMIT 1) = 1
-		ORDER BY s.updated_at, s.id LIMIT ?`, formatTime(idleSince), limit)
+		ORDER BY s.updated_at, s.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("reminder candidates: %w", err)
 	}

@@ -59,7 +59,7 @@ func TestReminderCandidates(t *testing.T) {
 	f := newFixture(t, newPath(t))
 	ids := func() []string {
 		t.Helper()
-		cs, err := f.db.ReminderCandidates(ctx, f.clock.now().Add(time.Hour), 10)
+		cs, err := f.db.ReminderCandidates(ctx, f.clock.now().Add(time.Hour), []string{"recovery"}, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,6 +97,9 @@ func TestReminderCandidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	want("allowed again", "new")
+	if cs, err := f.db.ReminderCandidates(ctx, f.clock.now().Add(time.Hour), []string{"what-matters"}, 10); err != nil || len(cs) != 0 {
+		t.Errorf("candidates of other flows = %v, %v; want none (recovery is closed)", cs, err)
+	}
 	r := store.Reminder{SessionID: "new", Nonce: "123", DueAt: f.clock.now()}
 	for i, wantClaim := range []bool{true, false} {
 		if got, err := f.db.ClaimReminder(ctx, r); err != nil || got != wantClaim {
