@@ -204,8 +204,8 @@ func (j *reminderJob) send(ctx context.Context, r store.Reminder, now time.Time)
 		why = "the participant no longer takes part"
 	case t.OptedOut:
 		why = "the participant asked for no more reminders"
-	case t.UpdatedAt.After(r.DueAt.Add(-j.cfg.Delay)):
-		why = "the participant carried on"
+	case t.UpdatedAt.After(r.ClaimedAt):
+		why = "the participant carried on" // since it was claimed
 	case t.Platform != "discord" || t.UserID == "":
 		why = "no way to reach the participant"
 	case now.Sub(r.DueAt) > reminderGiveUp:
