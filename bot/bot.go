@@ -12,10 +12,11 @@
 // setting it up (a refused token, a fatal close code). It also holds the
 // prompt scheduler (schedule*.go), the one digest poster that the
 // scheduler, /digest post and `peervoice digest --post` share
-// (digest*.go), the moderators' quote review (quote_*.go) and the export
-// upload (export_command.go), and the moderators' /flows (flows_*.go,
-// over the FlowAdmin interface, with previews on a scratch participant
-// service of their own). These post through narrow sender
+// (digest*.go), the moderators' quote review (quote_*.go), the export
+// upload (export_command.go), the moderators' /flows (flows_*.go, over
+// the FlowAdmin interface, with previews on a scratch participant
+// service of their own) and the one gentle reminder to a participant
+// who paused a flow (reminder.go). These post through narrow sender
 // interfaces (send.go), not a *Bot back-pointer, and keep their records
 // through interfaces bot defines (Store); docs/architecture.md follows a
 // digest post through these files.
@@ -61,6 +62,11 @@ type Participants interface {
 	HelpIn(lang string) string
 	SetLanguage(ctx context.Context, u participant.User, sessionID, lang string) (participant.Reply, error)
 	Flows() *flows.Catalog
+	// For reminders (reminder.go): No more reminders, and the language
+	// a session is shown in.
+	StopReminders(ctx context.Context, u participant.User) (bool, error)
+	CarryOn(ctx context.Context, u participant.User, flowID, lang string) (participant.Reply, error)
+	SessionLanguage(ctx context.Context, sessionID string) string
 }
 
 var _ Participants = (*participant.Service)(nil)
@@ -131,6 +137,9 @@ type Config struct {
 	// audited command, quote decision, scheduled post and refusal; nil:
 	// audit.Discard.
 	Audit audit.Recorder
+	// Reminders configures the gentle reminder to participants who
+	// paused a flow (reminder.go); the zero value: none.
+	Reminders RemindersConfig
 }
 
 // Store is what the bot keeps in the database: the schedules and the
@@ -142,6 +151,7 @@ type Store interface {
 	ScheduleStore
 	DigestStore
 	QuoteStore
+	ReminderStore
 }
 
 var _ Store = (*store.DB)(nil)
@@ -189,6 +199,7 @@ type Bot struct {
 	poster     *digestPoster  // posts every digest: the scheduler's and /digest post's
 	quotes     *quoteReviewer // nil: quote approval off
 	audit      auditLog       // the audit log of privileged actions (audit.go)
+	reminders  *reminderJob   // nil: reminders off
 
 	inflight  sync.WaitGroup
 	userLocks keylock.Locks // lockUser
@@ -253,6 +264,9 @@ func New(cfg Config, svc Participants) (*Bot, error) {
 		return nil, err
 	}
 	b.quotes = newQuoteReviewer(cfg, discordSender{s}, b.lockQuote)
+	if b.reminders, err = newReminderJob(cfg, discordSender{s}, svc); err != nil {
+		return nil, err
+	}
 	b.watch = newTokenWatch(b, cfg.TokenCheckAfter)
 	s.AddHandler(b.watch.onConnect)
 	s.AddHandler(b.watch.onDisconnect)
@@ -287,6 +301,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.logServerBinding() // guild.go
 	b.startScheduler(ctx)
 	b.startQuoteReviewer(ctx)
+	b.startReminders(ctx)
 	close(b.ready)
 	var fatal error
 	select {

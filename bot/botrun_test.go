@@ -36,6 +36,9 @@ type botOpts struct {
 	// firstCheckWait), so a test sees that check's effects.
 	firstCheck     func(*bot.Bot, bot.Config) <-chan struct{}
 	firstCheckWait time.Duration // 0 means 10 seconds
+	// participant, if set, adjusts the participant service's config
+	// (its clock, reminders).
+	participant func(*participant.Config)
 }
 
 // running is one bot process.
@@ -59,7 +62,11 @@ func startBot(t *testing.T, o botOpts) *running {
 		}
 		o.flows = func() *flows.Catalog { return cat }
 	}
-	svc, err := participant.New(db, participant.Config{Flows: o.flows})
+	pc := participant.Config{Flows: o.flows}
+	if o.participant != nil {
+		o.participant(&pc)
+	}
+	svc, err := participant.New(db, pc)
 	if err != nil {
 		t.Fatal(err)
 	}

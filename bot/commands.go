@@ -154,6 +154,7 @@ func myDataMessage(d participant.Data) message {
 	if c := d.Consent; c != nil {
 		fmt.Fprintf(&sb, "**Consent** (version %s, given %s): take part: %s; anonymised quotes: %s\n", c.Version, c.GivenAt.Format("2 January 2006"), yesNo(c.TakePart), yesNo(c.Quotes))
 	}
+	sb.WriteString(remindersLine(d.Reminders)) // reminder.go
 	flow := ""
 	for _, a := range d.Answers {
 		if a.FlowID != flow {

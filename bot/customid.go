@@ -34,6 +34,10 @@ const (
 	ActPreviewDraft  Action = 'V'
 	ActPublishDraft  Action = 'P'
 	ActPublishAnyway Action = 'Y' // publish, confirming the answers it touches
+	// A reminder's buttons (reminder.go): Carry on resumes the flow whose
+	// id is Value, as /survey does; No more reminders turns them off.
+	ActCarryOn     Action = 'r'
+	ActNoReminders Action = 'n'
 )
 
 // ID is a decoded custom id: which action, on which session's question.
@@ -74,7 +78,11 @@ func ParseID(s string) (ID, error) {
 		if id.Session == "" || id.Question == "" {
 			return ID{}, fmt.Errorf("%w: %q has no session or question", ErrBadID, s)
 		}
-	case ActPrompt, ActMenu, ActWithdraw:
+	case ActPrompt, ActMenu, ActWithdraw, ActNoReminders:
+	case ActCarryOn:
+		if id.Value == "" {
+			return ID{}, fmt.Errorf("%w: %q has no flow", ErrBadID, s)
+		}
 	case ActApproveQuote, ActRejectQuote, ActUndoQuote:
 		if id.Value == "" {
 			return ID{}, fmt.Errorf("%w: %q has no quote id", ErrBadID, s)

@@ -28,6 +28,8 @@ func TestIDRoundTrip(t *testing.T) {
 		{Action: bot.ActPublishAnyway, Value: "what-matters"},
 		// A preview's session (flows_preview.go) is as long as the study's.
 		{Action: bot.ActAnswer, Session: "preview-0123456789abcdef", Question: long, Value: strings.Repeat("o", 32)},
+		{Action: bot.ActCarryOn, Session: "0123456789abcdef01234567", Value: "recovery"},
+		{Action: bot.ActNoReminders, Session: "0123456789abcdef01234567"},
 		// The longest an id can be: ids are at most 32 characters (the linter's limit).
 		{Action: bot.ActAnswer, Session: "0123456789abcdef01234567", Question: long, Value: strings.Repeat("o", 32)},
 	}
@@ -44,7 +46,7 @@ func TestIDRoundTrip(t *testing.T) {
 }
 
 func TestParseIDRejects(t *testing.T) {
-	for _, s := range []string{"", "pv1", "pv2:a:s:q:v", "pv1:a:s:q", "pv1:a:s:q:v:extra", "pv1:z:s:q:v", "pv1:a::q:v", "pv1:a:s:q:v w", "pv1:ab:s:q:v", "pv1:s:s::", "pv1:A:::", "pv1:R:s:q:", "pv1:U:::", "pv1:l::q:cy", "pv1:V:abc::", "pv1:P:::", "pv1:Y:::"} {
+	for _, s := range []string{"", "pv1", "pv2:a:s:q:v", "pv1:a:s:q", "pv1:a:s:q:v:extra", "pv1:z:s:q:v", "pv1:a::q:v", "pv1:a:s:q:v w", "pv1:ab:s:q:v", "pv1:s:s::", "pv1:A:::", "pv1:R:s:q:", "pv1:U:::", "pv1:l::q:cy", "pv1:r:s::", "pv1:V:abc::", "pv1:P:::", "pv1:Y:::"} {
 		if _, err := bot.ParseID(s); !errors.Is(err, bot.ErrBadID) {
 			t.Errorf("ParseID(%q) = %v; want ErrBadID", s, err)
 		}

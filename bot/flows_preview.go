@@ -168,6 +168,7 @@ func (b *Bot) startPreview(ctx context.Context, ic *discordgo.InteractionCreate,
 	// custom ids fit Discord's 100 characters wherever the study's do.
 	cfg.NewID = func() string { return previewPrefix + randomHex(8) }
 	cfg.Log = b.log
+	cfg.Reminders = false // a preview reminds no one
 	svc, err := participant.New(newPreviewStore(), cfg)
 	if err != nil {
 		return reply{}, fmt.Errorf("preview %s: %w", flowID, err)

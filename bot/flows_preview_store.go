@@ -168,3 +168,15 @@ func (s *previewStore) ExpireSession(_ context.Context, id string, idleSince, at
 	s.sessions[id] = rec
 	return true, nil
 }
+
+// A preview never reminds anyone, and keeps no way to reach the
+// moderator: the reminder methods store nothing.
+func (s *previewStore) AllowReminders(context.Context, int64, string, string, time.Time) error {
+	return nil
+}
+
+func (s *previewStore) StopReminders(context.Context, int64, time.Time) error { return nil }
+
+func (s *previewStore) ReminderPrefs(context.Context, int64) (store.ReminderPrefs, error) {
+	return store.ReminderPrefs{}, nil
+}

@@ -74,6 +74,12 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 	case ActWithdraw:
 		b.withdraw(ic, id.Value == "yes")
 		return
+	case ActCarryOn: // a reminder's: resumes the flow as /survey does
+		b.carryOn(ic, id.Value)
+		return
+	case ActNoReminders:
+		b.stopReminders(ic)
+		return
 	case ActWrite:
 		b.openModal(ic, id)
 		return
@@ -290,9 +296,19 @@ func (b *Bot) startPrivately(ic *discordgo.InteractionCreate, flowID string) {
 // in ephemeral messages that only they can see. The person is locked
 // until what follows is delivered.
 func (b *Bot) beginLocked(ctx context.Context, ic *discordgo.InteractionCreate, flowID string) (reply, error) {
+	return b.beginLockedWith(ctx, ic, flowID, b.svc.Begin)
+}
+
+// beginFunc starts or resumes a flow: Participants.Begin, or CarryOn for
+// a reminder's button.
+type beginFunc func(ctx context.Context, u participant.User, flowID, lang string) (participant.Reply, error)
+
+// beginLockedWith is beginLocked with the participant service's begin
+// given.
+func (b *Bot) beginLockedWith(ctx context.Context, ic *discordgo.InteractionCreate, flowID string, begin beginFunc) (reply, error) {
 	u := userOf(ic)
 	unlock := b.lockUser(u.ID)
-	r, err := b.beginPrivately(ctx, ic.Interaction, u, ic.GuildID == "", flowID)
+	r, err := b.beginPrivately(ctx, ic.Interaction, u, ic.GuildID == "", flowID, begin)
 	if err != nil || r.after == nil {
 		unlock()
 		return r, err
@@ -315,8 +331,8 @@ func holdUntilDone(after, unlock func()) func() {
 
 // beginPrivately starts the flow and says how to show it: in the DM the
 // command came from, in a new DM, or in ephemeral messages.
-func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *discordgo.User, inDM bool, flowID string) (reply, error) {
-	pr, err := b.svc.Begin(ctx, person(u), flowID, string(i.Locale))
+func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *discordgo.User, inDM bool, flowID string, begin beginFunc) (reply, error) {
+	pr, err := begin(ctx, person(u), flowID, string(i.Locale))
 	if errors.Is(err, flows.ErrUnknownFlow) {
 		return reply{}, userError{uitext.T(string(i.Locale), uitext.BotUnknownFlow, flowID, strings.Join(b.svc.Flows().IDs(), ", "))}
 	}

@@ -40,6 +40,7 @@ type Config struct {
 	Prompts    Prompts    // scheduled community prompts (prompts.go)
 	Digest     Digest     // the research digest (digest.go)
 	Disclosure Disclosure // disclosure control of everything published (digest.go)
+	Reminders  Reminders  // gentle reminders to participants who paused (reminders.go)
 
 	// Session expiry and retention (lifetime.go).
 	Sessions  Sessions

@@ -58,4 +58,10 @@ var keys = []key{
 	{name: "sessions.expire_after", def: "30d", doc: `close a session left unfinished longer than this as a partial response (its answers kept); "off" for never`, set: lifetime("sessions.expire_after", func(c *Config) *time.Duration { return &c.Sessions.ExpireAfter })},
 	{name: "retention.free_text", def: "off", doc: `delete the words of free-text answers older than this, daily (e.g. 365d); "off" keeps them`, set: lifetime("retention.free_text", func(c *Config) *time.Duration { return &c.Retention.FreeText })},
 	{name: "retention.answers", def: "off", doc: `delete whole answers older than this, daily (e.g. 3y); "off" keeps them`, set: lifetime("retention.answers", func(c *Config) *time.Duration { return &c.Retention.Answers })},
+	// reminders.* (reminders.go): gentle reminders to participants who paused a flow.
+	{name: "reminders.enabled", def: false, doc: "send one gentle reminder to a participant who paused a flow", set: boolean("reminders.enabled", func(c *Config) *bool { return &c.Reminders.Enabled })},
+	{name: "reminders.delay", def: "3d", doc: "how long a flow is left, paused or silent, before its reminder (such as 3d or 36h)", set: reminderDelay},
+	{name: "reminders.quiet_hours", def: "21:00-09:00", doc: `no reminders then; one due is sent at their end ("off" for none)`, set: str("reminders.quiet_hours", func(c *Config) *string { return &c.Reminders.QuietHours }, quietHours)},
+	{name: "reminders.timezone", def: "", doc: "time zone of reminders.quiet_hours; empty: prompts.timezone", set: str("reminders.timezone", func(c *Config) *string { return &c.Reminders.Timezone }, optionalTimezone)},
+	{name: "reminders.text", def: "", doc: "the reminder's wording (%s: the flow's title); empty: the built-in, which says it is optional and how to stop reminders", set: str("reminders.text", func(c *Config) *string { return &c.Reminders.Text }, reminderText)},
 }

@@ -164,6 +164,7 @@ func (b *builder) participation() Participation {
 			FlowsCompleted:  b.pol.Count(raw.completed),
 			FlowsPartial:    b.pol.Count(raw.partial),
 			CompletionRate:  b.pol.Percent(raw.startedAndCompleted, raw.started),
+			RemindersSent:   b.pol.Count(raw.reminders),
 		}
 	}
 	var p Participation
@@ -175,18 +176,20 @@ func (b *builder) participation() Participation {
 		FlowsCompleted:  p.Period.FlowsCompleted.Minus(p.Previous.FlowsCompleted),
 		FlowsPartial:    p.Period.FlowsPartial.Minus(p.Previous.FlowsPartial),
 		CompletionRate:  p.Period.CompletionRate.Minus(p.Previous.CompletionRate),
+		RemindersSent:   p.Period.RemindersSent.Minus(p.Previous.RemindersSent),
 	}
 	return p
 }
 
 type rawActivity struct {
 	newParticipants, started, completed, startedAndCompleted, partial int
+	reminders                                                         int
 }
 
 // activity sums a window's raw activity over the flows the catalog
 // knows (never the consent flow).
 func (b *builder) activity(a figures.Activity) rawActivity {
-	r := rawActivity{newParticipants: a.NewParticipants}
+	r := rawActivity{newParticipants: a.NewParticipants, reminders: a.RemindersSent}
 	for _, f := range a.Flows {
 		if len(b.cat.byID[f.FlowID]) == 0 {
 			continue

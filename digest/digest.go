@@ -107,6 +107,10 @@ type Activity struct {
 	// CompletionRate is the share of flows started in the window that
 	// were completed by its end.
 	CompletionRate disclosure.Percent `json:"completion_rate"`
+	// RemindersSent counts the gentle reminders sent in the window to
+	// participants who had paused a flow (counts only: whom is never
+	// known to the digest).
+	RemindersSent disclosure.Count `json:"reminders_sent"`
 }
 
 // ActivityChange is the change in participation from the previous
@@ -117,6 +121,7 @@ type ActivityChange struct {
 	FlowsCompleted  disclosure.Change `json:"flows_completed"`
 	FlowsPartial    disclosure.Change `json:"flows_partial"`
 	CompletionRate  disclosure.Change `json:"completion_rate_points"`
+	RemindersSent   disclosure.Change `json:"reminders_sent"`
 }
 
 // Theme is one framework theme's line: answers touching it.

@@ -75,6 +75,7 @@ func (d *Digest) Embeds() [][]Embed {
 	part("Question flows completed", a.Period.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
 	part("Partial responses", a.Period.FlowsPartial, changeText(a.Change.FlowsPartial, false))
 	part("Completion rate", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true))
+	part("Reminders sent", a.Period.RemindersSent, changeText(a.Change.RemindersSent, false))
 	if len(d.Themes) == 0 {
 		line := "No themes."
 		if t := d.HiddenThemesText(); t != "" {

@@ -166,7 +166,8 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 	p("| Question flows started | %s | %s |\n", a.Period.FlowsStarted, changeText(a.Change.FlowsStarted, false))
 	p("| Question flows completed | %s | %s |\n", a.Period.FlowsCompleted, changeText(a.Change.FlowsCompleted, false))
 	p("| Partial responses (left unfinished, answers kept) | %s | %s |\n", a.Period.FlowsPartial, changeText(a.Change.FlowsPartial, false))
-	p("| Completion rate | %s | %s |\n\n", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true))
+	p("| Completion rate | %s | %s |\n", a.Period.CompletionRate, changeText(a.Change.CompletionRate, true))
+	p("| Reminders sent | %s | %s |\n\n", a.Period.RemindersSent, changeText(a.Change.RemindersSent, false))
 
 	p("## Themes this %s\n\n", unit)
 	if len(d.Themes) == 0 && d.HiddenThemes == 0 {

@@ -93,6 +93,9 @@ type Data struct {
 	// (a damaged row or key): each is listed with UnreadableAnswer as its
 	// answer, and the others are shown as usual.
 	Unreadable int
+	// Reminders is what is stored about their reminders; nil when
+	// nothing is.
+	Reminders *Reminders
 }
 
 // UnreadableAnswer stands, in MyData, for an answer whose words could
@@ -120,6 +123,9 @@ func (s *Service) MyData(ctx context.Context, u User) (Data, error) {
 		return Data{}, fmt.Errorf("my data: %w", err)
 	}
 	d := Data{Consent: p.Consent}
+	if d.Reminders, err = s.reminders(ctx, p.ID); err != nil {
+		return Data{}, fmt.Errorf("my data: %w", err)
+	}
 	for _, a := range answers {
 		v := AnswerView{FlowID: a.FlowID, QuestionID: a.QuestionID, At: a.AnsweredAt}
 		fa := flows.Answer{Choices: a.Choices, Text: a.Text, Number: a.Number, Skipped: a.Skipped}

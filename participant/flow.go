@@ -32,17 +32,25 @@ type Step struct {
 // unless the participant chose a language themselves in an earlier
 // session, which outranks lang; a session under way keeps its language.
 func (s *Service) Begin(ctx context.Context, u User, flowID, lang string) (Reply, error) {
-	return s.begin(ctx, u, flowID, lang, "", false)
+	return s.begin(ctx, u, flowID, lang, "", false, true)
+}
+
+// CarryOn is Begin for a reminder's Carry on button: the same resume,
+// except that it leaves the participant's reminder settings as they are
+// (a No more reminders pressed since stands; Begin, /survey, undoes it).
+func (s *Service) CarryOn(ctx context.Context, u User, flowID, lang string) (Reply, error) {
+	return s.begin(ctx, u, flowID, lang, "", false, false)
 }
 
 // BeginIn is Begin for a participant who chose lang themselves (as with
 // `peervoice chat --lang`): it outranks an earlier choice, applies to the
 // flow under way too, and is remembered for their later flows.
 func (s *Service) BeginIn(ctx context.Context, u User, flowID, lang string) (Reply, error) {
-	return s.begin(ctx, u, flowID, lang, lang, true)
+	return s.begin(ctx, u, flowID, lang, lang, true, true)
 }
 
-func (s *Service) begin(ctx context.Context, u User, flowID, lang, chose string, now bool) (Reply, error) {
+// allow allows reminders again (allowReminders); CarryOn does not.
+func (s *Service) begin(ctx context.Context, u User, flowID, lang, chose string, now, allow bool) (Reply, error) {
 	f, err := s.cfg.Flows().Get(flowID)
 	if err != nil {
 		return Reply{}, err
@@ -51,6 +59,9 @@ func (s *Service) begin(ctx context.Context, u User, flowID, lang, chose string,
 	defer s.lock(pseud)()
 	p, err := s.st.EnsureParticipant(ctx, pseud)
 	if err != nil {
+		return Reply{}, fmt.Errorf("begin: %w", err)
+	}
+	if err := s.allowReminders(ctx, p, u, allow); err != nil {
 		return Reply{}, fmt.Errorf("begin: %w", err)
 	}
 	if chose == "" {

@@ -43,6 +43,10 @@ type Store interface {
 	DeleteSession(ctx context.Context, id string) error
 	ExpireSession(ctx context.Context, id string, idleSince, at time.Time) (bool, error)
 	Withdraw(ctx context.Context, participantID int64) error
+	// Reminders (reminders.go).
+	AllowReminders(ctx context.Context, participantID int64, platform, userID string, at time.Time) error
+	StopReminders(ctx context.Context, participantID int64, at time.Time) error
+	ReminderPrefs(ctx context.Context, participantID int64) (store.ReminderPrefs, error)
 }
 
 var _ Store = (*store.DB)(nil)
@@ -86,6 +90,10 @@ type Config struct {
 	// condition failing at run time (see flows.WhenFailed); never a
 	// participant's id or answers. nil: discarded.
 	Log *slog.Logger
+	// Reminders is set when reminders are on (reminders.enabled): Begin
+	// then keeps how to reach the participant, sealed under their key,
+	// and allows reminders again after No more reminders (reminders.go).
+	Reminders bool
 }
 
 // Service runs participants through consent and flows.

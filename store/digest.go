@@ -48,6 +48,9 @@ func (db *DB) DigestData(ctx context.Context, q figures.Query) (figures.Data, er
 		return figures.Data{}, fmt.Errorf("digest data: answers: %w", err)
 	}
 	d := c.result()
+	if err := c.countReminders(ctx, tx, &d); err != nil {
+		return figures.Data{}, fmt.Errorf("digest data: reminders: %w", err)
+	}
 	if d.Versions, err = c.questionVersions(ctx, tx); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: flow versions: %w", err)
 	}

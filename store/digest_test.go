@@ -194,9 +194,9 @@ func TestDigestDataActivity(t *testing.T) {
 		got  figures.Activity
 		want string
 	}{
-		{"period", d.Period, "{1 [{about-you 1 1 1 0} {recovery 3 2 2 0}]}"},
-		{"previous", d.Previous, "{1 [{about-you 3 3 3 0} {recovery 2 1 1 0}]}"},
-		{"total", d.Total, "{4 [{about-you 4 4 4 0} {recovery 5 3 3 0}]}"},
+		{"period", d.Period, "{1 [{about-you 1 1 1 0} {recovery 3 2 2 0}] 0}"},
+		{"previous", d.Previous, "{1 [{about-you 3 3 3 0} {recovery 2 1 1 0}] 0}"},
+		{"total", d.Total, "{4 [{about-you 4 4 4 0} {recovery 5 3 3 0}] 0}"},
 	}
 	for _, tt := range tests {
 		if got := fmt.Sprint(tt.got); got != tt.want {

@@ -160,6 +160,9 @@ func deleteParticipant(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err := participantExists(ctx, tx, id); err != nil {
 		return err
 	}
+	if err := deleteReminders(ctx, tx, id); err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`DELETE FROM answers WHERE session_id IN (SELECT id FROM sessions WHERE participant_id = ?)`,
 		`DELETE FROM sessions WHERE participant_id = ?`,

@@ -316,6 +316,9 @@ func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where
 
 // deleteSession deletes a session and its answers.
 func deleteSession(ctx context.Context, tx *sql.Tx, id string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM reminders WHERE session_id = ?`, id); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE session_id = ?`, id); err != nil {
 		return err
 	}

@@ -148,6 +148,25 @@ var catalog = map[Key]map[string]string{
 	},
 	PromptDefault: {"en": "We'd like to hear from you.", "cy": "Hoffen ni glywed gennych chi."},
 
+	RemindText: {
+		"en": "Hello again. You paused **%s** a little while ago; your answers so far are saved. If you'd like to carry on, it's there whenever you want: it's entirely optional, and there's no need to reply. This is the only reminder you'll get about it, and **No more reminders** turns them off.",
+		"cy": "Helo eto. Fe wnaethoch chi oedi **%s** beth amser yn ôl; mae eich atebion hyd yma wedi'u cadw. Os hoffech chi barhau, mae yno pryd bynnag y dymunwch: mae'n gwbl ddewisol, a does dim angen ateb. Dyma'r unig nodyn atgoffa a gewch chi amdano, ac mae **Dim rhagor o nodiadau atgoffa** yn eu diffodd.",
+	},
+	RemindCarryOn: {"en": "Carry on", "cy": "Parhau"},
+	RemindStop:    {"en": "No more reminders", "cy": "Dim rhagor o nodiadau atgoffa"},
+	RemindStopped: {
+		"en": "Done: PeerVoice won't send you reminders. Using `/survey` again turns them back on.",
+		"cy": "Wedi'i wneud: fydd PeerVoice ddim yn anfon nodiadau atgoffa atoch chi. Mae defnyddio `/survey` eto yn eu troi yn ôl ymlaen.",
+	},
+	RemindMyDataOn: {
+		"en": "**Reminders**: on. PeerVoice keeps your Discord id, encrypted, only to send you at most one gentle reminder about a set of questions you paused.",
+		"cy": "**Nodiadau atgoffa**: ymlaen. Mae PeerVoice yn cadw eich id Discord, wedi'i amgryptio, dim ond i anfon un nodyn atgoffa ysgafn ar y mwyaf am set o gwestiynau y gwnaethoch chi ei hoedi.",
+	},
+	RemindMyDataOff: {
+		"en": "**Reminders**: off (you pressed No more reminders on %s). Using `/survey` again turns them back on.",
+		"cy": "**Nodiadau atgoffa**: i ffwrdd (fe wnaethoch chi bwyso Dim rhagor o nodiadau atgoffa ar %s). Mae defnyddio `/survey` eto yn eu troi yn ôl ymlaen.",
+	},
+
 	TermGoodbye: {"en": "Goodbye. Thank you for being here.", "cy": "Hwyl fawr. Diolch am fod yma."},
 	TermQuitPaused: {
 		"en": "Paused. Your answers so far are saved; run the same command again to carry on where you left off.",

@@ -94,6 +94,14 @@ const (
 	PromptPrivacy   Key = "prompt.privacy"
 	PromptDefault   Key = "prompt.default"
 
+	// A gentle reminder to a participant who paused a flow (bot/reminder*.go).
+	RemindText      Key = "remind.text"     // %s, the flow's title
+	RemindCarryOn   Key = "remind.carry_on" // the button that resumes the flow
+	RemindStop      Key = "remind.stop"     // the button that turns reminders off
+	RemindStopped   Key = "remind.stopped"  // after No more reminders
+	RemindMyDataOn  Key = "remind.mydata_on"
+	RemindMyDataOff Key = "remind.mydata_off" // %s, the date
+
 	// Terminal messages.
 	TermGoodbye      Key = "term.goodbye"
 	TermQuitPaused   Key = "term.quit_paused"

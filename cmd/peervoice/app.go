@@ -51,6 +51,9 @@ type app struct {
 	// seeded from the pack or the folder (run and chat), instead of the
 	// files as they are (mydata, withdraw).
 	live bool
+	// reminding makes the participant service keep how to reach
+	// participants for a reminder: `run` with reminders.enabled.
+	reminding bool
 	// rel is the flow release service, made by releases.
 	rel *release.Service
 	// liveSrc serves the live flows in run and chat (a.live).
@@ -297,6 +300,7 @@ func (a *app) participantConfig() (participant.Config, error) {
 		Signpost:       s.Message,
 		Resources:      res,
 		Log:            a.log,
+		Reminders:      a.reminding,
 	}, nil
 }
 

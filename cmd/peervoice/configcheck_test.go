@@ -34,6 +34,9 @@ func TestConfigCheckNamesProblems(t *testing.T) {
 			[]string{`config: digest.subgroups[1] = "genderr": expected a choice question of the about-you flow (choice questions: gender, trans, ethnicity, age`, `did you mean "gender"?`}},
 		{"schedule unknown flow", schedule,
 			[]string{`config: prompts.schedule[0].flow = "recovry": expected the id of one of the flows (`, "about-you", `did you mean "recovery"?`}},
+		{"reminders", "reminders:\n  enabled: true\n  delay: 10m\n  quiet_hours: \"21:00\"\n  timezone: Mars/Olympus\n",
+			[]string{`config: reminders.delay = "10m": expected a duration of at least an hour, such as 3d`, `reminders.quiet_hours = "21:00": expected a span of 24-hour times`,
+				`reminders.timezone = "Mars/Olympus": expected a time zone name`, "PEERVOICE_REMINDERS_DELAY"}},
 		{"every problem at once", "log:\n  format: xml\nstudy:\n  info_file: stduy.md\nsafety:\n  patterns: ['(']\ndigest:\n  subgroups: [genderr]\n" + schedule,
 			[]string{`log.format = "xml"`, `study.info_file = "stduy.md"`, `safety.patterns[0] = "("`, `digest.subgroups[0] = "genderr"`, `prompts.schedule[0].flow = "recovry"`, "5 problem(s) in the configuration"}},
 	}

@@ -31,6 +31,7 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			}
 			a.createDB = true // the bot's first run makes its database
 			a.live = true
+			a.reminding = a.cfg.Reminders.Enabled
 			db, svc, err := a.openService(cmd.Context())
 			if err != nil {
 				return err
@@ -61,13 +62,17 @@ stopped with Ctrl-C or SIGTERM, which finishes the steps in flight first.`,
 			if err != nil {
 				return err
 			}
+			reminders, err := a.reminders()
+			if err != nil {
+				return err
+			}
 			b, err := bot.New(bot.Config{
 				Token: d.Token, GuildID: d.GuildID, APIURL: d.APIURL, GatewayURL: d.GatewayURL,
 				ResearchChannelID: d.ResearchChannelID, ModeratorChannelID: d.ModeratorChannelID,
 				ModeratorRoles: a.cfg.Roles.Moderator, ResearcherRoles: a.cfg.Roles.Researcher,
 				Log: a.log, Store: db, Location: loc, Prompts: prompts, Digests: digests,
 				DigestPosting: bot.DigestPosting{Schedule: a.cfg.Digest.Schedule}, Exports: a.exportSource(db),
-				Quotes: quotes, UploadLimit: d.UploadLimit, Audit: db,
+				Quotes: quotes, UploadLimit: d.UploadLimit, Audit: db, Reminders: reminders,
 				FlowAdmin: a.releases(db), Preview: preview,
 			}, svc)
 			if err != nil {
@@ -130,4 +135,21 @@ func (a *app) startConfig() string {
 // periods and digest.schedule are read.
 func (a *app) digestZone() (*time.Location, error) {
 	return a.cfg.Digest.Location()
+}
+
+// reminders passes the reminders.* settings to the bot.
+func (a *app) reminders() (bot.RemindersConfig, error) {
+	r := a.cfg.Reminders
+	if !r.Enabled {
+		return bot.RemindersConfig{}, nil
+	}
+	quiet, err := r.Quiet()
+	if err != nil {
+		return bot.RemindersConfig{}, err
+	}
+	loc, err := r.Location(a.cfg.Prompts)
+	if err != nil {
+		return bot.RemindersConfig{}, err
+	}
+	return bot.RemindersConfig{Enabled: true, Delay: r.Delay, Quiet: quiet, Location: loc, Text: r.Text}, nil
 }

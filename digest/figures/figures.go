@@ -108,6 +108,9 @@ type Activity struct {
 	NewParticipants int
 	// Flows counts sessions by flow, sorted by flow id.
 	Flows []FlowActivity
+	// RemindersSent counts the gentle reminders sent in the window to
+	// participants who had paused a flow (reminders.*).
+	RemindersSent int
 }
 
 // FlowActivity counts one flow's sessions in a window.
