@@ -66,7 +66,7 @@ type Server struct {
 	tmpl    *template.Template
 	mux     *http.ServeMux
 
-	mu   sync.Mutex
+	mu      sync.Mutex
 	cols    map[string]*column
 	gen     int    // the watched files' generation the moderator columns started on
 	modFlow string // the flow the moderator view previews

@@ -3,15 +3,21 @@
 // message, else the message box. htmx (htmx.min.js, 2.0.11, BSD Zero
 // Clause licence: htmx.LICENSE) replaces the conversation; this file is
 // the playground's only script of its own.
-document.addEventListener("htmx:afterSwap", function (e) {
+//
+// It runs once htmx has settled the new content (set up its forms), and
+// counts the steps on <body data-steps>, so a test can tell a step has
+// finished and the page is ready for the next.
+document.addEventListener("htmx:afterSettle", function (e) {
   // Only a conversation's own step moves focus: never the moderator
   // view's poll, which would pull focus from where the person is.
   var id = e.detail.target && e.detail.target.id;
   if (!id || id.indexOf("col-") !== 0) return;
   var col = document.getElementById(id); // the new element, after outerHTML
-  if (!col) return;
-  var el = col.querySelector("[data-autofocus]") ||
-    col.querySelector("li[data-last] button:not([disabled]), li[data-last] select:not([disabled]), li[data-last] input:not([disabled])") ||
-    col.querySelector(".say input");
-  if (el) el.focus();
+  if (col) {
+    var el = col.querySelector("[data-autofocus]") ||
+      col.querySelector("li[data-last] button:not([disabled]), li[data-last] select:not([disabled]), li[data-last] input:not([disabled])") ||
+      col.querySelector(".say input");
+    if (el) el.focus();
+  }
+  document.body.dataset.steps = String(Number(document.body.dataset.steps || 0) + 1);
 });
