@@ -140,16 +140,16 @@ func js(s string) string {
 }
 
 // mark notes the steps the page has counted (playground.js counts each
-// on <body data-steps> once htmx has settled it), so waitStep can tell
+// swap on <body data-steps> once htmx has settled it), so waitStep can tell
 // when the next has finished.
-func (e *env) mark(string) {
+func (e *env) mark() {
 	e.t.Helper()
 	e.steps = eval[string](e, `document.body.dataset.steps || "0"`)
 }
 
-// waitStep waits for the step after mark to have finished: the column
-// replaced and its forms set up by htmx.
-func (e *env) waitStep(string) {
+// waitStep waits for the step after mark to have finished: a column
+// (or the moderator's panel) replaced and its forms set up by htmx.
+func (e *env) waitStep() {
 	e.t.Helper()
 	e.run(chromedp.Poll[chromedp.Void](`(document.body.dataset.steps || "0") !== `+js(e.steps),
 		chromedp.WithPollingTimeout(30*time.Second)))
@@ -179,17 +179,17 @@ func (e *env) findControl(col, label string) string {
 func (e *env) click(col, label string) {
 	e.t.Helper()
 	sel := e.findControl(col, label)
-	e.mark(col)
+	e.mark()
 	e.run(chromedp.Click(chromedp.CSS(sel)))
-	e.waitStep(col)
+	e.waitStep()
 }
 
 // say types text in the column's message box and sends it with Enter.
 func (e *env) say(col, text string) {
 	e.t.Helper()
-	e.mark(col)
+	e.mark()
 	e.run(chromedp.Click(chromedp.CSS("#say-"+col)), chromedp.KeyEvent(text), chromedp.KeyEvent(kb.Enter))
-	e.waitStep(col)
+	e.waitStep()
 }
 
 // columnText is what the column shows.

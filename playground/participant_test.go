@@ -107,9 +107,9 @@ func (e *env) tabTo(name string) {
 func (e *env) press(name string) {
 	e.t.Helper()
 	e.tabTo(name)
-	e.mark("you")
+	e.mark()
 	e.run(chromedp.KeyEvent(kb.Enter))
-	e.waitStep("you")
+	e.waitStep()
 }
 
 // TestParticipantKeyboard goes through the recovery flow with the

@@ -8,11 +8,10 @@
 // counts the steps on <body data-steps>, so a test can tell a step has
 // finished and the page is ready for the next.
 document.addEventListener("htmx:afterSettle", function (e) {
+  var id = (e.detail.target && e.detail.target.id) || "";
   // Only a conversation's own step moves focus: never the moderator
   // view's poll, which would pull focus from where the person is.
-  var id = e.detail.target && e.detail.target.id;
-  if (!id || id.indexOf("col-") !== 0) return;
-  var col = document.getElementById(id); // the new element, after outerHTML
+  var col = id.indexOf("col-") === 0 && document.getElementById(id); // the new element, after outerHTML
   if (col) {
     var el = col.querySelector("[data-autofocus]") ||
       col.querySelector("li[data-last] button:not([disabled]), li[data-last] select:not([disabled]), li[data-last] input:not([disabled])") ||
