@@ -228,3 +228,9 @@ func (e *env) screenshot(name string) {
 	}
 	e.t.Logf("wrote %s", out)
 }
+
+func clickSel(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+
+func setSelect(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SetValue(chromedp.CSS(sel), value)
+}

@@ -25,6 +25,7 @@ type column struct {
 	mu    sync.Mutex
 	items []item
 	ask   int // index of the latest question message in items, or -1
+	menu  int // index of the latest flow menu in items
 	form  *discordgo.InteractionResponseData
 }
 
@@ -46,8 +47,27 @@ func (s *Server) start(ctx context.Context, c *column) error {
 		return fmt.Errorf("list the flows: %w", err)
 	}
 	c.items = []item{{Msg: bot.RenderFlowMenu(list, lang)}}
-	c.ask, c.form = -1, nil
+	c.ask, c.form, c.menu = -1, nil, 0
 	return nil
+}
+
+// showMenu is /survey: the flow menu again, with the progress made.
+func (s *Server) showMenu(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.column(r.PathValue("col"))
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	list, err := s.svc.Overview(r.Context(), c.user)
+	if err != nil {
+		s.fail(w, "list the flows", err)
+		return
+	}
+	c.mu.Lock()
+	c.items = append(c.items, item{Mine: true, Text: "/survey"}, item{Msg: bot.RenderFlowMenu(list, lang)})
+	c.menu, c.form = len(c.items)-1, nil
+	c.mu.Unlock()
+	s.respondColumn(w, r, c)
 }
 
 // show appends a reply's messages, first marking the question it left
@@ -122,7 +142,7 @@ func (s *Server) apply(ctx context.Context, c *column, id bot.ID, values []strin
 			if f, err := s.svc.Flows().Get(values[0]); err == nil {
 				title = f.Title.In(f.Lang(lang))
 			}
-			c.items[0].Msg = bot.RenderAnswered(c.items[0].Msg, uitext.T(lang, uitext.NoteChosenFlow, title))
+			c.items[c.menu].Msg = bot.RenderAnswered(c.items[c.menu].Msg, uitext.T(lang, uitext.NoteChosenFlow, title))
 			c.show(reply, id.Action)
 		}
 		return err

@@ -28,7 +28,6 @@ import (
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/participant"
-	"github.com/peervoice/peervoice/research"
 	"github.com/peervoice/peervoice/safety"
 	"github.com/peervoice/peervoice/store"
 )
@@ -59,12 +58,12 @@ type Config struct {
 // Server is the playground's HTTP handler and the state behind it: the
 // simulated participants' conversations and the watched flows.
 type Server struct {
-	cfg     Config
-	flows   *watcher
-	svc     *participant.Service
-	builder *research.Builder
-	tmpl    *template.Template
-	mux     *http.ServeMux
+	cfg   Config
+	flows *watcher
+	svc   *participant.Service
+	det   *safety.Detector
+	tmpl  *template.Template
+	mux   *http.ServeMux
 
 	mu      sync.Mutex
 	cols    map[string]*column
@@ -103,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, flows: w, svc: svc, tmpl: tmpl, cols: map[string]*column{},
-		builder: research.New(cfg.DB, research.Config{Flows: w.Catalog, Crisis: det}),
+		det: det,
 	}
 	s.routes()
 	return s, nil
@@ -127,6 +126,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /researcher/export.zip", s.exportZip)
 	m.HandleFunc("POST /c/{col}/click", s.click)
 	m.HandleFunc("POST /c/{col}/say", s.say)
+	m.HandleFunc("POST /c/{col}/menu", s.showMenu)
 	s.mux = m
 }
 

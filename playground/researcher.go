@@ -40,7 +40,7 @@ func currentWeek(now time.Time) string {
 
 func (s *Server) researcherPage(w http.ResponseWriter, r *http.Request) {
 	period := currentWeek(time.Now())
-	d, err := s.builder.Digest(r.Context(), period)
+	d, err := s.builder().Digest(r.Context(), period)
 	if err != nil {
 		s.fail(w, "build the digest", err)
 		return
@@ -61,6 +61,18 @@ func (s *Server) researcherPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, "researcher.html", p)
 }
 
+// builder builds the digest and export with the defaults of `peervoice
+// digest`, but for the groups compared: the default ones (digest.
+// DefaultSubgroups) are questions of the built-in about-you flow, and a
+// flows directory without it compares none rather than fail.
+func (s *Server) builder() *research.Builder {
+	cfg := research.Config{Flows: s.flows.Catalog, Crisis: s.det}
+	if _, err := s.flows.Catalog().Get("about-you"); err != nil {
+		cfg.Subgroups = []string{}
+	}
+	return research.New(s.cfg.DB, cfg)
+}
+
 // body is what is inside an HTML page's <body>: the digest's own page
 // goes inside the playground's, which styles it.
 func body(page string) string {
@@ -78,7 +90,7 @@ func body(page string) string {
 // `peervoice export --format csv` writes, scrubbed as it is.
 func (s *Server) exportZip(w http.ResponseWriter, r *http.Request) {
 	var b bytes.Buffer
-	if _, err := s.builder.Export(r.Context(), &b, research.ExportCSV); err != nil {
+	if _, err := s.builder().Export(r.Context(), &b, research.ExportCSV); err != nil {
 		s.fail(w, "export the answers", err)
 		return
 	}
@@ -106,8 +118,27 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/researcher?filled="+strconv.Itoa(SampleParticipants), http.StatusSeeOther)
 }
 
-// sampleFlows are the flows a sample participant answers, of those served.
-var sampleFlows = []string{"recovery", "what-matters", "about-you"}
+// sampleFlows are the flows a sample participant answers: recovery,
+// what-matters and about-you (so groups can be compared) where they are
+// served, else the first three served.
+func (s *Server) sampleFlows() []string {
+	cat := s.svc.Flows()
+	var ids []string
+	for _, id := range []string{"recovery", "what-matters", "about-you"} {
+		if _, err := cat.Get(id); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		return ids
+	}
+	for i, f := range cat.Flows() {
+		if i < 3 {
+			ids = append(ids, f.ID)
+		}
+	}
+	return ids
+}
 
 var sampleWords = []string{
 	"Having a life that feels like mine again, with people who listen.",
@@ -118,12 +149,8 @@ var sampleWords = []string{
 }
 
 func (s *Server) sample(ctx context.Context, u participant.User, rng *rand.Rand) error {
-	cat := s.svc.Flows()
 	started := false
-	for _, id := range sampleFlows {
-		if _, err := cat.Get(id); err != nil {
-			continue
-		}
+	for _, id := range s.sampleFlows() {
 		reply, err := s.svc.Begin(ctx, u, id, lang)
 		for n := 0; err == nil && n < 200; n++ {
 			a, ok := lastAsk(reply)
@@ -138,7 +165,7 @@ func (s *Server) sample(ctx context.Context, u participant.User, rng *rand.Rand)
 		started = true
 	}
 	if !started {
-		return fmt.Errorf("sample participant: none of the flows %s is served", strings.Join(sampleFlows, ", "))
+		return fmt.Errorf("sample participant: no flow is served")
 	}
 	return nil
 }
