@@ -116,5 +116,5 @@ func TestAccessibilityForms(t *testing.T) {
 		t.Fatalf("discrimination's unfair_because shows %d checkboxes; want a multi-choice menu:\n%s", n, e.columnText("you"))
 	}
 	e.axeCheck("a multi-choice menu")
-	e.screenshot("participant-multi")
+	e.screenshot("participant-multi", "#col-you .survey")
 }

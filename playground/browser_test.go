@@ -210,12 +210,16 @@ func (e *env) wantQuestion(col, want string) {
 	}
 }
 
-// screenshot writes docs/playground-name.png when -screenshots is given.
-func (e *env) screenshot(name string) {
+// screenshot writes docs/playground-name.png when -screenshots is given,
+// of the window scrolled to show the element at (a CSS selector; "" for
+// the top of the page) at its bottom.
+func (e *env) screenshot(name, at string) {
 	e.t.Helper()
 	if !*screenshots {
 		return
 	}
+	eval[bool](e, `(() => { const el = `+js(at)+` && document.querySelector(`+js(at)+`);
+		if (el) el.scrollIntoView({block: "end"}); else window.scrollTo(0, 0); return true })()`)
 	ctx, cancel := context.WithTimeout(e.ctx, time.Minute)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())

@@ -104,7 +104,7 @@ func TestModeratorSeesLintThenNewVersion(t *testing.T) {
 	if !strings.HasPrefix(target, "bad "+line) || !strings.Contains(target, "chioce") {
 		t.Errorf("the problem's link leads to %q; want the marked line %s, with type: chioce", target, line)
 	}
-	e.screenshot("moderator-lint")
+	e.screenshot("moderator-lint", "")
 
 	e.mark()
 	save(t, file, trialNext, start.Add(2*time.Minute))
@@ -121,5 +121,5 @@ func TestModeratorSeesLintThenNewVersion(t *testing.T) {
 	}
 	e.click("m3", "Good")
 	e.wantQuestion("m3", "How often do you go?")
-	e.screenshot("moderator")
+	e.screenshot("moderator", "")
 }

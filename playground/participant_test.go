@@ -48,7 +48,6 @@ func TestParticipantClicks(t *testing.T) {
 	if q := e.question("you"); !progress.MatchString(q) {
 		t.Errorf("first question shows no progress (%s): %q", progress, q)
 	}
-	e.screenshot("participant")
 
 	e.click("you", "Write my answer")
 	e.run(chromedp.WaitVisible(chromedp.CSS("#col-you form.modal textarea")))
@@ -66,6 +65,7 @@ func TestParticipantClicks(t *testing.T) {
 	e.click("you", "It fits well") // no branch this time
 	e.wantQuestion("you", teamAgrees)
 
+	e.screenshot("participant", "#col-you .say")
 	e.say("you", "disagree") // typed fallback, by label
 	e.wantQuestion("you", teamView)
 	e.click("you", "Skip")

@@ -55,7 +55,7 @@ func TestResearcherSeesDigestCharts(t *testing.T) {
 	if got := e.pageText(); !strings.Contains(got, fmt.Sprintf("Added %d sample participants", playground.SampleParticipants)) {
 		t.Errorf("the page does not say the participants were added:\n%.500s", got)
 	}
-	e.screenshot("researcher")
+	e.screenshot("researcher", ".digest figure")
 
 	res, err := http.Get(e.base + "/researcher/export.zip")
 	if err != nil {
