@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/peervoice/peervoice/flows"
@@ -134,6 +135,12 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if s.cfg.Token == "" && !IsLoopback(hostPort(r.Host)) {
+		// A page elsewhere that rebinds its name to 127.0.0.1 could
+		// otherwise read and drive a playground with no token.
+		http.Error(w, "This playground answers only to a loopback address such as 127.0.0.1 or localhost", http.StatusForbidden)
+		return
+	}
 	if s.cfg.Token != "" && !s.authorised(w, r) {
 		http.Error(w, "This playground needs its access token: open the address it printed at start, with ?token=…", http.StatusUnauthorized)
 		return
@@ -172,6 +179,14 @@ func IsLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// hostPort is a Host header with a port, which it may lack.
+func hostPort(h string) string {
+	if _, _, err := net.SplitHostPort(h); err == nil {
+		return h
+	}
+	return net.JoinHostPort(strings.Trim(h, "[]"), "80")
 }
 
 var colID = regexp.MustCompile(`^(you|m[1-3])$`)
