@@ -163,7 +163,7 @@ func (e *env) findControl(col, label string) string {
 		document.querySelectorAll("[data-pick]").forEach(n => n.removeAttribute("data-pick"));
 		const col = document.getElementById("col-`+col+`");
 		const want = `+js(label)+`;
-		const all = [...col.querySelectorAll("button:not([disabled])")].filter(b => b.innerText.trim() === want);
+		const all = [...col.querySelectorAll("button:not([disabled])")].filter(b => b.innerText.replace(/\s+/g, " ").trim() === want);
 		if (all.length === 0) return false;
 		all[all.length - 1].setAttribute("data-pick", "1");
 		return true

@@ -93,7 +93,7 @@ func (e *env) tabTo(name string) {
 	for range 120 {
 		got := eval[string](e, `(() => { const a = document.activeElement; if (!a) return "";
 			if (a.labels && a.labels.length) return a.labels[0].innerText.trim();
-			return (a.innerText || "").trim() })()`)
+			return (a.innerText || "").replace(/\s+/g, " ").trim() })()`)
 		if got == name {
 			return
 		}
@@ -132,6 +132,10 @@ func TestParticipantKeyboard(t *testing.T) {
 	e.run(chromedp.KeyEvent("Being in charge of my life"))
 	e.press("Submit")
 	e.wantQuestion("you", wordFits)
+	// A screen reader hears the new question from the live region.
+	if got := eval[string](e, `document.getElementById("announce").textContent`); !strings.Contains(got, wordFits) {
+		t.Errorf("live region says %q; want the new question", got)
+	}
 
 	e.press("It doesn't fit for me")
 	e.wantQuestion("you", betterWords)
@@ -163,4 +167,17 @@ func TestCrisisShowsSupport(t *testing.T) {
 		t.Errorf("%d support messages; want 1", supports)
 	}
 	e.wantQuestion("you", wordFits)
+}
+
+// TestParticipantSwitchesLanguage: the language button of a flow in two
+// languages switches the question, through the service's SetLanguage.
+func TestParticipantSwitchesLanguage(t *testing.T) {
+	e := newEnv(t, "")
+	e.open("/")
+	e.click("you", "Choose")
+	e.wantQuestion("you", "Would you like to take part?")
+	e.click("you", "🌐 Cymraeg")
+	e.wantQuestion("you", "Hoffech chi gymryd rhan?")
+	e.click("you", "Hoffwn, hoffwn gymryd rhan")
+	e.wantQuestion("you", "Gawn ni ddyfynnu")
 }

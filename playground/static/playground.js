@@ -17,6 +17,12 @@ document.addEventListener("htmx:afterSettle", function (e) {
       col.querySelector("li[data-last] button:not([disabled]), li[data-last] select:not([disabled]), li[data-last] input:not([disabled])") ||
       col.querySelector(".say input");
     if (el) el.focus();
+    // The conversation is replaced whole, so a live region inside it
+    // would say nothing: the newest message is read out from one that
+    // stays.
+    var last = col.querySelector("li[data-last]");
+    var say = document.getElementById("announce");
+    if (last && say) say.textContent = last.innerText;
   }
   document.body.dataset.steps = String(Number(document.body.dataset.steps || 0) + 1);
 });
