@@ -117,4 +117,11 @@ func TestAccessibilityForms(t *testing.T) {
 	}
 	e.axeCheck("a multi-choice menu")
 	e.screenshot("participant-multi", "#col-you .survey")
+
+	// Two chosen and sent, as the select menu's values.
+	e.run(clickSel(`#col-you li[data-last] input[value=faith]`), clickSel(`#col-you li[data-last] input[value=age]`))
+	e.click("you", "Choose")
+	if got := e.columnText("you"); !strings.Contains(got, "My religion or faith") || !strings.Contains(got, "Your answer: My religion or faith, My age") {
+		t.Errorf("after choosing two, the question does not show both:\n%s", got)
+	}
 }
