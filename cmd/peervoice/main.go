@@ -74,7 +74,7 @@ Start with:  peervoice chat`,
 	root.PersistentFlags().String("log-level", "", "log level: debug, info, warn or error")
 	a.bind(root.PersistentFlags(), "log-format", "log.format")
 	a.bind(root.PersistentFlags(), "log-level", "log.level")
-	root.AddCommand(a.chatCmd(), a.runCmd(), a.mydataCmd(), a.withdrawCmd(), a.flowsCmd(), a.configCmd(), a.exportCmd(), a.digestCmd(), a.quotesCmd(), a.auditCmd(), a.retentionCmd())
+	root.AddCommand(a.chatCmd(), a.runCmd(), a.mydataCmd(), a.withdrawCmd(), a.flowsCmd(), a.configCmd(), a.exportCmd(), a.digestCmd(), a.quotesCmd(), a.auditCmd(), a.retentionCmd(), a.playgroundCmd())
 	requireSubcommands(root)
 	return root
 }

@@ -133,6 +133,19 @@ var rules = map[string]rule{
 		never: []string{discordgo, viper, module + "/config", module + "/bot"},
 	},
 
+	// playground (issue 14) is a front end, like bot and terminal, served
+	// over net/http: it shows the participant service's replies through
+	// the bot's own renderer (bot.RenderReply, one source of what a
+	// question looks like) and decodes clicks with bot.ParseID; it reads
+	// the flow files as `flows lint` does, and the digest and export
+	// through research (digest/chart for the HTML digest's charts). It
+	// never reads the configuration: cmd hands it plain values.
+	"playground": {
+		may: []string{"bot", "participant", "flows", "release", "store", "research", "digest", "digest/chart",
+			"export", "uitext", "safety"},
+		never: []string{viper, module + "/config"},
+	},
+
 	"safety": {never: noIO},
 	"scrub":  {never: noIO},
 	"uitext": {never: noIO},
