@@ -99,21 +99,10 @@ func (b *Bot) onComponent(ic *discordgo.InteractionCreate) {
 		b.flowButton(ic, id) // flows_upload.go
 		return
 	}
-	var in flows.Input
-	switch id.Action {
-	case ActAnswer:
-		in = flows.Input{Kind: flows.Choose, Choices: []string{id.Value}}
-	case ActSelect:
-		in = flows.Input{Kind: flows.Choose, Choices: cd.Values}
-	case ActSkip:
-		in = flows.Input{Kind: flows.Skip}
-	case ActBack:
-		in = flows.Input{Kind: flows.Back}
-	case ActStop:
-		in = flows.Input{Kind: flows.Stop}
-	case ActContinue:
-		in = flows.Input{Kind: flows.Enter}
-	default:
+	// One mapping of a click to the participant's input, the
+	// playground's too (render_export.go).
+	in, ok := ComponentInput(id, cd.Values)
+	if !ok {
 		return
 	}
 	b.step(ic, id, participant.Step{SessionID: id.Session, QuestionID: id.Question, Input: in})
