@@ -66,8 +66,8 @@ func AnswerForm(f *flows.Flow, session string, q *flows.Question, lang string, d
 // means, as the bot's interaction handler reads it: values are a select
 // menu's chosen values. ok is false for actions that are no answer to a
 // question (the flows menu, the answer form's button, a language
-// switch), which the caller handles itself. It mirrors onComponent's
-// mapping; the two must agree.
+// switch), which the caller handles itself. onComponent maps clicks
+// through it, so the bot and the playground read a click alike.
 func ComponentInput(id ID, values []string) (in flows.Input, ok bool) {
 	switch id.Action {
 	case ActAnswer:
