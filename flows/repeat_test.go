@@ -53,7 +53,7 @@ func TestRepeatParsed(t *testing.T) {
 	if want := (flows.Repeat{Days: 14}); f.Repeat != want {
 		t.Errorf("Parse(repeat: every 14d).Repeat = %v; want %v", f.Repeat, want)
 	}
-	f, probs = flows.Parse("once.yaml", []byte(strings.Replace(src, "repeat: every 14d\n", "", 1)))
+	f, probs = flows.Parse("checkin.yaml", []byte(strings.Replace(src, "repeat: every 14d\n", "", 1)))
 	if err := probs.Err(); err != nil {
 		t.Fatal(err)
 	}
