@@ -21,8 +21,8 @@ func (d *Digest) TrendText() string {
 // TrendRow is one answer's line of a trend table: its figures in each
 // month, in the order of the trend's months.
 type TrendRow struct {
-	Label string
-	Cells []string
+	ID, Label string
+	Cells     []string
 }
 
 // Rows lays out t as a table: one row per answer (the options of its
@@ -43,7 +43,7 @@ func (t Trend) Rows() (rows []TrendRow, respondents TrendRow) {
 		}
 	}
 	for _, id := range ids {
-		r := TrendRow{Label: labels[id]}
+		r := TrendRow{ID: id, Label: labels[id]}
 		shown := false
 		for _, m := range t.Months {
 			cell := disclosure.Count{}.String()
