@@ -55,8 +55,8 @@ var (
 type member struct {
 	joined            time.Time
 	left              time.Time // withdrew; zero: never
-	gender, ethnicity int // indexes into attackGenders, attackEthnicities
-	answer            int // index into attackOptions
+	gender, ethnicity int       // indexes into attackGenders, attackEthnicities
+	answer            int       // index into attackOptions
 }
 
 // study is people and the digests posted about them.
