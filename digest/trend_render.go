@@ -96,3 +96,30 @@ func (d *Digest) writeTrendsMarkdown(b *strings.Builder) {
 		b.WriteString("\n")
 	}
 }
+
+// trendEmbeds adds the trend section to a chat rendering: a field a
+// question, a line a month.
+func (d *Digest) trendEmbeds(p *embedPacker) {
+	if len(d.Trends) == 0 {
+		return
+	}
+	p.section("Trend by month", d.TrendText())
+	for _, t := range d.Trends {
+		lines := []string{"_Asked " + chatText(t.Repeat) + "._"}
+		for _, m := range t.Months {
+			dist := m.Distribution
+			if !dist.Shown {
+				lines = append(lines, fmt.Sprintf("**%s** (%s people): not shown", m.Label, dist.Respondents))
+				continue
+			}
+			var shares []string
+			for _, s := range dist.Options {
+				if s.Count.Shown() || s.Percent.Shown() {
+					shares = append(shares, fmt.Sprintf("%s %s (%s)", chatLabel(s.Label), s.Count, s.Percent))
+				}
+			}
+			lines = append(lines, fmt.Sprintf("**%s** (%s people): %s", m.Label, dist.Respondents, strings.Join(shares, " · ")))
+		}
+		p.field(t.FlowTitle+": "+t.Prompt, lines)
+	}
+}

@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +60,27 @@ func TestRepeatParsed(t *testing.T) {
 	}
 	if !f.Repeat.IsZero() {
 		t.Errorf("Parse(no repeat).Repeat = %v; want zero", f.Repeat)
+	}
+}
+
+// TestRepeatDocExample parses the example of docs/flows.md's section on
+// repeating check-ins, so the guide's example stays a flow that loads.
+func TestRepeatDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../docs/flows.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "## Repeating check-ins: `repeat`")
+	if !ok {
+		t.Fatal("docs/flows.md has no section on repeating check-ins")
+	}
+	_, block, _ := strings.Cut(section, "```yaml\n")
+	src, _, _ := strings.Cut(block, "```")
+	f, probs := flows.Parse("monthly-checkin.yaml", []byte(src))
+	if err := probs.Err(); err != nil {
+		t.Fatalf("the example in docs/flows.md: %v", err)
+	}
+	if want := (flows.Repeat{Months: 1}); f.Repeat != want {
+		t.Errorf("the example's repeat = %v; want %v", f.Repeat, want)
 	}
 }
