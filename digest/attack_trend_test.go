@@ -184,7 +184,7 @@ func itoa2(n int) string { return string(rune('0'+n/10)) + string(rune('0'+n%10)
 func TestDifferencingAttackAcrossDigestsWithTrend(t *testing.T) {
 	n := *attackN
 	if n == 0 {
-		n = 10
+		n = 6 // each study's attack takes seconds: three months of weeks
 	}
 	rng := rand.New(rand.NewPCG(13, 1))
 	trends := 0
