@@ -180,3 +180,9 @@ func (s *previewStore) StopReminders(context.Context, int64, time.Time) error { 
 func (s *previewStore) ReminderPrefs(context.Context, int64) (store.ReminderPrefs, error) {
 	return store.ReminderPrefs{}, nil
 }
+
+// FinishedWaves is empty: a preview starts its flow afresh each time,
+// whatever the flow's repeat.
+func (s *previewStore) FinishedWaves(context.Context, string) ([]store.WaveEnd, error) {
+	return nil, nil
+}

@@ -325,6 +325,10 @@ func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *d
 	if errors.Is(err, flows.ErrUnknownFlow) {
 		return reply{}, userError{uitext.T(string(i.Locale), uitext.BotUnknownFlow, flowID, strings.Join(b.svc.Flows().IDs(), ", "))}
 	}
+	if wait := (*participant.WaveNotOpenError)(nil); errors.As(err, &wait) {
+		// Not a mistake: the next round of a check-in opens later.
+		return reply{}, userError{wait.Message(string(i.Locale))}
+	}
 	if err != nil {
 		return reply{}, err
 	}

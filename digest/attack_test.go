@@ -65,6 +65,9 @@ type study struct {
 	periods    []digest.Period // every week and month posted
 	boundaries []time.Time     // sorted: the edges of every window
 	pol        disclosure.Policy
+	// trend makes alpha a monthly check-in (repeat: monthly), so the
+	// monthly digests have a trend (attack_trend_test.go).
+	trend bool
 	// where is each person's piece joined in, piece withdrawn in, grid
 	// cell and answer, worked out once for truth.
 	where [][4]int
@@ -140,6 +143,7 @@ func (s *study) data(p digest.Period, q figures.Query) figures.Data {
 		d.Tallies = append(d.Tallies, *t)
 	}
 	slices.SortFunc(d.Tallies, func(a, b figures.Tally) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	d.Trend = s.trendData(p, q)
 	return d
 }
 
@@ -147,6 +151,9 @@ func (s *study) data(p digest.Period, q figures.Query) figures.Data {
 func (s *study) publish(t testing.TB) []*digest.Digest {
 	t.Helper()
 	fs := attackFlows(t)
+	if s.trend {
+		fs = repeatingFlows(t)
+	}
 	var out []*digest.Digest
 	for _, p := range s.periods {
 		q, err := digest.NewQuery(p, fs, nil)

@@ -432,6 +432,7 @@ func attack(t testing.TB, s *study, ds []*digest.Digest, which []int, probe bool
 		if which == nil || slices.Contains(which, i) {
 			p := s.periods[i]
 			a.read(t, d, s.piece(p.Previous().Start), s.piece(p.Start), s.piece(p.End))
+			a.readTrends(t, s, d, s.piece(p.End))
 		}
 	}
 	for b, r := range a.known {

@@ -94,6 +94,7 @@ func Build(p Period, fs []*flows.Flow, data figures.Data, opt Options) (*Digest,
 	d.Themes = b.themes()
 	d.Questions = b.questions()
 	d.Comparisons = b.comparisons(d.Questions)
+	d.Trends = b.trends(p)
 	if err := b.quotes(d); err != nil {
 		return nil, err
 	}

@@ -34,6 +34,9 @@ type Digest struct {
 	Themes        []Theme       `json:"themes"`
 	Questions     []Question    `json:"questions"`
 	Comparisons   []Comparison  `json:"comparisons"`
+	// Trends, in a monthly digest, are the repeating flows' choice and
+	// scale questions month by month (see Trend).
+	Trends []Trend `json:"trends,omitempty"`
 	// Quotes are the quotes published: approved by a moderator, or all
 	// candidates when approval is off, at most Options.MaxQuotes.
 	Quotes []Quote `json:"quotes"`

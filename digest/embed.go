@@ -150,6 +150,8 @@ func (d *Digest) Embeds() [][]Embed {
 		p.field(fmt.Sprintf("By %s · %s: %s", strings.ToLower(c.Demographic), c.FlowTitle, c.Prompt), lines)
 	}
 
+	d.trendEmbeds(&p)
+
 	quotesIntro := d.QuotesText()
 	if len(d.Quotes) == 0 {
 		quotesIntro = strings.TrimSpace(fmt.Sprintf("No quotes this %s. %s", unit, quotesIntro))

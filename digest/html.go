@@ -24,13 +24,16 @@ var htmlTemplate = template.Must(template.New("digest.html").Funcs(template.Func
 	"attribution": attribution,
 	"qkey":        QuestionKey,
 	"ckey":        ComparisonKey,
+	"tkey":        TrendKey,
+	"trendRows":   func(t Trend) []TrendRow { rows, _ := t.Rows(); return rows },
+	"trendPeople": func(t Trend) TrendRow { _, people := t.Rows(); return people },
 }).ParseFS(templates, "templates/digest.html"))
 
 // Figure is a chart of one of the digest's tables, for the HTML digest:
 // a PNG (package digest/chart draws them) and a text alternative that
 // says what it shows.
 type Figure struct {
-	// Key is the table's: QuestionKey or ComparisonKey.
+	// Key is the table's: QuestionKey, ComparisonKey or TrendKey.
 	Key string
 	Alt string
 	PNG []byte

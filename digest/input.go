@@ -56,6 +56,7 @@ func NewQuery(p Period, fs []*flows.Flow, subgroups []string) (figures.Query, er
 			}
 		}
 	}
+	trendQuery(&q, p, c)
 	return q, nil
 }
 

@@ -709,6 +709,14 @@ func (o *oracle) checkRendering(d *digest.Digest, format, out string) {
 	for _, c := range d.Comparisons {
 		static = append(static, d.HiddenGroupsText(c))
 	}
+	if len(d.Trends) > 0 {
+		static = append(static, d.TrendText())
+	}
+	for _, tr := range d.Trends {
+		for _, m := range tr.Months {
+			static = append(static, m.Label, m.Name)
+		}
+	}
 	for _, q := range d.Quotes {
 		static = append(static, q.Text)
 	}

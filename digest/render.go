@@ -241,6 +241,8 @@ func (d *Digest) WriteMarkdown(w io.Writer) error {
 		p("\n")
 	}
 
+	d.writeTrendsMarkdown(&b)
+
 	p("## Quotes\n\n")
 	if len(d.Quotes) == 0 {
 		p("No quotes this %s.\n\n", unit)

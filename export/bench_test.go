@@ -283,8 +283,8 @@ func (g *generator) begin() error {
 	}
 	g.stmts.participant = prep(`INSERT INTO participants (id, pseudonym, key_version, created_at) VALUES (?, ?, 1, ?)`)
 	g.stmts.consent = prep(`INSERT INTO consents (participant_id, version, take_part, quotes, given_at) VALUES (?, '1', 1, ?, ?)`)
-	g.stmts.session = prep(`INSERT INTO sessions (id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`)
+	g.stmts.session = prep(`INSERT INTO sessions (id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at, wave)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, (SELECT COALESCE(MAX(wave), 0) + 1 FROM sessions WHERE participant_id = ?2 AND flow_id = ?3))`)
 	g.stmts.answer = prep(`INSERT INTO answers (session_id, question_id, flow_id, flow_version, kind, choices, text, number, skipped, key_version, answered_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`)
 	return err

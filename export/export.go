@@ -107,6 +107,8 @@ var (
 		// Added after the others, so that scripts reading columns by
 		// position keep working.
 		{"response", 12, false},
+		// Appended last, so tools reading the columns by position still work.
+		{"wave", 6, false},
 	}
 	codebookColumns = []column{
 		{"flow", 20, false}, {"flow_title", 30, false}, {"flow_version", 17, false}, {"version_date", 12, true},
@@ -118,13 +120,14 @@ var (
 )
 
 // frameworkColumns heads the matrix: the participant, whether they allow
-// quotes, then one column per theme.
+// quotes, one column per theme, then the wave (a row per participant per
+// wave).
 func frameworkColumns(themes []string) []column {
 	cols := []column{{"participant", 14, false}, {"may_quote", 10, false}}
 	for _, t := range themes {
 		cols = append(cols, column{t, 50, false})
 	}
-	return cols
+	return append(cols, column{"wave", 6, false})
 }
 
 // book is where an export's tables go: a workbook, or CSV files.

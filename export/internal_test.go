@@ -161,7 +161,7 @@ func TestUnreadableVersion(t *testing.T) {
 	if got := files["answers.csv"].String(); !strings.Contains(got, Code(fakeTag(1))+",f,h1,words,(unknown theme),text,kept,") {
 		t.Errorf("answers.csv =\n%s", got)
 	}
-	if got := files["framework-matrix.csv"].String(); !strings.Contains(got, "participant,may_quote,(unknown theme)\n"+Code(fakeTag(1))+",no,f/words: kept\n") {
+	if got := files["framework-matrix.csv"].String(); !strings.Contains(got, "participant,may_quote,(unknown theme),wave\n"+Code(fakeTag(1))+",no,f/words: kept,1\n") {
 		t.Errorf("framework-matrix.csv =\n%s", got)
 	}
 }
@@ -317,7 +317,7 @@ func TestEmpty(t *testing.T) {
 	if got := strings.Join(f.GetSheetList(), ","); got != "Answers,Framework matrix,Codebook,About" {
 		t.Errorf("sheets = %s", got)
 	}
-	if rows, _ := f.GetRows("Framework matrix"); len(rows) != 1 || strings.Join(rows[0], ",") != "participant,may_quote" {
+	if rows, _ := f.GetRows("Framework matrix"); len(rows) != 1 || strings.Join(rows[0], ",") != "participant,may_quote,wave" {
 		t.Errorf("Framework matrix = %q; want its header alone", rows)
 	}
 }

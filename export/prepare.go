@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,9 +25,9 @@ type preparer struct {
 	// the participant being gathered
 	pid     int64
 	pending []store.ExportAnswer
-	cells   []strings.Builder // per theme
-	days    map[day]any       // boxed days, shared by rows
-	kinds   map[string]any    // boxed question types
+	cells   map[int][]strings.Builder // per wave, per theme
+	days    map[day]any               // boxed days, shared by rows
+	kinds   map[string]any            // boxed question types
 }
 
 func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch) error {
@@ -49,7 +50,7 @@ func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch)
 				return err
 			}
 			p.total = v.Answers
-			p.cells = make([]strings.Builder, len(p.m.themes))
+			p.cells = map[int][]strings.Builder{}
 			started = true
 			if err := send(&rowBatch{frameworkCols: frameworkColumns(p.m.themes), total: p.total}); err != nil {
 				return err
@@ -137,9 +138,8 @@ func (p *preparer) flush(rb *rowBatch) {
 	})
 	pt := part{code: p.m.code[p.pid]}
 	code := any(pt.code)
-	for i := range p.cells {
-		p.cells[i].Reset()
-	}
+	clear(p.cells)
+	var waves []int
 	cells := make([]any, len(as)*len(answerColumns))
 	for n, i := range idx {
 		a, q := &as[i], qs[i]
@@ -156,9 +156,16 @@ func (p *preparer) flush(rb *rowBatch) {
 		}
 		row[10] = p.day(a.AnsweredAt)
 		row[11] = responseCell(a.SessionStatus)
+		row[12] = wave(a.Wave)
 		pt.answers = append(pt.answers, row)
+		cells, ok := p.cells[a.Wave]
+		if !ok { // every wave answered has its row, its cells empty or not
+			cells = make([]strings.Builder, len(p.m.themes))
+			p.cells[a.Wave] = cells
+			waves = append(waves, a.Wave)
+		}
 		if line != "" && q.theme >= 0 {
-			b := &p.cells[q.theme]
+			b := &cells[q.theme]
 			if b.Len() > 0 {
 				b.WriteByte('\n')
 			}
@@ -167,18 +174,28 @@ func (p *preparer) flush(rb *rowBatch) {
 			b.WriteString(line)
 		}
 	}
-	frame := make([]any, 2+len(p.cells))
-	frame[0], frame[1] = code, yesNo(c.Quotes)
-	for i := range p.cells {
-		if p.cells[i].Len() > 0 {
-			frame[2+i] = p.cells[i].String()
+	// One row of the matrix per wave, so that each round of a repeating
+	// flow (or each further set of answers) is read apart: wave n's row
+	// holds the answers of every flow's wave n.
+	slices.Sort(waves)
+	for _, w := range waves {
+		cells := p.cells[w]
+		frame := make([]any, 3+len(cells))
+		frame[0], frame[1], frame[len(frame)-1] = code, yesNo(c.Quotes), wave(w)
+		for i := range cells {
+			if cells[i].Len() > 0 {
+				frame[2+i] = cells[i].String()
+			}
 		}
+		pt.frames = append(pt.frames, frame)
 	}
-	pt.frame = frame
 	rb.parts = append(rb.parts, pt)
 	p.summary.Participants++
 	p.summary.Answers += len(as)
 }
+
+// wave is a wave's cell: its number, 1 for an answer read without one.
+func wave(n int) any { return max(n, 1) }
 
 // value returns an answer's cells: the answer (labels, text or number), the
 // option ids, and the line for the framework matrix ("" for a skip).
@@ -281,10 +298,13 @@ func (p *preparer) about() [][]any {
 			"may_quote, for written answers, is yes where the question is quotable and the participant allowed quotes. " +
 			"A participant who went through a flow twice has both sets of answers. response is complete where the " +
 			"participant finished the flow, partial where they left it unfinished longer than the study allows (its " +
-			"answers are kept and counted), and in progress where they may still carry on."},
+			"answers are kept and counted), and in progress where they may still carry on. " +
+			"wave numbers the participant's rounds of the flow (1, 2, … in the order they started): each round of a repeating " +
+			"check-in, or each further set of answers to a flow taken once, has its own answers and its own wave."},
 		[]any{"Table: " + SheetFramework, "One row per participant, one column per theme; each cell lists the participant's " +
 			"answers for that theme as flow/question: answer, one per line. Skipped questions are left out. may_quote is " +
-			"yes where the participant allowed anonymous quotes from their written answers."},
+			"yes where the participant allowed anonymous quotes from their written answers. A participant who answered a " +
+			"flow more than once has one row per wave (the last column): wave n's row holds their nth round of each flow."},
 		[]any{"Table: " + SheetCodebook, "Every question of every version of every flow, with its type, options (id = label), " +
 			"theme, the condition under which it is asked, and how many rows of Answers it has."},
 		[]any{"Cells", "A cell that would begin with = + - or @ begins with an apostrophe, so that no spreadsheet " +

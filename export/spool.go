@@ -16,7 +16,9 @@ import (
 type part struct {
 	code    string
 	answers [][]any
-	frame   []any
+	// frames are the participant's rows of the framework matrix, one
+	// per wave, in wave order.
+	frames [][]any
 }
 
 // sortRows passes the preparer's batches on to the writer with the
@@ -74,7 +76,7 @@ func sortRows(ctx context.Context, dir string, in <-chan *rowBatch, out chan<- *
 			return err
 		}
 		rb.answers = append(rb.answers, pt.answers...)
-		rb.framework = append(rb.framework, pt.frame)
+		rb.framework = append(rb.framework, pt.frames...)
 		if len(rb.answers) >= batchSize {
 			if err := send(rb); err != nil {
 				return err
@@ -146,8 +148,11 @@ func (s *spool) put(pt *part) error {
 			return err
 		}
 	}
-	if b, err = appendRow(b, pt.frame); err != nil {
-		return err
+	b = binary.AppendUvarint(b, uint64(len(pt.frames)))
+	for _, row := range pt.frames {
+		if b, err = appendRow(b, row); err != nil {
+			return err
+		}
 	}
 	s.buf = b
 	if _, err := s.w.Write(b); err != nil {
@@ -199,7 +204,10 @@ func (s *spool) get(e spooled) (part, error) {
 	for i := range pt.answers {
 		pt.answers[i] = r.row()
 	}
-	pt.frame = r.row()
+	pt.frames = make([][]any, r.uvarint())
+	for i := range pt.frames {
+		pt.frames[i] = r.row()
+	}
 	if r.bad {
 		return part{}, errors.New("export: spool: a damaged record (the temporary file was changed while the export ran)")
 	}

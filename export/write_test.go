@@ -57,24 +57,24 @@ func TestCSV(t *testing.T) {
 		t.Errorf("Summary = %+v; want %+v", sum, want)
 	}
 	answers := files["answers.csv"]
-	wantHeader := "participant,flow,flow_version,question,theme,type,answer,answer_ids,skipped,may_quote,date,response"
+	wantHeader := "participant,flow,flow_version,question,theme,type,answer,answer_ids,skipped,may_quote,date,response,wave"
 	if got := strings.Join(answers[0], ","); got != wantHeader {
 		t.Fatalf("answers.csv header = %s; want %s", got, wantHeader)
 	}
 	version := e.cat.Flows()[0].Version
 	alice, bob := codeWith(t, answers, "Recovery is living"), codeWith(t, answers, "Being listened to")
 	want := [][]string{
-		{alice, "study", version, "words", "Recovery", "text", "My email is [email], ring [phone], or [handle]. Recovery is living my own life.", "", "", "yes", "2026-03-02", "complete"},
-		{alice, "study", version, "pick", "Recovery", "choice", "Option A", "a", "", "", "2026-03-02", "complete"},
-		{alice, "study", version, "many", "Support", "multi", "Peer support; Walking", "peer_support; walking", "", "", "2026-03-02", "complete"},
-		{alice, "study", version, "agree", "Support", "scale", "Agree", "agree", "", "", "2026-03-02", "complete"},
-		{alice, "study", version, "private", "Support", "text", `'=WEBSERVICE(A1)&"x"`, "", "", "no", "2026-03-02", "complete"},
-		{alice, "study", version, "years", "Recovery", "number", "12", "", "", "", "2026-03-02", "complete"},
-		{bob, "study", version, "words", "Recovery", "text", "Being listened to", "", "", "no", "2026-03-02", "complete"},
-		{bob, "study", version, "pick", "Recovery", "choice", "", "", "yes", "", "2026-03-02", "complete"},
-		{bob, "study", version, "many", "Support", "multi", "Medication", "medication", "", "", "2026-03-02", "complete"},
-		{bob, "study", version, "agree", "Support", "scale", "", "", "yes", "", "2026-03-02", "complete"},
-		{bob, "study", version, "years", "Recovery", "number", "3", "", "", "", "2026-03-02", "complete"},
+		{alice, "study", version, "words", "Recovery", "text", "My email is [email], ring [phone], or [handle]. Recovery is living my own life.", "", "", "yes", "2026-03-02", "complete", "1"},
+		{alice, "study", version, "pick", "Recovery", "choice", "Option A", "a", "", "", "2026-03-02", "complete", "1"},
+		{alice, "study", version, "many", "Support", "multi", "Peer support; Walking", "peer_support; walking", "", "", "2026-03-02", "complete", "1"},
+		{alice, "study", version, "agree", "Support", "scale", "Agree", "agree", "", "", "2026-03-02", "complete", "1"},
+		{alice, "study", version, "private", "Support", "text", `'=WEBSERVICE(A1)&"x"`, "", "", "no", "2026-03-02", "complete", "1"},
+		{alice, "study", version, "years", "Recovery", "number", "12", "", "", "", "2026-03-02", "complete", "1"},
+		{bob, "study", version, "words", "Recovery", "text", "Being listened to", "", "", "no", "2026-03-02", "complete", "1"},
+		{bob, "study", version, "pick", "Recovery", "choice", "", "", "yes", "", "2026-03-02", "complete", "1"},
+		{bob, "study", version, "many", "Support", "multi", "Medication", "medication", "", "", "2026-03-02", "complete", "1"},
+		{bob, "study", version, "agree", "Support", "scale", "", "", "yes", "", "2026-03-02", "complete", "1"},
+		{bob, "study", version, "years", "Recovery", "number", "3", "", "", "", "2026-03-02", "complete", "1"},
 	}
 	byCode(want)
 	if len(answers)-1 != len(want) {
@@ -87,14 +87,14 @@ func TestCSV(t *testing.T) {
 	}
 
 	fw := files["framework-matrix.csv"]
-	if got := strings.Join(fw[0], ","); got != "participant,may_quote,Recovery,Support" {
+	if got := strings.Join(fw[0], ","); got != "participant,may_quote,Recovery,Support,wave" {
 		t.Errorf("framework-matrix.csv header = %s", got)
 	}
 	wantFW := [][]string{
 		{alice, "yes",
 			"study/words: My email is [email], ring [phone], or [handle]. Recovery is living my own life.\nstudy/pick: Option A\nstudy/years: 12",
-			"study/many: Peer support; Walking\nstudy/agree: Agree\nstudy/private: =WEBSERVICE(A1)&\"x\""},
-		{bob, "no", "study/words: Being listened to\nstudy/years: 3", "study/many: Medication"},
+			"study/many: Peer support; Walking\nstudy/agree: Agree\nstudy/private: =WEBSERVICE(A1)&\"x\"", "1"},
+		{bob, "no", "study/words: Being listened to\nstudy/years: 3", "study/many: Medication", "1"},
 	}
 	byCode(wantFW)
 	if len(fw) != 3 {

@@ -59,7 +59,10 @@ type Flow struct {
 	// DefaultLanguage is the flow's `default_language:`, or "" when the
 	// flow does not declare one; see DefaultLang.
 	DefaultLanguage string
-	Questions       []*Question
+	// Repeat is the flow's `repeat:`: how often a participant may take it
+	// again, each round a wave; zero for a flow taken once.
+	Repeat    Repeat
+	Questions []*Question
 
 	// Version identifies the exact source the flow was parsed from (a
 	// content hash), so sessions can finish on the version they started.

@@ -22,7 +22,7 @@ type pos struct{ line, col int }
 // flowKeys and questionKeys are the keys a moderator may write, so a typo
 // ("promt:") is an error with a suggestion rather than silently ignored.
 var (
-	flowKeys     = []string{"id", "title", "intro", "outro", "theme", "languages", "default_language", "questions"}
+	flowKeys     = []string{"id", "title", "intro", "outro", "theme", "languages", "default_language", "repeat", "questions"}
 	questionKeys = []string{"id", "type", "prompt", "theme", "quotable", "when", "next", "options", "scale", "min", "max", "max_length"}
 	optionKeys   = []string{"id", "label"}
 )
@@ -131,6 +131,8 @@ func (p *parser) parse(src []byte) *Flow {
 			f.Languages = p.stringList(v, "languages")
 		case "default_language":
 			f.DefaultLanguage = p.scalar(v, "default_language")
+		case "repeat":
+			f.Repeat = p.repeat(v)
 		case "questions":
 			questions = v
 		}

@@ -44,6 +44,15 @@ type FlowStatus struct {
 	// they never did. A flow finished and started again is InProgress,
 	// with Finished still set.
 	Finished time.Time
+	// Wave is the number of the participant's latest wave of the flow
+	// (1 for the first time through), 0 if they never started it.
+	Wave int
+	// NextWave, for a repeating flow whose latest wave is finished, is
+	// when the next wave opens (it may have passed); zero otherwise.
+	NextWave time.Time
+	// Waiting is set when NextWave is still to come: Begin would say
+	// when the next wave opens rather than start it.
+	Waiting bool
 }
 
 // Overview lists the current flows with the participant's progress in
@@ -51,6 +60,7 @@ type FlowStatus struct {
 func (s *Service) Overview(ctx context.Context, u User) ([]FlowStatus, error) {
 	state := map[string]Progress{}
 	finished := map[string]time.Time{}
+	waves := map[string]lastWave{}
 	p, err := s.st.FindParticipant(ctx, s.st.Pseudonym(u.Platform, u.ID))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -61,6 +71,7 @@ func (s *Service) Overview(ctx context.Context, u User) ([]FlowStatus, error) {
 		if err != nil {
 			return nil, fmt.Errorf("overview: %w", err)
 		}
+		waves = latestWaves(all)
 		for _, rec := range all {
 			if rec.Status == string(flows.Done) && rec.UpdatedAt.After(finished[rec.FlowID]) {
 				finished[rec.FlowID] = rec.UpdatedAt
@@ -74,12 +85,16 @@ func (s *Service) Overview(ctx context.Context, u User) ([]FlowStatus, error) {
 		}
 	}
 	var out []FlowStatus
+	now := s.cfg.Now()
 	for _, f := range s.cfg.Flows().Flows() {
 		st := state[f.ID]
 		if st == "" {
 			st = NotStarted
 		}
-		out = append(out, FlowStatus{Flow: f, Progress: st, Finished: finished[f.ID]})
+		lw := waves[f.ID]
+		next := opens(f, lw)
+		out = append(out, FlowStatus{Flow: f, Progress: st, Finished: finished[f.ID], Wave: lw.wave, NextWave: next,
+			Waiting: !next.IsZero() && now.Before(next)})
 	}
 	return out, nil
 }

@@ -25,7 +25,10 @@ type Step struct {
 	Lang string
 }
 
-// Begin starts or resumes flowID for u. A participant who has not given
+// Begin starts or resumes flowID for u. For a repeating flow whose latest
+// wave u finished less than its period ago it starts nothing and returns
+// a *WaveNotOpenError (errors.Is ErrWaveNotOpen) saying when the next
+// wave opens. A participant who has not given
 // consent (or gave it to an older version) is asked first, and the flow
 // starts once they agree. A new session is shown in the flow's language
 // for lang (a tag such as a Discord locale, matched by flows.Flow.Lang),
@@ -117,6 +120,12 @@ func (s *Service) beginFlow(ctx context.Context, p store.Participant, f *flows.F
 			chose = r.Chose
 		}
 		return s.save(ctx, p, fv, record{Session: ns, Chose: chose}, outs)
+	}
+	// A repeating flow's next wave opens once its period has passed since
+	// the participant finished the last; a flow taken once can be
+	// answered again at any time.
+	if err := waveGate(f, all, s.cfg.Now()); err != nil {
+		return Reply{}, err
 	}
 	ns, outs := flows.Start(f, s.cfg.NewID(), pick(lang, chose), s.cfg.Now())
 	reply, err := s.save(ctx, p, f, record{Session: ns, Chose: chose}, outs)

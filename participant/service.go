@@ -39,6 +39,7 @@ type Store interface {
 	SaveStep(ctx context.Context, s store.Session, answers []store.Answer, cleared []string) error
 	Session(ctx context.Context, id string) (store.Session, error)
 	Sessions(ctx context.Context, participantID int64) ([]store.Session, error)
+	FinishedWaves(ctx context.Context, flowID string) ([]store.WaveEnd, error)
 	Answers(ctx context.Context, participantID int64) ([]store.Answer, error)
 	DeleteSession(ctx context.Context, id string) error
 	ExpireSession(ctx context.Context, id string, idleSince, at time.Time) (bool, error)

@@ -52,6 +52,13 @@ type digestCounter struct {
 	setPeople  [2][]map[int64]struct{} // ditto
 
 	activity [3]map[string]*figures.FlowActivity // by window and flow
+
+	// The trend's months as stored times, the questions it counts
+	// (trendQ[i] for question i), and each participant's latest answer
+	// to each in each month (digest_trend.go).
+	trendLo, trendHi []string
+	trendQ           map[int]bool
+	trendLatest      map[digestTrendKey]digestLatest
 }
 
 // digestPerson is a participant taking part.
@@ -112,6 +119,7 @@ func newDigestCounter(q figures.Query) *digestCounter {
 	for i, d := range q.Demographics {
 		c.demo[c.intern(d)] = i
 	}
+	c.trendSetup()
 	for i, set := range q.Sets {
 		for _, r := range set.Questions {
 			n := c.intern(r)
@@ -350,6 +358,7 @@ func (c *digestCounter) add(s digestSession, q int, at string, choices []byte) e
 		}
 		c.choice[string(choices)] = a
 	}
+	c.trendAdd(s, q, at, a)
 	if i := c.demo[q]; i >= 0 && len(c.answers[a]) > 0 {
 		p := c.people[s.pid]
 		if at >= p.groupAt[i] {

@@ -124,7 +124,8 @@ func (g *digestGenerator) begin(ctx context.Context) error {
 	for name, q := range map[string]string{
 		"participant": `INSERT INTO participants (pseudonym, key_version, created_at) VALUES (?, 1, ?)`,
 		"consent":     `INSERT INTO consents (participant_id, version, take_part, quotes, given_at) VALUES (?, '1', ?, ?, ?)`,
-		"session":     `INSERT INTO sessions (id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 2, ?, ?)`,
+		"session": `INSERT INTO sessions (id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at, wave) VALUES (?, ?, ?, ?, ?, ?, 2, ?, ?,
+			(SELECT COALESCE(MAX(wave), 0) + 1 FROM sessions WHERE participant_id = ?2 AND flow_id = ?3))`,
 		"answer": `INSERT INTO answers (session_id, question_id, flow_id, flow_version, kind, choices, text, number, skipped, key_version, answered_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 2, ?)`,
 	} {

@@ -126,6 +126,7 @@ func (c *digestCounter) result() figures.Data {
 		})
 	}
 	slices.SortFunc(d.Tallies, compareDigestTallies)
+	d.Trend = c.trendResult()
 
 	sizes := make([]int, len(comboGroups))
 	for _, p := range c.people {

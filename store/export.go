@@ -45,6 +45,8 @@ type ExportAnswer struct {
 	// (a complete response), StatusExpired (a partial one: closed
 	// unfinished), or StatusActive or StatusPaused (under way).
 	SessionStatus string
+	// Wave is the session's wave of its flow (Session.Wave).
+	Wave int
 	Answer
 }
 
@@ -145,7 +147,7 @@ func exportParticipants(ctx context.Context, tx *sql.Tx) ([]ExportParticipant, e
 // sessions through their participant index and each session's answers
 // through their primary key, so it sorts nothing and its memory does not
 // grow with the database (a test checks the plan).
-const exportAnswersQuery = `SELECT s.participant_id, s.started_at, s.status, a.session_id, a.question_id,
+const exportAnswersQuery = `SELECT s.participant_id, s.started_at, s.status, s.wave, a.session_id, a.question_id,
 		a.flow_id, a.flow_version, a.kind, a.choices, a.text, a.number, a.skipped, a.key_version, a.answered_at
 	FROM sessions s JOIN answers a ON a.session_id = s.id
 	ORDER BY s.participant_id`
@@ -173,7 +175,7 @@ func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, each
 	)
 	for rows.Next() {
 		a = ExportAnswer{}
-		if err := rows.Scan(&a.ParticipantID, &started, &status, &session, &question, &flow, &version,
+		if err := rows.Scan(&a.ParticipantID, &started, &status, &a.Wave, &session, &question, &flow, &version,
 			&kind, &choices, &sealed, &number, &a.Skipped, &keyVer, &answered); err != nil {
 			return fmt.Errorf("read export: answers: %w", err)
 		}

@@ -47,6 +47,13 @@ type Session struct {
 	UpdatedAt time.Time
 	// ExpiredAt is when an expired session was closed; zero otherwise.
 	ExpiredAt time.Time
+	// Wave numbers the participant's sessions of the flow, 1, 2, … in
+	// the order they started: each round of a repeating flow (and each
+	// further set of answers to a flow taken once) is a wave. The store
+	// sets it when the session is first saved, whatever SaveStep is
+	// given, and never changes it; it is read back by Session and
+	// Sessions.
+	Wave int
 }
 
 // SaveStep writes the session (insert or update), upserts answers (one per
@@ -223,15 +230,16 @@ func stateAD(sessionID string) string { return "sessions.state\x00" + sessionID 
 // session never change.
 func upsertSession(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO sessions
-		(id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at, wave)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
+			(SELECT COALESCE(MAX(wave), 0) + 1 FROM sessions WHERE participant_id = ? AND flow_id = ?))
 		ON CONFLICT (id) DO UPDATE SET
 			flow_version = excluded.flow_version, status = excluded.status, state = excluded.state,
 			key_version = excluded.key_version, updated_at = excluded.updated_at
 		WHERE participant_id = excluded.participant_id AND flow_id = excluded.flow_id
 			AND sessions.status <> 'expired'`,
 		s.ID, s.ParticipantID, s.FlowID, s.FlowVersion, s.Status, seal(dk, stateAD(s.ID), s.State), keyVersion,
-		formatTime(s.StartedAt), formatTime(s.UpdatedAt))
+		formatTime(s.StartedAt), formatTime(s.UpdatedAt), s.ParticipantID, s.FlowID)
 	if err != nil {
 		return err
 	}
@@ -272,7 +280,7 @@ func explainReference(ctx context.Context, tx *sql.Tx, err error, participantID 
 func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where string, args ...any) ([]Session, error) {
 	kr := db.keyReader()
 	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, flow_version, status, state, key_version,
-		started_at, updated_at, expired_at FROM sessions `+where, args...)
+		started_at, updated_at, expired_at, wave FROM sessions `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +293,7 @@ func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where
 		var started, updated string
 		var expired sql.NullString
 		if err := rows.Scan(&s.ID, &s.ParticipantID, &s.FlowID, &s.FlowVersion, &s.Status, &sealed, &version,
-			&started, &updated, &expired); err != nil {
+			&started, &updated, &expired, &s.Wave); err != nil {
 			return nil, err
 		}
 		dk, err := kr.key(ctx, s.ParticipantID)

@@ -100,6 +100,7 @@ func TestSaveStepRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Session() = %v", err)
 	}
+	s.Wave = 1 // the participant's first session of the flow
 	if !reflect.DeepEqual(got, s) {
 		t.Errorf("Session() = %+v; want %+v", got, s)
 	}

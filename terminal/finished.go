@@ -11,7 +11,9 @@ import (
 // start begins or resumes flow id. A flow the participant has finished
 // is not started again unasked: Begin would quietly open a second set of
 // answers. They are told when they finished it and choose to see their
-// answers, answer again, or go back.
+// answers, answer again, or go back; for a repeating flow, answering
+// again is the next wave, offered once its period has passed (until
+// then they are told when it opens).
 func (c *Chat) start(ctx context.Context, w *writer, lines <-chan line, id string) (participant.Reply, error) {
 	st, err := c.status(ctx, id)
 	if err != nil {
@@ -57,7 +59,20 @@ func (c *Chat) finished(ctx context.Context, w *writer, lines <-chan line, st pa
 		} else {
 			w.printf("%s\n", uitext.T(lang, uitext.TermFinished, title, uitext.Date(lang, st.Finished.Local())))
 		}
-		w.printf("  1. %s\n  2. %s\n  3. %s\n%s\n", uitext.T(lang, uitext.TermSeeAnswers), uitext.T(lang, uitext.TermAnswerAgain), back, uitext.T(lang, uitext.TermFinishedHint))
+		// A repeating flow's next round waits for its period: until then
+		// the choices are the answers or back, and the menu says when.
+		again, backN, unknown := uitext.T(lang, uitext.TermAnswerAgain), "3", uitext.TermFinishedUnknown
+		switch {
+		case st.Waiting:
+			w.printf("%s\n", uitext.T(lang, uitext.TermWaveNotYet, participant.RepeatIn(lang, st.Flow.Repeat), uitext.Date(lang, st.NextWave.Local())))
+			backN, unknown = "2", uitext.TermFinishedUnknown2
+			w.printf("  1. %s\n  2. %s\n%s\n", uitext.T(lang, uitext.TermSeeAnswers), back, uitext.T(lang, uitext.TermFinishedHint))
+		case !st.Flow.Repeat.IsZero():
+			again = uitext.T(lang, uitext.TermNextWave, st.Wave+1)
+			fallthrough
+		default:
+			w.printf("  1. %s\n  2. %s\n  3. %s\n%s\n", uitext.T(lang, uitext.TermSeeAnswers), again, back, uitext.T(lang, uitext.TermFinishedHint))
+		}
 		line, ok := c.read(ctx, w, lines)
 		if !ok {
 			return errQuit
@@ -67,9 +82,9 @@ func (c *Chat) finished(ctx context.Context, w *writer, lines <-chan line, st pa
 			if err := c.answers(ctx, w, st); err != nil {
 				return err
 			}
-		case choice == "2":
+		case choice == "2" && !st.Waiting:
 			return nil
-		case choice == "3", uitext.Typed(choice) == uitext.CmdBack:
+		case choice == backN, uitext.Typed(choice) == uitext.CmdBack:
 			return leave
 		case isQuit(choice):
 			return errQuit
@@ -77,7 +92,7 @@ func (c *Chat) finished(ctx context.Context, w *writer, lines <-chan line, st pa
 		case participant.IsHelp(choice):
 			c.help(w, uitext.TermMenuHelp)
 		default:
-			w.printf("%s\n", uitext.T(lang, uitext.TermFinishedUnknown, line))
+			w.printf("%s\n", uitext.T(lang, unknown, line))
 		}
 	}
 }

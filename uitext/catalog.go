@@ -243,6 +243,25 @@ var catalog = map[Key]map[string]string{
 		"cy": "Does dim atebion i'r cwestiynau hyn wedi'u cadw.",
 	},
 	TermYourAnswers: {"en": "Your answers to %q:", "cy": "Eich atebion i %q:"},
+	WaveNotYet: {
+		"en": "You finished %q on %s, thank you. These questions are asked %s: the next round opens on %s, and you're welcome to come back then. You can see your answers at any time with `/mydata`.",
+		"cy": "Fe orffennoch chi %q ar %s, diolch. Mae'r cwestiynau hyn yn cael eu gofyn %s: mae'r rownd nesaf yn agor ar %s, ac mae croeso i chi ddod yn ôl bryd hynny. Gallwch weld eich atebion unrhyw bryd gyda `/mydata`.",
+	},
+	TermWaveNotYet: {
+		"en": "These questions are asked %s: the next round opens on %s.",
+		"cy": "Mae'r cwestiynau hyn yn cael eu gofyn %s: mae'r rownd nesaf yn agor ar %s.",
+	},
+	TermNextWave: {
+		"en": "Answer round %d of these questions (your earlier answers are kept)",
+		"cy": "Ateb rownd %d o'r cwestiynau hyn (bydd eich atebion cynharach yn cael eu cadw)",
+	},
+	TermFinishedUnknown2: {
+		"en": "Sorry, I didn't recognise %q. Type 1 or 2.",
+		"cy": "Mae'n ddrwg gen i, doeddwn i ddim yn adnabod %q. Teipiwch 1 neu 2.",
+	},
+	RepeatWeekly:  {"en": "every week", "cy": "bob wythnos"},
+	RepeatMonthly: {"en": "every month", "cy": "bob mis"},
+	RepeatDays:    {"en": "every %d days", "cy": "bob %d diwrnod"},
 	TermMenuHelp: {
 		"en": `How this works:
 • Type the number of a set of questions and press Enter; quit to leave.

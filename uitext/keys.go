@@ -132,7 +132,15 @@ const (
 	TermFinishedHint    Key = "term.finished_hint"
 	TermFinishedUnknown Key = "term.finished_unknown" // %q
 	TermNoAnswers       Key = "term.no_answers"
-	TermYourAnswers     Key = "term.your_answers" // %q, the flow's title
+	// The waves of a repeating flow (repeat: in its file).
+	WaveNotYet           Key = "wave.not_yet"           // %q, the flow's title; %s, the date finished; %s, RepeatEvery…; %s, the date it opens
+	TermWaveNotYet       Key = "term.wave_not_yet"      // %s, RepeatEvery…; %s, the date the next round opens
+	TermNextWave         Key = "term.next_wave"         // %d, the round's number
+	TermFinishedUnknown2 Key = "term.finished_unknown2" // %q
+	RepeatWeekly         Key = "repeat.weekly"
+	RepeatMonthly        Key = "repeat.monthly"
+	RepeatDays           Key = "repeat.days"       // %d
+	TermYourAnswers      Key = "term.your_answers" // %q, the flow's title
 	// TermMenuHelp and TermQuestionHelp are shown for help at the menu
 	// and at a question, before the support resources.
 	TermMenuHelp     Key = "term.menu_help"

@@ -1,5 +1,5 @@
-// Package chart draws a digest's distributions and subgroup comparisons
-// as PNG bar charts, for Discord attachments.
+// Package chart draws a digest's distributions, subgroup comparisons and
+// trends as PNG bar charts, for Discord attachments.
 //
 // It charts only figures a digest publishes: every number it draws comes
 // from a disclosure.Percent or disclosure.Count that is shown. A withheld
@@ -121,8 +121,8 @@ type File struct {
 }
 
 // All charts every question of d with a published distribution in the
-// period, then every comparison, in the
-// digest's order, skipping those with nothing published.
+// period, then every comparison, then every trend (stacked bars a
+// month), in the digest's order, skipping those with nothing published.
 func All(d *digest.Digest, opt Options) ([]File, error) {
 	var out []File
 	err := each(d, opt, func(name string, _ digest.Figure, png []byte) {
@@ -163,6 +163,15 @@ func each(d *digest.Digest, opt Options, fn func(name string, f digest.Figure, p
 			return err
 		}
 		fn(fmt.Sprintf("%s-%s-by-%s.png", c.FlowID, c.QuestionID, slug(c.Demographic)), digest.Figure{Key: digest.ComparisonKey(c), Alt: comparisonAlt(d, c)}, png)
+	}
+	for _, t := range d.Trends {
+		png, err := Trend(d, t, opt)
+		if errors.Is(err, ErrNothingShown) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		fn(fmt.Sprintf("%s-%s-trend.png", t.FlowID, t.QuestionID), digest.Figure{Key: digest.TrendKey(t), Alt: trendAlt(d, t)}, png)
 	}
 	return nil
 }

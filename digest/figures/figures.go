@@ -66,6 +66,12 @@ type Query struct {
 	// Quotable are questions whose text answers in the period are
 	// returned, decrypted, from participants who agreed to be quoted.
 	Quotable []QuestionRef
+	// Trend, in a monthly digest, are the calendar months of the trend,
+	// oldest first, each ending by Period.To; TrendQuestions are the
+	// choice and scale questions of the repeating flows they count
+	// (Data.Trend). Both are empty in a weekly digest.
+	Trend          []Span
+	TrendQuestions []QuestionRef
 }
 
 // Data holds the raw figures read for a Query.
@@ -88,6 +94,11 @@ type Data struct {
 	// its answers were given on, whatever the current flows say; a
 	// question missing here is labelled from the newest flow that has it.
 	Versions []QuestionVersions
+	// Trend counts, for each month of Query.Trend, people by their answer
+	// to each of Query.TrendQuestions, exactly as that month's own digest
+	// counts its period: each participant taking part once per question,
+	// with their latest answer given in the month.
+	Trend []TrendTally
 	// Unreadable counts the quotable text answers of the period left out
 	// because they could not be decrypted (a damaged row, or a damaged
 	// or missing data key): the digest says so rather than failing.
@@ -167,4 +178,15 @@ type QuoteText struct {
 	Text        string
 	// Groups are the participant's demographic groups, as for tallies.
 	Groups []string
+}
+
+// TrendTally is how many people gave one answer to one question in one
+// month of a trend.
+type TrendTally struct {
+	// Month indexes Query.Trend.
+	Month              int
+	FlowID, QuestionID string
+	// Choices is the answer: the option ids chosen, sorted.
+	Choices []string
+	People  int
 }
