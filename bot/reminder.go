@@ -19,8 +19,9 @@ import (
 )
 
 // RemindersConfig configures the one gentle reminder a participant who
-// paused a flow gets in their DMs (reminders.*). The zero value sends
-// none.
+// paused a flow gets in their DMs, and the one offer of the next round
+// of a repeating flow they finished (reminder_wave.go) (reminders.*).
+// The zero value sends none.
 type RemindersConfig struct {
 	Enabled bool
 	// Delay is how long a flow must be left, paused or silent, before its
@@ -32,8 +33,10 @@ type RemindersConfig struct {
 	// Location is where Quiet is read; nil: Prompts.Location, else
 	// Config.Location.
 	Location *time.Location
-	// Text is the wording, with at most one %s for the flow's title; ""
-	// for uitext.RemindText in the participant's language.
+	// Text is the pause reminder's wording, with at most one %s for the
+	// flow's title; "" for uitext.RemindText in the participant's
+	// language. The offer of a next round always has its own
+	// (uitext.RemindWaveText).
 	Text string
 	// Tick is how often to look for reminders due; 0: a minute.
 	Tick time.Duration
@@ -44,6 +47,7 @@ type RemindersConfig struct {
 // reminder: the id is stored sealed under the participant's own key.
 type ReminderStore interface {
 	ReminderCandidates(ctx context.Context, idleSince time.Time, flowIDs []string, limit int) ([]store.ReminderCandidate, error)
+	WaveReminderCandidates(ctx context.Context, flowID string, finishedBy time.Time, limit int) ([]store.ReminderCandidate, error)
 	ClaimReminder(ctx context.Context, r store.Reminder) (bool, error)
 	PendingReminders(ctx context.Context) ([]store.Reminder, error)
 	ReminderTarget(ctx context.Context, sessionID string) (store.ReminderTarget, error)
@@ -173,6 +177,7 @@ func (j *reminderJob) check(ctx context.Context) {
 			j.send(ctx, r, now)
 		}
 	}
+	j.offerWaves(ctx, now)
 }
 
 // retryDueAfter is retryDue's back-off for a reminder's attempts.
@@ -194,17 +199,20 @@ func (j *reminderJob) send(ctx context.Context, r store.Reminder, now time.Time)
 	}
 	log := j.log.With("flow", t.FlowID)
 	f, ferr := j.flows().Get(t.FlowID)
+	wave := isWaveReminder(r)
 	var why string
 	switch {
-	case t.SessionStatus != store.StatusActive && t.SessionStatus != store.StatusPaused:
+	case !wave && t.SessionStatus != store.StatusActive && t.SessionStatus != store.StatusPaused:
 		why = "the flow was finished" // or closed as a partial response
 	case ferr != nil:
 		why = "the flow was closed"
+	case wave && waveStale(t, f) != "":
+		why = waveStale(t, f)
 	case !t.TakesPart:
 		why = "the participant no longer takes part"
 	case t.OptedOut:
 		why = "the participant asked for no more reminders"
-	case t.UpdatedAt.After(r.ClaimedAt):
+	case !wave && t.UpdatedAt.After(r.ClaimedAt):
 		why = "the participant carried on" // since it was claimed
 	case t.Platform != "discord" || t.UserID == "":
 		why = "no way to reach the participant"
@@ -219,6 +227,9 @@ func (j *reminderJob) send(ctx context.Context, r store.Reminder, now time.Time)
 		return
 	}
 	m := reminderMessage(f, j.lang(ctx, r.SessionID), j.cfg.Text, r.SessionID)
+	if wave {
+		m = waveReminderMessage(f, j.lang(ctx, r.SessionID), r.SessionID)
+	}
 	if _, err := j.out.sendDM(ctx, t.UserID, m, r.Nonce); err != nil {
 		if isDMClosed(err) {
 			// Closed DMs are the participant's choice: nothing is sent,
@@ -256,20 +267,14 @@ func reminderMessage(f *flows.Flow, lang, text, sessionID string) message {
 	case text != "":
 		body = strings.ReplaceAll(text, "%%", "%")
 	}
-	return message{
-		Embeds: []*discordgo.MessageEmbed{{Description: body, Color: colourQuestion}},
-		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: uitext.T(lang, uitext.RemindCarryOn), Style: discordgo.PrimaryButton,
-				CustomID: ID{Action: ActCarryOn, Session: sessionID, Value: f.ID}.String()},
-			discordgo.Button{Label: uitext.T(lang, uitext.RemindStop), Style: discordgo.SecondaryButton,
-				CustomID: ID{Action: ActNoReminders, Session: sessionID}.String()},
-		}}},
-	}
+	return reminderButtons(body, uitext.T(lang, uitext.RemindCarryOn), uitext.T(lang, uitext.RemindStop), f.ID, sessionID)
 }
 
 // carryOn is the Carry on button: the flow resumes where the
 // participant left it, shown as /survey shows it, and a choice of No
-// more reminders stands (only /survey itself undoes it).
+// more reminders stands (only /survey itself undoes it). On an offer of
+// the next round it is the Start button: for a repeating flow whose next
+// round is open, /survey's begin starts it.
 func (b *Bot) carryOn(ic *discordgo.InteractionCreate, flowID string) {
 	b.respond(ic.Interaction, true, func(ctx context.Context) (response, error) {
 		r, err := b.beginLockedWith(ctx, ic, flowID, b.svc.CarryOn)
@@ -309,8 +314,8 @@ func remindersLine(r *participant.Reminders) string {
 	return uitext.T(uitext.English, uitext.RemindMyDataOn) + "\n"
 }
 
-// carryOnOnly is the reminder's Carry on button alone, from the
-// reminder message m.
+// carryOnOnly is the reminder's Carry on (or start the next round)
+// button alone, from the reminder message m, with its own label.
 func carryOnOnly(m *discordgo.Message, lang string) []discordgo.MessageComponent {
 	for _, row := range m.Components {
 		r, ok := row.(*discordgo.ActionsRow)
@@ -320,8 +325,12 @@ func carryOnOnly(m *discordgo.Message, lang string) []discordgo.MessageComponent
 		for _, c := range r.Components {
 			if b, ok := c.(*discordgo.Button); ok {
 				if id, err := ParseID(b.CustomID); err == nil && id.Action == ActCarryOn {
+					label := b.Label
+					if label == "" {
+						label = uitext.T(lang, uitext.RemindCarryOn)
+					}
 					return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-						discordgo.Button{Label: uitext.T(lang, uitext.RemindCarryOn), Style: discordgo.PrimaryButton, CustomID: b.CustomID},
+						discordgo.Button{Label: label, Style: discordgo.PrimaryButton, CustomID: b.CustomID},
 					}}}
 				}
 			}

@@ -73,6 +73,10 @@ type ReminderTarget struct {
 	FlowID        string
 	SessionStatus string // StatusActive, StatusPaused, StatusDone
 	UpdatedAt     time.Time
+	// LaterWave: the participant has a later session of the same flow
+	// (they started its next wave), so a finished session's offer of the
+	// next wave is out of date.
+	LaterWave bool
 	// TakesPart is the participant's latest consent to take part.
 	TakesPart bool
 	OptedOut  bool
@@ -147,9 +151,10 @@ func (db *DB) ReminderTarget(ctx context.Context, sessionID string) (ReminderTar
 	var version sql.NullInt64
 	err = tx.QueryRowContext(ctx, `SELECT s.participant_id, s.flow_id, s.status, s.updated_at,
 		(SELECT c.take_part FROM consents c WHERE c.participant_id = s.participant_id ORDER BY c.id DESC LIMIT 1),
+		EXISTS (SELECT 1 FROM sessions s2 WHERE s2.participant_id = s.participant_id AND s2.flow_id = s.flow_id AND s2.wave > s.wave),
 		p.platform, p.address, p.key_version, p.opted_out_at
 		FROM sessions s LEFT JOIN reminder_prefs p ON p.participant_id = s.participant_id WHERE s.id = ?`, sessionID).
-		Scan(&pid, &t.FlowID, &t.SessionStatus, &updated, &takePart, &platform, &sealed, &version, &out)
+		Scan(&pid, &t.FlowID, &t.SessionStatus, &updated, &takePart, &t.LaterWave, &platform, &sealed, &version, &out)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, fmt.Errorf("reminder of session %q: %w", sessionID, ErrNotFound)
 	} else if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -155,4 +156,56 @@ func TestReminderStatesAndDigest(t *testing.T) {
 	if err != nil || d.Period.RemindersSent != 1 || d.Previous.RemindersSent != 0 || d.Total.RemindersSent != 1 {
 		t.Errorf("DigestData reminders = %d, %d, %d (%v); want 1 in the period, 0 before", d.Period.RemindersSent, d.Previous.RemindersSent, d.Total.RemindersSent, err)
 	}
+}
+
+// TestWaveReminderCandidates: a participant's latest finished round of a
+// flow, finished by the bound, of someone reachable and taking part, is
+// offered the next round until it is claimed or a later round begins.
+func TestWaveReminderCandidates(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, newPath(t))
+	want := func(when string, sessions ...string) {
+		t.Helper()
+		cs, err := f.db.WaveReminderCandidates(ctx, "recovery", f.clock.now().Add(time.Hour), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.SessionID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(sessions) {
+			t.Errorf("%s: candidates %v; want %v", when, got, sessions)
+		}
+	}
+	save := func(id, status string, wave int) {
+		t.Helper()
+		s := f.session(id, status)
+		s.Wave = wave
+		if err := f.db.SaveStep(ctx, s, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("w1", store.StatusDone, 1)
+	if err := f.db.AllowReminders(ctx, f.p.ID, "discord", rawUserID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.SaveConsent(ctx, f.p.ID, store.Consent{Version: "1", TakePart: true}); err != nil {
+		t.Fatal(err)
+	}
+	want("round 1 finished", "w1")
+	if cs, err := f.db.WaveReminderCandidates(ctx, "recovery", f.clock.now().Add(-time.Hour), 10); err != nil || len(cs) != 0 {
+		t.Errorf("finished after the bound: candidates %v, %v; want none", cs, err)
+	}
+	save("w2", store.StatusActive, 2)
+	if got, err := f.db.ReminderTarget(ctx, "w1"); err != nil || !got.LaterWave {
+		t.Errorf("ReminderTarget(w1) = %+v, %v; want LaterWave", got, err)
+	}
+	want("round 2 begun")
+	save("w2", store.StatusDone, 2)
+	want("round 2 finished", "w2")
+	if ok, err := f.db.ClaimReminder(ctx, store.Reminder{SessionID: "w2", Nonce: "1", DueAt: f.clock.now()}); err != nil || !ok {
+		t.Fatalf("claim = %v, %v", ok, err)
+	}
+	want("claimed")
 }

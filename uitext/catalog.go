@@ -153,7 +153,12 @@ var catalog = map[Key]map[string]string{
 		"cy": "Helo eto. Fe wnaethoch chi oedi **%s** beth amser yn ôl; mae eich atebion hyd yma wedi'u cadw. Os hoffech chi barhau, mae yno pryd bynnag y dymunwch: mae'n gwbl ddewisol, a does dim angen ateb. Dyma'r unig nodyn atgoffa a gewch chi amdano, ac mae **Dim rhagor o nodiadau atgoffa** yn eu diffodd.",
 	},
 	RemindCarryOn: {"en": "Carry on", "cy": "Parhau"},
-	RemindStop:    {"en": "No more reminders", "cy": "Dim rhagor o nodiadau atgoffa"},
+	RemindWaveText: {
+		"en": "Hello again. A new round of **%s** is open, if you'd like to answer it again. It's entirely optional, and there's no need to reply. This is the only reminder you'll get about this round, and **No more reminders** turns them off.",
+		"cy": "Helo eto. Mae rownd newydd o **%s** ar agor, os hoffech chi ei ateb eto. Mae'n gwbl ddewisol, a does dim angen ateb. Dyma'r unig nodyn atgoffa a gewch chi am y rownd hon, ac mae **Dim rhagor o nodiadau atgoffa** yn eu diffodd.",
+	},
+	RemindWaveStart: {"en": "Start the new round", "cy": "Dechrau'r rownd newydd"},
+	RemindStop:      {"en": "No more reminders", "cy": "Dim rhagor o nodiadau atgoffa"},
 	RemindStopped: {
 		"en": "Done: PeerVoice won't send you reminders. Using `/survey` again turns them back on.",
 		"cy": "Wedi'i wneud: fydd PeerVoice ddim yn anfon nodiadau atgoffa atoch chi. Mae defnyddio `/survey` eto yn eu troi yn ôl ymlaen.",

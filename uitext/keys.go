@@ -95,10 +95,12 @@ const (
 	PromptDefault   Key = "prompt.default"
 
 	// A gentle reminder to a participant who paused a flow (bot/reminder*.go).
-	RemindText      Key = "remind.text"     // %s, the flow's title
-	RemindCarryOn   Key = "remind.carry_on" // the button that resumes the flow
-	RemindStop      Key = "remind.stop"     // the button that turns reminders off
-	RemindStopped   Key = "remind.stopped"  // after No more reminders
+	RemindText      Key = "remind.text"       // %s, the flow's title
+	RemindCarryOn   Key = "remind.carry_on"   // the button that resumes the flow
+	RemindWaveText  Key = "remind.wave_text"  // %s, the flow's title: its next round is open
+	RemindWaveStart Key = "remind.wave_start" // the button that starts the next round
+	RemindStop      Key = "remind.stop"       // the button that turns reminders off
+	RemindStopped   Key = "remind.stopped"    // after No more reminders
 	RemindMyDataOn  Key = "remind.mydata_on"
 	RemindMyDataOff Key = "remind.mydata_off" // %s, the date
 
