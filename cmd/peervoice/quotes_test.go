@@ -20,14 +20,14 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 )
 
-// startBot runs `peervoice run` in dir with env until it is ready; stop
-// sends SIGTERM and waits for a clean exit.
-func startBot(t *testing.T, dir string, env []string) (out *syncBuffer, stop func()) {
+// runBinary starts peervoice run in dir with env and returns once the
+// bot says it is ready (or fails t after 20 s, with what it printed).
+func runBinary(t *testing.T, dir string, env []string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(bin, "run")
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(), env...)
-	out = &syncBuffer{}
+	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -40,6 +40,14 @@ func startBot(t *testing.T, dir string, env []string) (out *syncBuffer, stop fun
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return cmd, out
+}
+
+// startBot runs `peervoice run` in dir with env until it is ready; stop
+// sends SIGTERM and waits for a clean exit.
+func startBot(t *testing.T, dir string, env []string) (out *syncBuffer, stop func()) {
+	t.Helper()
+	cmd, out := runBinary(t, dir, env)
 	stopped := false
 	stop = func() {
 		if stopped {

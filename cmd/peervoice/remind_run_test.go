@@ -31,23 +31,7 @@ func TestRemindersRunBinaryKilled(t *testing.T) {
 	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL(),
 		"PEERVOICE_REMINDERS_ENABLED=true", "PEERVOICE_REMINDERS_QUIET_HOURS=off", "PEERVOICE_REMINDERS_DELAY=3d"}
 	start := func() (*exec.Cmd, *syncBuffer) {
-		cmd := exec.Command(bin, "run")
-		cmd.Dir = dir
-		cmd.Env = append(cleanEnv(), env...)
-		var out syncBuffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(20 * time.Second)
-		for !strings.Contains(out.String(), "PeerVoice bot ready") {
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				t.Fatalf("the bot never became ready:\n%s", out.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		return cmd, &out
+		return runBinary(t, dir, env)
 	}
 	kill := func(cmd *exec.Cmd) {
 		cmd.Process.Kill()

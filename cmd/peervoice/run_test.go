@@ -31,23 +31,7 @@ func TestRunBinary(t *testing.T) {
 	dir := t.TempDir()
 	env := []string{"PEERVOICE_DISCORD_TOKEN=" + e.Token(), "PEERVOICE_DISCORD_API_URL=" + e.URL()}
 	start := func() (*exec.Cmd, *syncBuffer) {
-		cmd := exec.Command(bin, "run")
-		cmd.Dir = dir
-		cmd.Env = append(cleanEnv(), env...)
-		var out syncBuffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(20 * time.Second)
-		for !strings.Contains(out.String(), "PeerVoice bot ready") {
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				t.Fatalf("the bot never became ready:\n%s", out.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		return cmd, &out
+		return runBinary(t, dir, env)
 	}
 	stop := func(cmd *exec.Cmd, out *syncBuffer) {
 		cmd.Process.Signal(syscall.SIGTERM)
