@@ -27,7 +27,7 @@ func TestDamagedRowExitCodes(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "1 answer(s) could not be decrypted") || !strings.Contains(r.stdout, "Unreadable,1 answer(s)") {
 		t.Errorf("export with a damaged row: exit %d\nstdout:\n%s\nstderr:\n%s\nwant exit 1, the About row and a warning", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "Exported 1 answers from 1 participants") {
+	if !strings.Contains(r.stderr, "Exported 1 answer from 1 participant") {
 		t.Errorf("export with a damaged row did not export the rest:\n%s", r.stderr)
 	}
 

@@ -132,7 +132,7 @@ readable by you alone; an existing file is not overwritten unless --force.`,
 			if !sum.Scrubbed {
 				text = "free text NOT scrubbed"
 			}
-			fmt.Fprintf(report, "Exported %d answers from %d participants %s (%s).\n", sum.Answers, sum.Participants, where, text)
+			fmt.Fprintf(report, "Exported %s from %s %s (%s).\n", plural(sum.Answers, "answer", "answers"), plural(sum.Participants, "participant", "participants"), where, text)
 			if sum.LeftOut > 0 {
 				fmt.Fprintf(report, "Left out %d participant(s) whose latest consent does not include taking part.\n", sum.LeftOut)
 			}
