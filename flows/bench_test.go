@@ -11,7 +11,7 @@ import (
 // script answers a whole flow with the "first" strategy, returning the
 // inputs in order and how many of them were taken as answers (an
 // Answered output), so the benchmark loop does no deciding of its own.
-func script(b *testing.B, f *flows.Flow) (inputs []flows.Input, answers int) {
+func script(b testing.TB, f *flows.Flow) (inputs []flows.Input, answers int) {
 	s, outs := flows.Start(f, "s", "", t0)
 	for s.Status != flows.Done {
 		var ask *flows.Ask

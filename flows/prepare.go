@@ -18,16 +18,6 @@ func (f *Flow) prepare() {
 	}
 }
 
-// successorsOf returns successors(f, i, q, true), computed by prepare.
-// The slice is shared: callers must not modify it.
-func successorsOf(f *Flow, i int, q *Question) []int {
-	if q.succ == nil {
-		// Not prepared (a flow that is not from Parse): work it out.
-		return successors(f, i, q, true)
-	}
-	return q.succ
-}
-
 // optionValue returns option id as a `when` condition sees it, boxed by
 // prepare when id is one of q's options.
 func (q *Question) optionValue(id string) any {

@@ -106,7 +106,7 @@ func (w *progressWalk) left(i int) span {
 		r = skipped
 	} else {
 		r = span{lo: 1 << 30}
-		for _, j := range successorsOf(f, i, q) {
+		for _, j := range q.succ { // successors(f, i, q, true), from prepare
 			x := w.left(j)
 			r.lo, r.hi = min(r.lo, x.lo+1), max(r.hi, x.hi+1)
 		}
