@@ -168,3 +168,52 @@ func TestEngineAllocations(t *testing.T) {
 		t.Errorf("a session of %s (%d steps) allocates %.0f times; want at most 95", f.ID, len(inputs)+1, got)
 	}
 }
+
+// TestConcurrentSessions walks one flow from many goroutines at once, as
+// the bot does for its participants: each must see exactly what a walk on
+// its own sees. Run with -race, it also shows that what the engine shares
+// between sessions (the parsed flow, the pool conditions run on) is safe.
+func TestConcurrentSessions(t *testing.T) {
+	f := exampleFlow(t)
+	ways := [][]string{
+		{"words", "2", "1, 2", "no", "back", "yes"},
+		{"words", "4", "why not", "4", "other things", "no", "it was hard"},
+		{"skip", "skip", "skip", "skip", "skip", "skip"},
+	}
+	want := make([]string, len(ways))
+	for i, w := range ways {
+		log, _ := drive(t, f, w)
+		want[i] = strings.Join(log, "\n")
+	}
+	errs := make(chan string, 8*len(ways))
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for round := range 50 {
+				i := (g + round) % len(ways)
+				s, outs := flows.Start(f, "s", "", t0)
+				log := describe(outs)
+				for _, line := range ways[i] {
+					var err error
+					if s, outs, err = flows.Resume(f, s, flows.Typed(line), t0); err != nil {
+						errs <- err.Error()
+						return
+					}
+					log = append(log, describe(outs)...)
+				}
+				if got := strings.Join(log, "\n"); got != want[i] {
+					errs <- fmt.Sprintf("way %d:\n%s\nwant\n%s", i, got, want[i])
+					return
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
