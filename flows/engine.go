@@ -32,8 +32,8 @@ func Start(f *Flow, id, lang string, now time.Time) (Session, []Output) {
 		Started: now,
 		Updated: now,
 	}
-	var outs []Output
-	s, outs = enter(f, s, 0, outs)
+	// One output, the first Ask, unless conditions fail on the way.
+	s, outs := enter(f, s, 0, make([]Output, 0, 1))
 	for i, o := range outs {
 		if ask, ok := o.(Ask); ok {
 			ask.Intro = f.Intro.In(s.Lang)
@@ -96,6 +96,7 @@ func Resume(f *Flow, s Session, in Input, now time.Time) (Session, []Output, err
 		s.Current = s.Path[len(s.Path)-1]
 		return s, []Output{ask(f, s)}, nil
 	case Skip:
+		outs = stepOutputs()
 		if q.Type != TypeInfo {
 			a := Answer{Skipped: true}
 			s.Answers[q.ID] = a
@@ -105,7 +106,7 @@ func Resume(f *Flow, s Session, in Input, now time.Time) (Session, []Output, err
 		return s, outs, nil
 	case Choose, Enter:
 		if q.Type == TypeInfo {
-			s, outs = enter(f, s, defaultNext(f, i, q), outs)
+			s, outs = enter(f, s, defaultNext(f, i, q), stepOutputs())
 			return s, outs, nil
 		}
 		a, why := q.parse(in, s.Lang)
@@ -113,7 +114,7 @@ func Resume(f *Flow, s Session, in Input, now time.Time) (Session, []Output, err
 			return s, []Output{Invalid{Question: q, Reason: why}, ask(f, s)}, nil
 		}
 		s.Answers[q.ID] = a
-		outs = append(outs, Answered{Question: q, Answer: a})
+		outs = append(stepOutputs(), Answered{Question: q, Answer: a})
 		next := defaultNext(f, i, q)
 		if t, ok := q.Next[a.Choices0()]; ok && q.NextAll == "" {
 			next = target(f, t)
@@ -123,6 +124,10 @@ func Resume(f *Flow, s Session, in Input, now time.Time) (Session, []Output, err
 	}
 	return s, nil, fmt.Errorf("resume session %s: unknown input kind %d", s.ID, in.Kind)
 }
+
+// stepOutputs makes room for what a step that moves on says: Answered,
+// then Ask or Finished (more only when conditions fail or answers clear).
+func stepOutputs() []Output { return make([]Output, 0, 2) }
 
 // Choices0 returns the first chosen option id, or "".
 func (a Answer) Choices0() string {
@@ -174,16 +179,18 @@ func enter(f *Flow, s Session, i int, outs []Output) (Session, []Output) {
 	}
 	// Finished: answers to questions off the final path came from a way
 	// the participant went back on, so they no longer apply.
-	onPath := map[string]bool{}
-	for _, id := range s.Path {
-		onPath[id] = true
-	}
-	for _, id := range sortedKeys(s.Answers) {
-		if !onPath[id] {
-			delete(s.Answers, id)
-			cleared = append(cleared, id)
+	// A path is short, so searching it beats building a set of it.
+	var off []string
+	for id := range s.Answers {
+		if !slices.Contains(s.Path, id) {
+			off = append(off, id)
 		}
 	}
+	slices.Sort(off)
+	for _, id := range off {
+		delete(s.Answers, id)
+	}
+	cleared = append(cleared, off...)
 	if len(cleared) > 0 {
 		outs = append(outs, Cleared{QuestionIDs: cleared})
 	}
@@ -196,7 +203,10 @@ func ask(f *Flow, s Session) Ask {
 	q := f.Question(s.Current)
 	a := Ask{Question: q, Lang: s.Lang, Progress: progress(f, s)}
 	if prev, ok := s.Answers[q.ID]; ok && !prev.Skipped {
-		a.Default = &prev
+		// A copy of its own, made only when there is a default (taking
+		// prev's address would put every lookup on the heap).
+		def := prev
+		a.Default = &def
 	}
 	return a
 }
@@ -218,11 +228,15 @@ func target(f *Flow, id string) int {
 	return len(f.Questions)
 }
 
+// clone gives s maps and slices of its own, so the session a caller
+// passed in is never changed. Each has room for the one answer and the
+// one question a step adds, which saves growing them straight away.
 func clone(s Session) Session {
-	s.Answers = maps.Clone(s.Answers)
-	if s.Answers == nil {
-		s.Answers = map[string]Answer{}
+	answers := make(map[string]Answer, len(s.Answers)+1)
+	maps.Copy(answers, s.Answers)
+	s.Answers = answers
+	if s.Path != nil {
+		s.Path = append(make([]string, 0, len(s.Path)+1), s.Path...)
 	}
-	s.Path = slices.Clone(s.Path)
 	return s
 }

@@ -95,6 +95,9 @@ type Question struct {
 
 	when     *vm.Program
 	whenRefs []string
+	// filled in by prepare, once the flow is checked
+	succ      []int // successors(f, i, q, true)
+	optValues []any // Options[j].ID as an interface value
 }
 
 // Option is one answer a participant can pick.

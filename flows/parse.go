@@ -68,6 +68,7 @@ func Parse(file string, src []byte) (*Flow, Problems) {
 	f.Source = append([]byte(nil), src...)
 	f.File = file
 	p.check(f)
+	f.prepare()
 	p.probs.Sort()
 	return f, p.probs
 }

@@ -54,14 +54,14 @@ func (a Answer) value(q *Question) any {
 		if len(a.Choices) == 0 {
 			return nil
 		}
-		return a.Choices[0]
+		return q.optionValue(a.Choices[0])
 	case TypeMulti:
 		if a.Choices == nil {
 			return nil
 		}
 		list := make([]any, len(a.Choices))
 		for i, c := range a.Choices {
-			list[i] = c
+			list[i] = q.optionValue(c)
 		}
 		return list
 	case TypeText:

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
-	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
 )
 
 // WhenFailed says a question's `when` could not be worked out for a
@@ -30,17 +31,44 @@ func (q *Question) shown(answers map[string]Answer, flow *Flow) (bool, error) {
 	if q.when == nil {
 		return true, nil
 	}
-	env := make(map[string]any, len(q.whenRefs))
+	w := whenPool.Get().(*whenScratch)
+	defer w.release()
 	for _, id := range q.whenRefs {
-		env[id] = answers[id].value(flow.Question(id))
+		w.env[id] = answers[id].value(flow.Question(id))
 	}
-	return q.evalWhen(env)
+	return q.run(&w.vm, w.env)
+}
+
+// whenScratch is what one evaluation of a condition needs: the variables
+// and expr's machine (its stack). Pooling them saves an allocation of each
+// at every condition the engine or progress evaluates. A scratch holds
+// nothing between uses (release empties it), so no answer outlives the
+// evaluation it was given to and no session sees another's.
+type whenScratch struct {
+	env map[string]any
+	vm  vm.VM
+}
+
+var whenPool = sync.Pool{New: func() any { return &whenScratch{env: map[string]any{}} }}
+
+func (w *whenScratch) release() {
+	clear(w.env)
+	clear(w.vm.Stack[:cap(w.vm.Stack)])
+	clear(w.vm.Variables)
+	whenPool.Put(w)
 }
 
 // evalWhen runs q's compiled condition over env under expr's default
 // limits, the same for the engine and the linter.
 func (q *Question) evalWhen(env map[string]any) (bool, error) {
-	out, err := expr.Run(q.when, env)
+	var machine vm.VM
+	return q.run(&machine, env)
+}
+
+// run is evalWhen on a given machine; (*vm.VM).Run resets the machine's
+// state, including its memory budget, at the start of each run.
+func (q *Question) run(machine *vm.VM, env map[string]any) (bool, error) {
+	out, err := machine.Run(q.when, env)
 	if err == nil {
 		b, _ := out.(bool)
 		return b, nil
