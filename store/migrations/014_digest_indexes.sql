@@ -1,0 +1,28 @@
+-- 014_digest_indexes.sql: indexes for a digest that reads its period,
+-- not the whole study (issue 15; store/digest_window.go).
+--
+-- A digest publishes the figures of its period (and of the one before,
+-- for changes): the answers given in them, the sessions started,
+-- completed or closed in them. These indexes let it find those rows by
+-- time, so it costs the same in a study of a million answers as in one
+-- of a hundred thousand. CREATE INDEX fills each from the rows already
+-- stored.
+
+-- The answers given in a window.
+CREATE INDEX answers_answered ON answers (answered_at);
+
+-- The distinct answers (flow version and options chosen) given to each
+-- choice, multi and scale question, found one index step each, newest
+-- first: the versions a question's wording is taken from, and the
+-- options of versions since changed, without reading every answer ever
+-- given.
+CREATE INDEX answers_choice ON answers (flow_id, question_id, flow_version, choices, answered_at)
+    WHERE skipped = 0 AND choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale');
+
+-- The sessions started, completed or closed as partial responses in a
+-- window. Only finished and expired sessions are in the last two, so an
+-- answer's save, which moves updated_at, touches them only when it
+-- finishes a session.
+CREATE INDEX sessions_started ON sessions (started_at);
+CREATE INDEX sessions_completed ON sessions (updated_at) WHERE status = 'done';
+CREATE INDEX sessions_expired ON sessions (expired_at) WHERE expired_at IS NOT NULL;
