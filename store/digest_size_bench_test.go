@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -150,9 +151,11 @@ func BenchmarkDigestSize(b *testing.B) {
 				run() // warm the page cache and the statements
 				peak := newHeapPeak()
 				b.ReportAllocs()
+				cpu0 := cpuTime()
 				for b.Loop() {
 					run()
 				}
+				b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 				b.ReportMetric(peak.stop()/(1<<20), "peak-heap-MB")
 			})
 		}
@@ -173,7 +176,7 @@ func newHeapPeak() *heapPeak {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		t := time.NewTicker(100 * time.Microsecond)
+		t := time.NewTicker(500 * time.Microsecond)
 		defer t.Stop()
 		for {
 			select {
@@ -198,4 +201,13 @@ func heapObjects() float64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(s)
 	return float64(s[0].Value.Uint64())
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

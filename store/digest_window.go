@@ -33,8 +33,11 @@ func (db *DB) digestWindows(ctx context.Context, tx *sql.Tx, kr *keyReader, c *d
 	if err := c.windowSessions(ctx, tx, since, until); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: sessions: %w", err)
 	}
+	// The version only with choices: stream reads it only then, and every
+	// text column costs the driver a copy.
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, flow_id, question_id, answered_at,
-			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END, flow_version
+			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END,
+			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN flow_version END
 		FROM answers INDEXED BY answers_answered
 		WHERE answered_at >= ? AND answered_at < ? AND answered_at < ? AND skipped = 0`, since, until, end)
 	if err != nil {
@@ -173,7 +176,13 @@ func (c *digestCounter) answersBefore(ctx context.Context, tx *sql.Tx, since str
 		if since == "" || from >= since {
 			continue // all in the windows, counted with them
 		}
-		if err := c.questionBefore(ctx, tx, q, r, from, since); err != nil {
+		var err error
+		if c.trendQ[q] {
+			err = c.questionBefore(ctx, tx, q, r, from, since)
+		} else {
+			err = c.groupsBefore(ctx, tx, q, r, since)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -208,6 +217,35 @@ func (c *digestCounter) questionBefore(ctx context.Context, tx *sql.Tx, q int, r
 		}
 		c.trendAdd(digestSession{pid: pid}, q, string(at), a)
 		c.groupAdd(pid, q, string(at), a, choices)
+	}
+	return rows.Err()
+}
+
+// groupsBefore puts the participants in the groups of their answers to
+// demographic question q (r) given before since, as groupAdd does, with
+// SQLite picking out the first option chosen of the answers not empty:
+// this reads every participant's answers, so it is kept lean.
+func (c *digestCounter) groupsBefore(ctx context.Context, tx *sql.Tx, q int, r figures.QuestionRef, since string) error {
+	i := c.demo[q]
+	rows, err := tx.QueryContext(ctx, `SELECT s.participant_id, a.answered_at, json_extract(a.choices, '$[0]')
+		FROM answers a INDEXED BY answers_flow_question JOIN sessions s ON s.id = a.session_id
+		WHERE a.flow_id = ? AND a.question_id = ? AND a.answered_at < ?
+			AND a.skipped = 0 AND a.choices IS NOT NULL AND a.kind IN ('choice', 'multi', 'scale')
+			AND json_array_length(a.choices) > 0 AND s.started_at < ?
+		ORDER BY a.rowid`, r.FlowID, r.QuestionID, since, c.hi[figures.WindowTotal])
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var at, first sql.RawBytes
+	var pid int64
+	for rows.Next() {
+		if err := rows.Scan(&pid, &at, &first); err != nil {
+			return err
+		}
+		if p := c.people[pid]; p != nil && string(at) >= p.groupAt[i] {
+			p.groupAt[i], p.groups[i] = string(at), string(first)
+		}
 	}
 	return rows.Err()
 }

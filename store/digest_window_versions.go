@@ -104,33 +104,58 @@ type looseScan struct {
 // SQLite may use it.
 const choiceAnswer = `skipped = 0 AND choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale')`
 
+// distinctAnswers walks the index answers_choice from one distinct
+// (flow version, choices) of a question to the next, in SQLite: each
+// step is a few index seeks, so a question costs its number of distinct
+// answers, not of answers. (A row value (flow_version, choices) > (?, ?)
+// would seek on the version only, and scan the rest of it.)
+const distinctAnswers = `WITH RECURSIVE k(v, c) AS (
+	SELECT v0, (SELECT MIN(choices) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version = v0)
+		FROM (SELECT MIN(flow_version) AS v0 FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + `) WHERE v0 IS NOT NULL
+	UNION ALL
+	SELECT COALESCE((SELECT flow_version FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version = k.v AND choices > k.c LIMIT 1),
+			(SELECT MIN(flow_version) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version > k.v)),
+		COALESCE((SELECT MIN(choices) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version = k.v AND choices > k.c),
+			(SELECT MIN(choices) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version =
+				(SELECT MIN(flow_version) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version > k.v)))
+	FROM k WHERE k.v IS NOT NULL)
+SELECT v, c FROM k WHERE v IS NOT NULL`
+
+const (
+	choiceIndex    = `answers INDEXED BY answers_choice`
+	choiceQuestion = `flow_id = ?1 AND question_id = ?2 AND ` + choiceAnswer
+)
+
 // question notes the versions question q was answered on before the
 // end of the period, by participants taking part, and, with options,
 // adds to known the option ids of their latest answers.
 func (l *looseScan) question(ctx context.Context, q int, options bool, known map[string]bool) error {
 	r := l.c.refs[q]
-	version, choices := "", ""
-	found := map[string]bool{} // versions already noted
-	for first := true; ; first = false {
-		cond := ` AND (flow_version, choices) > (?, ?)`
-		args := []any{r.FlowID, r.QuestionID, version, choices}
-		if first {
-			cond, args = "", args[:2]
-		}
-		err := l.tx.QueryRowContext(ctx, `SELECT flow_version, choices FROM answers INDEXED BY answers_choice
-			WHERE flow_id = ? AND question_id = ? AND `+choiceAnswer+cond+`
-			ORDER BY flow_version, choices LIMIT 1`, args...).Scan(&version, &choices)
-		if err == sql.ErrNoRows {
-			return nil
-		}
-		if err != nil {
+	rows, err := l.tx.QueryContext(ctx, distinctAnswers, r.FlowID, r.QuestionID)
+	if err != nil {
+		return err
+	}
+	type answer struct{ version, choices string }
+	var all []answer
+	for rows.Next() {
+		var a answer
+		if err := rows.Scan(&a.version, &a.choices); err != nil {
+			rows.Close()
 			return err
 		}
-		needVersion := !found[version]
+		all = append(all, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	found := map[string]bool{} // versions already noted
+	for _, a := range all {
+		needVersion := !found[a.version]
 		var ids []string
 		needOptions := false
 		if options {
-			if err := json.Unmarshal([]byte(choices), &ids); err != nil {
+			if err := json.Unmarshal([]byte(a.choices), &ids); err != nil {
 				return err
 			}
 			for _, id := range ids {
@@ -140,13 +165,13 @@ func (l *looseScan) question(ctx context.Context, q int, options bool, known map
 		if !needVersion && !needOptions {
 			continue
 		}
-		counted, latest, err := l.check(ctx, r, version, choices, needOptions)
+		counted, latest, err := l.check(ctx, r, a.version, a.choices, needOptions)
 		if err != nil {
 			return err
 		}
 		if counted && needVersion {
-			found[version] = true
-			l.c.noteVersion(q, []byte(version))
+			found[a.version] = true
+			l.c.noteVersion(q, []byte(a.version))
 		}
 		if latest {
 			for _, id := range ids {
@@ -154,6 +179,7 @@ func (l *looseScan) question(ctx context.Context, q int, options bool, known map
 			}
 		}
 	}
+	return nil
 }
 
 // check reports whether a participant taking part gave the answer
