@@ -99,8 +99,10 @@ func TestGenerateDigestSizeDBs(t *testing.T) {
 
 // BenchmarkDigestSize measures the store's query (query) and the whole
 // digest, query, Build and the Markdown rendering (whole), as `peervoice
-// digest` does them, at each study size. peak-heap-MB is the largest
-// live heap seen while the digest ran (sampled every 100 µs), on top of
+// digest` does them, at each study size. cpu-ms/op is the process's CPU
+// time (user and system, the page reads included) per digest, steadier
+// than the wall clock on a shared machine; peak-heap-MB is the largest
+// live heap seen while the digests ran (sampled every 500 µs), on top of
 // what was live before.
 func BenchmarkDigestSize(b *testing.B) {
 	ctx := context.Background()
