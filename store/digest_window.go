@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/peervoice/peervoice/digest/figures"
 )
@@ -223,32 +224,50 @@ func (c *digestCounter) questionBefore(ctx context.Context, tx *sql.Tx, q int, r
 
 // groupsBefore puts the participants in the groups of their answers to
 // demographic question q (r) given before since, as groupAdd does, with
-// SQLite picking out the first option chosen of the answers not empty:
-// this reads every participant's answers, so it is kept lean.
+// SQLite picking out the first option chosen of the answers not empty.
+// It reads every participant's answers, so it is kept lean: for the
+// demographics flow, from the covering indexes answers_groups and
+// sessions_owner alone, in time order (a later stored answer given at
+// the same time wins, as in the full scan: rowid breaks the tie).
 func (c *digestCounter) groupsBefore(ctx context.Context, tx *sql.Tx, q int, r figures.QuestionRef, since string) error {
 	i := c.demo[q]
-	rows, err := tx.QueryContext(ctx, `SELECT s.participant_id, a.answered_at, json_extract(a.choices, '$[0]')
-		FROM answers a INDEXED BY answers_flow_question JOIN sessions s ON s.id = a.session_id
-		WHERE a.flow_id = ? AND a.question_id = ? AND a.answered_at < ?
+	// The flow is written out for answers_groups: SQLite uses a partial
+	// index only where the query's terms imply its own.
+	answers, sessions, flow := "answers a INDEXED BY answers_flow_question", "sessions s", "?"
+	if r.FlowID == demographicsFlow {
+		answers, sessions, flow = "answers a INDEXED BY answers_groups", "sessions s INDEXED BY sessions_owner", "'"+demographicsFlow+"'"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT s.participant_id, a.answered_at, a.rowid, json_extract(a.choices, '$[0]')
+		FROM `+answers+` JOIN `+sessions+` ON s.id = a.session_id
+		WHERE a.flow_id = `+flow+` AND a.question_id = ?2 AND a.answered_at < ?3
 			AND a.skipped = 0 AND a.choices IS NOT NULL AND a.kind IN ('choice', 'multi', 'scale')
-			AND json_array_length(a.choices) > 0 AND s.started_at < ?
-		ORDER BY a.rowid`, r.FlowID, r.QuestionID, since, c.hi[figures.WindowTotal])
+			AND json_array_length(a.choices) > 0 AND s.started_at < ?4`,
+		r.FlowID, r.QuestionID, since, c.hi[figures.WindowTotal])
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	best := make(map[int64]int64, len(c.people)) // the rowid of each one's group answer
 	var at, first sql.RawBytes
-	var pid int64
+	var pid, rowid int64
 	for rows.Next() {
-		if err := rows.Scan(&pid, &at, &first); err != nil {
+		if err := rows.Scan(&pid, &at, &rowid, &first); err != nil {
 			return err
 		}
-		if p := c.people[pid]; p != nil && string(at) >= p.groupAt[i] {
-			p.groupAt[i], p.groups[i] = string(at), string(first)
+		p := c.people[pid]
+		if p == nil {
+			continue
+		}
+		if n := strings.Compare(string(at), p.groupAt[i]); n > 0 || n == 0 && rowid > best[pid] {
+			p.groupAt[i], p.groups[i], best[pid] = string(at), string(first), rowid
 		}
 	}
 	return rows.Err()
 }
+
+// demographicsFlow is digest.DemographicsFlow, whose answers
+// answers_groups holds (migration 014).
+const demographicsFlow = "about-you"
 
 // windowReminders counts the reminders sent in the windows.
 func (c *digestCounter) windowReminders(ctx context.Context, tx *sql.Tx, d *figures.Data, since, until string) error {

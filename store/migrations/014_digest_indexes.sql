@@ -26,3 +26,13 @@ CREATE INDEX answers_choice ON answers (flow_id, question_id, flow_version, choi
 CREATE INDEX sessions_started ON sessions (started_at);
 CREATE INDEX sessions_completed ON sessions (updated_at) WHERE status = 'done';
 CREATE INDEX sessions_expired ON sessions (expired_at) WHERE expired_at IS NOT NULL;
+
+-- Every participant's latest answer to each demographic question (their
+-- group) is read for every digest: these two make that read touch
+-- only index pages, the answers to the demographics flow, about-you
+-- (digest.DemographicsFlow: its questions define the subgroups), and
+-- each session's owner and start. Neither changes after a row is
+-- stored, so an answer's save touches the first only for about-you.
+CREATE INDEX answers_groups ON answers (flow_id, question_id, answered_at, session_id, choices, skipped, kind)
+    WHERE flow_id = 'about-you' AND choices IS NOT NULL;
+CREATE INDEX sessions_owner ON sessions (id, participant_id, started_at);
