@@ -227,8 +227,9 @@ func (c *digestCounter) questionBefore(ctx context.Context, tx *sql.Tx, q int, r
 // SQLite picking out the first option chosen of the answers not empty.
 // It reads every participant's answers, so it is kept lean: for the
 // demographics flow, from the covering indexes answers_groups and
-// sessions_owner alone, in time order (a later stored answer given at
-// the same time wins, as in the full scan: rowid breaks the tie).
+// sessions_owner alone, in session order (so rowid breaks a tie between
+// answers given at the same time, the later stored winning, as in the
+// full scan).
 func (c *digestCounter) groupsBefore(ctx context.Context, tx *sql.Tx, q int, r figures.QuestionRef, since string) error {
 	i := c.demo[q]
 	// The flow is written out for answers_groups: SQLite uses a partial

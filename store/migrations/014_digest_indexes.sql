@@ -31,8 +31,10 @@ CREATE INDEX sessions_expired ON sessions (expired_at) WHERE expired_at IS NOT N
 -- group) is read for every digest: these two make that read touch
 -- only index pages, the answers to the demographics flow, about-you
 -- (digest.DemographicsFlow: its questions define the subgroups), and
--- each session's owner and start. Neither changes after a row is
--- stored, so an answer's save touches the first only for about-you.
-CREATE INDEX answers_groups ON answers (flow_id, question_id, answered_at, session_id, choices, skipped, kind)
+-- each session's owner and start. The answers come in session order, so
+-- the sessions are looked up in key order, each page of their index
+-- read once. Neither changes after a row is stored, so an answer's save
+-- touches the first only for about-you.
+CREATE INDEX answers_groups ON answers (flow_id, question_id, session_id, answered_at, choices, skipped, kind)
     WHERE flow_id = 'about-you' AND choices IS NOT NULL;
 CREATE INDEX sessions_owner ON sessions (id, participant_id, started_at);
