@@ -23,10 +23,10 @@ import (
 
 // digestWindows reads a PeriodOnly digest's figures in tx.
 func (db *DB) digestWindows(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCounter) (figures.Data, error) {
-	if err := c.loadParticipants(ctx, tx); err != nil {
+	since, until := c.span()
+	if err := c.loadPeople(ctx, tx, since); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
 	}
-	since, until := c.span()
 	end := c.hi[figures.WindowTotal]
 	if err := c.windowActivity(ctx, tx, since, until); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: sessions: %w", err)
@@ -87,6 +87,53 @@ func (c *digestCounter) span() (since, until string) {
 	return since, until
 }
 
+// loadPeople reads the participants whose latest consent is to take
+// part, as loadParticipants does, but leanly, for it reads every one:
+// the consent from the index consents_latest alone, the records made in
+// batches, and the time a participant was first stored kept only where
+// a window may need it (from since on); before, every participant is
+// created before the period's end and in no window, as earlier says.
+func (c *digestCounter) loadPeople(ctx context.Context, tx *sql.Tx, since string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.created_at,
+			(SELECT take_part * 2 + quotes FROM consents INDEXED BY consents_latest WHERE participant_id = p.id ORDER BY id DESC LIMIT 1)
+		FROM participants p`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := len(c.q.Demographics)
+	var batch []digestPerson
+	var groups []string
+	var created sql.RawBytes
+	var id int64
+	var consent sql.NullInt64
+	for rows.Next() {
+		if err := rows.Scan(&id, &created, &consent); err != nil {
+			return err
+		}
+		if !consent.Valid || consent.Int64&2 == 0 {
+			continue // no consent, or not to take part
+		}
+		if len(batch) == 0 {
+			batch, groups = make([]digestPerson, 1024), make([]string, 1024*2*n)
+		}
+		p := &batch[0]
+		batch = batch[1:]
+		p.groups, p.groupAt, groups = groups[:n:n], groups[n:2*n:2*n], groups[2*n:]
+		p.quotes = consent.Int64&1 == 1
+		p.created = earlier
+		if since == "" || string(created) >= since {
+			p.created = string(created)
+		}
+		c.people[id] = p
+	}
+	return rows.Err()
+}
+
+// earlier stands for a stored time before every window: before any
+// formatted time, and after "", the start.
+const earlier = "0"
+
 // sessionColumns are what countSession needs of a session.
 const sessionColumns = `id, participant_id, flow_id, status = 'done', started_at, updated_at, COALESCE(expired_at, '')`
 
@@ -124,8 +171,9 @@ func (c *digestCounter) windowActivity(ctx context.Context, tx *sql.Tx, since, u
 // started by then (the full scan counts them all to know).
 func (c *digestCounter) windowSessions(ctx context.Context, tx *sql.Tx, since, until string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.participant_id, s.flow_id,
-			(SELECT COUNT(*) FROM sessions o WHERE o.participant_id = s.participant_id AND o.flow_id = s.flow_id AND o.started_at < ?3)
-		FROM sessions s
+			(SELECT COUNT(*) FROM sessions o INDEXED BY sessions_flow_started
+				WHERE o.participant_id = s.participant_id AND o.flow_id = s.flow_id AND o.started_at < ?3)
+		FROM sessions s INDEXED BY sessions_owner
 		WHERE s.id IN (SELECT session_id FROM answers INDEXED BY answers_answered WHERE answered_at >= ?1 AND answered_at < ?2)
 			AND s.started_at < ?3`, since, until, c.hi[figures.WindowTotal])
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/peervoice/peervoice/digest/figures"
 )
@@ -105,25 +106,21 @@ type looseScan struct {
 const choiceAnswer = `skipped = 0 AND choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale')`
 
 // distinctAnswers walks the index answers_choice from one distinct
-// (flow version, choices) of a question to the next, in SQLite: each
-// step is a few index seeks, so a question costs its number of distinct
-// answers, not of answers. (A row value (flow_version, choices) > (?, ?)
-// would seek on the version only, and scan the rest of it.)
-const distinctAnswers = `WITH RECURSIVE k(v, c) AS (
-	SELECT v0, (SELECT MIN(choices) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version = v0)
-		FROM (SELECT MIN(flow_version) AS v0 FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + `) WHERE v0 IS NOT NULL
+// (flow version, choices) of a question to the next, in SQLite, one
+// index seek each: a question costs its number of distinct answers, not
+// of answers.
+const distinctAnswers = `WITH RECURSIVE k(vc) AS (
+	SELECT MIN(` + versionChoices + `) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + `
 	UNION ALL
-	SELECT COALESCE((SELECT flow_version FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version = k.v AND choices > k.c LIMIT 1),
-			(SELECT MIN(flow_version) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version > k.v)),
-		COALESCE((SELECT MIN(choices) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version = k.v AND choices > k.c),
-			(SELECT MIN(choices) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version =
-				(SELECT MIN(flow_version) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND flow_version > k.v)))
-	FROM k WHERE k.v IS NOT NULL)
-SELECT v, c FROM k WHERE v IS NOT NULL`
+	SELECT (SELECT MIN(` + versionChoices + `) FROM ` + choiceIndex + ` WHERE ` + choiceQuestion + ` AND ` + versionChoices + ` > k.vc)
+	FROM k WHERE k.vc IS NOT NULL)
+SELECT vc FROM k WHERE vc IS NOT NULL`
 
 const (
 	choiceIndex    = `answers INDEXED BY answers_choice`
 	choiceQuestion = `flow_id = ?1 AND question_id = ?2 AND ` + choiceAnswer
+	// versionChoices is answers_choice's key, written as in the index.
+	versionChoices = `(flow_version || ' ' || choices)`
 )
 
 // question notes the versions question q was answered on before the
@@ -135,14 +132,15 @@ func (l *looseScan) question(ctx context.Context, q int, options bool, known map
 	if err != nil {
 		return err
 	}
-	type answer struct{ version, choices string }
+	type answer struct{ key, version, choices string }
 	var all []answer
 	for rows.Next() {
 		var a answer
-		if err := rows.Scan(&a.version, &a.choices); err != nil {
+		if err := rows.Scan(&a.key); err != nil {
 			rows.Close()
 			return err
 		}
+		a.version, a.choices, _ = strings.Cut(a.key, " ")
 		all = append(all, a)
 	}
 	rows.Close()
@@ -165,7 +163,7 @@ func (l *looseScan) question(ctx context.Context, q int, options bool, known map
 		if !needVersion && !needOptions {
 			continue
 		}
-		counted, latest, err := l.check(ctx, r, a.version, a.choices, needOptions)
+		counted, latest, err := l.check(ctx, r, a.key, needOptions)
 		if err != nil {
 			return err
 		}
@@ -182,17 +180,17 @@ func (l *looseScan) question(ctx context.Context, q int, options bool, known map
 	return nil
 }
 
-// check reports whether a participant taking part gave the answer
-// (version, choices) to r before the end of the period (counted), and,
-// when asked (wantLatest), whether one of those was the participant's
-// latest answer to r by then (latest), newest first: one row or two in
-// the usual case.
-func (l *looseScan) check(ctx context.Context, r figures.QuestionRef, version, choices string, wantLatest bool) (counted, latest bool, err error) {
+// check reports whether a participant taking part gave the answer key
+// (version and choices, as versionChoices) to r before the end of the
+// period (counted), and, when asked (wantLatest), whether one of those
+// was the participant's latest answer to r by then (latest), newest
+// first: one row or two in the usual case.
+func (l *looseScan) check(ctx context.Context, r figures.QuestionRef, key string, wantLatest bool) (counted, latest bool, err error) {
 	rows, err := l.tx.QueryContext(ctx, `SELECT a.rowid, a.answered_at, s.participant_id, s.flow_id
-		FROM answers a INDEXED BY answers_choice JOIN sessions s ON s.id = a.session_id
-		WHERE a.flow_id = ? AND a.question_id = ? AND a.flow_version = ? AND a.choices = ? AND a.`+choiceAnswer+`
-			AND a.answered_at < ?5 AND s.started_at < ?5
-		ORDER BY a.answered_at DESC, a.rowid DESC`, r.FlowID, r.QuestionID, version, choices, l.end)
+		FROM answers a INDEXED BY answers_choice JOIN sessions s INDEXED BY sessions_owner ON s.id = a.session_id
+		WHERE a.flow_id = ?1 AND a.question_id = ?2 AND a.`+choiceAnswer+` AND (a.flow_version || ' ' || a.choices) = ?3
+			AND a.answered_at < ?4 AND s.started_at < ?4
+		ORDER BY a.answered_at DESC, a.rowid DESC`, r.FlowID, r.QuestionID, key, l.end)
 	if err != nil {
 		return false, false, err
 	}
@@ -229,7 +227,8 @@ func (l *looseScan) isLatest(ctx context.Context, r figures.QuestionRef, pid int
 	several, ok := l.several[k]
 	if !ok {
 		var n int
-		if err := l.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE participant_id = ? AND flow_id = ? AND started_at < ?`,
+		if err := l.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions INDEXED BY sessions_flow_started
+			WHERE participant_id = ? AND flow_id = ? AND started_at < ?`,
 			pid, flow, l.end).Scan(&n); err != nil {
 			return false, err
 		}

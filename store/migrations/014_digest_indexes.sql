@@ -11,12 +11,13 @@
 -- The answers given in a window.
 CREATE INDEX answers_answered ON answers (answered_at);
 
--- The distinct answers (flow version and options chosen) given to each
--- choice, multi and scale question, found one index step each, newest
--- first: the versions a question's wording is taken from, and the
--- options of versions since changed, without reading every answer ever
--- given.
-CREATE INDEX answers_choice ON answers (flow_id, question_id, flow_version, choices, answered_at)
+-- The distinct answers (flow version and options chosen, as one key: the
+-- version is hexadecimal, so the space parts them) given to each choice,
+-- multi and scale question, one index seek from each to the next, and
+-- each newest first: the versions a question's wording is taken from,
+-- and the options of versions since changed, without reading every
+-- answer ever given.
+CREATE INDEX answers_choice ON answers (flow_id, question_id, (flow_version || ' ' || choices), answered_at)
     WHERE skipped = 0 AND choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale');
 
 -- The sessions started, completed or closed as partial responses in a
@@ -37,4 +38,12 @@ CREATE INDEX sessions_expired ON sessions (expired_at) WHERE expired_at IS NOT N
 -- touches the first only for about-you.
 CREATE INDEX answers_groups ON answers (flow_id, question_id, session_id, answered_at, choices, skipped, kind)
     WHERE flow_id = 'about-you' AND choices IS NOT NULL;
-CREATE INDEX sessions_owner ON sessions (id, participant_id, started_at);
+CREATE INDEX sessions_owner ON sessions (id, participant_id, started_at, flow_id);
+
+-- Whether a participant has several sessions of a flow started before
+-- the end of the period (their answers are then deduplicated), from the
+-- index alone.
+CREATE INDEX sessions_flow_started ON sessions (participant_id, flow_id, started_at);
+
+-- Each participant's current consent, from the index alone.
+CREATE INDEX consents_latest ON consents (participant_id, id, take_part, quotes);
