@@ -24,7 +24,7 @@ import (
 func TestDigestSizeChart(t *testing.T) {
 	out := os.Getenv("PEERVOICE_DIGEST_CHART")
 	if out == "" {
-		t.Skip("set PEERVOICE_DIGEST_CHART=docs/digest-size.svg, PEERVOICE_DIGEST_CHART_BEFORE and _AFTER to the benchmark outputs")
+		t.Skip("set PEERVOICE_DIGEST_CHART=docs/digest-size.svg (or .png), PEERVOICE_DIGEST_CHART_BEFORE and _AFTER to the benchmark outputs")
 	}
 	p := plot.New()
 	p.Title.Text = "One week's digest (query, build, render) against the study's size"
@@ -52,6 +52,10 @@ func TestDigestSizeChart(t *testing.T) {
 	if err := plotutil.AddLinePoints(p, lines...); err != nil {
 		t.Fatal(err)
 	}
+	target := plotter.NewFunction(func(float64) float64 { return 200 })
+	target.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+	p.Add(target)
+	p.Legend.Add("issue 15's target (200 ms)", target)
 	p.Legend.Top, p.Legend.Left = true, true
 	if err := p.Save(7*vg.Inch, 4*vg.Inch, out); err != nil {
 		t.Fatal(err)
