@@ -86,10 +86,12 @@ type Query struct {
 
 // Data holds the raw figures read for a Query.
 type Data struct {
-	// Period, Previous and Total count activity in each window.
+	// Period, Previous and Total count activity in each window (Total
+	// is left empty for a PeriodOnly query).
 	Period, Previous, Total Activity
 	// Tallies count people by their answer to each choice, multi and
-	// scale question, and by their demographic groups.
+	// scale question, and by their demographic groups (in the period and
+	// the previous one only, for a PeriodOnly query).
 	Tallies []Tally
 	// GroupSizes count participants (as at the end of the period) by
 	// their answers to the demographic questions.
