@@ -79,6 +79,11 @@ func Build(p Period, fs []*flows.Flow, data figures.Data, opt Options) (*Digest,
 		ref := figures.QuestionRef{FlowID: v.FlowID, QuestionID: v.QuestionID}
 		b.answered[ref] = append(b.answered[ref], v.Versions...)
 	}
+	b.answeredOptions = map[figures.QuestionRef][]string{}
+	for _, o := range data.Answered {
+		ref := figures.QuestionRef{FlowID: o.FlowID, QuestionID: o.QuestionID}
+		b.answeredOptions[ref] = append(b.answeredOptions[ref], o.Options...)
+	}
 	for _, id := range opt.Subgroups {
 		dq, _ := b.cat.demographic(id) // checked by NewQuery
 		b.demos = append(b.demos, newDemographic(dq))
@@ -136,6 +141,9 @@ type builder struct {
 	// answered are the flow versions each question was answered on,
 	// the most recently stored first (Data.Versions).
 	answered map[figures.QuestionRef][]string
+	// answeredOptions are the option ids answered before the end of the
+	// period (Data.Answered): what the total window's tallies list.
+	answeredOptions map[figures.QuestionRef][]string
 }
 
 func periodInfo(p Period, today time.Time) (PeriodInfo, error) {
@@ -308,45 +316,6 @@ func (b *builder) wording(ref figures.QuestionRef) (*flows.Flow, *flows.Question
 		f, q = b.cat.question(ref)
 	}
 	return f, q, others
-}
-
-// optionLabel returns an option's label from the versions the question
-// was answered on, then from the newest flow that has it, or its id.
-func (b *builder) optionLabel(ref figures.QuestionRef, id string) string {
-	for _, hash := range b.answered[ref] {
-		if f := b.cat.byHash[hash]; f != nil {
-			if q := f.Question(ref.QuestionID); q != nil {
-				if o := q.Option(id); o != nil {
-					return o.Label.String()
-				}
-			}
-		}
-	}
-	return b.cat.optionLabel(ref, id)
-}
-
-// options lists a question's options in order, then any other option ids
-// answered (from versions since changed), sorted.
-func (b *builder) options(ref figures.QuestionRef, q *flows.Question, ts *[3][]figures.Tally) []Option {
-	var out []Option
-	for _, o := range q.Options {
-		out = append(out, Option{ID: o.ID, Label: o.Label.String()})
-	}
-	var extra []string
-	for _, w := range ts {
-		for _, t := range w {
-			for _, c := range t.Choices {
-				if q.Option(c) == nil && !slices.Contains(extra, c) {
-					extra = append(extra, c)
-				}
-			}
-		}
-	}
-	slices.Sort(extra)
-	for _, id := range extra {
-		out = append(out, Option{ID: id, Label: b.optionLabel(ref, id)})
-	}
-	return out
 }
 
 // answerKey is a tally's answer: its option ids, joined.

@@ -25,7 +25,9 @@ func NewQuery(p Period, fs []*flows.Flow, subgroups []string) (figures.Query, er
 		subgroups = DefaultSubgroups
 	}
 	c := newCatalog(fs)
-	q := figures.Query{Period: figures.Span{From: p.Start, To: p.End}, Previous: figures.Span{From: p.Previous().Start, To: p.Start}}
+	// PeriodOnly: the digest publishes period figures only (no totals),
+	// so the store reads the period's rows, not the whole study's.
+	q := figures.Query{Period: figures.Span{From: p.Start, To: p.End}, Previous: figures.Span{From: p.Previous().Start, To: p.Start}, PeriodOnly: true}
 	for _, id := range subgroups {
 		if _, err := c.demographic(id); err != nil {
 			return figures.Query{}, err

@@ -24,9 +24,13 @@ import (
 
 // DigestData reads the raw figures for a digest in one read transaction.
 //
-// The answers to choice questions are streamed once and counted in Go:
-// SQLite's GROUP BY sorts every row first, which costs three times as
-// much over a million answers (docs/benchmarks.md).
+// A PeriodOnly query (the digest's) reads the windows' rows through
+// their indexes (digest_window.go). Any other reads every answer before
+// the end of the period once, for the total window too: the answers to
+// choice questions are streamed and counted in Go, as SQLite's GROUP BY
+// sorts every row first, which costs three times as much over a million
+// answers (docs/benchmarks.md). The two count the windows alike; the
+// full scan is the windowed read's test oracle.
 func (db *DB) DigestData(ctx context.Context, q figures.Query) (figures.Data, error) {
 	if q.Period.To.IsZero() || !q.Period.From.Before(q.Period.To) {
 		return figures.Data{}, fmt.Errorf("digest data: the period %v to %v is empty; give a start before the end", q.Period.From, q.Period.To)
@@ -38,6 +42,9 @@ func (db *DB) DigestData(ctx context.Context, q figures.Query) (figures.Data, er
 	defer tx.Rollback()
 	kr := db.keyReader()
 	c := newDigestCounter(q)
+	if q.PeriodOnly {
+		return db.digestWindows(ctx, tx, kr, c)
+	}
 	if err := c.loadParticipants(ctx, tx); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
 	}
@@ -54,7 +61,7 @@ func (db *DB) DigestData(ctx context.Context, q figures.Query) (figures.Data, er
 	if d.Versions, err = c.questionVersions(ctx, tx); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: flow versions: %w", err)
 	}
-	if d.Quotes, d.Unreadable, err = db.quotes(ctx, tx, kr, c); err != nil {
+	if d.Quotes, d.Unreadable, err = db.quotes(ctx, tx, kr, c, "answers NOT INDEXED"); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: quotes: %w", err)
 	}
 	return d, nil
@@ -87,8 +94,10 @@ func (db *DB) LatestAnswer(ctx context.Context) (time.Time, error) {
 
 // quotes returns the text answers to quotable questions given in the
 // period by participants who agreed to be quoted, decrypted, in a stable
-// order, and how many could not be decrypted and are left out.
-func (db *DB) quotes(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCounter) (out []figures.QuoteText, unreadable int, err error) {
+// order, and how many could not be decrypted and are left out. from
+// names the table with the index to use: the full scan reads every
+// answer anyway, and the windowed read the period's by time.
+func (db *DB) quotes(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCounter, from string) (out []figures.QuoteText, unreadable int, err error) {
 	if len(c.q.Quotable) == 0 {
 		return nil, 0, nil
 	}
@@ -96,10 +105,10 @@ func (db *DB) quotes(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCo
 	for _, r := range c.q.Quotable {
 		quotable[r] = true
 	}
-	// NOT INDEXED: the question index would fetch every answer ever given
-	// to each quotable question; scanning for the period's is cheaper.
+	// Never the question index: it would fetch every answer ever given
+	// to each quotable question.
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, question_id, flow_id, flow_version, text, key_version
-		FROM answers NOT INDEXED
+		FROM `+from+`
 		WHERE answered_at >= ? AND answered_at < ? AND skipped = 0 AND text IS NOT NULL`,
 		c.lo[figures.WindowPeriod], c.hi[figures.WindowPeriod])
 	if err != nil {

@@ -3,10 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/peervoice/peervoice/digest/figures"
 )
@@ -138,6 +135,15 @@ func newDigestCounter(q figures.Query) *digestCounter {
 	return c
 }
 
+// windows is how many windows are counted: the period and the previous
+// one, and the total window unless the query is PeriodOnly.
+func (c *digestCounter) windows() figures.Window {
+	if c.q.PeriodOnly {
+		return figures.WindowTotal
+	}
+	return 3
+}
+
 // spanStart formats the start of a span; "" is before every stored time.
 func spanStart(s figures.Span) string {
 	if s.From.IsZero() {
@@ -244,7 +250,7 @@ func (c *digestCounter) loadSessions(ctx context.Context, tx *sql.Tx) error {
 // expired session (expired is when it was closed, "" for others) is a
 // partial response: started, never completed.
 func (c *digestCounter) countSession(flow string, done bool, started, updated, expired string) {
-	for w := range figures.Window(3) {
+	for w := range c.windows() {
 		if c.hi[w] == "" {
 			continue
 		}
@@ -289,6 +295,13 @@ func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	defer rows.Close()
+	return c.stream(rows)
+}
+
+// stream counts the answers of rows (session id, flow id, question id,
+// time, choices of a choice answer or NULL, flow version), in the order
+// they come: a later answer given at the same time wins.
+func (c *digestCounter) stream(rows *sql.Rows) error {
 	var sid, flow, qid, at, choices, version sql.RawBytes
 	// A session's answers tend to be stored together: remember the last.
 	var lastID string
@@ -324,7 +337,7 @@ func (c *digestCounter) streamAnswers(ctx context.Context, tx *sql.Tx) error {
 // question.
 func (c *digestCounter) add(s digestSession, q int, at string, choices []byte) error {
 	var windows uint8
-	for w := range figures.Window(3) {
+	for w := range c.windows() {
 		if c.in(w, at) {
 			windows |= 1 << w
 		}
@@ -341,39 +354,17 @@ func (c *digestCounter) add(s digestSession, q int, at string, choices []byte) e
 	if choices == nil {
 		return nil
 	}
-	a, ok := c.choice[string(choices)]
-	if !ok {
-		var ids []string
-		if err := json.Unmarshal(choices, &ids); err != nil {
-			return fmt.Errorf("choices of an answer to %s/%s: %w", c.refs[q].FlowID, c.refs[q].QuestionID, err)
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		// The same options chosen in another order are the same answer.
-		canonical := "\x00" + strings.Join(ids, "\x00")
-		if a, ok = c.choice[canonical]; !ok {
-			a = len(c.answers)
-			c.choice[canonical] = a
-			c.answers = append(c.answers, ids)
-		}
-		c.choice[string(choices)] = a
+	a, err := c.answerOf(q, choices)
+	if err != nil {
+		return err
 	}
 	c.trendAdd(s, q, at, a)
-	if i := c.demo[q]; i >= 0 && len(c.answers[a]) > 0 {
-		p := c.people[s.pid]
-		if at >= p.groupAt[i] {
-			p.groupAt[i] = at
-			// The first option chosen, as stored, not as sorted.
-			var ids []string
-			_ = json.Unmarshal(choices, &ids)
-			p.groups[i] = ids[0]
-		}
-	}
+	c.groupAdd(s.pid, q, at, a, choices)
 	if !s.several {
 		c.rows = append(c.rows, digestRow{pid: s.pid, question: int32(q), answer: int32(a), windows: windows})
 		return nil
 	}
-	for w := range figures.Window(3) {
+	for w := range c.windows() {
 		if windows&(1<<w) == 0 {
 			continue
 		}

@@ -79,7 +79,7 @@ func (c *digestCounter) questionVersions(ctx context.Context, tx *sql.Tx) ([]fig
 // result turns the counts into DigestData.
 func (c *digestCounter) result() figures.Data {
 	var d figures.Data
-	for w, a := range []*figures.Activity{&d.Period, &d.Previous, &d.Total} {
+	for w, a := range []*figures.Activity{&d.Period, &d.Previous, &d.Total}[:c.windows()] {
 		for _, p := range c.people {
 			if c.in(figures.Window(w), p.created) {
 				a.NewParticipants++
@@ -109,7 +109,7 @@ func (c *digestCounter) result() figures.Data {
 	tallies := map[tallyKey]int{}
 	for _, r := range c.rows {
 		combo := c.people[r.pid].combo
-		for w := range figures.Window(3) {
+		for w := range c.windows() {
 			if r.windows&(1<<w) != 0 {
 				tallies[tallyKey{w, int(r.question), int(r.answer), combo}]++
 			}

@@ -72,14 +72,26 @@ type Query struct {
 	// (Data.Trend). Both are empty in a weekly digest.
 	Trend          []Span
 	TrendQuestions []QuestionRef
+	// PeriodOnly asks for the figures a digest publishes and no more:
+	// nothing of the total window (Data.Total, WindowTotal tallies),
+	// Versions only for the questions with tallies in the period, the
+	// previous one or the trend, and, instead of the total window's
+	// tallies, the option ids they would list (Data.Answered). The store
+	// then reads the windows' rows and the few it needs from before them,
+	// not every answer ever given, so a digest costs the same whatever
+	// the size of the study (docs/benchmarks.md). digest.NewQuery sets
+	// it.
+	PeriodOnly bool
 }
 
 // Data holds the raw figures read for a Query.
 type Data struct {
-	// Period, Previous and Total count activity in each window.
+	// Period, Previous and Total count activity in each window (Total
+	// is left empty for a PeriodOnly query).
 	Period, Previous, Total Activity
 	// Tallies count people by their answer to each choice, multi and
-	// scale question, and by their demographic groups.
+	// scale question, and by their demographic groups (in the period and
+	// the previous one only, for a PeriodOnly query).
 	Tallies []Tally
 	// GroupSizes count participants (as at the end of the period) by
 	// their answers to the demographic questions.
@@ -99,6 +111,12 @@ type Data struct {
 	// counts its period: each participant taking part once per question,
 	// with their latest answer given in the month.
 	Trend []TrendTally
+	// Answered lists, in a PeriodOnly query, for each question with
+	// tallies in the period, the option ids of the answers the total
+	// window would count (each participant's latest answer before the
+	// end of the period), sorted: the options of versions since changed
+	// that the digest lists, without counting everyone who ever answered.
+	Answered []QuestionOptions
 	// Unreadable counts the quotable text answers of the period left out
 	// because they could not be decrypted (a damaged row, or a damaged
 	// or missing data key): the digest says so rather than failing.
@@ -111,6 +129,12 @@ type Data struct {
 type QuestionVersions struct {
 	FlowID, QuestionID string
 	Versions           []string
+}
+
+// QuestionOptions names the option ids answered to a question.
+type QuestionOptions struct {
+	FlowID, QuestionID string
+	Options            []string
 }
 
 // Activity counts new participants and sessions in a window.
