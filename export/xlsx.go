@@ -1,10 +1,11 @@
 package export
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"strconv"
+	"os"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -23,26 +24,37 @@ func WriteXLSX(ctx context.Context, st Store, w io.Writer, tempDir string, opt O
 	if err != nil {
 		return Summary{}, err
 	}
-	defer b.f.Close() // removes the temporary files
+	defer b.f.Close() // removes excelize's temporary files
+	defer b.remove()
 	return run(ctx, st, b, opt)
 }
 
-// xlsxBook writes tables as sheets with excelize's stream writer.
+// xlsxBook writes tables as sheets. excelize's stream writer writes each
+// sheet's frame (column widths, the frozen header row, the rest of the
+// sheet) and the workbook around them; the rows themselves are written by
+// a rowEncoder, byte for byte as the stream writer would, to a temporary
+// file per table, and put in the place of a placeholder row as the
+// workbook is compressed (splicer).
 type xlsxBook struct {
 	w       io.Writer
 	f       *excelize.File
 	opt     Options
+	tempDir string
 	tables  []*xlsxTable
 	bold    int // style of the header rows
 	date    int // style of days
 	maxRows int // rows a sheet holds; more continue on a new sheet
-	serials map[day]any
+	rows    *splicer
 }
 
 func newXLSXBook(w io.Writer, tempDir string, opt Options) (*xlsxBook, error) {
 	f := excelize.NewFile(excelize.Options{TmpDir: tempDir})
-	b := &xlsxBook{w: w, f: f, opt: opt, maxRows: excelize.TotalRows, serials: map[day]any{}}
-	var err error
+	rows, err := newSplicer()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	b := &xlsxBook{w: w, f: f, opt: opt, tempDir: tempDir, maxRows: excelize.TotalRows, rows: rows}
 	if b.bold, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("xlsx: %w", err)
@@ -66,6 +78,11 @@ type xlsxTable struct {
 	sw    *excelize.StreamWriter
 	rows  int // rows written to the current sheet, header included
 	cells []any
+	enc   *rowEncoder
+	file  *os.File // the table's rows, as sheet XML
+	out   *bufio.Writer
+	off   int64    // bytes written to file
+	sect  *section // the current sheet's rows in file
 }
 
 func (b *xlsxBook) table(name string, cols []column) (table, error) {
@@ -76,7 +93,12 @@ func (b *xlsxBook) table(name string, cols []column) (table, error) {
 	} else if _, err := b.f.NewSheet(name); err != nil {
 		return nil, fmt.Errorf("xlsx: sheet %q: %w", name, err)
 	}
-	t := &xlsxTable{b: b, name: name, cols: cols, sheet: name, part: 1, cells: make([]any, len(cols))}
+	file, err := os.CreateTemp(b.tempDir, "peervoice-sheet-*") // mode 0600: it holds participants' words
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: a temporary file for sheet %q: %w; set TMPDIR to a writable directory", name, err)
+	}
+	t := &xlsxTable{b: b, name: name, cols: cols, sheet: name, part: 1, cells: make([]any, len(cols)),
+		enc: newRowEncoder(cols, b.date), file: file, out: bufio.NewWriterSize(file, 256<<10)}
 	b.tables = append(b.tables, t)
 	if err := t.start(); err != nil {
 		return nil, err
@@ -110,6 +132,7 @@ func (t *xlsxTable) start() error {
 		return fmt.Errorf("xlsx: sheet %q: %w", t.sheet, err)
 	}
 	t.sw, t.rows = sw, 1
+	t.sect = nil // a placeholder comes with the first row
 	return nil
 }
 
@@ -119,31 +142,31 @@ func (t *xlsxTable) row(values []any) error {
 			return err
 		}
 	}
+	if t.sect == nil {
+		// Row 2 holds a placeholder that this sheet's rows replace.
+		var err error
+		if t.sect, err = t.b.rows.placeholder(t.sw, t.file, t.off); err != nil {
+			return fmt.Errorf("xlsx: sheet %q: %w", t.sheet, err)
+		}
+	}
 	for i, v := range values {
-		switch v := v.(type) {
-		case string:
-			if g := fit(guard(v)); g != v {
-				t.cells[i] = g
-				continue
+		if s, ok := v.(string); ok {
+			if g := fit(guard(s)); g != s {
+				v = g
 			}
-		case day:
-			s, ok := t.b.serials[v]
-			if !ok {
-				s = v.excelSerial()
-				t.b.serials[v] = s
-			}
-			if !t.cols[i].date {
-				s = excelize.Cell{StyleID: t.b.date, Value: s}
-			}
-			t.cells[i] = s
-			continue
 		}
 		t.cells[i] = v
 	}
 	t.rows++
-	if err := t.sw.SetRow("A"+strconv.Itoa(t.rows), t.cells[:len(values)]); err != nil {
+	b, err := t.enc.appendRow(t.out.AvailableBuffer(), t.rows, t.cells[:len(values)])
+	if err != nil {
 		return fmt.Errorf("xlsx: sheet %q row %d: %w", t.sheet, t.rows, err)
 	}
+	if _, err := t.out.Write(b); err != nil {
+		return fmt.Errorf("xlsx: sheet %q: %w", t.sheet, err)
+	}
+	t.off += int64(len(b))
+	t.sect.n = t.off - t.sect.off
 	return nil
 }
 
@@ -174,6 +197,9 @@ func (b *xlsxBook) close() error {
 		if err := t.sw.Flush(); err != nil {
 			return fmt.Errorf("xlsx: sheet %q: %w", t.sheet, err)
 		}
+		if err := t.out.Flush(); err != nil {
+			return fmt.Errorf("xlsx: sheet %q: %w", t.sheet, err)
+		}
 	}
 	// The first sheet is the active one already. (SetActiveSheet would
 	// read every streamed sheet back into memory.)
@@ -183,8 +209,16 @@ func (b *xlsxBook) close() error {
 	}); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	if err := writeWorkbook(b.f, b.w); err != nil {
+	if err := writeWorkbook(b.f, b.w, b.rows); err != nil {
 		return fmt.Errorf("xlsx: write: %w", err)
 	}
 	return nil
+}
+
+// remove deletes the tables' temporary files.
+func (b *xlsxBook) remove() {
+	for _, t := range b.tables {
+		t.file.Close()
+		os.Remove(t.file.Name())
+	}
 }
