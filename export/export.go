@@ -36,6 +36,23 @@ type Store interface {
 
 var _ Store = (*store.DB)(nil)
 
+// orderedStore is a Store that can hand the answers participant by
+// participant in an order it is given; *store.DB is one. With it, rows go
+// out as they are read, in the order of the codes, instead of waiting in
+// a spool until the last is read (sortRows), so that reading, preparing,
+// writing and compressing share the cores from start to end.
+type orderedStore interface {
+	ReadExportInOrder(ctx context.Context, begin func(store.ExportHeader) ([]int64, error), each func(store.ExportAnswer) error) error
+}
+
+var _ orderedStore = (*store.DB)(nil)
+
+// begun is the header of an export, with the model made from it.
+type begun struct {
+	h store.ExportHeader
+	m *model
+}
+
 // Options tunes an export. The zero value scrubs free text and reports no
 // progress.
 type Options struct {
@@ -161,14 +178,15 @@ const batchSize = 1024
 // run exports st into b in a pipeline of four stages, so that they share
 // the cores: a goroutine reads the store, another prepares rows (sorting,
 // labelling, scrubbing), a third puts the participants in the order of
-// their codes (sortRows), and the calling goroutine, the only one to touch
-// b, writes them. A failure anywhere cancels the others, and run returns
+// their codes (sortRows; an orderedStore reads them in that order), and
+// the calling goroutine, the only one to touch b, writes them. A failure anywhere cancels the others, and run returns
 // the first failure.
 func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
-	read := make(chan any, 4) // store.ExportHeader, then []store.ExportAnswer
+	ordered, inOrder := st.(orderedStore)
+	read := make(chan any, 4) // begun, then []store.ExportAnswer
 	go func() {
 		defer close(read)
 		batch := make([]store.ExportAnswer, 0, batchSize)
@@ -180,16 +198,34 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 				return context.Cause(ctx)
 			}
 		}
-		err := st.ReadExport(ctx, func(h store.ExportHeader) error { return send(h) },
-			func(a store.ExportAnswer) error {
-				batch = append(batch, a)
-				if len(batch) < batchSize {
-					return nil
+		begin := func(h store.ExportHeader) (*model, error) {
+			m, err := newModel(h)
+			if err != nil {
+				return nil, err
+			}
+			return m, send(begun{h, m})
+		}
+		each := func(a store.ExportAnswer) error {
+			batch = append(batch, a)
+			if len(batch) < batchSize {
+				return nil
+			}
+			err := send(batch)
+			batch = make([]store.ExportAnswer, 0, batchSize)
+			return err
+		}
+		var err error
+		if inOrder {
+			err = ordered.ReadExportInOrder(ctx, func(h store.ExportHeader) ([]int64, error) {
+				m, err := begin(h)
+				if err != nil {
+					return nil, err
 				}
-				err := send(batch)
-				batch = make([]store.ExportAnswer, 0, batchSize)
-				return err
-			})
+				return m.order(), nil
+			}, each)
+		} else {
+			err = st.ReadExport(ctx, func(h store.ExportHeader) error { _, err := begin(h); return err }, each)
+		}
 		if err == nil && len(batch) > 0 {
 			err = send(batch)
 		}
@@ -210,7 +246,7 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 	sorted := make(chan *rowBatch, 4)
 	go func() {
 		defer close(sorted)
-		if err := sortRows(ctx, opt.TempDir, rows, sorted); err != nil {
+		if err := sortRows(ctx, opt.TempDir, !inOrder, rows, sorted); err != nil {
 			cancel(err)
 		}
 		for range rows { // let the preparer finish

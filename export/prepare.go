@@ -44,12 +44,9 @@ func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch)
 	started := false
 	for v := range in {
 		switch v := v.(type) {
-		case store.ExportHeader:
-			var err error
-			if p.m, err = newModel(v); err != nil {
-				return err
-			}
-			p.total = v.Answers
+		case begun:
+			p.m = v.m
+			p.total = v.h.Answers
 			p.cells = map[int][]strings.Builder{}
 			started = true
 			if err := send(&rowBatch{frameworkCols: frameworkColumns(p.m.themes), total: p.total}); err != nil {

@@ -33,7 +33,7 @@ func writeWorkbook(f *excelize.File, w io.Writer, rows *splicer) error {
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 			return newParallelDeflate(out), nil
 		})
-		return &zipWriter{Writer: zw, s: rows}
+		return &zipWriter{zw: zw, s: rows}
 	})
 	if err := f.Write(io.Discard); err != nil {
 		return err
@@ -91,6 +91,19 @@ func (p *parallelDeflate) Write(b []byte) (int, error) {
 		return 0, p.err
 	}
 	return n, nil
+}
+
+// Flush compresses what is held, without a final block, and writes every
+// chunk out: the stream so far can be followed by another deflate stream's
+// blocks (the rows spliced into a sheet, see splicer).
+func (p *parallelDeflate) Flush() error {
+	if p.err == nil && len(p.buf) > 0 {
+		p.dispatch(false)
+	}
+	for len(p.pending) > 0 {
+		p.writeHead()
+	}
+	return p.err
 }
 
 // Close compresses what is left, with the final block, and writes every

@@ -161,9 +161,16 @@ func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, each
 	if err != nil {
 		return fmt.Errorf("read export: answers: %w", err)
 	}
+	var in interner
+	return db.scanAnswers(ctx, rows, kr, &in, each)
+}
+
+// scanAnswers hands each row of rows (the columns of exportAnswersQuery)
+// to each as an answer, decrypted, and closes rows.
+func (db *DB) scanAnswers(ctx context.Context, rows *sql.Rows, kr *keyReader, in *interner, each func(ExportAnswer) error) error {
 	defer rows.Close()
 	var (
-		in                                     interner
+		err                                    error
 		session, question, flow, version, kind sql.RawBytes
 		choices, sealed, started, answered     sql.RawBytes
 		status                                 sql.RawBytes
