@@ -187,6 +187,9 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 
 	ordered, inOrder := st.(orderedStore)
 	read := make(chan any, 4) // begun, then []store.ExportAnswer
+	// Batches of answers go back to the reader once the preparer has
+	// copied them: a million answers are 200 MB of garbage otherwise.
+	free := make(chan []store.ExportAnswer, 8)
 	go func() {
 		defer close(read)
 		batch := make([]store.ExportAnswer, 0, batchSize)
@@ -211,7 +214,11 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 				return nil
 			}
 			err := send(batch)
-			batch = make([]store.ExportAnswer, 0, batchSize)
+			select {
+			case batch = <-free:
+			default:
+				batch = make([]store.ExportAnswer, 0, batchSize)
+			}
 			return err
 		}
 		var err error
@@ -234,7 +241,7 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 		}
 	}()
 
-	p := &preparer{opt: opt}
+	p := &preparer{opt: opt, free: free}
 	rows := make(chan *rowBatch, 4)
 	go func() {
 		defer close(rows)

@@ -28,6 +28,8 @@ type preparer struct {
 	cells   map[int][]strings.Builder // per wave, per theme
 	days    map[day]any               // boxed days, shared by rows
 	kinds   map[string]any            // boxed question types
+	// free takes back the batches of answers read, once copied.
+	free chan []store.ExportAnswer
 }
 
 func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch) error {
@@ -60,6 +62,13 @@ func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch)
 					p.pid = a.ParticipantID
 				}
 				p.pending = append(p.pending, a)
+			}
+			if p.free != nil {
+				clear(v) // let the texts go
+				select { // the reader may fill it again
+				case p.free <- v[:0]:
+				default:
+				}
 			}
 			p.done += len(v)
 			rb.done, rb.total = p.done, p.total
@@ -309,14 +318,17 @@ func (p *preparer) about() [][]any {
 	)
 }
 
+// The response column's values, boxed once for every row.
+var complete, partial, inProgress any = "complete", "partial", "in progress"
+
 // responseCell is the response column: whether the answer's session was
 // finished, closed unfinished as a partial response, or is under way.
-func responseCell(status string) string {
+func responseCell(status string) any {
 	switch status {
 	case store.StatusDone:
-		return "complete"
+		return complete
 	case store.StatusExpired:
-		return "partial"
+		return partial
 	}
-	return "in progress"
+	return inProgress
 }

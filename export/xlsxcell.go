@@ -31,11 +31,16 @@ type rowEncoder struct {
 	// for short strings, which repeat; serials the same for days.
 	cells   map[string]string
 	serials map[day]string
-	row     []byte // the row number being written, as text
+	// last is each column's last string and its tail: a column often
+	// holds one value for many rows running (a participant's code, a
+	// flow), and comparing a string with itself costs no hashing.
+	last, lastTail []string
+	row            []byte // the row number being written, as text
 }
 
 func newRowEncoder(cols []column, dateStyle int) *rowEncoder {
-	e := &rowEncoder{cells: map[string]string{}, serials: map[day]string{}, date: styleAttr(dateStyle)}
+	e := &rowEncoder{cells: map[string]string{}, serials: map[day]string{}, date: styleAttr(dateStyle),
+		last: make([]string, len(cols)), lastTail: make([]string, len(cols))}
 	for i, c := range cols {
 		name, _ := excelize.ColumnNumberToName(i + 1)
 		e.cols = append(e.cols, name)
@@ -81,6 +86,10 @@ func (e *rowEncoder) appendRow(b []byte, n int, values []any) ([]byte, error) {
 		switch v := v.(type) {
 		case string:
 			if e.styles[i] == "" && len(v) <= maxRememberedLen {
+				if v == e.last[i] && e.lastTail[i] != "" {
+					b = append(b, e.lastTail[i]...)
+					continue
+				}
 				tail, ok := e.cells[v] // remembered without a style
 				if !ok {
 					tail = string(appendStringTail(nil, "", v))
@@ -88,6 +97,7 @@ func (e *rowEncoder) appendRow(b []byte, n int, values []any) ([]byte, error) {
 						e.cells[v] = tail
 					}
 				}
+				e.last[i], e.lastTail[i] = v, tail
 				b = append(b, tail...)
 				continue
 			}
