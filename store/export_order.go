@@ -19,14 +19,12 @@ const exportBatch = 256
 // U+001F (packedFields), because go-sqlite3 allocates twice for every
 // text column of every row: 18 of the 22 allocations of an answer. A row
 // where a column holds U+001F itself (which no id, time or JSON array
-// PeerVoice writes does) has its row id in the last column instead of
-// NULL, and is read again column by column (exportAnswerByRowID).
+// PeerVoice writes does) has more separators than the joining put in, and
+// is read again column by column, by its row id (exportAnswerByRowID).
 const exportAnswersInQuery = `SELECT s.participant_id, s.wave, a.text, a.number, a.skipped, a.key_version,
-		s.started_at || char(31) || s.status || char(31) || a.session_id || char(31) || a.question_id || char(31) ||
-			a.flow_id || char(31) || a.flow_version || char(31) || a.kind || char(31) || a.answered_at || char(31) ||
-			COALESCE(a.choices, ''),
-		CASE WHEN instr(s.started_at || s.status || a.session_id || a.question_id || a.flow_id || a.flow_version ||
-			a.kind || a.answered_at || COALESCE(a.choices, ''), char(31)) > 0 THEN a.rowid END
+		concat_ws(char(31), s.started_at, s.status, a.session_id, a.question_id, a.flow_id, a.flow_version,
+			a.kind, a.answered_at, COALESCE(a.choices, '')),
+		a.rowid
 	FROM sessions s JOIN answers a ON a.session_id = s.id
 	WHERE s.participant_id IN (SELECT value FROM json_each(?))`
 
@@ -127,18 +125,18 @@ func (db *DB) scanPacked(ctx context.Context, tx *sql.Tx, rows *sql.Rows, kr *ke
 		a      ExportAnswer
 		r      answerReader
 		packed sql.RawBytes
-		rowID  sql.NullInt64
+		rowID  int64
 	)
 	for rows.Next() {
 		a = ExportAnswer{}
 		if err := rows.Scan(&a.ParticipantID, &a.Wave, &c.sealed, &c.number, &a.Skipped, &c.keyVer, &packed, &rowID); err != nil {
 			return fmt.Errorf("read export: answers: %w", err)
 		}
-		if rowID.Valid {
+		if bytes.Count(packed, []byte{0x1f}) != packedFields-1 {
 			var f [packedFields][]byte // Row.Scan takes no RawBytes
-			if err := tx.QueryRowContext(ctx, exportAnswerByRowID, rowID.Int64).Scan(&f[0], &f[1], &f[2],
+			if err := tx.QueryRowContext(ctx, exportAnswerByRowID, rowID).Scan(&f[0], &f[1], &f[2],
 				&f[3], &f[4], &f[5], &f[6], &f[7], &f[8]); err != nil {
-				return fmt.Errorf("read export: answer %d: %w", rowID.Int64, err)
+				return fmt.Errorf("read export: answer %d: %w", rowID, err)
 			}
 			c.started, c.status, c.session, c.question, c.flow, c.version, c.kind, c.answered, c.choices =
 				f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]
@@ -146,10 +144,7 @@ func (db *DB) scanPacked(ctx context.Context, tx *sql.Tx, rows *sql.Rows, kr *ke
 			var f [packedFields][]byte
 			rest := []byte(packed)
 			for i := range packedFields - 1 {
-				j := bytes.IndexByte(rest, 0x1f)
-				if j < 0 {
-					return fmt.Errorf("read export: answers: %d columns joined; want %d", i+1, packedFields)
-				}
+				j := bytes.IndexByte(rest, 0x1f) // there, as counted
 				f[i], rest = rest[:j], rest[j+1:]
 			}
 			f[packedFields-1] = rest
