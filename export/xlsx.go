@@ -77,7 +77,6 @@ type xlsxTable struct {
 	part  int    // 1 for the first sheet, 2 for "Answers (2)", ...
 	sw    *excelize.StreamWriter
 	rows  int // rows written to the current sheet, header included
-	cells []any
 	enc   *rowEncoder
 	xml   []byte // a row's XML
 	// The table's rows, as sheet XML compressed on the other cores as
@@ -114,8 +113,9 @@ func (b *xlsxBook) table(name string, cols []column) (table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: a temporary file for sheet %q: %w; set TMPDIR to a writable directory", name, err)
 	}
-	t := &xlsxTable{b: b, name: name, cols: cols, sheet: name, part: 1, cells: make([]any, len(cols)),
+	t := &xlsxTable{b: b, name: name, cols: cols, sheet: name, part: 1,
 		enc: newRowEncoder(cols, b.date), file: file, out: bufio.NewWriterSize(file, 256<<10)}
+	t.enc.guarded = true
 	t.cw.w = t.out
 	t.pd = newParallelDeflate(&t.cw)
 	b.tables = append(b.tables, t)
@@ -168,17 +168,9 @@ func (t *xlsxTable) row(values []any) error {
 			return fmt.Errorf("xlsx: sheet %q: %w", t.sheet, err)
 		}
 	}
-	for i, v := range values {
-		if s, ok := v.(string); ok {
-			if g := fit(guard(s)); g != s {
-				v = g
-			}
-		}
-		t.cells[i] = v
-	}
 	t.rows++
 	var err error
-	if t.xml, err = t.enc.appendRow(t.xml[:0], t.rows, t.cells[:len(values)]); err != nil {
+	if t.xml, err = t.enc.appendRow(t.xml[:0], t.rows, values); err != nil {
 		return fmt.Errorf("xlsx: sheet %q row %d: %w", t.sheet, t.rows, err)
 	}
 	t.sect.add(t.xml)

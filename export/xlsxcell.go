@@ -36,6 +36,17 @@ type rowEncoder struct {
 	// flow), and comparing a string with itself costs no hashing.
 	last, lastTail []string
 	row            []byte // the row number being written, as text
+	// guarded is set when strings are to be guarded and fitted (guard,
+	// fit) before they are written, as every table of an export is.
+	guarded bool
+}
+
+// text is string v as it goes in a cell.
+func (e *rowEncoder) text(v string) string {
+	if e.guarded {
+		return fit(guard(v))
+	}
+	return v
 }
 
 func newRowEncoder(cols []column, dateStyle int) *rowEncoder {
@@ -68,8 +79,8 @@ const (
 )
 
 // appendRow appends row n of values (string, float64, int, day or nil) as
-// SetRow("A"+n, values) writes it. Strings are written as given: guard
-// and fit them first, as xlsxTable.row does.
+// SetRow("A"+n, values) writes it, strings guarded and fitted first when
+// e.guarded. The strings that repeat are guarded once and remembered.
 func (e *rowEncoder) appendRow(b []byte, n int, values []any) ([]byte, error) {
 	e.row = strconv.AppendInt(e.row[:0], int64(n), 10)
 	b = append(b, `<row r="`...)
@@ -92,7 +103,7 @@ func (e *rowEncoder) appendRow(b []byte, n int, values []any) ([]byte, error) {
 				}
 				tail, ok := e.cells[v] // remembered without a style
 				if !ok {
-					tail = string(appendStringTail(nil, "", v))
+					tail = string(appendStringTail(nil, "", e.text(v)))
 					if len(e.cells) < maxRemembered {
 						e.cells[v] = tail
 					}
@@ -101,7 +112,7 @@ func (e *rowEncoder) appendRow(b []byte, n int, values []any) ([]byte, error) {
 				b = append(b, tail...)
 				continue
 			}
-			b = appendStringTail(b, e.styles[i], v)
+			b = appendStringTail(b, e.styles[i], e.text(v))
 		case day:
 			tail, ok := e.serials[v]
 			if !ok {
