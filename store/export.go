@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/cipher"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -206,6 +207,9 @@ type exportColumns struct {
 type answerReader struct {
 	lastSession, lastStarted string
 	lastStartedAt            time.Time
+	// keys, when set, holds data keys read ahead (exportKeys); a
+	// participant not in it has theirs found by the keyReader.
+	keys map[int64]cipher.AEAD
 }
 
 // read fills in a from c; a.ParticipantID, a.Wave and a.Skipped are read
@@ -224,7 +228,10 @@ func (r *answerReader) read(ctx context.Context, db *DB, kr *keyReader, in *inte
 		}
 	}
 	if c.sealed != nil {
-		dk, err := kr.key(ctx, a.ParticipantID)
+		dk, ok := r.keys[a.ParticipantID]
+		if !ok {
+			dk, err = kr.key(ctx, a.ParticipantID)
+		}
 		if err != nil {
 			return fmt.Errorf("read export: %w", err)
 		}
