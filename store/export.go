@@ -207,8 +207,8 @@ type exportColumns struct {
 type answerReader struct {
 	lastSession, lastStarted string
 	lastStartedAt            time.Time
-	// keys, when set, holds data keys read ahead (exportKeys); a
-	// participant not in it has theirs found by the keyReader.
+	// keys, when set, holds data keys read ahead (exportKeys), nil for
+	// none; a participant not in it has theirs found by the keyReader.
 	keys map[int64]cipher.AEAD
 }
 

@@ -96,7 +96,7 @@ func (db *DB) ReadExportInOrder(ctx context.Context, begin func(ExportHeader) ([
 		}
 		ids = append(ids, ']')
 		clear(keys)
-		if err := db.exportKeys(ctx, string(ids), keys); err != nil {
+		if err := db.exportKeys(ctx, string(ids), batch, keys); err != nil {
 			return fmt.Errorf("read export: data keys: %w", err)
 		}
 		rows, err := stmt.QueryContext(ctx, string(ids))
@@ -171,13 +171,14 @@ func (db *DB) scanPacked(ctx context.Context, tx *sql.Tx, rows *sql.Rows, kr *ke
 	return nil
 }
 
-// exportKeys reads the data keys of a batch of participants (a JSON array
-// of row ids) into keys, in one query of the keyring instead of one per
-// participant, as keyReader.key would read them: outside the read's
-// snapshot, which is safe for the reason it gives. A key that does not
-// unwrap is nil, so the participant's texts read as unreadable; a
-// participant without one is left for keyReader.key.
-func (db *DB) exportKeys(ctx context.Context, ids string, keys map[int64]cipher.AEAD) error {
+// exportKeys reads the data keys of a batch of participants (batch, and
+// as a JSON array of row ids) into keys, in one query of the keyring
+// instead of one per participant, as keyReader.key would read them:
+// outside the read's snapshot, which is safe for the reason it gives. A
+// participant without one (of an older PeerVoice, or withdrawn since), or
+// whose key does not unwrap, gets nil, as keyReader.key gives them: their
+// texts are then read the old way or as unreadable.
+func (db *DB) exportKeys(ctx context.Context, ids string, batch []int64, keys map[int64]cipher.AEAD) error {
 	rows, err := db.ring.rd.QueryContext(ctx, `SELECT participant_id, wrapped FROM participant_keys
 		WHERE participant_id IN (SELECT value FROM json_each(?))`, ids)
 	if err != nil {
@@ -196,5 +197,13 @@ func (db *DB) exportKeys(ctx context.Context, ids string, keys map[int64]cipher.
 		}
 		keys[pid] = dk
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, pid := range batch {
+		if _, ok := keys[pid]; !ok {
+			keys[pid] = nil
+		}
+	}
+	return nil
 }
