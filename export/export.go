@@ -241,7 +241,8 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 		}
 	}()
 
-	p := &preparer{opt: opt, free: free}
+	slabs := make(chan []any, 256) // from the writer back to the preparer
+	p := &preparer{opt: opt, free: free, slabs: slabs}
 	rows := make(chan *rowBatch, 4)
 	go func() {
 		defer close(rows)
@@ -260,7 +261,7 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 		}
 	}()
 
-	w := &writer{b: b, opt: opt}
+	w := &writer{b: b, opt: opt, slabs: slabs}
 	err := w.run(sorted)
 	if err != nil {
 		cancel(err)
@@ -288,8 +289,11 @@ type rowBatch struct {
 	parts              []part
 	answers, framework [][]any
 	codebook, about    [][]any
-	done, total        int
-	last               bool
+	// slabs are the cells of the answers' rows, to be used again once
+	// written (preparer.slab).
+	slabs       [][]any
+	done, total int
+	last        bool
 	// finishing reports Finishing before the last batch; quiet reports
 	// no progress.
 	finishing, quiet bool
@@ -300,6 +304,7 @@ type writer struct {
 	b                                   book
 	opt                                 Options
 	answers, framework, codebook, about table
+	slabs                               chan<- []any
 }
 
 func (w *writer) run(rows <-chan *rowBatch) error {
@@ -327,6 +332,14 @@ func (w *writer) run(rows <-chan *rowBatch) error {
 				if err := set.t.row(r); err != nil {
 					return err
 				}
+			}
+		}
+		// The rows are written (a table keeps no value of a row): their
+		// slabs can hold a later participant's.
+		for _, s := range rb.slabs {
+			select {
+			case w.slabs <- s:
+			default:
 			}
 		}
 		if w.opt.Progress != nil && !rb.quiet {
