@@ -179,8 +179,8 @@ const batchSize = 1024
 // the cores: a goroutine reads the store, another prepares rows (sorting,
 // labelling, scrubbing), a third puts the participants in the order of
 // their codes (sortRows; an orderedStore reads them in that order), and
-// the calling goroutine, the only one to touch b, writes them. A failure anywhere cancels the others, and run returns
-// the first failure.
+// the calling goroutine, the only one to touch b, writes them. A failure
+// anywhere cancels the others, and run returns the first failure.
 func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -11,10 +11,10 @@ import (
 )
 
 // WriteXLSX writes the export to w as a workbook with one sheet per table:
-// Answers, Framework matrix, Codebook and About. Rows are streamed: the
-// sheets are buffered in temporary files under tempDir ("" for the
-// system's), which are removed before WriteXLSX returns, and the workbook
-// is compressed in memory before it is written to w.
+// Answers, Framework matrix, Codebook and About. Rows are streamed: each
+// table's rows are compressed as they are written, into a temporary file
+// under tempDir ("" for the system's), removed before WriteXLSX returns,
+// and the workbook is written to w as it is put together.
 func WriteXLSX(ctx context.Context, st Store, w io.Writer, tempDir string, opt Options) (Summary, error) {
 	opt = opt.withDefaults()
 	if opt.TempDir == "" {
@@ -32,9 +32,9 @@ func WriteXLSX(ctx context.Context, st Store, w io.Writer, tempDir string, opt O
 // xlsxBook writes tables as sheets. excelize's stream writer writes each
 // sheet's frame (column widths, the frozen header row, the rest of the
 // sheet) and the workbook around them; the rows themselves are written by
-// a rowEncoder, byte for byte as the stream writer would, to a temporary
-// file per table, and put in the place of a placeholder row as the
-// workbook is compressed (splicer).
+// a rowEncoder, byte for byte as the stream writer would, compressed as
+// they come into a temporary file per table, and put in the place of a
+// placeholder row as the workbook is written (splicer).
 type xlsxBook struct {
 	w       io.Writer
 	f       *excelize.File
