@@ -36,6 +36,23 @@ type Store interface {
 
 var _ Store = (*store.DB)(nil)
 
+// orderedStore is a Store that can hand the answers participant by
+// participant in an order it is given; *store.DB is one. With it, rows go
+// out as they are read, in the order of the codes, instead of waiting in
+// a spool until the last is read (sortRows), so that reading, preparing,
+// writing and compressing share the cores from start to end.
+type orderedStore interface {
+	ReadExportInOrder(ctx context.Context, begin func(store.ExportHeader) ([]int64, error), each func(store.ExportAnswer) error) error
+}
+
+var _ orderedStore = (*store.DB)(nil)
+
+// begun is the header of an export, with the model made from it.
+type begun struct {
+	h store.ExportHeader
+	m *model
+}
+
 // Options tunes an export. The zero value scrubs free text and reports no
 // progress.
 type Options struct {
@@ -161,14 +178,18 @@ const batchSize = 1024
 // run exports st into b in a pipeline of four stages, so that they share
 // the cores: a goroutine reads the store, another prepares rows (sorting,
 // labelling, scrubbing), a third puts the participants in the order of
-// their codes (sortRows), and the calling goroutine, the only one to touch
-// b, writes them. A failure anywhere cancels the others, and run returns
-// the first failure.
+// their codes (sortRows; an orderedStore reads them in that order), and
+// the calling goroutine, the only one to touch b, writes them. A failure
+// anywhere cancels the others, and run returns the first failure.
 func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
-	read := make(chan any, 4) // store.ExportHeader, then []store.ExportAnswer
+	ordered, inOrder := st.(orderedStore)
+	read := make(chan any, 4) // begun, then []store.ExportAnswer
+	// Batches of answers go back to the reader once the preparer has
+	// copied them: a million answers are 200 MB of garbage otherwise.
+	free := make(chan []store.ExportAnswer, 8)
 	go func() {
 		defer close(read)
 		batch := make([]store.ExportAnswer, 0, batchSize)
@@ -180,16 +201,38 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 				return context.Cause(ctx)
 			}
 		}
-		err := st.ReadExport(ctx, func(h store.ExportHeader) error { return send(h) },
-			func(a store.ExportAnswer) error {
-				batch = append(batch, a)
-				if len(batch) < batchSize {
-					return nil
-				}
-				err := send(batch)
+		begin := func(h store.ExportHeader) (*model, error) {
+			m, err := newModel(h)
+			if err != nil {
+				return nil, err
+			}
+			return m, send(begun{h, m})
+		}
+		each := func(a store.ExportAnswer) error {
+			batch = append(batch, a)
+			if len(batch) < batchSize {
+				return nil
+			}
+			err := send(batch)
+			select {
+			case batch = <-free:
+			default:
 				batch = make([]store.ExportAnswer, 0, batchSize)
-				return err
-			})
+			}
+			return err
+		}
+		var err error
+		if inOrder {
+			err = ordered.ReadExportInOrder(ctx, func(h store.ExportHeader) ([]int64, error) {
+				m, err := begin(h)
+				if err != nil {
+					return nil, err
+				}
+				return m.order(), nil
+			}, each)
+		} else {
+			err = st.ReadExport(ctx, func(h store.ExportHeader) error { _, err := begin(h); return err }, each)
+		}
 		if err == nil && len(batch) > 0 {
 			err = send(batch)
 		}
@@ -198,7 +241,8 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 		}
 	}()
 
-	p := &preparer{opt: opt}
+	slabs := make(chan []any, 256) // from the writer back to the preparer
+	p := &preparer{opt: opt, free: free, slabs: slabs}
 	rows := make(chan *rowBatch, 4)
 	go func() {
 		defer close(rows)
@@ -210,14 +254,14 @@ func run(ctx context.Context, st Store, b book, opt Options) (Summary, error) {
 	sorted := make(chan *rowBatch, 4)
 	go func() {
 		defer close(sorted)
-		if err := sortRows(ctx, opt.TempDir, rows, sorted); err != nil {
+		if err := sortRows(ctx, opt.TempDir, !inOrder, rows, sorted); err != nil {
 			cancel(err)
 		}
 		for range rows { // let the preparer finish
 		}
 	}()
 
-	w := &writer{b: b, opt: opt}
+	w := &writer{b: b, opt: opt, slabs: slabs}
 	err := w.run(sorted)
 	if err != nil {
 		cancel(err)
@@ -245,8 +289,11 @@ type rowBatch struct {
 	parts              []part
 	answers, framework [][]any
 	codebook, about    [][]any
-	done, total        int
-	last               bool
+	// slabs are the cells of the answers' rows, to be used again once
+	// written (preparer.slab).
+	slabs       [][]any
+	done, total int
+	last        bool
 	// finishing reports Finishing before the last batch; quiet reports
 	// no progress.
 	finishing, quiet bool
@@ -257,6 +304,7 @@ type writer struct {
 	b                                   book
 	opt                                 Options
 	answers, framework, codebook, about table
+	slabs                               chan<- []any
 }
 
 func (w *writer) run(rows <-chan *rowBatch) error {
@@ -284,6 +332,14 @@ func (w *writer) run(rows <-chan *rowBatch) error {
 				if err := set.t.row(r); err != nil {
 					return err
 				}
+			}
+		}
+		// The rows are written (a table keeps no value of a row): their
+		// slabs can hold a later participant's.
+		for _, s := range rb.slabs {
+			select {
+			case w.slabs <- s:
+			default:
 			}
 		}
 		if w.opt.Progress != nil && !rb.quiet {

@@ -121,6 +121,17 @@ func newModel(h store.ExportHeader) (*model, error) {
 	return m, nil
 }
 
+// order returns the participants' row ids in the order of their codes,
+// the order of the rows.
+func (m *model) order() []int64 {
+	ids := make([]int64, 0, len(m.code))
+	for id := range m.code {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return m.code[ids[i]] < m.code[ids[j]] })
+	return ids
+}
+
 // add records question id of v.
 func (v *version) add(id string, fq *flows.Question) *question {
 	q := &question{v: v, q: fq, id: id, theme: -1, idCell: any(id), ref: v.flowID + "/" + id}

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -25,9 +26,16 @@ type preparer struct {
 	// the participant being gathered
 	pid     int64
 	pending []store.ExportAnswer
-	cells   map[int][]strings.Builder // per wave, per theme
-	days    map[day]any               // boxed days, shared by rows
-	kinds   map[string]any            // boxed question types
+	// the participant's lines of the framework matrix, and its cells
+	lines []matrixLine
+	text  []byte
+	spans []cellSpan
+	// slabs takes back the writer's slabs of cells, once written.
+	slabs chan []any
+	days  map[day]any    // boxed days, shared by rows
+	kinds map[string]any // boxed question types
+	// free takes back the batches of answers read, once copied.
+	free chan []store.ExportAnswer
 }
 
 func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch) error {
@@ -44,13 +52,9 @@ func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch)
 	started := false
 	for v := range in {
 		switch v := v.(type) {
-		case store.ExportHeader:
-			var err error
-			if p.m, err = newModel(v); err != nil {
-				return err
-			}
-			p.total = v.Answers
-			p.cells = map[int][]strings.Builder{}
+		case begun:
+			p.m = v.m
+			p.total = v.h.Answers
 			started = true
 			if err := send(&rowBatch{frameworkCols: frameworkColumns(p.m.themes), total: p.total}); err != nil {
 				return err
@@ -63,6 +67,13 @@ func (p *preparer) run(ctx context.Context, in <-chan any, out chan<- *rowBatch)
 					p.pid = a.ParticipantID
 				}
 				p.pending = append(p.pending, a)
+			}
+			if p.free != nil {
+				clear(v) // let the texts go
+				select { // the reader may fill it again
+				case p.free <- v[:0]:
+				default:
+				}
 			}
 			p.done += len(v)
 			rb.done, rb.total = p.done, p.total
@@ -138,9 +149,11 @@ func (p *preparer) flush(rb *rowBatch) {
 	})
 	pt := part{code: p.m.code[p.pid]}
 	code := any(pt.code)
-	clear(p.cells)
+	p.lines = p.lines[:0]
 	var waves []int
-	cells := make([]any, len(as)*len(answerColumns))
+	cells := p.slab(len(as) * len(answerColumns))
+	rb.slabs = append(rb.slabs, cells)
+	pt.answers = make([][]any, 0, len(as))
 	for n, i := range idx {
 		a, q := &as[i], qs[i]
 		q.answers++
@@ -158,33 +171,46 @@ func (p *preparer) flush(rb *rowBatch) {
 		row[11] = responseCell(a.SessionStatus)
 		row[12] = wave(a.Wave)
 		pt.answers = append(pt.answers, row)
-		cells, ok := p.cells[a.Wave]
-		if !ok { // every wave answered has its row, its cells empty or not
-			cells = make([]strings.Builder, len(p.m.themes))
-			p.cells[a.Wave] = cells
+		if !slices.Contains(waves, a.Wave) { // every wave answered has its row, its cells empty or not
 			waves = append(waves, a.Wave)
 		}
 		if line != "" && q.theme >= 0 {
-			b := &cells[q.theme]
-			if b.Len() > 0 {
-				b.WriteByte('\n')
-			}
-			b.WriteString(q.ref)
-			b.WriteString(": ")
-			b.WriteString(line)
+			p.lines = append(p.lines, matrixLine{wave: a.Wave, theme: q.theme, ref: q.ref, text: line})
 		}
 	}
 	// One row of the matrix per wave, so that each round of a repeating
 	// flow (or each further set of answers) is read apart: wave n's row
-	// holds the answers of every flow's wave n.
+	// holds the answers of every flow's wave n. A cell is its lines, in
+	// the order of the answers, one per line; all the participant's cells
+	// are cut from one string.
 	slices.Sort(waves)
+	slices.SortStableFunc(p.lines, func(x, y matrixLine) int {
+		if x.wave != y.wave {
+			return cmp.Compare(x.wave, y.wave)
+		}
+		return cmp.Compare(x.theme, y.theme)
+	})
+	text, spans := p.text[:0], p.spans[:0]
+	for i := 0; i < len(p.lines); {
+		first, start := p.lines[i], len(text)
+		for ; i < len(p.lines) && p.lines[i].wave == first.wave && p.lines[i].theme == first.theme; i++ {
+			if len(text) > start {
+				text = append(text, '\n')
+			}
+			text = append(text, p.lines[i].ref...)
+			text = append(text, ": "...)
+			text = append(text, p.lines[i].text...)
+		}
+		spans = append(spans, cellSpan{wave: first.wave, theme: first.theme, start: start, end: len(text)})
+	}
+	all := string(text)
+	p.text, p.spans = text, spans
 	for _, w := range waves {
-		cells := p.cells[w]
-		frame := make([]any, 3+len(cells))
+		frame := make([]any, 3+len(p.m.themes))
 		frame[0], frame[1], frame[len(frame)-1] = code, yesNo(c.Quotes), wave(w)
-		for i := range cells {
-			if cells[i].Len() > 0 {
-				frame[2+i] = cells[i].String()
+		for _, sp := range spans {
+			if sp.wave == w {
+				frame[2+sp.theme] = all[sp.start:sp.end]
 			}
 		}
 		pt.frames = append(pt.frames, frame)
@@ -192,6 +218,34 @@ func (p *preparer) flush(rb *rowBatch) {
 	rb.parts = append(rb.parts, pt)
 	p.summary.Participants++
 	p.summary.Answers += len(as)
+}
+
+// matrixLine is a line of a framework matrix cell: an answer's, for its
+// wave and theme.
+type matrixLine struct {
+	wave, theme int
+	ref, text   string
+}
+
+// cellSpan is where a cell of the framework matrix is in the
+// participant's text.
+type cellSpan struct {
+	wave, theme, start, end int
+}
+
+// slab returns n empty cells for a participant's rows, from a slab the
+// writer is done with when there is one big enough.
+func (p *preparer) slab(n int) []any {
+	select {
+	case s := <-p.slabs:
+		if cap(s) >= n {
+			s = s[:n]
+			clear(s)
+			return s
+		}
+	default:
+	}
+	return make([]any, n)
 }
 
 // wave is a wave's cell: its number, 1 for an answer read without one.
@@ -312,14 +366,17 @@ func (p *preparer) about() [][]any {
 	)
 }
 
+// The response column's values, boxed once for every row.
+var complete, partial, inProgress any = "complete", "partial", "in progress"
+
 // responseCell is the response column: whether the answer's session was
 // finished, closed unfinished as a partial response, or is under way.
-func responseCell(status string) string {
+func responseCell(status string) any {
 	switch status {
 	case store.StatusDone:
-		return "complete"
+		return complete
 	case store.StatusExpired:
-		return "partial"
+		return partial
 	}
-	return "in progress"
+	return inProgress
 }

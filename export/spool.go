@@ -28,7 +28,10 @@ type part struct {
 // a spool, until the last is read; then they are read back by code. That
 // keeps a million answers out of memory. Batches of progress go on as
 // they come; the rows follow, then the last batch.
-func sortRows(ctx context.Context, dir string, in <-chan *rowBatch, out chan<- *rowBatch) error {
+//
+// Without spool, the participants come in the order of their codes
+// already (an orderedStore), and their rows go straight on.
+func sortRows(ctx context.Context, dir string, spool bool, in <-chan *rowBatch, out chan<- *rowBatch) error {
 	send := func(rb *rowBatch) error {
 		select {
 		case out <- rb:
@@ -36,6 +39,19 @@ func sortRows(ctx context.Context, dir string, in <-chan *rowBatch, out chan<- *
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
+	}
+	if !spool {
+		for rb := range in {
+			for i := range rb.parts {
+				rb.answers = append(rb.answers, rb.parts[i].answers...)
+				rb.framework = append(rb.framework, rb.parts[i].frames...)
+			}
+			rb.parts = nil
+			if err := send(rb); err != nil {
+				return err
+			}
+		}
+		return context.Cause(ctx)
 	}
 	sp, err := newSpool(dir)
 	if err != nil {

@@ -12,7 +12,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// writeWorkbook writes f to w as a zip archive compressed on every core.
+// writeWorkbook writes f to w as a zip archive compressed on every core,
+// with the sheets' rows spliced in (splicer).
 //
 // excelize builds the whole archive in a bytes.Buffer before copying it
 // out, which for a million answers means another 100 MB or more of memory;
@@ -24,7 +25,7 @@ import (
 // pointed at io.Discard, and its buffer is checked to be empty, so a
 // future excelize that wrote outside the zip writer fails loudly instead
 // of producing a broken file.
-func writeWorkbook(f *excelize.File, w io.Writer) error {
+func writeWorkbook(f *excelize.File, w io.Writer, rows *splicer) error {
 	var theirs *bytes.Buffer
 	f.SetZipWriter(func(buf io.Writer) excelize.ZipWriter {
 		theirs, _ = buf.(*bytes.Buffer)
@@ -32,7 +33,7 @@ func writeWorkbook(f *excelize.File, w io.Writer) error {
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 			return newParallelDeflate(out), nil
 		})
-		return zw
+		return &zipWriter{zw: zw, s: rows}
 	})
 	if err := f.Write(io.Discard); err != nil {
 		return err
@@ -40,7 +41,7 @@ func writeWorkbook(f *excelize.File, w io.Writer) error {
 	if theirs == nil || theirs.Len() > 0 {
 		return errors.New("xlsx: excelize wrote the workbook outside its zip writer; this version of excelize needs a change in export/zip.go")
 	}
-	return nil
+	return rows.check()
 }
 
 // chunkSize is how much data each parallel compression takes.
@@ -90,6 +91,19 @@ func (p *parallelDeflate) Write(b []byte) (int, error) {
 		return 0, p.err
 	}
 	return n, nil
+}
+
+// Flush compresses what is held, without a final block, and writes every
+// chunk out: the stream so far can be followed by another deflate stream's
+// blocks (the rows spliced into a sheet, see splicer).
+func (p *parallelDeflate) Flush() error {
+	if p.err == nil && len(p.buf) > 0 {
+		p.dispatch(false)
+	}
+	for len(p.pending) > 0 {
+		p.writeHead()
+	}
+	return p.err
 }
 
 // Close compresses what is left, with the final block, and writes every

@@ -110,7 +110,7 @@ func mayNameSomeone(t string) bool {
 		}
 		end := wordEnd(t, i)
 		if end-i >= 2 && (end == len(t) || !isWordRune(rune(t[end]))) {
-			if ambiguous, ok := givenNames[nameKey(t[i:end])]; ok && (!ambiguous || unicode.IsUpper(r)) {
+			if ambiguous, ok := lookUpName(t[i:end]); ok && (!ambiguous || unicode.IsUpper(r)) {
 				return true
 			}
 		}
@@ -127,7 +127,7 @@ func nameAt(t string, pos int) (int, bool) {
 	if utf8.RuneCountInString(word) < 2 {
 		return 0, false
 	}
-	ambiguous, ok := givenNames[nameKey(word)]
+	ambiguous, ok := lookUpName(word)
 	r, _ := utf8.DecodeRuneInString(word)
 	if !ok || ambiguous && !unicode.IsUpper(r) {
 		return 0, false
@@ -145,6 +145,27 @@ func nameAt(t string, pos int) (int, bool) {
 		}
 	}
 	return end, true
+}
+
+// lookUpName looks word up in givenNames by its nameKey. An ASCII word of
+// up to 32 letters, which most are, is lowered into a buffer on the stack
+// rather than a new string: this runs for every word of every answer.
+func lookUpName(word string) (ambiguous, ok bool) {
+	var buf [32]byte
+	if len(word) > len(buf) || !isASCII(word) {
+		ambiguous, ok = givenNames[nameKey(word)]
+		return ambiguous, ok
+	}
+	k := buf[:len(word)]
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		k[i] = c
+	}
+	ambiguous, ok = givenNames[string(k)] // no allocation for the look-up
+	return ambiguous, ok
 }
 
 // nameKey is the list's form of a word: lower case, without accents, so

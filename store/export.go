@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/cipher"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -153,66 +154,32 @@ const exportAnswersQuery = `SELECT s.participant_id, s.started_at, s.status, s.w
 	ORDER BY s.participant_id`
 
 // exportAnswers hands each answer, decrypted, to each, by participant.
-// It reads a million rows, so it avoids allocating what repeats: ids and
-// kinds are interned, a session's id and start are kept from its previous
-// answer, and the common shapes of choices and times are parsed by hand.
 func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, each func(ExportAnswer) error) error {
 	rows, err := tx.QueryContext(ctx, exportAnswersQuery)
 	if err != nil {
 		return fmt.Errorf("read export: answers: %w", err)
 	}
+	var in interner
+	return db.scanAnswers(ctx, rows, kr, &in, each)
+}
+
+// scanAnswers hands each row of rows (the columns of exportAnswersQuery)
+// to each as an answer, decrypted, and closes rows.
+func (db *DB) scanAnswers(ctx context.Context, rows *sql.Rows, kr *keyReader, in *interner, each func(ExportAnswer) error) error {
 	defer rows.Close()
 	var (
-		in                                     interner
-		session, question, flow, version, kind sql.RawBytes
-		choices, sealed, started, answered     sql.RawBytes
-		status                                 sql.RawBytes
-		number                                 sql.NullFloat64
-		keyVer                                 int
-		a                                      ExportAnswer
-		lastSession, lastStarted               string
-		lastStartedAt                          time.Time
+		c exportColumns
+		a ExportAnswer
+		r answerReader
 	)
 	for rows.Next() {
 		a = ExportAnswer{}
-		if err := rows.Scan(&a.ParticipantID, &started, &status, &a.Wave, &session, &question, &flow, &version,
-			&kind, &choices, &sealed, &number, &a.Skipped, &keyVer, &answered); err != nil {
+		if err := rows.Scan(&a.ParticipantID, &c.started, &c.status, &a.Wave, &c.session, &c.question, &c.flow, &c.version,
+			&c.kind, &c.choices, &c.sealed, &c.number, &a.Skipped, &c.keyVer, &c.answered); err != nil {
 			return fmt.Errorf("read export: answers: %w", err)
 		}
-		if string(session) != lastSession {
-			lastSession = string(session)
-		}
-		a.SessionID = lastSession
-		a.SessionStatus = in.get(status)
-		a.QuestionID, a.FlowID, a.FlowVersion, a.Kind = in.get(question), in.get(flow), in.get(version), in.get(kind)
-		if len(choices) > 0 {
-			if a.Choices, err = in.choices(choices); err != nil {
-				return fmt.Errorf("read export: choices of answer to %q in session %q: %w", a.QuestionID, a.SessionID, err)
-			}
-		}
-		if sealed != nil {
-			dk, err := kr.key(ctx, a.ParticipantID)
-			if err != nil {
-				return fmt.Errorf("read export: %w", err)
-			}
-			// A damaged row is handed on Unreadable, for the export to
-			// count and leave out, rather than failing the export.
-			plain, err := db.keys.open(keyVer, dk, textAD(a.SessionID, a.QuestionID), sealed)
-			a.Text, a.Unreadable = string(plain), err != nil
-		}
-		if number.Valid {
-			n := number.Float64
-			a.Number = &n
-		}
-		if string(started) != lastStarted {
-			lastStarted = string(started)
-			if lastStartedAt, err = parseTimeFast(started); err != nil {
-				return fmt.Errorf("read export: %w", err)
-			}
-		}
-		a.SessionStarted = lastStartedAt
-		if a.AnsweredAt, err = parseTimeFast(answered); err != nil {
-			return fmt.Errorf("read export: %w", err)
+		if err := r.read(ctx, db, kr, in, &c, &a); err != nil {
+			return err
 		}
 		if err := each(a); err != nil {
 			return err
@@ -220,6 +187,72 @@ func (db *DB) exportAnswers(ctx context.Context, tx *sql.Tx, kr *keyReader, each
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read export: answers: %w", err)
+	}
+	return nil
+}
+
+// exportColumns are the columns of an answer as read.
+type exportColumns struct {
+	session, question, flow, version, kind sql.RawBytes
+	choices, sealed, started, answered     sql.RawBytes
+	status                                 sql.RawBytes
+	number                                 sql.NullFloat64
+	keyVer                                 int
+}
+
+// answerReader turns columns into answers. It reads a million rows, so it
+// avoids allocating what repeats: ids and kinds are interned, a session's
+// id and start are kept from its previous answer, and the common shapes
+// of choices and times are parsed by hand.
+type answerReader struct {
+	lastSession, lastStarted string
+	lastStartedAt            time.Time
+	// keys, when set, holds data keys read ahead (exportKeys), nil for
+	// none; a participant not in it has theirs found by the keyReader.
+	keys map[int64]cipher.AEAD
+}
+
+// read fills in a from c; a.ParticipantID, a.Wave and a.Skipped are read
+// already.
+func (r *answerReader) read(ctx context.Context, db *DB, kr *keyReader, in *interner, c *exportColumns, a *ExportAnswer) error {
+	var err error
+	if string(c.session) != r.lastSession {
+		r.lastSession = string(c.session)
+	}
+	a.SessionID = r.lastSession
+	a.SessionStatus = in.get(c.status)
+	a.QuestionID, a.FlowID, a.FlowVersion, a.Kind = in.get(c.question), in.get(c.flow), in.get(c.version), in.get(c.kind)
+	if len(c.choices) > 0 {
+		if a.Choices, err = in.choices(c.choices); err != nil {
+			return fmt.Errorf("read export: choices of answer to %q in session %q: %w", a.QuestionID, a.SessionID, err)
+		}
+	}
+	if c.sealed != nil {
+		dk, ok := r.keys[a.ParticipantID]
+		if !ok {
+			dk, err = kr.key(ctx, a.ParticipantID)
+		}
+		if err != nil {
+			return fmt.Errorf("read export: %w", err)
+		}
+		// A damaged row is handed on Unreadable, for the export to
+		// count and leave out, rather than failing the export.
+		plain, err := db.keys.open(c.keyVer, dk, textAD(a.SessionID, a.QuestionID), c.sealed)
+		a.Text, a.Unreadable = string(plain), err != nil
+	}
+	if c.number.Valid {
+		n := c.number.Float64
+		a.Number = &n
+	}
+	if string(c.started) != r.lastStarted {
+		r.lastStarted = string(c.started)
+		if r.lastStartedAt, err = parseTimeFast(c.started); err != nil {
+			return fmt.Errorf("read export: %w", err)
+		}
+	}
+	a.SessionStarted = r.lastStartedAt
+	if a.AnsweredAt, err = parseTimeFast(c.answered); err != nil {
+		return fmt.Errorf("read export: %w", err)
 	}
 	return nil
 }
