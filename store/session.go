@@ -228,8 +228,26 @@ func stateAD(sessionID string) string { return "sessions.state\x00" + sessionID 
 // upsertSession inserts or updates a session, its state sealed with the
 // participant's data key dk. The participant and flow of an existing
 // session never change.
+//
+// Most steps leave the session's status as it was. Those are saved by an
+// UPDATE that does not name the status, so SQLite leaves alone the
+// indexes that depend only on it and the participant (sessions_open,
+// sessions_participant): a page less to write at each commit. A new
+// session, or a change of status, takes the upsert.
 func upsertSession(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO sessions
+	sealed := seal(dk, stateAD(s.ID), s.State)
+	res, err := tx.ExecContext(ctx, `UPDATE sessions SET flow_version = ?, state = ?, key_version = ?, updated_at = ?
+		WHERE id = ? AND participant_id = ? AND flow_id = ? AND status = ?`,
+		s.FlowVersion, sealed, keyVersion, formatTime(s.UpdatedAt), s.ID, s.ParticipantID, s.FlowID, s.Status)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 1 {
+		return nil
+	}
+	res, err = tx.ExecContext(ctx, `INSERT INTO sessions
 		(id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at, wave)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
 			(SELECT COALESCE(MAX(wave), 0) + 1 FROM sessions WHERE participant_id = ? AND flow_id = ?))
@@ -238,7 +256,7 @@ func upsertSession(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session) e
 			key_version = excluded.key_version, updated_at = excluded.updated_at
 		WHERE participant_id = excluded.participant_id AND flow_id = excluded.flow_id
 			AND sessions.status <> 'expired'`,
-		s.ID, s.ParticipantID, s.FlowID, s.FlowVersion, s.Status, seal(dk, stateAD(s.ID), s.State), keyVersion,
+		s.ID, s.ParticipantID, s.FlowID, s.FlowVersion, s.Status, sealed, keyVersion,
 		formatTime(s.StartedAt), formatTime(s.UpdatedAt), s.ParticipantID, s.FlowID)
 	if err != nil {
 		return err
@@ -278,7 +296,12 @@ func explainReference(ctx context.Context, tx *sql.Tx, err error, participantID 
 // tolerate, a session whose state cannot be decrypted is returned
 // Unreadable; without, it is an error.
 func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where string, args ...any) ([]Session, error) {
-	kr := db.keyReader()
+	return db.findSessionsWith(ctx, tx, db.keyReader(), tolerate, where, args...)
+}
+
+// findSessionsWith is findSessions with the transaction's key reader,
+// for a transaction that has read other rows first (ReadStep).
+func (db *DB) findSessionsWith(ctx context.Context, tx *sql.Tx, kr *keyReader, tolerate bool, where string, args ...any) ([]Session, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, flow_version, status, state, key_version,
 		started_at, updated_at, expired_at, wave FROM sessions `+where, args...)
 	if err != nil {
