@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/peervoice/peervoice/flows"
 	"github.com/peervoice/peervoice/internal/testutil/storetest"
@@ -19,6 +20,30 @@ import (
 // the same as it can be.
 var bareRate float64
 
+// bareCPU is the CPU microseconds per row of that run.
+var bareCPU float64
+
+// cpuClock adds up the process's CPU time over the timed parts of a
+// benchmark.
+type cpuClock struct {
+	from, total time.Duration
+}
+
+func (c *cpuClock) start() { c.from = cpuNow() }
+func (c *cpuClock) stop()  { c.total += cpuNow() - c.from }
+
+// per is the CPU microseconds per iteration.
+func (c *cpuClock) per(b *testing.B) float64 {
+	return float64(c.total.Microseconds()) / float64(b.N)
+}
+
+// report reports cpu-us/op, unless the platform cannot tell.
+func (c *cpuClock) report(b *testing.B) {
+	if c.total > 0 {
+		b.ReportMetric(c.per(b), "cpu-us/op")
+	}
+}
+
 // BenchmarkAnswer measures one typed answer at a time through the real
 // participant service, the path a DM answer takes in the bot
 // (Service.Input with no session id: find the participant, find their
@@ -29,8 +54,12 @@ var bareRate float64
 // participant already has (history-N): what the answer costs must not
 // grow with it. "bare" is the baseline: go-sqlite3 inserting one row per
 // transaction through a prepared statement, same pragmas, its own file
-// (as store's BenchmarkBareInsert). Each case reports answers/s and, once
-// bare has run, x-bare: its answers/s over bare's.
+// (as store's BenchmarkBareInsert). Each case reports answers/s and the
+// process's CPU time per answer (cpu-us/op: user and system, every
+// thread, the committer's and SQLite's included), and, once bare has
+// run, x-bare: its answers/s over bare's, and x-bare-cpu: its CPU time
+// over bare's. On a shared machine the wall clock of an fsync-bound loop
+// follows everyone's disk; the CPU time is this process's own.
 //
 //	go test -run '^$' -bench Answer -benchtime 2000x -count 3 ./participant/
 func BenchmarkAnswer(b *testing.B) {
@@ -56,18 +85,22 @@ func benchBare(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer stmt.Close()
+	var cpu cpuClock
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu.start()
 	for i := range b.N {
 		if _, err := stmt.ExecContext(ctx, fmt.Sprintf("q%d", i), fmt.Appendf(nil, "my answer number %d", i)); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.StopTimer()
+	cpu.stop()
 	rate := float64(b.N) / b.Elapsed().Seconds()
 	b.ReportMetric(rate, "answers/s")
+	cpu.report(b)
 	if b.N > 1 {
-		bareRate = rate
+		bareRate, bareCPU = rate, cpu.per(b)
 	}
 }
 
@@ -95,26 +128,35 @@ func benchAnswer(b *testing.B, history int) {
 		a.finish()
 		a.begin(false)
 	}
+	var cpu cpuClock
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu.start()
 	for i := range b.N {
 		if a.last.Session.Status == flows.Done {
 			// Start again, with the same history: the finished session
 			// is deleted, untimed.
 			b.StopTimer()
+			cpu.stop()
 			if err := db.DeleteSession(ctx, a.last.Session.ID); err != nil {
 				b.Fatal(err)
 			}
 			a.begin(false)
+			cpu.start()
 			b.StartTimer()
 		}
 		a.answer(i)
 	}
 	b.StopTimer()
+	cpu.stop()
 	rate := float64(b.N) / b.Elapsed().Seconds()
 	b.ReportMetric(rate, "answers/s")
+	cpu.report(b)
 	if bareRate > 0 {
 		b.ReportMetric(rate/bareRate, "x-bare")
+	}
+	if bareCPU > 0 {
+		b.ReportMetric(cpu.per(b)/bareCPU, "x-bare-cpu")
 	}
 }
 

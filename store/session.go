@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/cipher"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -290,59 +289,6 @@ func explainReference(ctx context.Context, tx *sql.Tx, err error, participantID 
 		return fmt.Errorf("flow version %s of flow %q: %w; store it with SaveFlowVersion first", hash, flowID, ErrNotFound)
 	}
 	return err
-}
-
-// findSessions loads and decrypts the sessions selected by where. With
-// tolerate, a session whose state cannot be decrypted is returned
-// Unreadable; without, it is an error.
-func (db *DB) findSessions(ctx context.Context, tx *sql.Tx, tolerate bool, where string, args ...any) ([]Session, error) {
-	return db.findSessionsWith(ctx, tx, db.keyReader(), tolerate, where, args...)
-}
-
-// findSessionsWith is findSessions with the transaction's key reader,
-// for a transaction that has read other rows first (ReadStep).
-func (db *DB) findSessionsWith(ctx context.Context, tx *sql.Tx, kr *keyReader, tolerate bool, where string, args ...any) ([]Session, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, participant_id, flow_id, flow_version, status, state, key_version,
-		started_at, updated_at, expired_at, wave FROM sessions `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Session
-	for rows.Next() {
-		var s Session
-		var sealed []byte
-		var version int
-		var started, updated string
-		var expired sql.NullString
-		if err := rows.Scan(&s.ID, &s.ParticipantID, &s.FlowID, &s.FlowVersion, &s.Status, &sealed, &version,
-			&started, &updated, &expired, &s.Wave); err != nil {
-			return nil, err
-		}
-		dk, err := kr.key(ctx, s.ParticipantID)
-		if err == nil {
-			s.State, err = db.keys.open(version, dk, stateAD(s.ID), sealed)
-		}
-		switch {
-		case err != nil && tolerate && errors.Is(err, ErrDecrypt):
-			s.Unreadable = true
-		case err != nil:
-			return nil, fmt.Errorf("state of session %q: %w", s.ID, err)
-		}
-		if s.StartedAt, err = parseTime(started); err != nil {
-			return nil, err
-		}
-		if s.UpdatedAt, err = parseTime(updated); err != nil {
-			return nil, err
-		}
-		if expired.Valid {
-			if s.ExpiredAt, err = parseTime(expired.String); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // deleteSession deletes a session and its answers.
