@@ -210,9 +210,13 @@ func (a *answerBench) answer(i int) {
 	a.say(line)
 }
 
+// say types line, with a deadline as the bot gives each message (its
+// context's cancellation costs database/sql a goroutine per query).
 func (a *answerBench) say(line string) {
 	a.b.Helper()
-	r, err := a.svc.Input(context.Background(), a.u, participant.Step{Input: flows.Typed(line)})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r, err := a.svc.Input(ctx, a.u, participant.Step{Input: flows.Typed(line)})
 	if err != nil {
 		a.b.Fatalf("Input(%q): %v", line, err)
 	}

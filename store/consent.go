@@ -53,7 +53,7 @@ func insertConsent(ctx context.Context, tx *sql.Tx, participantID int64, c Conse
 
 // latestConsent returns the participant's most recently saved consent, or
 // nil if none.
-func latestConsent(ctx context.Context, tx *sql.Tx, participantID int64) (*Consent, error) {
+func latestConsent(ctx context.Context, tx rowQuerier, participantID int64) (*Consent, error) {
 	var c Consent
 	var given string
 	err := tx.QueryRowContext(ctx, `SELECT version, take_part, quotes, given_at FROM consents

@@ -154,3 +154,44 @@ func TestReadStepAfterWithdrawal(t *testing.T) {
 		t.Errorf("OpenSession after withdrawal = %v; want ErrNotFound", err)
 	}
 }
+
+// TestReadStepLeavesNoTransaction: ReadStep begins its read transaction
+// by hand on a pooled connection, so every way out of it, errors
+// included, must end it; a connection left in one would show later
+// reads an old snapshot. After reads that fail in each way, a new step
+// is seen by every read that follows.
+func TestReadStepLeavesNoTransaction(t *testing.T) {
+	ctx := context.Background()
+	path := newPath(t)
+	f := newFixture(t, path)
+	pseud := f.db.Pseudonym("discord", rawUserID)
+	f.step(t, "damaged", store.StatusDone)
+	f.step(t, "open", store.StatusActive)
+	if _, err := rawDB(t, path).ExecContext(ctx, `UPDATE sessions SET state = substr(state, 1, 16) WHERE id = 'damaged'`); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for range 4 {
+		if _, err := f.db.ReadStep(ctx, pseud, "damaged"); !errors.Is(err, store.ErrDecrypt) {
+			t.Fatalf("ReadStep(damaged) = %v; want ErrDecrypt", err)
+		}
+		if _, err := f.db.ReadStep(ctx, f.db.Pseudonym("discord", "nobody"), ""); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("ReadStep(nobody) = %v; want ErrNotFound", err)
+		}
+		if _, err := f.db.ReadStep(cancelled, pseud, ""); err == nil {
+			t.Fatal("ReadStep with a cancelled context succeeded")
+		}
+	}
+	s := f.session("open", store.StatusPaused)
+	s.State = []byte(`{"at":"later"}`)
+	if err := f.db.SaveStep(ctx, s, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 8 {
+		got, err := f.db.ReadStep(ctx, pseud, "")
+		if err != nil || string(got.Session.State) != `{"at":"later"}` || got.Session.Status != store.StatusPaused {
+			t.Fatalf("read %d after the step: %s %s, %v; want the paused state just saved", i, got.Session.Status, got.Session.State, err)
+		}
+	}
+}

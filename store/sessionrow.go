@@ -12,10 +12,16 @@ import (
 
 // findSessions loads and decrypts the sessions selected by where. With
 // tolerate, a session whose state cannot be decrypted is returned
-// Unreadable; without, it is an error. q is a transaction, or the read
-// pool for a single statement (itself one read transaction).
+// Unreadable; without, it is an error. q is a transaction, a connection
+// in one (ReadStep), or the read pool for a single statement (itself one
+// read transaction).
 func (db *DB) findSessions(ctx context.Context, q querier, tolerate bool, where string, args ...any) ([]Session, error) {
-	kr := db.keyReader()
+	return db.findSessionsWith(ctx, q, db.keyReader(), tolerate, where, args...)
+}
+
+// findSessionsWith is findSessions with the key reader of a transaction
+// that has read other rows first (ReadStep).
+func (db *DB) findSessionsWith(ctx context.Context, q querier, kr *keyReader, tolerate bool, where string, args ...any) ([]Session, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions `+where, args...)
 	if err != nil {
 		return nil, err
@@ -36,7 +42,8 @@ func (db *DB) findSessions(ctx context.Context, q querier, tolerate bool, where 
 	return out, rows.Err()
 }
 
-// querier is a transaction or a pool: what findSessions reads through.
+// querier is a transaction, a connection or a pool: what findSessions
+// reads through.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
