@@ -33,9 +33,20 @@ type StepRead struct {
 
 // openSessionWhere selects a participant's latest unfinished session
 // through sessions_open: its WHERE matches the index's, so only their
-// unfinished sessions are read.
+// unfinished sessions are read. The parameter is written +? (see
+// unplanned).
 const openSessionWhere = `INDEXED BY sessions_open
-	WHERE participant_id = ? AND status IN ('active', 'paused') ORDER BY updated_at DESC, id LIMIT 1`
+	WHERE participant_id = +? AND status IN ('active', 'paused') ORDER BY updated_at DESC, id LIMIT 1`
+
+// unplanned: the statements of the answer path write a bound value as
+// +?, not ?, wherever SQLite's planner might otherwise look at the value
+// (an equality it weighs for a plan it does not pick): that marks the
+// statement to be re-prepared when its parameters are cleared, which
+// go-sqlite3 does each time it puts the statement back in its cache, so
+// the statement was parsed and planned anew at every answer. A unary +
+// changes neither the comparison (STRICT columns, and a parameter has no
+// affinity either way) nor the index used: it only hides the value from
+// the planner (sqlite3ExprIsInteger stops at TK_UPLUS).
 
 // rowQuerier is a transaction or a connection: what one-row reads go
 // through.
@@ -67,7 +78,7 @@ func (db *DB) ReadStep(ctx context.Context, pseudonym, sessionID string) (out St
 	pid := out.Participant.ID
 	var ss []Session
 	if sessionID != "" {
-		ss, err = db.findSessionsWith(ctx, conn, kr, false, `WHERE id = ? AND participant_id = ?`, sessionID, pid)
+		ss, err = db.findSessionsWith(ctx, conn, kr, false, `WHERE id = +? AND participant_id = +?`, sessionID, pid)
 	} else {
 		ss, err = db.findSessionsWith(ctx, conn, kr, true, openSessionWhere, pid)
 	}

@@ -235,8 +235,9 @@ func stateAD(sessionID string) string { return "sessions.state\x00" + sessionID 
 // session, or a change of status, takes the upsert.
 func upsertSession(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session) error {
 	sealed := seal(dk, stateAD(s.ID), s.State)
+	// +?: see unplanned (opensession.go).
 	res, err := tx.ExecContext(ctx, `UPDATE sessions SET flow_version = ?, state = ?, key_version = ?, updated_at = ?
-		WHERE id = ? AND participant_id = ? AND flow_id = ? AND status = ?`,
+		WHERE id = +? AND participant_id = +? AND flow_id = +? AND status = +?`,
 		s.FlowVersion, sealed, keyVersion, formatTime(s.UpdatedAt), s.ID, s.ParticipantID, s.FlowID, s.Status)
 	if err != nil {
 		return err
