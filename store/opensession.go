@@ -16,8 +16,8 @@ import (
 // The transaction is begun by hand on one pooled connection rather than
 // with database/sql's Tx, which adds a goroutine and a context per
 // transaction and per query: on the answer path that cost a third of the
-// read. The three statements stay simple: joined into one, SQLite
-// re-prepared the statement at every run.
+// read. Its statements are simple ones, prepared once per connection
+// (see unplanned).
 
 // StepRead is what one step of a participant needs from the store.
 type StepRead struct {
