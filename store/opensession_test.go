@@ -195,3 +195,38 @@ func TestReadStepLeavesNoTransaction(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenSessionsMigration: a database from before migration 013, with
+// sessions under way, finished and expired, gets sessions_open filled
+// from its rows when it is opened: the lookup finds each participant's
+// session under way at once.
+func TestOpenSessionsMigration(t *testing.T) {
+	ctx := context.Background()
+	path := newPath(t)
+	f := newFixture(t, path)
+	f.step(t, "paused", store.StatusPaused)
+	f.step(t, "open", store.StatusActive)
+	f.step(t, "done", store.StatusDone)
+	if err := f.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// As before 013: no index, and the migration not recorded.
+	raw := rawDB(t, path)
+	for _, q := range []string{`DROP INDEX sessions_open`, `DELETE FROM migrations WHERE name = '013_open_sessions.sql'`} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+
+	db := open(t, path, store.Options{})
+	var entries int
+	if err := rawDB(t, path).QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions INDEXED BY sessions_open
+		WHERE participant_id = ? AND status IN ('active', 'paused')`, f.p.ID).Scan(&entries); err != nil || entries != 2 {
+		t.Fatalf("sessions_open after the migration: %d entries, %v; want the 2 sessions under way", entries, err)
+	}
+	got, err := db.ReadStep(ctx, db.Pseudonym("discord", rawUserID), "")
+	if err != nil || got.Session.ID != "open" {
+		t.Errorf("ReadStep after the migration = %q, %v; want open", got.Session.ID, err)
+	}
+}
