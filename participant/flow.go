@@ -146,32 +146,18 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	}
 	pseud := s.st.Pseudonym(u.Platform, u.ID)
 	defer s.lock(pseud)()
-	p, err := s.st.FindParticipant(ctx, pseud)
 	if help {
 		// Help always works, in the language of the flow under way.
+		p, err := s.st.FindParticipant(ctx, pseud)
 		return Reply{Signpost: s.HelpIn(s.langNow(ctx, p, err, step.Lang))}, nil
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		return reply, ErrNoSession
+	p, rec, err := s.find(ctx, pseud, step.SessionID)
+	if errors.Is(err, errStale) {
+		reply.Stale = true
+		return reply, nil
 	}
 	if err != nil {
-		return reply, fmt.Errorf("input: %w", err)
-	}
-	var rec store.Session
-	if step.SessionID != "" {
-		rec, err = s.st.Session(ctx, step.SessionID)
-		if errors.Is(err, store.ErrNotFound) || err == nil && rec.ParticipantID != p.ID {
-			reply.Stale = true
-			return reply, nil
-		}
-	} else {
-		rec, err = s.current(ctx, p.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			return reply, ErrNoSession
-		}
-	}
-	if err != nil {
-		return reply, fmt.Errorf("input: %w", err)
+		return reply, err
 	}
 	if gone, err := s.lapse(ctx, &rec); err != nil {
 		return reply, fmt.Errorf("input: %w", err)

@@ -304,29 +304,6 @@ func (s *Service) known(ctx context.Context, pseud, op string) (store.Participan
 	return p, nil
 }
 
-// current returns the participant's session under way (active or
-// paused), most recently used first, or store.ErrNotFound. A session
-// idle longer than Config.ExpireAfter is closed as a partial response
-// on the way, and is not under way.
-func (s *Service) current(ctx context.Context, pid int64) (store.Session, error) {
-	all, err := s.st.Sessions(ctx, pid)
-	if err != nil {
-		return store.Session{}, fmt.Errorf("list sessions: %w", err)
-	}
-	for _, rec := range all {
-		if !unfinished(rec) {
-			continue
-		}
-		if gone, err := s.lapse(ctx, &rec); err != nil {
-			return store.Session{}, err
-		} else if gone {
-			continue
-		}
-		return rec, nil
-	}
-	return store.Session{}, store.ErrNotFound
-}
-
 // IsHelp reports whether typed text is a request for help ("help",
 // "support", "cymorth", any case, in any catalogued language), which Input
 // answers with the support resources and which front ends may answer with

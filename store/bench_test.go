@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/peervoice/peervoice/store"
 )
@@ -57,4 +58,52 @@ func BenchmarkBareInsert(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+}
+
+// BenchmarkReadStep measures the read of an answer's step (ReadStep: the
+// participant, their consent and their session under way), warm and, as
+// on the answer path, right after another connection's commit, which
+// makes SQLite drop the reading connection's page cache. The commit is
+// not timed. It reports the CPU time per read (cpu-us/op), steadier than
+// the wall clock on a shared machine.
+func BenchmarkReadStep(b *testing.B) {
+	for _, afterCommit := range []bool{false, true} {
+		name := "warm"
+		if afterCommit {
+			name = "after-commit"
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			f := newFixture(b, newPath(b))
+			if err := f.db.SaveConsent(ctx, f.p.ID, store.Consent{Version: "1", TakePart: true}); err != nil {
+				b.Fatal(err)
+			}
+			for i := range 8 {
+				f.step(b, fmt.Sprintf("done%d", i), store.StatusDone, textAnswer("q1", "finished"))
+			}
+			s := f.session("open", store.StatusActive)
+			f.step(b, "open", store.StatusActive)
+			pseud := f.db.Pseudonym("discord", rawUserID)
+			var cpu time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				if afterCommit {
+					b.StopTimer()
+					if err := f.db.SaveStep(ctx, s, nil, nil); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				from := cpuNow()
+				got, err := f.db.ReadStep(ctx, pseud, "")
+				cpu += cpuNow() - from
+				if err != nil || got.Session.ID != "open" {
+					b.Fatalf("ReadStep() = %q, %v; want the open session", got.Session.ID, err)
+				}
+			}
+			if cpu > 0 {
+				b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/op")
+			}
+		})
+	}
 }

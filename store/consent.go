@@ -53,11 +53,12 @@ func insertConsent(ctx context.Context, tx *sql.Tx, participantID int64, c Conse
 
 // latestConsent returns the participant's most recently saved consent, or
 // nil if none.
-func latestConsent(ctx context.Context, tx *sql.Tx, participantID int64) (*Consent, error) {
+func latestConsent(ctx context.Context, tx rowQuerier, participantID int64) (*Consent, error) {
 	var c Consent
 	var given string
+	// +?: read on every answer (ReadStep); see unplanned (opensession.go).
 	err := tx.QueryRowContext(ctx, `SELECT version, take_part, quotes, given_at FROM consents
-		WHERE participant_id = ? ORDER BY id DESC LIMIT 1`, participantID).Scan(&c.Version, &c.TakePart, &c.Quotes, &given)
+		WHERE participant_id = +? ORDER BY id DESC LIMIT 1`, participantID).Scan(&c.Version, &c.TakePart, &c.Quotes, &given)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {

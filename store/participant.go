@@ -121,7 +121,7 @@ func insertParticipant(ctx context.Context, tx *sql.Tx, pseudonym string, now ti
 }
 
 // findParticipant loads a participant and its latest consent.
-func findParticipant(ctx context.Context, tx *sql.Tx, pseudonym string) (Participant, error) {
+func findParticipant(ctx context.Context, tx rowQuerier, pseudonym string) (Participant, error) {
 	var p Participant
 	var created string
 	err := tx.QueryRowContext(ctx, `SELECT id, pseudonym, created_at FROM participants WHERE pseudonym = ?`,

@@ -1,0 +1,14 @@
+-- 013_open_sessions.sql: find a participant's session under way without
+-- reading the rest of their history.
+--
+-- Every answer looks up the participant's latest unfinished session
+-- (active or paused). With only sessions_participant that meant reading
+-- every session they ever had, finished ones too, so an answer cost more
+-- the more flows they had done. This partial index holds only the
+-- unfinished sessions, by participant: the lookup reads their one or two
+-- entries whatever their history. It leaves out updated_at on purpose:
+-- a step that keeps its session's status then writes no page of it
+-- (store/session.go), so only a start, a pause, a finish or an expiry
+-- touches it. CREATE INDEX fills it from the rows already there, in this
+-- migration's transaction.
+CREATE INDEX sessions_open ON sessions (participant_id) WHERE status IN ('active', 'paused');
