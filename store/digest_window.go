@@ -134,18 +134,18 @@ func (c *digestCounter) loadPeople(ctx context.Context, tx *sql.Tx, since string
 // formatted time, and after "", the start.
 const earlier = "0"
 
-// sessionColumns are what countSession needs of a session.
-const sessionColumns = `id, participant_id, flow_id, status = 'done', started_at, updated_at, COALESCE(expired_at, '')`
+// digestSessionColumns are what countSession needs of a session.
+const digestSessionColumns = `id, participant_id, flow_id, status = 'done', started_at, updated_at, COALESCE(expired_at, '')`
 
 // windowActivity counts the sessions of participants taking part started
 // before the end of the period that were started, completed or closed
 // in the windows: the only ones countSession counts there.
 func (c *digestCounter) windowActivity(ctx context.Context, tx *sql.Tx, since, until string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions INDEXED BY sessions_started
+	rows, err := tx.QueryContext(ctx, `SELECT `+digestSessionColumns+` FROM sessions INDEXED BY sessions_started
 			WHERE started_at >= ?1 AND started_at < ?2 AND started_at < ?3
-		UNION SELECT `+sessionColumns+` FROM sessions INDEXED BY sessions_completed
+		UNION SELECT `+digestSessionColumns+` FROM sessions INDEXED BY sessions_completed
 			WHERE status = 'done' AND updated_at >= ?1 AND updated_at < ?2 AND started_at < ?3
-		UNION SELECT `+sessionColumns+` FROM sessions INDEXED BY sessions_expired
+		UNION SELECT `+digestSessionColumns+` FROM sessions INDEXED BY sessions_expired
 			WHERE expired_at >= ?1 AND expired_at < ?2 AND started_at < ?3`, since, until, c.hi[figures.WindowTotal])
 	if err != nil {
 		return err
