@@ -56,6 +56,10 @@ type digestCounter struct {
 	trendLo, trendHi []string
 	trendQ           map[int]bool
 	trendLatest      map[digestTrendKey]digestLatest
+
+	// known is set when the participants come from the state migration
+	// 015 keeps (digest_people.go); their groups are then known already.
+	known *digestKnown
 }
 
 // digestPerson is a participant taking part.

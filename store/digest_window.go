@@ -24,16 +24,50 @@ import (
 // digestWindows reads a PeriodOnly digest's figures in tx.
 func (db *DB) digestWindows(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCounter) (figures.Data, error) {
 	since, until := c.span()
-	if err := c.loadPeople(ctx, tx, since); err != nil {
+	if c.maintainable() {
+		c.known = &digestKnown{part: map[int64]bool{}, projected: map[string][]string{}}
+	} else if err := c.loadPeople(ctx, tx, since); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
 	}
 	end := c.hi[figures.WindowTotal]
-	if err := c.windowActivity(ctx, tx, since, until); err != nil {
+	acts, err := c.windowActivity(ctx, tx, since, until)
+	if err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: sessions: %w", err)
 	}
-	if err := c.windowSessions(ctx, tx, since, until); err != nil {
+	sessions, err := c.windowSessions(ctx, tx, since, until)
+	if err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: sessions: %w", err)
 	}
+	if c.known != nil {
+		// Only the windows' participants, unless the trend reads months
+		// before them.
+		seen := map[int64]bool{}
+		var pids []int64
+		for _, r := range acts {
+			if !seen[r.pid] {
+				seen[r.pid] = true
+				pids = append(pids, r.pid)
+			}
+		}
+		for _, r := range sessions {
+			if !seen[r.pid] {
+				seen[r.pid] = true
+				pids = append(pids, r.pid)
+			}
+		}
+		if err := c.loadKnown(ctx, tx, pids, c.trendBefore(since)); err != nil {
+			return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
+		}
+		if err := c.knownFigures(ctx, tx, since, until); err != nil {
+			return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
+		}
+	}
+	for _, r := range acts {
+		if c.people[r.pid] != nil {
+			c.countSession(r.flow, r.done, r.started, r.updated, r.expired)
+		}
+	}
+	c.keepSessions(sessions)
 	// The version only with choices: stream reads it only then, and every
 	// text column costs the driver a copy.
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, flow_id, question_id, answered_at,
@@ -137,10 +171,10 @@ const earlier = "0"
 // sessionColumns are what countSession needs of a session.
 const sessionColumns = `id, participant_id, flow_id, status = 'done', started_at, updated_at, COALESCE(expired_at, '')`
 
-// windowActivity counts the sessions of participants taking part started
-// before the end of the period that were started, completed or closed
-// in the windows: the only ones countSession counts there.
-func (c *digestCounter) windowActivity(ctx context.Context, tx *sql.Tx, since, until string) error {
+// windowActivity reads the sessions started before the end of the
+// period that were started, completed or closed in the windows: the
+// only ones countSession counts there.
+func (c *digestCounter) windowActivity(ctx context.Context, tx *sql.Tx, since, until string) ([]windowActivityRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions INDEXED BY sessions_started
 			WHERE started_at >= ?1 AND started_at < ?2 AND started_at < ?3
 		UNION SELECT `+sessionColumns+` FROM sessions INDEXED BY sessions_completed
@@ -148,28 +182,33 @@ func (c *digestCounter) windowActivity(ctx context.Context, tx *sql.Tx, since, u
 		UNION SELECT `+sessionColumns+` FROM sessions INDEXED BY sessions_expired
 			WHERE expired_at >= ?1 AND expired_at < ?2 AND started_at < ?3`, since, until, c.hi[figures.WindowTotal])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	var id, flow, started, updated, expired sql.RawBytes
-	var pid int64
-	var done bool
+	var out []windowActivityRow
+	var id sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&id, &pid, &flow, &done, &started, &updated, &expired); err != nil {
-			return err
+		var r windowActivityRow
+		if err := rows.Scan(&id, &r.pid, &r.flow, &r.done, &r.started, &r.updated, &r.expired); err != nil {
+			return nil, err
 		}
-		if c.people[pid] != nil {
-			c.countSession(string(flow), done, string(started), string(updated), string(expired))
-		}
+		out = append(out, r)
 	}
-	return rows.Err()
+	return out, rows.Err()
+}
+
+// windowActivityRow is a session windowActivity read.
+type windowActivityRow struct {
+	pid                             int64
+	flow, started, updated, expired string
+	done                            bool
 }
 
 // windowSessions reads the sessions of the answers given in the windows,
-// of participants taking part, started before the end of the period,
-// each with whether its participant has several sessions of its flow
-// started by then (the full scan counts them all to know).
-func (c *digestCounter) windowSessions(ctx context.Context, tx *sql.Tx, since, until string) error {
+// started before the end of the period, each with whether its
+// participant has several sessions of its flow started by then (the
+// full scan counts them all to know).
+func (c *digestCounter) windowSessions(ctx context.Context, tx *sql.Tx, since, until string) ([]windowSessionRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.participant_id, s.flow_id,
 			(SELECT COUNT(*) FROM sessions o INDEXED BY sessions_flow_started
 				WHERE o.participant_id = s.participant_id AND o.flow_id = s.flow_id AND o.started_at < ?3)
@@ -177,28 +216,55 @@ func (c *digestCounter) windowSessions(ctx context.Context, tx *sql.Tx, since, u
 		WHERE s.id IN (SELECT session_id FROM answers INDEXED BY answers_answered WHERE answered_at >= ?1 AND answered_at < ?2)
 			AND s.started_at < ?3`, since, until, c.hi[figures.WindowTotal])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	flowOf := map[string]int32{}
-	var id, flow sql.RawBytes
-	var pid int64
-	var n int
+	var out []windowSessionRow
 	for rows.Next() {
-		if err := rows.Scan(&id, &pid, &flow, &n); err != nil {
-			return err
+		var r windowSessionRow
+		if err := rows.Scan(&r.id, &r.pid, &r.flow, &r.n); err != nil {
+			return nil, err
 		}
-		if c.people[pid] == nil {
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// windowSessionRow is a session windowSessions read.
+type windowSessionRow struct {
+	id, flow string
+	pid      int64
+	n        int
+}
+
+// keepSessions keeps the sessions of participants taking part.
+func (c *digestCounter) keepSessions(rows []windowSessionRow) {
+	flowOf := map[string]int32{}
+	for _, r := range rows {
+		if c.people[r.pid] == nil {
 			continue
 		}
-		f, ok := flowOf[string(flow)]
+		f, ok := flowOf[r.flow]
 		if !ok {
 			f = int32(len(flowOf))
-			flowOf[string(flow)] = f
+			flowOf[r.flow] = f
 		}
-		c.sessions[string(id)] = digestSession{pid: pid, flow: f, several: n > 1}
+		c.sessions[r.id] = digestSession{pid: r.pid, flow: f, several: r.n > 1}
 	}
-	return rows.Err()
+}
+
+// trendBefore reports whether the trend counts answers from before
+// since: every participant taking part is then loaded.
+func (c *digestCounter) trendBefore(since string) bool {
+	if len(c.trendLo) == 0 || since == "" {
+		return false
+	}
+	for _, lo := range c.trendLo {
+		if lo < since {
+			return len(c.trendQ) > 0
+		}
+	}
+	return false
 }
 
 // answersBefore counts the choice answers given before the windows that
@@ -216,7 +282,7 @@ func (c *digestCounter) answersBefore(ctx context.Context, tx *sql.Tx, since str
 	for q, r := range c.refs {
 		from := ""
 		switch {
-		case c.demo[q] >= 0:
+		case c.demo[q] >= 0 && c.known == nil: // the groups, unless known
 		case c.trendQ[q] && len(c.trendLo) > 0:
 			from = trendFrom
 		default:
@@ -258,7 +324,7 @@ func (c *digestCounter) questionBefore(ctx context.Context, tx *sql.Tx, q int, r
 			return err
 		}
 		if c.people[pid] == nil {
-			continue
+			continue // every one taking part is loaded for the trend
 		}
 		a, err := c.answerOf(q, choices)
 		if err != nil {
