@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -32,39 +31,62 @@ type digestKnown struct {
 	part map[int64]bool
 	// everyone is set when every participant taking part was loaded.
 	everyone bool
-	// projected caches the groups of a digest_people.groups value.
+	// projected interns groups, by their values joined.
 	projected map[string][]string
 }
 
 // maintainable reports whether the query's groups are in digest_groups:
-// the about-you flow's questions, which are the digest's subgroups.
+// the about-you flow's questions, which are the digest's subgroups, with
+// ids plain enough to name in a JSON path (flow ids and question ids
+// are).
 func (c *digestCounter) maintainable() bool {
 	for _, d := range c.q.Demographics {
-		if d.FlowID != demographicsFlow {
+		if d.FlowID != demographicsFlow || d.QuestionID == "" || strings.ContainsFunc(d.QuestionID, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
+		}) {
 			return false
 		}
 	}
 	return true
 }
 
-// project returns the query's groups of a digest_people.groups value
-// (question id to first option chosen, null for none), shared by the
-// participants with the same value.
-func (c *digestCounter) project(groups string) ([]string, error) {
-	if g, ok := c.known.projected[groups]; ok {
+// groupColumns are the query's groups of a digest_people.groups value
+// (question id to first option chosen, null for none), as SQL columns,
+// each NULL for none: SQLite picks them out of the JSON, so that
+// nothing of the other questions crosses to Go.
+func (c *digestCounter) groupColumns(from string) string {
+	var b strings.Builder
+	for _, d := range c.q.Demographics {
+		fmt.Fprintf(&b, "%s ->> '%s', ", from, d.QuestionID)
+	}
+	return b.String()
+}
+
+// scanGroups scans the group columns of rows and then dest, returning
+// the groups, interned: the participants with the same share one slice.
+func (c *digestCounter) scanGroups(rows *sql.Rows, dest ...any) ([]string, error) {
+	n := len(c.q.Demographics)
+	raw := make([]sql.RawBytes, n)
+	args := make([]any, 0, n+len(dest))
+	for i := range raw {
+		args = append(args, &raw[i])
+	}
+	if err := rows.Scan(append(args, dest...)...); err != nil {
+		return nil, err
+	}
+	var b []byte
+	for _, r := range raw {
+		b = append(append(b, r...), 0)
+	}
+	key := string(b)
+	if g, ok := c.known.projected[key]; ok {
 		return g, nil
 	}
-	var m map[string]*string
-	if err := json.Unmarshal([]byte(groups), &m); err != nil {
-		return nil, fmt.Errorf("groups %q: %w", groups, err)
+	g := make([]string, n)
+	for i, r := range raw {
+		g[i] = string(r)
 	}
-	g := make([]string, len(c.q.Demographics))
-	for i, d := range c.q.Demographics {
-		if s := m[d.QuestionID]; s != nil {
-			g[i] = *s
-		}
-	}
-	c.known.projected[groups] = g
+	c.known.projected[key] = g
 	return g, nil
 }
 
@@ -72,7 +94,7 @@ func (c *digestCounter) project(groups string) ([]string, error) {
 // when everyone is set) with their groups as of the end of the period.
 func (c *digestCounter) loadKnown(ctx context.Context, tx *sql.Tx, pids []int64, everyone bool) error {
 	end := c.hi[figures.WindowTotal]
-	query := `SELECT participant_id, quotes, groups,
+	query := `SELECT ` + c.groupColumns("groups") + `participant_id, quotes,
 			EXISTS (SELECT 1 FROM digest_groups g WHERE g.participant_id = p.participant_id AND g.valid_from >= ?1)
 		FROM digest_people p WHERE take_part = 1`
 	args := []any{end}
@@ -88,15 +110,11 @@ func (c *digestCounter) loadKnown(ctx context.Context, tx *sql.Tx, pids []int64,
 	defer rows.Close()
 	var stale []int64
 	var batch []digestPerson
-	var groups sql.RawBytes
 	var id int64
 	var quotes sql.NullBool
 	var changed bool
 	for rows.Next() {
-		if err := rows.Scan(&id, &quotes, &groups, &changed); err != nil {
-			return err
-		}
-		g, err := c.project(string(groups))
+		g, err := c.scanGroups(rows, &id, &quotes, &changed)
 		if err != nil {
 			return err
 		}
@@ -228,31 +246,30 @@ func (c *digestCounter) knownFigures(ctx context.Context, tx *sql.Tx, since, unt
 		sizes[k] += n
 		combos[k] = g
 	}
-	if err := c.eachRow(ctx, tx, `SELECT groups, people FROM digest_group_counts`, nil, func(groups string, n int64) error {
-		g, err := c.project(groups)
-		add(g, int(n))
-		return err
-	}); err != nil {
+	cols := c.groupColumns("groups")
+	var groupBy []string
+	for i := range c.q.Demographics {
+		groupBy = append(groupBy, strconv.Itoa(i+1))
+	}
+	if len(groupBy) == 0 {
+		groupBy = []string{"NULL"}
+	}
+	if err := c.eachGroups(ctx, tx, `SELECT `+cols+`SUM(people) FROM digest_group_counts GROUP BY `+strings.Join(groupBy, ", "),
+		nil, func(g []string, n int64) { add(g, int(n)) }); err != nil {
 		return fmt.Errorf("group sizes: %w", err)
 	}
 	// Those created since the end are in the counts, not in the figures.
-	if err := c.eachRow(ctx, tx, `SELECT groups, participant_id FROM digest_people INDEXED BY digest_people_created
-			WHERE created_at >= ?1 AND take_part = 1`, []any{end}, func(groups string, _ int64) error {
-		g, err := c.project(groups)
-		add(g, -1)
-		return err
-	}); err != nil {
+	if err := c.eachGroups(ctx, tx, `SELECT `+cols+`participant_id FROM digest_people INDEXED BY digest_people_created
+			WHERE created_at >= ?1 AND take_part = 1`, []any{end}, func(g []string, _ int64) { add(g, -1) }); err != nil {
 		return fmt.Errorf("group sizes: %w", err)
 	}
 	// Those whose groups changed since are counted as they were then.
 	var changed []int64
-	if err := c.eachRow(ctx, tx, `SELECT DISTINCT p.groups, p.participant_id FROM digest_groups g INDEXED BY digest_groups_valid
-			JOIN digest_people p ON p.participant_id = g.participant_id
-			WHERE g.valid_from >= ?1 AND p.take_part = 1 AND p.created_at < ?1`, []any{end}, func(groups string, pid int64) error {
-		g, err := c.project(groups)
+	if err := c.eachGroups(ctx, tx, `SELECT `+c.groupColumns("p.groups")+`p.participant_id FROM digest_people p
+			WHERE p.participant_id IN (SELECT participant_id FROM digest_groups INDEXED BY digest_groups_valid WHERE valid_from >= ?1)
+				AND p.take_part = 1 AND p.created_at < ?1`, []any{end}, func(g []string, pid int64) {
 		add(g, -1)
 		changed = append(changed, pid)
-		return err
 	}); err != nil {
 		return fmt.Errorf("group sizes: %w", err)
 	}
@@ -272,22 +289,20 @@ func (c *digestCounter) knownFigures(ctx context.Context, tx *sql.Tx, since, unt
 	return nil
 }
 
-// eachRow calls f with each row (a text and an integer) of query.
-func (c *digestCounter) eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, f func(string, int64) error) error {
+// eachGroups calls f with each row's groups and last column.
+func (c *digestCounter) eachGroups(ctx context.Context, tx *sql.Tx, query string, args []any, f func([]string, int64)) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var s sql.RawBytes
 	var n int64
 	for rows.Next() {
-		if err := rows.Scan(&s, &n); err != nil {
+		g, err := c.scanGroups(rows, &n)
+		if err != nil {
 			return err
 		}
-		if err := f(string(s), n); err != nil {
-			return err
-		}
+		f(g, n)
 	}
 	return rows.Err()
 }
