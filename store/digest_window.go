@@ -68,13 +68,16 @@ func (db *DB) digestWindows(ctx context.Context, tx *sql.Tx, kr *keyReader, c *d
 		}
 	}
 	c.keepSessions(sessions)
-	// The version only with choices: stream reads it only then, and every
-	// text column costs the driver a copy.
+	// No version: the loose scan of answered notes every version a
+	// question with tallies was answered on before the end, these
+	// answers' among them, and without it the index holds every column
+	// read. In the order stored among those given at the same time, as
+	// the full scan's (the index's own order is by session then).
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, flow_id, question_id, answered_at,
-			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END,
-			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN flow_version END
+			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END, NULL
 		FROM answers INDEXED BY answers_answered
-		WHERE answered_at >= ? AND answered_at < ? AND answered_at < ? AND skipped = 0`, since, until, end)
+		WHERE answered_at >= ? AND answered_at < ? AND answered_at < ? AND skipped = 0
+		ORDER BY answered_at, rowid`, since, until, end)
 	if err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: answers: %w", err)
 	}
