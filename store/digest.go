@@ -113,8 +113,8 @@ func (db *DB) quotes(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCo
 		return nil, 0, err
 	}
 	// Never the question index: it would fetch every answer ever given
-	// to each quotable question. The question ids filter the time index's
-	// entries before the table is read for the text.
+	// to each quotable question. The question ids filter the rows before
+	// their texts are read.
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, question_id, flow_id, flow_version, text, key_version
 		FROM `+from+`
 		WHERE answered_at >= ? AND answered_at < ? AND skipped = 0 AND question_id IN (SELECT value FROM json_each(?))

@@ -70,9 +70,9 @@ func (db *DB) digestWindows(ctx context.Context, tx *sql.Tx, kr *keyReader, c *d
 	c.keepSessions(sessions)
 	// No version: the loose scan of answered notes every version a
 	// question with tallies was answered on before the end, these
-	// answers' among them, and without it the index holds every column
-	// read. In the order stored among those given at the same time, as
-	// the full scan's (the index's own order is by session then).
+	// answers' among them, and it is one text column less to copy. In
+	// the order stored among those given at the same time, as the full
+	// scan's: the index's own order.
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, flow_id, question_id, answered_at,
 			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END, NULL
 		FROM answers INDEXED BY answers_answered

@@ -181,11 +181,3 @@ BEGIN
     INSERT OR IGNORE INTO digest_regroup VALUES (OLD.participant_id);
 END;
 
--- The answers given in a window, now with what the digest reads of each
--- but its flow version and text: it counts the windows' answers from the
--- index alone, without a seek into the table (whose rows, with their
--- sealed texts, are spread over the file) for each. The flow versions
--- come from answers_choice (store/digest_window_versions.go), the texts
--- of the quotable questions only from the table.
-DROP INDEX answers_answered;
-CREATE INDEX answers_answered ON answers (answered_at, session_id, question_id, flow_id, skipped, kind, choices);
