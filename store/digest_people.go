@@ -167,7 +167,9 @@ func (c *digestCounter) takesPart(ctx context.Context, tx *sql.Tx, pid int64) (b
 // period from their answers, as groupsBefore and groupAdd do: the latest
 // about-you answer to each question, not skipped and with an option
 // chosen, given before the end in a session started before it, the
-// later stored winning a tie; its first option as stored.
+// later stored winning a tie; its first option as stored. Their
+// sessions, then the answers of each by primary key (the + keeps SQLite
+// from reading every about-you answer through answers_groups instead).
 func (c *digestCounter) regroup(ctx context.Context, tx *sql.Tx, pids []int64) (map[int64][]string, error) {
 	out := map[int64][]string{}
 	if len(pids) == 0 {
@@ -179,8 +181,8 @@ func (c *digestCounter) regroup(ctx context.Context, tx *sql.Tx, pids []int64) (
 	at := map[int64][]string{}
 	best := map[int64][]int64{}
 	rows, err := tx.QueryContext(ctx, `SELECT s.participant_id, a.question_id, a.answered_at, a.rowid, json_extract(a.choices, '$[0]')
-		FROM sessions s INDEXED BY sessions_participant JOIN answers a ON a.session_id = s.id
-		WHERE s.participant_id IN (SELECT value FROM json_each(?1)) AND a.flow_id = '`+demographicsFlow+`'
+		FROM sessions s INDEXED BY sessions_participant CROSS JOIN answers a ON a.session_id = s.id
+		WHERE s.participant_id IN (SELECT value FROM json_each(?1)) AND +a.flow_id = '`+demographicsFlow+`'
 			AND a.answered_at < ?2 AND s.started_at < ?2
 			AND a.skipped = 0 AND a.choices IS NOT NULL AND a.kind IN ('choice', 'multi', 'scale')
 			AND json_array_length(a.choices) > 0`, pidList(pids), c.hi[figures.WindowTotal])

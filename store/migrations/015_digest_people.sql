@@ -134,7 +134,10 @@ END;
 -- A participant's groups are worked out again, from their about-you
 -- answers, whenever one of those answers, or the session of one,
 -- changes: digest_regroup holds whom, for the trigger on it to do it
--- once, in one place.
+-- once, in one place. CROSS JOIN keeps the participant's sessions the
+-- outer loop, and the + on flow_id their answers read by session (the
+-- primary key): left to itself, SQLite would read every about-you answer
+-- (answers_groups) to find theirs.
 CREATE TABLE digest_regroup (participant_id INTEGER PRIMARY KEY) STRICT;
 CREATE TRIGGER digest_regroup_run AFTER INSERT ON digest_regroup
 BEGIN
@@ -144,8 +147,8 @@ BEGIN
         SELECT s.participant_id, a.question_id, CAST(json_extract(a.choices, '$[0]') AS TEXT) AS first_choice,
             a.answered_at, MAX(a.answered_at, s.started_at) AS valid_from,
             ROW_NUMBER() OVER (PARTITION BY a.question_id ORDER BY a.answered_at DESC, a.rowid DESC) AS n
-        FROM sessions s JOIN answers a ON a.session_id = s.id
-        WHERE s.participant_id = NEW.participant_id AND a.flow_id = 'about-you' AND a.skipped = 0
+        FROM sessions s CROSS JOIN answers a ON a.session_id = s.id
+        WHERE s.participant_id = NEW.participant_id AND +a.flow_id = 'about-you' AND a.skipped = 0
             AND a.choices IS NOT NULL AND a.kind IN ('choice', 'multi', 'scale')
             AND CASE WHEN json_valid(a.choices) THEN json_array_length(a.choices) > 0 END)
     WHERE n = 1;
