@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -267,4 +268,70 @@ func dpGroups(m map[string]*string) string {
 		parts = append(parts, k+"="+s)
 	}
 	return strings.Join(parts, ",")
+}
+
+// TestDigestPeopleThroughTheStore checks the kept state after the
+// store's own writes, the answer path's among them (SaveStep, SaveConsent,
+// DeleteSession, Withdraw), so that a change in how they write shows
+// here: about-you answered, changed, answered again in a second session,
+// consents changed, a session deleted, a participant withdrawn.
+func TestDigestPeopleThroughTheStore(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "people.db"), Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fv := FlowVersion{Hash: "aboutyou1", FlowID: "about-you", Source: []byte("id: about-you\nquestions: []\n")}
+	if err := db.SaveFlowVersion(ctx, fv); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var pids []int64
+	for i := range 6 {
+		p, err := db.EnsureParticipant(ctx, db.Pseudonym("discord", fmt.Sprint(900+i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pids = append(pids, p.ID)
+		if err := db.SaveConsent(ctx, p.ID, Consent{Version: "1", TakePart: true, Quotes: i%2 == 0, GivenAt: at}); err != nil {
+			t.Fatal(err)
+		}
+		for n, sid := range []string{fmt.Sprintf("ay%d", i), fmt.Sprintf("ay%d-again", i)} {
+			// The session's start is kept as the bot keeps it, so that only
+			// the answers' triggers work the groups out again.
+			start := at.Add(time.Duration(n*24) * time.Hour)
+			s := Session{ID: sid, ParticipantID: p.ID, FlowID: fv.FlowID, FlowVersion: fv.Hash, Status: StatusActive, State: []byte(`{}`), StartedAt: start}
+			for k, q := range []string{"gender", "ethnicity", "gender"} { // gender answered twice, the later kept
+				a := Answer{QuestionID: q, Kind: "choice", Choices: []string{[]string{"woman", "man", "white_british", "non_binary"}[(i+k+n)%4]},
+					AnsweredAt: at.Add(time.Duration(n*24+k) * time.Hour)}
+				if i == 3 && k == 1 {
+					a.Skipped, a.Choices = true, nil
+				}
+				s.UpdatedAt = a.AnsweredAt
+				if err := db.SaveStep(ctx, s, []Answer{a}, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if i == 1 && n == 0 {
+				break // one session only
+			}
+		}
+	}
+	dpCheck(t, db, "after the answers")
+	if err := db.SaveConsent(ctx, pids[2], Consent{Version: "2", TakePart: false}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveConsent(ctx, pids[4], Consent{Version: "2", TakePart: true, Quotes: true}); err != nil {
+		t.Fatal(err)
+	}
+	dpCheck(t, db, "after the consents")
+	if err := db.DeleteSession(ctx, "ay0-again"); err != nil {
+		t.Fatal(err)
+	}
+	dpCheck(t, db, "after a session deleted")
+	if err := db.Withdraw(ctx, pids[5]); err != nil {
+		t.Fatal(err)
+	}
+	dpCheck(t, db, "after a withdrawal")
 }
