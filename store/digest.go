@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -102,15 +103,23 @@ func (db *DB) quotes(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCo
 		return nil, 0, nil
 	}
 	quotable := map[figures.QuestionRef]bool{}
+	var ids []string
 	for _, r := range c.q.Quotable {
 		quotable[r] = true
+		ids = append(ids, r.QuestionID)
+	}
+	idList, err := json.Marshal(ids)
+	if err != nil {
+		return nil, 0, err
 	}
 	// Never the question index: it would fetch every answer ever given
-	// to each quotable question.
+	// to each quotable question. The question ids filter the rows before
+	// their texts are read.
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, question_id, flow_id, flow_version, text, key_version
 		FROM `+from+`
-		WHERE answered_at >= ? AND answered_at < ? AND skipped = 0 AND text IS NOT NULL`,
-		c.lo[figures.WindowPeriod], c.hi[figures.WindowPeriod])
+		WHERE answered_at >= ? AND answered_at < ? AND skipped = 0 AND question_id IN (SELECT value FROM json_each(?))
+			AND text IS NOT NULL`,
+		c.lo[figures.WindowPeriod], c.hi[figures.WindowPeriod], string(idList))
 	if err != nil {
 		return nil, 0, err
 	}

@@ -34,7 +34,7 @@ func (c *digestCounter) answerOf(q int, choices []byte) (int, error) {
 // as choices) to question q, given at at, if q is a demographic question
 // and the answer is their latest so far.
 func (c *digestCounter) groupAdd(pid int64, q int, at string, a int, choices []byte) {
-	if i := c.demo[q]; i >= 0 && len(c.answers[a]) > 0 {
+	if i := c.demo[q]; i >= 0 && len(c.answers[a]) > 0 && c.known == nil {
 		p := c.people[pid]
 		if at >= p.groupAt[i] {
 			p.groupAt[i] = at

@@ -80,8 +80,11 @@ func (c *digestCounter) questionVersions(ctx context.Context, tx *sql.Tx) ([]fig
 func (c *digestCounter) result() figures.Data {
 	var d figures.Data
 	for w, a := range []*figures.Activity{&d.Period, &d.Previous, &d.Total}[:c.windows()] {
+		if c.known != nil {
+			a.NewParticipants = c.known.newPeople[w]
+		}
 		for _, p := range c.people {
-			if c.in(figures.Window(w), p.created) {
+			if c.known == nil && c.in(figures.Window(w), p.created) {
 				a.NewParticipants++
 			}
 		}
@@ -128,18 +131,11 @@ func (c *digestCounter) result() figures.Data {
 	slices.SortFunc(d.Tallies, compareDigestTallies)
 	d.Trend = c.trendResult()
 
-	sizes := make([]int, len(comboGroups))
-	for _, p := range c.people {
-		if p.created < c.hi[figures.WindowTotal] {
-			sizes[p.combo]++
-		}
+	if c.known != nil {
+		d.GroupSizes = c.known.sizes
+	} else {
+		d.GroupSizes = c.groupSizes(comboGroups)
 	}
-	for i, n := range sizes {
-		if n > 0 {
-			d.GroupSizes = append(d.GroupSizes, figures.GroupSize{Groups: comboGroups[i], People: n})
-		}
-	}
-	slices.SortFunc(d.GroupSizes, func(a, b figures.GroupSize) int { return slices.Compare(a.Groups, b.Groups) })
 
 	for w := range c.setAnswers {
 		for i, set := range c.q.Sets {
@@ -150,6 +146,25 @@ func (c *digestCounter) result() figures.Data {
 		}
 	}
 	return d
+}
+
+// groupSizes counts the participants created before the end of the
+// period in each combination of groups.
+func (c *digestCounter) groupSizes(comboGroups [][]string) []figures.GroupSize {
+	var out []figures.GroupSize
+	sizes := make([]int, len(comboGroups))
+	for _, p := range c.people {
+		if p.created < c.hi[figures.WindowTotal] {
+			sizes[p.combo]++
+		}
+	}
+	for i, n := range sizes {
+		if n > 0 {
+			out = append(out, figures.GroupSize{Groups: comboGroups[i], People: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b figures.GroupSize) int { return slices.Compare(a.Groups, b.Groups) })
+	return out
 }
 
 // groupsOf returns a participant's demographic groups.

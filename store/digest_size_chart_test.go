@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -20,7 +21,8 @@ import (
 // BenchmarkDigestSize before and after issue 15: the median wall time of
 // the whole digest at each size. It runs only when
 // PEERVOICE_DIGEST_CHART names the SVG to write, with
-// PEERVOICE_DIGEST_CHART_BEFORE and _AFTER the two outputs.
+// PEERVOICE_DIGEST_CHART_BEFORE and _AFTER the two outputs, and
+// optionally _AFTER2 a third, the second step's.
 func TestDigestSizeChart(t *testing.T) {
 	out := os.Getenv("PEERVOICE_DIGEST_CHART")
 	if out == "" {
@@ -33,7 +35,11 @@ func TestDigestSizeChart(t *testing.T) {
 	p.Y.Min = 0
 	p.Add(plotter.NewGrid())
 	var lines []any
-	for _, run := range []struct{ name, env string }{{"before (full scan)", "PEERVOICE_DIGEST_CHART_BEFORE"}, {"after (windows read by index)", "PEERVOICE_DIGEST_CHART_AFTER"}} {
+	runs := []struct{ name, env string }{{"before (full scan)", "PEERVOICE_DIGEST_CHART_BEFORE"}, {"after (windows read by index)", "PEERVOICE_DIGEST_CHART_AFTER"}}
+	if os.Getenv("PEERVOICE_DIGEST_CHART_AFTER2") != "" {
+		runs = append(runs, struct{ name, env string }{"then (participants' state kept by triggers)", "PEERVOICE_DIGEST_CHART_AFTER2"})
+	}
+	for _, run := range runs {
 		ms, err := medians(os.Getenv(run.env))
 		if err != nil {
 			t.Fatalf("%s: %v", run.env, err)
@@ -67,24 +73,13 @@ var benchLine = regexp.MustCompile(`^BenchmarkDigestSize/answers=(\d+)/whole-\d+
 // medians returns the median whole-digest time in ms by size in a
 // benchmark output.
 func medians(path string) (map[int]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	all := map[int][]float64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		m := benchLine.FindStringSubmatch(sc.Text())
-		if m == nil {
-			continue
+	// Several files, separated by commas: the runs of one tree alternated
+	// with another's.
+	for _, path := range strings.Split(path, ",") {
+		if err := scanMedians(path, all); err != nil {
+			return nil, err
 		}
-		n, _ := strconv.Atoi(m[1])
-		ns, _ := strconv.ParseFloat(m[2], 64)
-		all[n] = append(all[n], ns/1e6)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
 	}
 	out := map[int]float64{}
 	for n, v := range all {
@@ -95,4 +90,25 @@ func medians(path string) (map[int]float64, error) {
 		return nil, fmt.Errorf("no BenchmarkDigestSize whole-digest lines in %s", path)
 	}
 	return out, nil
+}
+
+// scanMedians adds the whole-digest times in ms of a benchmark output to
+// all, by size.
+func scanMedians(path string, all map[int][]float64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		m := benchLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		ns, _ := strconv.ParseFloat(m[2], 64)
+		all[n] = append(all[n], ns/1e6)
+	}
+	return sc.Err()
 }

@@ -24,23 +24,60 @@ import (
 // digestWindows reads a PeriodOnly digest's figures in tx.
 func (db *DB) digestWindows(ctx context.Context, tx *sql.Tx, kr *keyReader, c *digestCounter) (figures.Data, error) {
 	since, until := c.span()
-	if err := c.loadPeople(ctx, tx, since); err != nil {
+	if c.maintainable() {
+		c.known = &digestKnown{part: map[int64]bool{}, projected: map[string][]string{}}
+	} else if err := c.loadPeople(ctx, tx, since); err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
 	}
 	end := c.hi[figures.WindowTotal]
-	if err := c.windowActivity(ctx, tx, since, until); err != nil {
+	acts, err := c.windowActivity(ctx, tx, since, until)
+	if err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: sessions: %w", err)
 	}
-	if err := c.windowSessions(ctx, tx, since, until); err != nil {
+	sessions, err := c.windowSessions(ctx, tx, since, until)
+	if err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: sessions: %w", err)
 	}
-	// The version only with choices: stream reads it only then, and every
-	// text column costs the driver a copy.
+	if c.known != nil {
+		// Only the windows' participants, unless the trend reads months
+		// before them.
+		seen := map[int64]bool{}
+		var pids []int64
+		for _, r := range acts {
+			if !seen[r.pid] {
+				seen[r.pid] = true
+				pids = append(pids, r.pid)
+			}
+		}
+		for _, r := range sessions {
+			if !seen[r.pid] {
+				seen[r.pid] = true
+				pids = append(pids, r.pid)
+			}
+		}
+		if err := c.loadKnown(ctx, tx, pids, c.trendBefore(since)); err != nil {
+			return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
+		}
+		if err := c.knownFigures(ctx, tx, since, until); err != nil {
+			return figures.Data{}, fmt.Errorf("digest data: participants: %w", err)
+		}
+	}
+	for _, r := range acts {
+		if c.people[r.pid] != nil {
+			c.countSession(r.flow, r.done, r.started, r.updated, r.expired)
+		}
+	}
+	c.keepSessions(sessions)
+	// No version: the loose scan of answered notes every version a
+	// question with tallies was answered on before the end, these
+	// answers' among them, and it is one text column less to copy. In
+	// the order stored among those given at the same time, as the full
+	// scan's: the index's own order.
 	rows, err := tx.QueryContext(ctx, `SELECT session_id, flow_id, question_id, answered_at,
-			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END,
-			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN flow_version END
+			CASE WHEN choices IS NOT NULL AND kind IN ('choice', 'multi', 'scale') THEN choices END, NULL
 		FROM answers INDEXED BY answers_answered
-		WHERE answered_at >= ? AND answered_at < ? AND answered_at < ? AND skipped = 0`, since, until, end)
+		WHERE answered_at >= ? AND answered_at < ? AND answered_at < ? AND skipped = 0
+		ORDER BY answered_at, rowid`, since, until, end)
 	if err != nil {
 		return figures.Data{}, fmt.Errorf("digest data: answers: %w", err)
 	}
@@ -134,73 +171,6 @@ func (c *digestCounter) loadPeople(ctx context.Context, tx *sql.Tx, since string
 // formatted time, and after "", the start.
 const earlier = "0"
 
-// digestSessionColumns are what countSession needs of a session.
-const digestSessionColumns = `id, participant_id, flow_id, status = 'done', started_at, updated_at, COALESCE(expired_at, '')`
-
-// windowActivity counts the sessions of participants taking part started
-// before the end of the period that were started, completed or closed
-// in the windows: the only ones countSession counts there.
-func (c *digestCounter) windowActivity(ctx context.Context, tx *sql.Tx, since, until string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+digestSessionColumns+` FROM sessions INDEXED BY sessions_started
-			WHERE started_at >= ?1 AND started_at < ?2 AND started_at < ?3
-		UNION SELECT `+digestSessionColumns+` FROM sessions INDEXED BY sessions_completed
-			WHERE status = 'done' AND updated_at >= ?1 AND updated_at < ?2 AND started_at < ?3
-		UNION SELECT `+digestSessionColumns+` FROM sessions INDEXED BY sessions_expired
-			WHERE expired_at >= ?1 AND expired_at < ?2 AND started_at < ?3`, since, until, c.hi[figures.WindowTotal])
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var id, flow, started, updated, expired sql.RawBytes
-	var pid int64
-	var done bool
-	for rows.Next() {
-		if err := rows.Scan(&id, &pid, &flow, &done, &started, &updated, &expired); err != nil {
-			return err
-		}
-		if c.people[pid] != nil {
-			c.countSession(string(flow), done, string(started), string(updated), string(expired))
-		}
-	}
-	return rows.Err()
-}
-
-// windowSessions reads the sessions of the answers given in the windows,
-// of participants taking part, started before the end of the period,
-// each with whether its participant has several sessions of its flow
-// started by then (the full scan counts them all to know).
-func (c *digestCounter) windowSessions(ctx context.Context, tx *sql.Tx, since, until string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.participant_id, s.flow_id,
-			(SELECT COUNT(*) FROM sessions o INDEXED BY sessions_flow_started
-				WHERE o.participant_id = s.participant_id AND o.flow_id = s.flow_id AND o.started_at < ?3)
-		FROM sessions s INDEXED BY sessions_owner
-		WHERE s.id IN (SELECT session_id FROM answers INDEXED BY answers_answered WHERE answered_at >= ?1 AND answered_at < ?2)
-			AND s.started_at < ?3`, since, until, c.hi[figures.WindowTotal])
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	flowOf := map[string]int32{}
-	var id, flow sql.RawBytes
-	var pid int64
-	var n int
-	for rows.Next() {
-		if err := rows.Scan(&id, &pid, &flow, &n); err != nil {
-			return err
-		}
-		if c.people[pid] == nil {
-			continue
-		}
-		f, ok := flowOf[string(flow)]
-		if !ok {
-			f = int32(len(flowOf))
-			flowOf[string(flow)] = f
-		}
-		c.sessions[string(id)] = digestSession{pid: pid, flow: f, several: n > 1}
-	}
-	return rows.Err()
-}
-
 // answersBefore counts the choice answers given before the windows that
 // the windows' figures depend on: every answer to a demographic question
 // (a participant's group is their latest before the end of the period)
@@ -216,7 +186,7 @@ func (c *digestCounter) answersBefore(ctx context.Context, tx *sql.Tx, since str
 	for q, r := range c.refs {
 		from := ""
 		switch {
-		case c.demo[q] >= 0:
+		case c.demo[q] >= 0 && c.known == nil: // the groups, unless known
 		case c.trendQ[q] && len(c.trendLo) > 0:
 			from = trendFrom
 		default:
@@ -258,7 +228,7 @@ func (c *digestCounter) questionBefore(ctx context.Context, tx *sql.Tx, q int, r
 			return err
 		}
 		if c.people[pid] == nil {
-			continue
+			continue // every one taking part is loaded for the trend
 		}
 		a, err := c.answerOf(q, choices)
 		if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -102,18 +103,77 @@ func dgMutate(t *testing.T, db *DB, rng *rand.Rand, end time.Time, weeks int, bo
 				SELECT id, participant_id, 'n', 'sent', ?1, ?1, ?1 FROM sessions WHERE rowid = ?2`, sent, sid)
 		}
 	}
+	dgMutateLater(t, db, rng, end, bounds, exec, ids)
 	// Consents changed: some stop taking part, some come back, quotes
 	// allowed or not.
 	for _, pid := range pids {
 		if rng.IntN(100) < 25 {
+			given := at()
+			if rng.IntN(4) == 0 {
+				given = formatTime(end.Add(time.Duration(rng.IntN(240)) * time.Hour)) // after every period's end
+			}
 			exec(`INSERT INTO consents (participant_id, version, take_part, quotes, given_at) VALUES (?, '2', ?, ?, ?)`,
-				pid, rng.IntN(100) < 70, rng.IntN(2), at())
+				pid, rng.IntN(100) < 70, rng.IntN(2), given)
 		}
 	}
 	// Some withdraw: every row of theirs goes.
 	for _, pid := range pids {
 		if rng.IntN(100) < 6 {
 			if err := db.Withdraw(ctx, pid); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// dgMutateLater changes what migration 015's state keeps the ways a
+// digest must undo for a period that ended before: about-you answered
+// again in a second session (after the end of the data, on a period's
+// bound, or at the same time as the first answers, with other options
+// chosen), participants stored later than their answers, sessions
+// deleted.
+func dgMutateLater(t *testing.T, db *DB, rng *rand.Rand, end time.Time, bounds []string,
+	exec func(string, ...any), ids func(string, ...any) []int64) {
+	t.Helper()
+	later := func() string { return formatTime(end.Add(time.Duration(rng.IntN(240)) * time.Hour)) }
+	for _, rowid := range ids(`SELECT rowid FROM sessions WHERE flow_id = 'about-you' ORDER BY rowid`) {
+		if rng.IntN(100) >= 35 {
+			continue
+		}
+		started, same := later(), 0
+		switch rng.IntN(4) {
+		case 0:
+			started = bounds[rng.IntN(len(bounds))]
+		case 1:
+			same = 1 // each answer at the time of the first
+		}
+		id := fmt.Sprintf("again-%d", rowid)
+		exec(`INSERT INTO sessions (id, participant_id, flow_id, flow_version, status, state, key_version, started_at, updated_at, wave)
+			SELECT ?1, participant_id, flow_id, flow_version, 'done', state, key_version, ?2, ?2,
+				(SELECT MAX(o.wave) + 1 FROM sessions o WHERE o.participant_id = s.participant_id AND o.flow_id = s.flow_id)
+			FROM sessions s WHERE rowid = ?3`, id, started, rowid)
+		exec(`INSERT INTO answers (session_id, question_id, flow_id, flow_version, kind, choices, text, number, skipped, key_version, answered_at)
+			SELECT ?1, question_id, flow_id, flow_version, kind,
+				COALESCE((SELECT b.choices FROM answers b WHERE b.flow_id = a.flow_id AND b.question_id = a.question_id
+					ORDER BY (b.rowid * ?4) % 1009 LIMIT 1), choices),
+				NULL, number, skipped, key_version, CASE WHEN ?3 THEN answered_at ELSE ?2 END
+			FROM answers a WHERE session_id = (SELECT id FROM sessions WHERE rowid = ?5)`, id, started, same, 1+rng.IntN(1000), rowid)
+	}
+	for _, pid := range ids(`SELECT id FROM participants`) {
+		switch r := rng.IntN(100); {
+		case r < 4:
+			exec(`UPDATE participants SET created_at = ? WHERE id = ?`, later(), pid)
+		case r < 8:
+			exec(`UPDATE participants SET created_at = ? WHERE id = ?`, bounds[rng.IntN(len(bounds))], pid)
+		}
+	}
+	for _, rowid := range ids(`SELECT rowid FROM sessions`) {
+		if rng.IntN(100) < 3 {
+			var id string
+			if err := db.wr.QueryRow(`SELECT id FROM sessions WHERE rowid = ?`, rowid).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.DeleteSession(context.Background(), id); err != nil {
 				t.Fatal(err)
 			}
 		}

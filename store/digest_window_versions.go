@@ -201,7 +201,10 @@ func (l *looseScan) check(ctx context.Context, r figures.QuestionRef, key string
 		if err := rows.Scan(&rowid, &at, &pid, &flow); err != nil {
 			return false, false, err
 		}
-		if l.c.people[pid] == nil {
+		if ok, err := l.c.takesPart(ctx, l.tx, pid); err != nil || !ok {
+			if err != nil {
+				return false, false, err
+			}
 			continue
 		}
 		counted = true
