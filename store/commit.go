@@ -25,7 +25,13 @@ type stepReq struct {
 	s       Session
 	answers []Answer
 	cleared []string
-	done    chan error
+	// rev, when set, makes the step conditional (SaveStepIf): open asks
+	// that the session still be the participant's open one, and wrote
+	// receives the row as written.
+	rev   *StepRev
+	open  bool
+	wrote StepRev
+	done  chan error
 }
 
 func (db *DB) startCommitter() {
@@ -99,14 +105,14 @@ func (db *DB) commitBatch(batch []*stepReq) {
 	errs := make([]error, len(batch))
 	for i, r := range batch {
 		if len(batch) == 1 {
-			errs[i] = db.saveStep(ctx, tx, kr, r.s, r.answers, r.cleared)
+			errs[i] = db.saveReq(ctx, tx, kr, r)
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT step`); err != nil {
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		if errs[i] = db.saveStep(ctx, tx, kr, r.s, r.answers, r.cleared); errs[i] != nil {
+		if errs[i] = db.saveReq(ctx, tx, kr, r); errs[i] != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO step`); err != nil {
 				fail(fmt.Errorf("roll back a failed step: %w", err))
 				return
