@@ -47,6 +47,9 @@ func (db *DB) stopCommitter() {
 	}
 	db.stopOnce.Do(func() { close(db.quit) })
 	<-db.stopped
+	// Wait for a step committing itself (enqueue) to finish.
+	db.committing.Lock()
+	db.committing.Unlock()
 }
 
 func (db *DB) commitLoop() {
@@ -58,24 +61,44 @@ func (db *DB) commitLoop() {
 		case <-db.quit:
 			return
 		}
-		batch := []*stepReq{first}
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-db.steps:
-				batch = append(batch, r)
-			default:
-				break more
-			}
-		}
-		db.commitBatch(batch)
+		db.committing.Lock()
+		db.commitBatch(db.gather(first))
+		db.committing.Unlock()
 	}
 }
 
-// enqueue hands a prepared step to the committer and waits until it is
-// committed or has failed.
+// gather returns first with the steps already waiting, up to maxBatch.
+func (db *DB) gather(first *stepReq) []*stepReq {
+	batch := []*stepReq{first}
+	for len(batch) < maxBatch {
+		select {
+		case r := <-db.steps:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// enqueue commits a prepared step and waits until it is committed or has
+// failed. When no batch is being committed it commits the step itself,
+// with any already waiting: handing a lone step to the committer and
+// back cost two goroutine wake-ups, a tenth of an answer's CPU time.
+// Otherwise it hands the step to the committer, which takes it with the
+// next batch.
 func (db *DB) enqueue(ctx context.Context, r *stepReq) error {
 	r.done = make(chan error, 1)
+	select {
+	case <-db.quit:
+		return errClosed
+	default:
+	}
+	if db.committing.TryLock() {
+		db.commitBatch(db.gather(r))
+		db.committing.Unlock()
+		return <-r.done
+	}
 	select {
 	case db.steps <- r:
 	case <-db.quit:
