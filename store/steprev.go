@@ -77,19 +77,18 @@ func (db *DB) saveReq(ctx context.Context, tx *sql.Tx, kr *keyReader, r *stepReq
 		return db.saveStep(ctx, tx, kr, r.s, r.answers, r.cleared)
 	}
 	s := r.s
-	if err := checkRev(ctx, tx, *r.rev, r.open); err != nil {
-		return err
-	}
-	// The row is there, so is its participant (a foreign key): a missing
-	// key is damage, as in saveStep.
 	dk, err := kr.key(ctx, s.ParticipantID)
 	if err != nil {
 		return err
 	}
 	if dk == nil {
+		if err := participantExists(ctx, tx, s.ParticipantID); err != nil {
+			// Withdrawn since: their session went with them.
+			return fmt.Errorf("session %q: %w", s.ID, ErrChanged)
+		}
 		return fmt.Errorf("participant %d has no readable data key (%w): their answers cannot be encrypted; restore the database from a backup", s.ParticipantID, ErrDecrypt)
 	}
-	sealed, err := updateSessionIf(ctx, tx, dk, s, r.rev.status)
+	sealed, err := updateSessionIf(ctx, tx, dk, s, *r.rev, r.open)
 	if err != nil {
 		return explainReference(ctx, tx, err, s.ParticipantID, s.FlowID, s.FlowVersion)
 	}
@@ -100,58 +99,38 @@ func (db *DB) saveReq(ctx context.Context, tx *sql.Tx, kr *keyReader, r *stepReq
 	return nil
 }
 
-// checkRev returns ErrChanged unless the session row, the latest consent
-// and (with open) the open session are as rev took them. One statement:
-// three indexed lookups on the writer's warm pages. Parameters are +?:
-// see unplanned (opensession.go).
-func checkRev(ctx context.Context, tx *sql.Tx, rev StepRev, open bool) error {
-	var same sql.NullBool
-	var consent int64
-	var openID sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT status = +? AND state = +? FROM sessions WHERE id = +? AND participant_id = +?),
-			COALESCE((SELECT id FROM consents WHERE participant_id = +? ORDER BY id DESC LIMIT 1), 0),
-			(SELECT id FROM sessions `+openSessionWhere+`)`,
-		rev.status, rev.sealed, rev.session, rev.participant, rev.participant, rev.participant).Scan(&same, &consent, &openID)
-	if err != nil {
-		return fmt.Errorf("check session %q: %w", rev.session, err)
-	}
-	switch {
-	case !same.Valid || !same.Bool:
-		return fmt.Errorf("session %q: %w", rev.session, ErrChanged)
-	case consent != rev.consent:
-		return fmt.Errorf("session %q: the participant's consent: %w", rev.session, ErrChanged)
-	case open && (!openID.Valid || openID.String != rev.session):
-		return fmt.Errorf("session %q is no longer the one under way: %w", rev.session, ErrChanged)
-	}
-	return nil
-}
-
-// updateSessionIf saves the state of a session checkRev found stored
-// with status was, and returns the state as sealed. As upsertSession, it
-// names the status only when the step changes it, so a step that keeps
-// it leaves sessions_open alone.
-func updateSessionIf(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session, was string) ([]byte, error) {
+// updateSessionIf saves the state of session s, and returns it as
+// sealed, if the row, the latest consent and (with open) the open session
+// are as rev took them; else it writes nothing and returns ErrChanged.
+// The check is the UPDATE's own WHERE: on the writer's warm pages, the
+// row found by its key, the consent and the open session by their
+// indexes (both subqueries are uncorrelated, so SQLite evaluates them
+// once, before it changes the row). As upsertSession, it names the
+// status only when the step changes it, so a step that keeps it leaves
+// sessions_open alone. Parameters are +?: see unplanned (opensession.go).
+func updateSessionIf(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session, rev StepRev, open bool) ([]byte, error) {
 	sealed := seal(dk, stateAD(s.ID), s.State)
-	var res sql.Result
-	var err error
-	if s.Status == was {
-		res, err = tx.ExecContext(ctx, `UPDATE sessions SET flow_version = ?, state = ?, key_version = ?, updated_at = ?
-			WHERE id = +? AND participant_id = +? AND flow_id = +? AND status = +?`,
-			s.FlowVersion, sealed, keyVersion, formatTime(s.UpdatedAt), s.ID, s.ParticipantID, s.FlowID, was)
-	} else {
-		res, err = tx.ExecContext(ctx, `UPDATE sessions SET flow_version = ?, status = ?, state = ?, key_version = ?, updated_at = ?
-			WHERE id = +? AND participant_id = +? AND flow_id = +? AND status = +?`,
-			s.FlowVersion, s.Status, sealed, keyVersion, formatTime(s.UpdatedAt), s.ID, s.ParticipantID, s.FlowID, was)
+	set := `flow_version = ?, state = ?, key_version = ?, updated_at = ?`
+	args := []any{s.FlowVersion, sealed, keyVersion, formatTime(s.UpdatedAt)}
+	if s.Status != rev.status {
+		set += `, status = ?`
+		args = append(args, s.Status)
 	}
+	where := `id = +? AND participant_id = +? AND flow_id = +? AND status = +? AND state = +?
+		AND COALESCE((SELECT id FROM consents WHERE participant_id = +? ORDER BY id DESC LIMIT 1), 0) = +?`
+	args = append(args, rev.session, rev.participant, s.FlowID, rev.status, rev.sealed, rev.participant, rev.consent)
+	if open {
+		where += ` AND id = (SELECT id FROM sessions ` + openSessionWhere + `)`
+		args = append(args, rev.participant)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE sessions SET `+set+` WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return nil, err
 	} else if n != 1 {
-		// checkRev found it; only another flow's id can miss it.
-		return nil, fmt.Errorf("session %q is stored for another flow; a session's flow never changes", s.ID)
+		return nil, fmt.Errorf("session %q: %w", s.ID, ErrChanged)
 	}
 	return sealed, nil
 }
