@@ -178,8 +178,12 @@ func TestCacheDroppedOnWithdrawal(t *testing.T) {
 	alice := participant.User{Platform: "discord", ID: "723456789012345678"}
 	for _, step := range []func() (participant.Reply, error){
 		func() (participant.Reply, error) { return w.svc.Begin(ctx, alice, "recovery", "") },
-		func() (participant.Reply, error) { return w.svc.Input(ctx, alice, participant.Step{Input: flows.Typed("1")}) },
-		func() (participant.Reply, error) { return w.svc.Input(ctx, alice, participant.Step{Input: flows.Typed("1")}) },
+		func() (participant.Reply, error) {
+			return w.svc.Input(ctx, alice, participant.Step{Input: flows.Typed("1")})
+		},
+		func() (participant.Reply, error) {
+			return w.svc.Input(ctx, alice, participant.Step{Input: flows.Typed("1")})
+		},
 		func() (participant.Reply, error) {
 			return w.svc.Input(ctx, alice, participant.Step{Input: flows.Typed("My words")})
 		},
@@ -217,8 +221,12 @@ func TestCacheConcurrent(t *testing.T) {
 	for _, u := range users {
 		for _, step := range []func() (participant.Reply, error){
 			func() (participant.Reply, error) { return w.svc.Begin(ctx, u, "recovery", "") },
-			func() (participant.Reply, error) { return w.svc.Input(ctx, u, participant.Step{Input: flows.Typed("1")}) },
-			func() (participant.Reply, error) { return w.svc.Input(ctx, u, participant.Step{Input: flows.Typed("1")}) },
+			func() (participant.Reply, error) {
+				return w.svc.Input(ctx, u, participant.Step{Input: flows.Typed("1")})
+			},
+			func() (participant.Reply, error) {
+				return w.svc.Input(ctx, u, participant.Step{Input: flows.Typed("1")})
+			},
 		} {
 			if _, err := step(); err != nil {
 				t.Fatal(err)
