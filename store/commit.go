@@ -89,12 +89,18 @@ func (db *DB) gather(first *stepReq) []*stepReq {
 // next batch.
 func (db *DB) enqueue(ctx context.Context, r *stepReq) error {
 	r.done = make(chan error, 1)
-	select {
-	case <-db.quit:
-		return errClosed
-	default:
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if db.committing.TryLock() {
+		select {
+		case <-db.quit:
+			// Closed, or closing: Close waits for the committing lock,
+			// then closes the connections.
+			db.committing.Unlock()
+			return errClosed
+		default:
+		}
 		db.commitBatch(db.gather(r))
 		db.committing.Unlock()
 		return <-r.done
