@@ -30,9 +30,9 @@ import (
 // acknowledged on stale state, and nothing is saved for a withdrawn
 // participant.
 //
-// Only the plain case is taken from the cache: an answer that the engine
-// takes and that saves the session, still under way, of a flow (not the
-// consent flow). Anything else (a stale button, a session idle past
+// Only the plain case is taken from the cache: an answer the engine
+// takes, to a flow's session under way (not the consent flow's); it is
+// kept again only if the session is still under way after it. Anything else (a stale button, a session idle past
 // ExpireAfter, a finished one, the engine refusing the input) is handled
 // afresh, as are help and every other method: they drop the entry first
 // (Service.lock).
@@ -41,8 +41,9 @@ import (
 // an answer holds in memory while it is handled, and the stored row's
 // sealed state to compare: no more of a participant's words than their
 // session already carries. A withdrawal in this process drops the entry
-// (Service.Withdraw and decide take the lock, which drops it), and there
-// are at most maxSteps entries.
+// (Service.Withdraw takes the lock, which drops it; a "no" to consent is
+// decided inside Input, which has taken the entry out), and there are at
+// most maxSteps entries. An entry is never written anywhere.
 
 // maxSteps bounds the entries kept: a few kilobytes each.
 const maxSteps = 4096
