@@ -32,35 +32,38 @@ var errStale = errors.New("participant: not a session of this participant")
 
 // find returns the participant with pseudonym pseud and the session
 // their step goes to: sessionID if named (errStale if it is not theirs),
-// else their session under way (current). It returns ErrNoSession when
-// PeerVoice has never seen them or they have no flow under way; other
-// errors are wrapped with "input".
-func (s *Service) find(ctx context.Context, pseud, sessionID string) (store.Participant, store.Session, error) {
+// else their session under way (current), with the StepRev of the
+// session as ReadStep read it (zero when it was not read so). It returns
+// ErrNoSession when PeerVoice has never seen them or they have no flow
+// under way; other errors are wrapped with "input".
+func (s *Service) find(ctx context.Context, pseud, sessionID string) (store.Participant, store.Session, store.StepRev, error) {
+	var none store.StepRev
 	sr, ok := s.st.(stepReader)
 	if !ok {
-		return s.findEach(ctx, pseud, sessionID)
+		p, rec, err := s.findEach(ctx, pseud, sessionID)
+		return p, rec, none, err
 	}
 	got, err := sr.ReadStep(ctx, pseud, sessionID)
 	p := got.Participant
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return store.Participant{}, store.Session{}, ErrNoSession
+		return store.Participant{}, store.Session{}, none, ErrNoSession
 	case err != nil:
-		return store.Participant{}, store.Session{}, fmt.Errorf("input: %w", err)
+		return store.Participant{}, store.Session{}, none, fmt.Errorf("input: %w", err)
 	case sessionID != "" && !got.Found:
-		return p, store.Session{}, errStale
+		return p, store.Session{}, none, errStale
 	case sessionID != "":
-		return p, got.Session, nil
+		return p, got.Session, got.Rev, nil
 	case !got.Found:
-		return p, store.Session{}, ErrNoSession
+		return p, store.Session{}, none, ErrNoSession
 	case !s.idle(got.Session):
-		return p, got.Session, nil
+		return p, got.Session, got.Rev, nil
 	}
 	// Their latest session is idle past ExpireAfter, and so is every
 	// older one: currentAll closes them as partial responses, as it
 	// always has.
 	rec, err := s.currentAll(ctx, p.ID)
-	return p, rec, s.inputErr(err)
+	return p, rec, none, s.inputErr(err)
 }
 
 // findEach is find for a store without ReadStep: one read for the

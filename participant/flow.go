@@ -145,13 +145,21 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 		reply.Signpost = s.crisis(step.Lang)
 	}
 	pseud := s.st.Pseudonym(u.Platform, u.ID)
-	defer s.lock(pseud)()
+	// Not s.lock: Input takes the participant's cached session itself
+	// (stepcache.go), and keeps it only after a step saved from it.
+	defer s.locks.Lock(pseud)()
+	e, hit := s.steps.take(pseud)
 	if help {
 		// Help always works, in the language of the flow under way.
 		p, err := s.st.FindParticipant(ctx, pseud)
 		return Reply{Signpost: s.HelpIn(s.langNow(ctx, p, err, step.Lang))}, nil
 	}
-	p, rec, err := s.find(ctx, pseud, step.SessionID)
+	if hit && (step.SessionID == "" || step.SessionID == e.rec.ID) {
+		if out, done, err := s.inputCached(ctx, e, pseud, step, crisis); done {
+			return out, err
+		}
+	}
+	p, rec, rev, err := s.find(ctx, pseud, step.SessionID)
 	if errors.Is(err, errStale) {
 		reply.Stale = true
 		return reply, nil
@@ -198,7 +206,7 @@ func (s *Service) Input(ctx context.Context, u User, step Step) (Reply, error) {
 	if f == s.consent && ns.Status == flows.Done {
 		return s.decide(ctx, p, r, outs, reply)
 	}
-	saved, err := s.save(ctx, p, f, r, outs)
+	saved, err := s.saveRead(ctx, f, r, outs, &readAs{pseud: pseud, p: p, rec: rec, rev: rev, open: step.SessionID == ""})
 	saved.Signpost = reply.Signpost
 	return saved, err
 }
@@ -211,6 +219,12 @@ func (s *Service) Pause(ctx context.Context, u User) (Reply, error) {
 // save persists a step: the session state and its answers in one
 // transaction, so every answer acknowledged is on disk with the state.
 func (s *Service) save(ctx context.Context, p store.Participant, f *flows.Flow, r record, outs []flows.Output) (Reply, error) {
+	return s.saveRead(ctx, f, r, outs, &readAs{p: p})
+}
+
+// saveRead is save for a session read as how says: see writeStep.
+func (s *Service) saveRead(ctx context.Context, f *flows.Flow, r record, outs []flows.Output, how *readAs) (Reply, error) {
+	p := how.p
 	if err := s.saveVersion(ctx, f); err != nil {
 		return Reply{}, err
 	}
@@ -225,7 +239,6 @@ func (s *Service) save(ctx context.Context, p store.Participant, f *flows.Flow, 
 	}
 	var answers []store.Answer
 	var cleared []string
-	s.reportWhen(f, outs)
 	if f != s.consent {
 		for _, o := range outs {
 			switch o := o.(type) {
@@ -240,7 +253,7 @@ func (s *Service) save(ctx context.Context, p store.Participant, f *flows.Flow, 
 			}
 		}
 	}
-	if err := s.st.SaveStep(ctx, rec, answers, cleared); err != nil {
+	if err := s.writeStep(ctx, f, rec, answers, cleared, how, outs); err != nil {
 		return Reply{}, fmt.Errorf("save answer: %w", err)
 	}
 	return Reply{Outputs: outs, Flow: f, Session: r.Session}, nil

@@ -108,6 +108,7 @@ type Service struct {
 	saved    map[string]bool        // flow versions known to be stored
 
 	locks keylock.Locks // per participant, so a double click is applied once
+	steps stepCache     // each participant's session as last saved here (stepcache.go)
 }
 
 // New returns a Service over st.
@@ -234,7 +235,14 @@ func (r record) lang(fallback string) string {
 	return fallback
 }
 
-func (s *Service) lock(pseudonym string) func() { return s.locks.Lock(pseudonym) }
+// lock takes the participant's lock and drops their cached session
+// (stepcache.go): whatever the caller does next is not an answer the
+// cache can stand for.
+func (s *Service) lock(pseudonym string) func() {
+	unlock := s.locks.Lock(pseudonym)
+	s.steps.forget(pseudonym)
+	return unlock
+}
 
 func randomID() string {
 	var b [12]byte

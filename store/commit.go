@@ -25,7 +25,13 @@ type stepReq struct {
 	s       Session
 	answers []Answer
 	cleared []string
-	done    chan error
+	// rev, when set, makes the step conditional (SaveStepIf): open asks
+	// that the session still be the participant's open one, and wrote
+	// receives the row as written.
+	rev   *StepRev
+	open  bool
+	wrote StepRev
+	done  chan error
 }
 
 func (db *DB) startCommitter() {
@@ -41,6 +47,9 @@ func (db *DB) stopCommitter() {
 	}
 	db.stopOnce.Do(func() { close(db.quit) })
 	<-db.stopped
+	// Wait for a step committing itself (enqueue) to finish.
+	db.committing.Lock()
+	db.committing.Unlock()
 }
 
 func (db *DB) commitLoop() {
@@ -52,24 +61,50 @@ func (db *DB) commitLoop() {
 		case <-db.quit:
 			return
 		}
-		batch := []*stepReq{first}
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-db.steps:
-				batch = append(batch, r)
-			default:
-				break more
-			}
-		}
-		db.commitBatch(batch)
+		db.committing.Lock()
+		db.commitBatch(db.gather(first))
+		db.committing.Unlock()
 	}
 }
 
-// enqueue hands a prepared step to the committer and waits until it is
-// committed or has failed.
+// gather returns first with the steps already waiting, up to maxBatch.
+func (db *DB) gather(first *stepReq) []*stepReq {
+	batch := []*stepReq{first}
+	for len(batch) < maxBatch {
+		select {
+		case r := <-db.steps:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// enqueue commits a prepared step and waits until it is committed or has
+// failed. When no batch is being committed it commits the step itself,
+// with any already waiting: handing a lone step to the committer and
+// back cost two goroutine wake-ups, a tenth of an answer's CPU time.
+// Otherwise it hands the step to the committer, which takes it with the
+// next batch.
 func (db *DB) enqueue(ctx context.Context, r *stepReq) error {
 	r.done = make(chan error, 1)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if db.committing.TryLock() {
+		select {
+		case <-db.quit:
+			// Closed, or closing: Close waits for the committing lock,
+			// then closes the connections.
+			db.committing.Unlock()
+			return errClosed
+		default:
+		}
+		db.commitBatch(db.gather(r))
+		db.committing.Unlock()
+		return <-r.done
+	}
 	select {
 	case db.steps <- r:
 	case <-db.quit:
@@ -99,14 +134,14 @@ func (db *DB) commitBatch(batch []*stepReq) {
 	errs := make([]error, len(batch))
 	for i, r := range batch {
 		if len(batch) == 1 {
-			errs[i] = db.saveStep(ctx, tx, kr, r.s, r.answers, r.cleared)
+			errs[i] = db.saveReq(ctx, tx, kr, r)
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT step`); err != nil {
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		if errs[i] = db.saveStep(ctx, tx, kr, r.s, r.answers, r.cleared); errs[i] != nil {
+		if errs[i] = db.saveReq(ctx, tx, kr, r); errs[i] != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO step`); err != nil {
 				fail(fmt.Errorf("roll back a failed step: %w", err))
 				return

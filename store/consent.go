@@ -52,20 +52,22 @@ func insertConsent(ctx context.Context, tx *sql.Tx, participantID int64, c Conse
 }
 
 // latestConsent returns the participant's most recently saved consent, or
-// nil if none.
-func latestConsent(ctx context.Context, tx rowQuerier, participantID int64) (*Consent, error) {
+// nil if none, and its row id (0 if none), which StepRev keeps to tell
+// whether it is still the latest.
+func latestConsent(ctx context.Context, tx rowQuerier, participantID int64) (*Consent, int64, error) {
 	var c Consent
+	var id int64
 	var given string
 	// +?: read on every answer (ReadStep); see unplanned (opensession.go).
-	err := tx.QueryRowContext(ctx, `SELECT version, take_part, quotes, given_at FROM consents
-		WHERE participant_id = +? ORDER BY id DESC LIMIT 1`, participantID).Scan(&c.Version, &c.TakePart, &c.Quotes, &given)
+	err := tx.QueryRowContext(ctx, `SELECT id, version, take_part, quotes, given_at FROM consents
+		WHERE participant_id = +? ORDER BY id DESC LIMIT 1`, participantID).Scan(&id, &c.Version, &c.TakePart, &c.Quotes, &given)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, 0, nil
 	} else if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if c.GivenAt, err = parseTime(given); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return &c, nil
+	return &c, id, nil
 }

@@ -29,6 +29,9 @@ type StepRead struct {
 	// reports whether there is one.
 	Session Session
 	Found   bool
+	// Rev is the session row and the latest consent as read, for
+	// SaveStepIf; zero when no session was found.
+	Rev StepRev
 }
 
 // openSessionWhere selects a participant's latest unfinished session
@@ -72,21 +75,24 @@ func (db *DB) ReadStep(ctx context.Context, pseudonym, sessionID string) (out St
 	}
 	defer endRead(ctx, conn)
 	kr := db.keyReader() // before the first read: see keyReader
-	if out.Participant, err = findParticipant(ctx, conn, pseudonym); err != nil {
+	var consent int64
+	if out.Participant, consent, err = findParticipantConsent(ctx, conn, pseudonym); err != nil {
 		return StepRead{}, fmt.Errorf("read step: %w", err)
 	}
 	pid := out.Participant.ID
 	var ss []Session
+	var sealed []byte
 	if sessionID != "" {
-		ss, err = db.findSessionsWith(ctx, conn, kr, false, `WHERE id = +? AND participant_id = +?`, sessionID, pid)
+		ss, err = db.findSessionsWith(ctx, conn, kr, false, &sealed, `WHERE id = +? AND participant_id = +?`, sessionID, pid)
 	} else {
-		ss, err = db.findSessionsWith(ctx, conn, kr, true, openSessionWhere, pid)
+		ss, err = db.findSessionsWith(ctx, conn, kr, true, &sealed, openSessionWhere, pid)
 	}
 	if err != nil {
 		return StepRead{}, fmt.Errorf("read step of participant %d: %w", pid, err)
 	}
 	if len(ss) > 0 {
 		out.Session, out.Found = ss[0], true
+		out.Rev = StepRev{session: ss[0].ID, participant: pid, status: ss[0].Status, sealed: sealed, consent: consent}
 	}
 	return out, nil
 }

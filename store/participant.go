@@ -122,22 +122,30 @@ func insertParticipant(ctx context.Context, tx *sql.Tx, pseudonym string, now ti
 
 // findParticipant loads a participant and its latest consent.
 func findParticipant(ctx context.Context, tx rowQuerier, pseudonym string) (Participant, error) {
+	p, _, err := findParticipantConsent(ctx, tx, pseudonym)
+	return p, err
+}
+
+// findParticipantConsent is findParticipant that also returns the row id
+// of their latest consent (0 if none), for ReadStep's StepRev.
+func findParticipantConsent(ctx context.Context, tx rowQuerier, pseudonym string) (Participant, int64, error) {
 	var p Participant
 	var created string
 	err := tx.QueryRowContext(ctx, `SELECT id, pseudonym, created_at FROM participants WHERE pseudonym = ?`,
 		pseudonym).Scan(&p.ID, &p.Pseudonym, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Participant{}, ErrNotFound
+		return Participant{}, 0, ErrNotFound
 	} else if err != nil {
-		return Participant{}, err
+		return Participant{}, 0, err
 	}
 	if p.CreatedAt, err = parseTime(created); err != nil {
-		return Participant{}, err
+		return Participant{}, 0, err
 	}
-	if p.Consent, err = latestConsent(ctx, tx, p.ID); err != nil {
-		return Participant{}, err
+	var consent int64
+	if p.Consent, consent, err = latestConsent(ctx, tx, p.ID); err != nil {
+		return Participant{}, 0, err
 	}
-	return p, nil
+	return p, consent, nil
 }
 
 // participantExists returns ErrNotFound, wrapped with the id, unless the

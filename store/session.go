@@ -207,6 +207,12 @@ func (db *DB) saveStep(ctx context.Context, tx *sql.Tx, kr *keyReader, s Session
 	if err := upsertSession(ctx, tx, dk, s); err != nil {
 		return explainReference(ctx, tx, err, s.ParticipantID, s.FlowID, s.FlowVersion)
 	}
+	return writeAnswers(ctx, tx, dk, s, answers, cleared)
+}
+
+// writeAnswers deletes the cleared answers of session s, then upserts
+// answers, sealed with dk: the rest of a step once its session is saved.
+func writeAnswers(ctx context.Context, tx *sql.Tx, dk cipher.AEAD, s Session, answers []Answer, cleared []string) error {
 	for _, q := range cleared {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE session_id = ? AND question_id = ?`, s.ID, q); err != nil {
 			return fmt.Errorf("clear answer to %q: %w", q, err)

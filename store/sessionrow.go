@@ -16,12 +16,13 @@ import (
 // in one (ReadStep), or the read pool for a single statement (itself one
 // read transaction).
 func (db *DB) findSessions(ctx context.Context, q querier, tolerate bool, where string, args ...any) ([]Session, error) {
-	return db.findSessionsWith(ctx, q, db.keyReader(), tolerate, where, args...)
+	return db.findSessionsWith(ctx, q, db.keyReader(), tolerate, nil, where, args...)
 }
 
 // findSessionsWith is findSessions with the key reader of a transaction
-// that has read other rows first (ReadStep).
-func (db *DB) findSessionsWith(ctx context.Context, q querier, kr *keyReader, tolerate bool, where string, args ...any) ([]Session, error) {
+// that has read other rows first (ReadStep). With sealed set, it receives
+// the first row's state as stored, still sealed (for StepRev).
+func (db *DB) findSessionsWith(ctx context.Context, q querier, kr *keyReader, tolerate bool, sealed *[]byte, where string, args ...any) ([]Session, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions `+where, args...)
 	if err != nil {
 		return nil, err
@@ -36,6 +37,9 @@ func (db *DB) findSessionsWith(ctx context.Context, q querier, kr *keyReader, to
 		s, err := db.openSession(ctx, kr, &r, tolerate)
 		if err != nil {
 			return nil, err
+		}
+		if sealed != nil && len(out) == 0 {
+			*sealed = r.sealed
 		}
 		out = append(out, s)
 	}

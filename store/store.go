@@ -138,6 +138,9 @@ type DB struct {
 	quit     chan struct{}
 	stopped  chan struct{}
 	stopOnce sync.Once
+	// committing is held while a batch is committed: by the committer,
+	// or by a step that found it idle and commits itself (commit.go).
+	committing sync.Mutex
 }
 
 // Open opens (creating if needed, unless Options.MustExist) the database at
