@@ -105,3 +105,41 @@ func warmUp(b *testing.B, bot Bot) int64 {
 }
 
 var warm sync.Map // Bot.name → idle heap
+
+// gcStats are the process's garbage collection counters.
+type gcStats struct {
+	cycles    uint32
+	pause     time.Duration // stop-the-world pauses in all
+	allocated uint64        // bytes allocated
+	maxPause  time.Duration // the longest pause among the last 256
+}
+
+func readGC() gcStats {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return gcStats{cycles: ms.NumGC, pause: time.Duration(ms.PauseTotalNs), allocated: ms.TotalAlloc}
+}
+
+// minus is what happened between o and g; maxPause is the longest
+// pause of the cycles in between that MemStats still holds (its last
+// 256).
+func (g gcStats) minus(o gcStats) gcStats {
+	d := gcStats{cycles: g.cycles - o.cycles, pause: g.pause - o.pause, allocated: g.allocated - o.allocated}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	for i := uint32(0); i < min(d.cycles, 256); i++ {
+		c := g.cycles - i // cycle number, 1-based
+		if p := time.Duration(ms.PauseNs[(c+255)%256]); p > d.maxPause {
+			d.maxPause = p
+		}
+	}
+	return d
+}
+
+func (g gcStats) per(answers int64) string {
+	if answers == 0 {
+		return "no answers"
+	}
+	return fmt.Sprintf("%d cycles, %.1f KB allocated per answer, pauses %v in all, longest %v",
+		g.cycles, float64(g.allocated)/float64(answers)/1024, g.pause.Round(time.Microsecond), g.maxPause.Round(time.Microsecond))
+}

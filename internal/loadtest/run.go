@@ -161,6 +161,7 @@ func Run(b *testing.B, cfg Config) {
 	b.Logf("gateway: %d connection(s), %d identify, %d resumes, %d heartbeats, %d events dispatched; REST requests, all phases: %s",
 		gw.Connections, gw.Identifies, gw.Resumes, gw.Heartbeats, gw.Dispatched, routes(e.Requests()))
 	b.Logf("REST requests per answer, timed phase: %s", perAnswer(res.requests, res.all.count))
+	b.Logf("garbage collection, timed phase, whole process: %s", res.gc.per(res.all.count))
 	vs := e.ValidationStats()
 	b.ReportMetric(float64(vs.Validated), "validated-bodies")
 	b.Logf("OpenAPI validation (1 body in %d, and the first of each of %d shapes on %d routes): %d bodies validated, %d not; documented limits checked on all",
@@ -176,6 +177,7 @@ type result struct {
 	peak              uint64
 	peakOK            bool
 	requests          []discordtest.Request // the bot's REST requests in the timed phase
+	gc                gcStats
 }
 
 // timed is the timed phase: every participant answers b.N flows, all at
@@ -188,6 +190,7 @@ func timed(b *testing.B, cfg Config, c context.Context, e *discordtest.Emulator,
 	req0 := len(e.Requests())
 	lat := ps[0].lat
 	prof := startProfile(b, cfg)
+	gc0 := readGC()
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	t0 := time.Now()
@@ -206,6 +209,7 @@ func timed(b *testing.B, cfg Config, c context.Context, e *discordtest.Emulator,
 	})
 	res := result{elapsed: time.Since(t0), cpu: cpuTime() - cpu0}
 	b.StopTimer()
+	res.gc = readGC().minus(gc0)
 	prof.stop(b)
 	res.requests = e.Requests()[req0:]
 	if slices.ContainsFunc(ps, func(p *person) bool { return p.stranded }) {
