@@ -26,7 +26,7 @@ import (
 // bots' REST requests per answer.
 var Baseline = Bot{name: "baseline", start: startBaseline}
 
-func startBaseline(b testing.TB, e *discordtest.Emulator) *running {
+func startBaseline(b testing.TB, e *discordtest.Emulator, _ Config) *running {
 	s, err := discordgo.New("Bot " + e.Token())
 	if err != nil {
 		b.Fatal(err)

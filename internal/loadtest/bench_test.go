@@ -14,6 +14,9 @@ var think = flag.Duration("load.think", 0, "BenchmarkLoad: mean pause before eac
 // profile is -load.profile; see loadtest.Config.ProfileDir.
 var profile = flag.String("load.profile", "", "BenchmarkLoad: write CPU and allocation profiles of each timed phase to this directory (instead of -cpuprofile)")
 
+// synchronous is -load.synchronous; see loadtest.Config.Synchronous.
+var synchronous = flag.String("load.synchronous", "", "BenchmarkLoad: PeerVoice's SQLite synchronous setting (\"\": FULL, as in production; NORMAL only to see how much of the latency is the disk's)")
+
 // validate is -load.validate; see loadtest.Config.ValidateOneIn.
 var validate = flag.Int("load.validate", 20, "BenchmarkLoad: validate 1 request body in this many against the OpenAPI description, besides the first of each route and shape (1: all, as the e2e tests do)")
 
@@ -62,10 +65,10 @@ func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("participants=%d", n), func(b *testing.B) {
 			b.Run("bot=baseline", func(b *testing.B) {
-				loadtest.Run(b, loadtest.Config{Bot: loadtest.Baseline, Participants: n, Think: *think, ValidateOneIn: *validate, ProfileDir: *profile})
+				loadtest.Run(b, loadtest.Config{Bot: loadtest.Baseline, Participants: n, Think: *think, ValidateOneIn: *validate, ProfileDir: *profile, Synchronous: *synchronous})
 			})
 			b.Run("bot=peervoice", func(b *testing.B) {
-				loadtest.Run(b, loadtest.Config{Bot: loadtest.PeerVoice, Participants: n, Think: *think, ValidateOneIn: *validate, ProfileDir: *profile})
+				loadtest.Run(b, loadtest.Config{Bot: loadtest.PeerVoice, Participants: n, Think: *think, ValidateOneIn: *validate, ProfileDir: *profile, Synchronous: *synchronous})
 			})
 		})
 	}

@@ -90,12 +90,13 @@ func peakRSS() (uint64, bool) {
 // process (parsed flows, compiled patterns and schemas) is not counted as
 // the memory of the sessions.
 // It returns the bot's own idle heap: what stopping an idle bot frees.
-func warmUp(b *testing.B, bot Bot) int64 {
+func warmUp(b *testing.B, cfg Config) int64 {
+	bot := cfg.Bot
 	if idle, done := warm.Load(bot.name); done {
 		return idle.(int64)
 	}
 	e := discordtest.New(b, heartbeat)
-	r := bot.startLabelled(b, e)
+	r := bot.startLabelled(b, e, cfg)
 	busy := liveHeap()
 	r.stop()
 	r = nil

@@ -25,10 +25,10 @@ import (
 var participantsLabel = pprof.WithLabels(context.Background(), pprof.Labels("side", "participants"))
 
 // startLabelled starts the bot with its labels.
-func (bot Bot) startLabelled(b testing.TB, e *discordtest.Emulator) *running {
+func (bot Bot) startLabelled(b testing.TB, e *discordtest.Emulator, cfg Config) *running {
 	var r *running
 	pprof.Do(context.Background(), pprof.Labels("side", "bot", "bot", bot.name), func(context.Context) {
-		r = bot.start(b, e)
+		r = bot.start(b, e, cfg)
 	})
 	return r
 }

@@ -50,12 +50,17 @@ type Config struct {
 	// ProfileDir, if set, receives CPU and allocation profiles of the
 	// timed phase alone (profile.go), labelled by side.
 	ProfileDir string
+	// Synchronous is PeerVoice's store.Options.Synchronous: "" for FULL,
+	// as in production. NORMAL (no fsync per commit in WAL mode) is a
+	// diagnostic only, to tell how much of PeerVoice's latency is the
+	// disk's.
+	Synchronous string
 }
 
 // A Bot is a bot the benchmark can put under load.
 type Bot struct {
 	name  string
-	start func(testing.TB, *discordtest.Emulator) *running
+	start func(testing.TB, *discordtest.Emulator, Config) *running
 }
 
 // running is a bot under load.
@@ -104,7 +109,7 @@ var errStranded = errors.New("no reply from the bot")
 // reason but a reply that never came.
 func Run(b *testing.B, cfg Config) {
 	var mem memory
-	mem.idle = warmUp(b, cfg.Bot)
+	mem.idle = warmUp(b, cfg)
 	peakReset := resetPeak()
 	tb := &lateCounter{B: b}
 	e := discordtest.New(tb, heartbeat, discordtest.WithValidationSample(cfg.ValidateOneIn))
@@ -119,7 +124,7 @@ func Run(b *testing.B, cfg Config) {
 	c, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
-	r := cfg.Bot.startLabelled(b, e)
+	r := cfg.Bot.startLabelled(b, e, cfg)
 	b.Cleanup(func() {
 		if r != nil { // the benchmark failed before stopping it
 			r.stop()
