@@ -45,7 +45,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		b.markAnswered(reply)
 	}
 	for _, msg := range renderReply(reply, true, "") {
-		if _, err := b.sendDM(m.ChannelID, msg); err != nil {
+		if err := b.sendDM(m.ChannelID, msg); err != nil {
 			b.log.Error("send DM", "err", err)
 			return
 		}
@@ -64,13 +64,13 @@ func (b *Bot) markAnswered(reply participant.Reply) {
 	}
 	embeds, comps := answered(ref.msg, note(reply, 0))
 	edit := &discordgo.MessageEdit{ID: ref.messageID, Channel: ref.channelID, Embeds: &embeds, Components: &comps}
-	if _, err := b.s.ChannelMessageEditComplex(edit); err != nil {
+	if err := editMessage(b.s, edit); err != nil {
 		b.log.Warn("mark question answered", "err", err)
 	}
 }
 
 func (b *Bot) sendDMOrLog(channelID string, m message) {
-	if _, err := b.sendDM(channelID, m); err != nil {
+	if err := b.sendDM(channelID, m); err != nil {
 		b.log.Error("send DM", "err", err)
 	}
 }

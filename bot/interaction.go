@@ -212,7 +212,7 @@ func (b *Bot) forget(session string) {
 func (b *Bot) deliver(i *discordgo.Interaction, dm bool, msgs []message) {
 	for _, m := range msgs {
 		if dm {
-			if _, err := b.sendDM(i.ChannelID, m); err != nil {
+			if err := b.sendDM(i.ChannelID, m); err != nil {
 				b.log.Error("send DM", "err", err)
 				return
 			}
@@ -226,21 +226,21 @@ func (b *Bot) deliver(i *discordgo.Interaction, dm bool, msgs []message) {
 
 // sendDM sends m to a DM channel, remembering a question message so a
 // typed answer can later mark it answered.
-func (b *Bot) sendDM(channelID string, m message) (*discordgo.Message, error) {
+func (b *Bot) sendDM(channelID string, m message) error {
 	send := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, Files: m.Files}
 	if send.Components == nil {
 		send.Components = []discordgo.MessageComponent{}
 	}
-	msg, err := b.s.ChannelMessageSendComplex(channelID, send)
+	id, err := postMessage(b.s, channelID, send)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if m.Ask != nil {
 		b.mu.Lock()
-		b.last[m.Ask.Session] = messageRef{channelID: channelID, messageID: msg.ID, msg: &discordgo.Message{Embeds: m.Embeds, Components: m.Components}}
+		b.last[m.Ask.Session] = messageRef{channelID: channelID, messageID: id, msg: &discordgo.Message{Embeds: m.Embeds, Components: m.Components}}
 		b.mu.Unlock()
 	}
-	return msg, nil
+	return nil
 }
 
 // openModal shows the form for a typed answer.
@@ -375,7 +375,7 @@ func (b *Bot) beginPrivately(ctx context.Context, i *discordgo.Interaction, u *d
 // sendAllDM sends messages to a DM channel in order.
 func (b *Bot) sendAllDM(channelID string, msgs []message) error {
 	for _, m := range msgs {
-		if _, err := b.sendDM(channelID, m); err != nil {
+		if err := b.sendDM(channelID, m); err != nil {
 			return err
 		}
 	}

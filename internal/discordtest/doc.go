@@ -53,7 +53,11 @@
 //     description is parsed once per process and each operation's schema
 //     compiled on first use. If the file is missing this layer is skipped,
 //     with a t.Log saying so; ValidatesOpenAPI tells a test of that layer
-//     to skip itself.
+//     to skip itself. Every body is validated, except under
+//     WithValidationSample, which only the load benchmark uses
+//     (internal/loadtest): then the first body of each route, each body of
+//     a shape new to its route and 1 in n of the rest; ValidationStats
+//     counts them.
 //   - Documented limits the description does not encode: 2,000 characters
 //     of content; 10 embeds, 6,000 characters across them, 25 fields and
 //     the per-field lengths; 5 action rows of at most 5 buttons; a select

@@ -34,7 +34,10 @@ type Emulator struct {
 	botID  string
 	gw     *gateway
 	spec   *spec
-	checks *violations
+	// sampler picks the bodies validated against spec
+	// (WithValidationSample).
+	sampler sampler
+	checks  *violations
 
 	// mu guards everything below, and the unexported state of Users,
 	// Guilds, Channels and messages.
@@ -76,6 +79,7 @@ func New(t testing.TB, opts ...Option) *Emulator {
 		attachments:  make(map[string]*attachment),
 	}
 	e.ids.clock = cfg.clock
+	e.sampler.n = cfg.sample
 	e.checks = newViolations(t)
 	e.appID = e.ids.next()
 	e.botID = e.appID

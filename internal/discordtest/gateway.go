@@ -237,13 +237,20 @@ func (c *conn) write(f frame) error {
 	c.g.mu.Unlock()
 	if compress && len(f.data) > 1024 {
 		var b bytes.Buffer
-		z := zlib.NewWriter(&b)
+		z := zlibWriters.Get().(*zlib.Writer)
+		z.Reset(&b)
 		_, _ = z.Write(f.data)
 		_ = z.Close()
+		zlibWriters.Put(z)
 		return c.ws.WriteMessage(websocket.BinaryMessage, b.Bytes())
 	}
 	return c.ws.WriteMessage(websocket.TextMessage, f.data)
 }
+
+// zlibWriters are reused across frames: a new writer allocates and
+// clears about a megabyte of tables, which under load was most of the
+// emulator's CPU; Reset gives the same output.
+var zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
 
 // close ends every connection and waits for their goroutines.
 func (g *gateway) close() {

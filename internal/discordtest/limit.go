@@ -45,7 +45,7 @@ func (e *Emulator) validate(req *apiRequest, kind bodyKind) bool {
 	for _, p := range limits {
 		req.violate(RuleLimit, at(p))
 	}
-	if e.spec != nil {
+	if e.spec != nil && e.sampler.take(req.route, req.doc) {
 	spec:
 		for _, p := range e.spec.check(req.route, req.doc) {
 			for _, l := range limits {

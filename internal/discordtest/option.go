@@ -29,6 +29,7 @@ type config struct {
 	uploadLimit   int64
 	specPath      string
 	noSpec        bool
+	sample        int // WithValidationSample; ≤ 1: every body
 	botName       string
 	token         string
 	privileged    int64

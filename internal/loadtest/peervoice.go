@@ -21,11 +21,11 @@ import (
 // inside the participant service and the store per answer.
 var PeerVoice = Bot{name: "peervoice", start: startPeerVoice}
 
-func startPeerVoice(b testing.TB, e *discordtest.Emulator) *running {
+func startPeerVoice(b testing.TB, e *discordtest.Emulator, cfg Config) *running {
 	// Opened and closed here, not with storetest.Open: its cleanup would
 	// keep the store reachable after stop, and the memory figures count
 	// what stopping the bot frees.
-	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "peervoice.db"), store.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "peervoice.db"), store.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,8 +9,12 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
+	"testing"
 	"time"
+
+	"github.com/peervoice/peervoice/internal/discordtest"
 )
 
 // memory is the live Go heap (after GC) once the bot has started, with
@@ -79,4 +83,64 @@ func peakRSS() (uint64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// warmUp starts and stops a bot once per kind and process, on an
+// emulator of its own, so that what the first start caches for the whole
+// process (parsed flows, compiled patterns and schemas) is not counted as
+// the memory of the sessions.
+// It returns the bot's own idle heap: what stopping an idle bot frees.
+func warmUp(b *testing.B, cfg Config) int64 {
+	bot := cfg.Bot
+	if idle, done := warm.Load(bot.name); done {
+		return idle.(int64)
+	}
+	e := discordtest.New(b, heartbeat)
+	r := bot.startLabelled(b, e, cfg)
+	busy := liveHeap()
+	r.stop()
+	r = nil
+	idle := int64(busy) - int64(liveHeap())
+	warm.Store(bot.name, idle)
+	return idle
+}
+
+var warm sync.Map // Bot.name → idle heap
+
+// gcStats are the process's garbage collection counters.
+type gcStats struct {
+	cycles    uint32
+	pause     time.Duration // stop-the-world pauses in all
+	allocated uint64        // bytes allocated
+	maxPause  time.Duration // the longest pause among the last 256
+}
+
+func readGC() gcStats {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return gcStats{cycles: ms.NumGC, pause: time.Duration(ms.PauseTotalNs), allocated: ms.TotalAlloc}
+}
+
+// minus is what happened between o and g; maxPause is the longest
+// pause of the cycles in between that MemStats still holds (its last
+// 256).
+func (g gcStats) minus(o gcStats) gcStats {
+	d := gcStats{cycles: g.cycles - o.cycles, pause: g.pause - o.pause, allocated: g.allocated - o.allocated}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	for i := uint32(0); i < min(d.cycles, 256); i++ {
+		c := g.cycles - i // cycle number, 1-based
+		if p := time.Duration(ms.PauseNs[(c+255)%256]); p > d.maxPause {
+			d.maxPause = p
+		}
+	}
+	return d
+}
+
+func (g gcStats) per(answers int64) string {
+	if answers == 0 {
+		return "no answers"
+	}
+	return fmt.Sprintf("%d cycles, %.1f KB allocated per answer, pauses %v in all, longest %v",
+		g.cycles, float64(g.allocated)/float64(answers)/1024, g.pause.Round(time.Microsecond), g.maxPause.Round(time.Microsecond))
 }

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -40,12 +41,26 @@ type Config struct {
 	// models people reading and thinking, so the load offered is
 	// Participants/Think answers a second.
 	Think time.Duration
+	// ValidateOneIn is how many request bodies the emulator lets through
+	// for each one it validates against Discord's OpenAPI description
+	// (discordtest.WithValidationSample: besides the first of each route
+	// and each new shape); ≤ 1: every body, as in the e2e tests. Full
+	// validation is a quarter of a run's CPU, which would hide the bot's.
+	ValidateOneIn int
+	// ProfileDir, if set, receives CPU and allocation profiles of the
+	// timed phase alone (profile.go), labelled by side.
+	ProfileDir string
+	// Synchronous is PeerVoice's store.Options.Synchronous: "" for FULL,
+	// as in production. NORMAL (no fsync per commit in WAL mode) is a
+	// diagnostic only, to tell how much of PeerVoice's latency is the
+	// disk's.
+	Synchronous string
 }
 
 // A Bot is a bot the benchmark can put under load.
 type Bot struct {
 	name  string
-	start func(testing.TB, *discordtest.Emulator) *running
+	start func(testing.TB, *discordtest.Emulator, Config) *running
 }
 
 // running is a bot under load.
@@ -94,10 +109,10 @@ var errStranded = errors.New("no reply from the bot")
 // reason but a reply that never came.
 func Run(b *testing.B, cfg Config) {
 	var mem memory
-	mem.idle = warmUp(b, cfg.Bot)
+	mem.idle = warmUp(b, cfg)
 	peakReset := resetPeak()
 	tb := &lateCounter{B: b}
-	e := discordtest.New(tb, heartbeat)
+	e := discordtest.New(tb, heartbeat, discordtest.WithValidationSample(cfg.ValidateOneIn))
 	lat := &latency{}
 	ps := make([]*person, cfg.Participants)
 	for i := range ps {
@@ -109,7 +124,7 @@ func Run(b *testing.B, cfg Config) {
 	c, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
-	r := cfg.Bot.start(b, e)
+	r := cfg.Bot.startLabelled(b, e, cfg)
 	b.Cleanup(func() {
 		if r != nil { // the benchmark failed before stopping it
 			r.stop()
@@ -127,7 +142,7 @@ func Run(b *testing.B, cfg Config) {
 	// question of the first flow.
 	all(b, ps, setupLimit, diag, func(p *person) error { return p.begin(c, r, 0) })
 
-	res := timed(b, c, ps, r, diag)
+	res := timed(b, cfg, c, e, ps, r, diag)
 
 	// Untimed: all N mid-flow, each with the next flow started and its
 	// first question answered, and nothing in flight.
@@ -149,7 +164,13 @@ func Run(b *testing.B, cfg Config) {
 	res.report(b, cfg, mem, tb.late.Load())
 	b.Logf("heap: %s; peak RSS reset: %v", mem, peakReset)
 	b.Logf("gateway: %d connection(s), %d identify, %d resumes, %d heartbeats, %d events dispatched; REST requests, all phases: %s",
-		gw.Connections, gw.Identifies, gw.Resumes, gw.Heartbeats, gw.Dispatched, routes(e))
+		gw.Connections, gw.Identifies, gw.Resumes, gw.Heartbeats, gw.Dispatched, routes(e.Requests()))
+	b.Logf("REST requests per answer, timed phase: %s", perAnswer(res.requests, res.all.count))
+	b.Logf("garbage collection, timed phase, whole process: %s", res.gc.per(res.all.count))
+	vs := e.ValidationStats()
+	b.ReportMetric(float64(vs.Validated), "validated-bodies")
+	b.Logf("OpenAPI validation (1 body in %d, and the first of each of %d shapes on %d routes): %d bodies validated, %d not; documented limits checked on all",
+		max(cfg.ValidateOneIn, 1), vs.Shapes, vs.Routes, vs.Validated, vs.Sampled)
 }
 
 // result is what the timed phase measured.
@@ -160,16 +181,21 @@ type result struct {
 	stale, stranded   int
 	peak              uint64
 	peakOK            bool
+	requests          []discordtest.Request // the bot's REST requests in the timed phase
+	gc                gcStats
 }
 
 // timed is the timed phase: every participant answers b.N flows, all at
 // once.
-func timed(b *testing.B, c context.Context, ps []*person, r *running, diag func()) result {
+func timed(b *testing.B, cfg Config, c context.Context, e *discordtest.Emulator, ps []*person, r *running, diag func()) result {
 	var inner0 [2]counts
 	if r.input != nil {
 		inner0 = [2]counts{r.input.snapshot(), r.save.snapshot()}
 	}
+	req0 := len(e.Requests())
 	lat := ps[0].lat
+	prof := startProfile(b, cfg)
+	gc0 := readGC()
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	t0 := time.Now()
@@ -188,6 +214,9 @@ func timed(b *testing.B, c context.Context, ps []*person, r *running, diag func(
 	})
 	res := result{elapsed: time.Since(t0), cpu: cpuTime() - cpu0}
 	b.StopTimer()
+	res.gc = readGC().minus(gc0)
+	prof.stop(b)
+	res.requests = e.Requests()[req0:]
 	if slices.ContainsFunc(ps, func(p *person) bool { return p.stranded }) {
 		// Stranded participants waited replyWait in vain: count the
 		// throughput up to the last answer.
@@ -266,14 +295,9 @@ func (r result) report(b *testing.B, cfg Config, mem memory, late int64) {
 		time.Duration(r.all.max).Round(time.Millisecond), r.stale)
 }
 
-// routes counts the bot's REST requests by route, most first.
-func routes(e *discordtest.Emulator) string {
-	count := map[string]int{}
-	for _, r := range e.Requests() {
-		count[r.Route]++
-	}
-	names := slices.Collect(maps.Keys(count))
-	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(count[b], count[a]) })
+// routes counts REST requests by route, most first.
+func routes(reqs []discordtest.Request) string {
+	count, names := byRoute(reqs)
 	var parts []string
 	for _, r := range names {
 		parts = append(parts, fmt.Sprintf("%s %d", r, count[r]))
@@ -281,28 +305,31 @@ func routes(e *discordtest.Emulator) string {
 	return strings.Join(parts, ", ")
 }
 
-func ms(ns int64) float64 { return float64(ns) / 1e6 }
-
-// warmUp starts and stops a bot once per kind and process, on an
-// emulator of its own, so that what the first start caches for the whole
-// process (parsed flows, compiled patterns and schemas) is not counted as
-// the memory of the sessions.
-// It returns the bot's own idle heap: what stopping an idle bot frees.
-func warmUp(b *testing.B, bot Bot) int64 {
-	if idle, done := warm.Load(bot.name); done {
-		return idle.(int64)
+// perAnswer is REST requests per answer by route, most first, and in all:
+// what the baseline must match (Baseline).
+func perAnswer(reqs []discordtest.Request, answers int64) string {
+	if answers == 0 {
+		return "no answers"
 	}
-	e := discordtest.New(b, heartbeat)
-	r := bot.start(b, e)
-	busy := liveHeap()
-	r.stop()
-	r = nil
-	idle := int64(busy) - int64(liveHeap())
-	warm.Store(bot.name, idle)
-	return idle
+	count, names := byRoute(reqs)
+	parts := []string{fmt.Sprintf("%.3f in all", float64(len(reqs))/float64(answers))}
+	for _, r := range names {
+		parts = append(parts, fmt.Sprintf("%s %.3f", r, float64(count[r])/float64(answers)))
+	}
+	return strings.Join(parts, ", ")
 }
 
-var warm sync.Map // Bot.name → idle heap
+func byRoute(reqs []discordtest.Request) (map[string]int, []string) {
+	count := map[string]int{}
+	for _, r := range reqs {
+		count[r.Route]++
+	}
+	names := slices.Collect(maps.Keys(count))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(count[b], count[a]) })
+	return count, names
+}
+
+func ms(ns int64) float64 { return float64(ns) / 1e6 }
 
 // lateCounter passes an emulator's reports to the benchmark, except late
 // initial responses to interactions, which it counts: under overload they
@@ -342,6 +369,7 @@ func all(b *testing.B, ps []*person, limit int, diag func(), f func(*person) err
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
+			pprof.SetGoroutineLabels(participantsLabel)
 			defer wg.Done()
 			defer func() { <-sem }()
 			err := f(p)
