@@ -100,6 +100,17 @@ func (s *timedStore) SaveStep(ctx context.Context, st store.Session, answers []s
 	return err
 }
 
+// SaveStepIf times the conditional durable step, which the service
+// takes for an answer to the session it kept from the last one
+// (participant/stepcache.go): without it the save figures would count
+// only the other steps.
+func (s *timedStore) SaveStepIf(ctx context.Context, st store.Session, answers []store.Answer, cleared []string, rev store.StepRev, open bool) (store.StepRev, error) {
+	t0 := time.Now()
+	wrote, err := s.DB.SaveStepIf(ctx, st, answers, cleared, rev, open)
+	s.save.add(int64(time.Since(t0)))
+	return wrote, err
+}
+
 // logCounter counts what the bot logs at warning level and above,
 // keeping the first few, so a benchmark does not pass while replies are
 // being lost. Discord's refusals of late interaction responses (10062),
