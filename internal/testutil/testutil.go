@@ -3,7 +3,8 @@
 // goroutines or a process write to it; Golden, golden files under
 // testdata/ rewritten with -update; ClosedAddr, a loopback address
 // nothing listens on; and Unzip, the files of a zip archive (an export's
-// CSV zip, or a workbook, which is one too).
+// CSV zip, or a workbook, which is one too); and CPUTime, the process's
+// CPU time, which benchmarks report beside the wall clock.
 //
 // Only tests import it. It imports no other PeerVoice package, and
 // importing it registers the -update flag, so a test package that uses
