@@ -63,24 +63,37 @@ type ExportAnswer struct {
 // Writers are not blocked (the database is in WAL mode), but the write-ahead
 // log cannot be checkpointed past the read until it ends.
 func (db *DB) ReadExport(ctx context.Context, begin func(ExportHeader) error, each func(ExportAnswer) error) error {
-	tx, err := db.rd.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, kr, h, err := db.beginExport(ctx)
 	if err != nil {
-		return fmt.Errorf("read export: %w", err)
+		return err
 	}
 	defer tx.Rollback()
-	kr := db.keyReader()
-	kr.bulk = true
-	h, err := exportHeader(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("read export: %w", err)
-	}
-	if h.Tags, err = db.exportTags(ctx, tx); err != nil {
-		return fmt.Errorf("read export: %w", err)
-	}
 	if err := begin(h); err != nil {
 		return err
 	}
 	return db.exportAnswers(ctx, tx, kr, each)
+}
+
+// beginExport begins an export's one read transaction and reads its
+// header (flow versions, participants, answer count, export tags), with a
+// key reader that unwraps each key once and caches none (bulk). The caller
+// ends the transaction; on an error it is already ended.
+func (db *DB) beginExport(ctx context.Context) (*sql.Tx, *keyReader, ExportHeader, error) {
+	tx, err := db.rd.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, ExportHeader{}, fmt.Errorf("read export: %w", err)
+	}
+	kr := db.keyReader()
+	kr.bulk = true
+	h, err := exportHeader(ctx, tx)
+	if err == nil {
+		h.Tags, err = db.exportTags(ctx, tx)
+	}
+	if err != nil {
+		tx.Rollback()
+		return nil, nil, ExportHeader{}, fmt.Errorf("read export: %w", err)
+	}
+	return tx, kr, h, nil
 }
 
 // exportHeader reads the flow versions, the participants and the count of

@@ -46,20 +46,11 @@ const exportAnswerByRowID = `SELECT s.started_at, s.status, a.session_id, a.ques
 // participant begin leaves out is not read; within a participant, answers
 // are in no particular order.
 func (db *DB) ReadExportInOrder(ctx context.Context, begin func(ExportHeader) ([]int64, error), each func(ExportAnswer) error) error {
-	tx, err := db.rd.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, kr, h, err := db.beginExport(ctx)
 	if err != nil {
-		return fmt.Errorf("read export: %w", err)
+		return err
 	}
 	defer tx.Rollback()
-	kr := db.keyReader()
-	kr.bulk = true
-	h, err := exportHeader(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("read export: %w", err)
-	}
-	if h.Tags, err = db.exportTags(ctx, tx); err != nil {
-		return fmt.Errorf("read export: %w", err)
-	}
 	order, err := begin(h)
 	if err != nil {
 		return err
