@@ -2,7 +2,6 @@ package participant_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -70,27 +69,13 @@ func BenchmarkAnswer(b *testing.B) {
 }
 
 func benchBare(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "bare.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=5000")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE bare (id INTEGER PRIMARY KEY, question TEXT NOT NULL, body BLOB NOT NULL)`); err != nil {
-		b.Fatal(err)
-	}
-	stmt, err := db.PrepareContext(ctx, `INSERT INTO bare (question, body) VALUES (?, ?)`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer stmt.Close()
+	insert := storetest.BareInsert(b, b.TempDir())
 	var cpu cpuClock
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu.start()
 	for i := range b.N {
-		if _, err := stmt.ExecContext(ctx, fmt.Sprintf("q%d", i), fmt.Appendf(nil, "my answer number %d", i)); err != nil {
+		if err := insert(ctx, fmt.Sprintf("q%d", i), fmt.Appendf(nil, "my answer number %d", i)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,12 +2,11 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/peervoice/peervoice/internal/testutil/storetest"
 	"github.com/peervoice/peervoice/store"
 )
 
@@ -77,24 +76,10 @@ func reportCPU(b *testing.B, cpu time.Duration) {
 // inserting one row per transaction under the same pragmas, on its own file.
 func BenchmarkBareInsert(b *testing.B) {
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "bare.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=5000")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE bare (id INTEGER PRIMARY KEY, question TEXT NOT NULL, body BLOB NOT NULL)`); err != nil {
-		b.Fatal(err)
-	}
-	stmt, err := db.PrepareContext(ctx, `INSERT INTO bare (question, body) VALUES (?, ?)`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer stmt.Close()
+	insert := storetest.BareInsert(b, b.TempDir())
 	i := 0
 	for b.Loop() {
-		if _, err := stmt.ExecContext(ctx, fmt.Sprintf("q%d", i), []byte(fmt.Sprintf("my answer number %d", i))); err != nil {
+		if err := insert(ctx, fmt.Sprintf("q%d", i), []byte(fmt.Sprintf("my answer number %d", i))); err != nil {
 			b.Fatal(err)
 		}
 		i++
