@@ -51,9 +51,15 @@ func dgSizeDB(tb testing.TB, n int) string {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		tb.Fatal(err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("digest-%d.db", n))
-	// The marker is written once the generation is complete: a database
-	// left half-made by an interrupted run is made again.
+	return genDigestDB(tb, filepath.Join(dir, fmt.Sprintf("digest-%d.db", n)), dgSizeSpec(n))
+}
+
+// genDigestDB returns the generated database at path, generating it with
+// spec unless a complete one is there. A marker is written once the
+// generation is complete: a database left half-made by an interrupted
+// run is made again.
+func genDigestDB(tb testing.TB, path string, spec store.GenSpec) string {
+	tb.Helper()
 	done := path + ".complete"
 	if _, err := os.Stat(done); err == nil {
 		return path
@@ -71,7 +77,7 @@ func dgSizeDB(tb testing.TB, n int) string {
 		tb.Fatal(err)
 	}
 	start := time.Now()
-	st, err := store.GenerateDigestData(ctx, db, cat, dgSizeSpec(n))
+	st, err := store.GenerateDigestData(ctx, db, cat, spec)
 	if err != nil {
 		tb.Fatal(err)
 	}
